@@ -1,0 +1,40 @@
+# ratsinfo: the two commands on a fresh machine are `make html` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEMO   := build/demo-oparl
+PORT   ?= 8000
+
+.PHONY: html serve test demo clean help
+
+help:
+	@echo "make html   – Umgebung einrichten, Demo-Rat importieren, Portal nach output/ bauen"
+	@echo "make serve  – output/ auf http://127.0.0.1:$(PORT) ausliefern"
+	@echo "make test   – alle Tests"
+	@echo "make clean  – output/, build/ und importierte Inhalte löschen"
+
+# The venv is rebuilt when the pinned dependencies change.
+$(BIN)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+html: $(BIN)/.installed
+	$(BIN)/ratsinfo demo --out $(DEMO)
+	$(BIN)/ratsinfo import oparl $(DEMO) --content content
+	$(BIN)/ratsinfo build --content content --output output
+	@echo
+	@echo "Fertig. Das Portal liegt in output/ – ansehen mit:  make serve  (http://127.0.0.1:$(PORT)/)"
+
+serve:
+	@test -d output || { echo "output/ fehlt – erst: make html"; exit 1; }
+	$(PYTHON) -m http.server --bind 127.0.0.1 --directory output $(PORT)
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf output build
+	find content -mindepth 1 -maxdepth 1 ! -name pages -exec rm -rf {} +

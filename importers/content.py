@@ -1,0 +1,286 @@
+"""Write published records into content/: the one contract with the plugins.
+
+One file per object, `content/<kind folder>/<id>.md`, YAML front matter only
+(docs/content-format.md). The writer works in two phases: everything is
+prepared first (ids, YAML, attachments downloaded into a staging folder), and
+only then applied, writing just the files whose bytes changed. An error in the
+first phase leaves content/ exactly as it was; unchanged objects keep their
+bytes and mtimes, so the build's caches stay warm.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from importers import files as attachments
+from importers.errors import ImportFailed
+from importers.ids import IdMap
+from importers.records import KINDS, Record, Ref
+from importers.report import Report
+
+STATE_DIR = ".ratsinfo"
+STATE_FILE = "state.json"
+# The source fields of a File that decide whether the attachment must be fetched again.
+FILE_SOURCE_FIELDS = ("access_url", "download_url", "size", "sha512", "modified", "mime_type")
+
+try:
+    _Dumper = yaml.CSafeDumper
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # PyYAML without libyaml
+    _Dumper = yaml.SafeDumper
+    _Loader = yaml.SafeLoader
+
+
+def render_front_matter(data: dict, body: str = "") -> bytes:
+    dumped = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000)
+    return f"---\n{dumped}---\n{body}".encode("utf-8")
+
+
+def read_front_matter(path: Path) -> dict:
+    raw = path.read_text(encoding="utf-8")
+    if not raw.startswith("---\n"):
+        return {}
+    end = raw.find("\n---\n", 3)
+    if end < 0:
+        return {}
+    data = yaml.load(raw[4:end + 1], Loader=_Loader)
+    return data if isinstance(data, dict) else {}
+
+
+FetchFile = Callable[[str, int], tuple[bytes, str]]
+
+
+class ContentWriter:
+    def __init__(
+        self,
+        root: Path,
+        source_key: str,
+        report: Report,
+        fetch_file: FetchFile | None = None,
+        *,
+        max_file_size: int = attachments.MAX_SIZE,
+        max_delete_share: float = 0.5,
+        force: bool = False,
+        on_file: Callable[[], None] | None = None,
+    ):
+        self.root = Path(root)
+        self.source_key = source_key
+        self.report = report
+        self.fetch_file = fetch_file
+        self.max_file_size = max_file_size
+        self.max_delete_share = max_delete_share
+        self.force = force
+        self.on_file = on_file or (lambda: None)
+
+    # -- state ---------------------------------------------------------------
+
+    @property
+    def state_path(self) -> Path:
+        return self.root / STATE_DIR / STATE_FILE
+
+    def _load_state(self) -> dict:
+        if not self.state_path.is_file():
+            return {"version": 1, "ids": {}, "owned": {}}
+        try:
+            return json.loads(self.state_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ImportFailed(f"Importzustand {self.state_path} ist beschädigt: {exc}") from exc
+
+    # -- main ----------------------------------------------------------------
+
+    def write(self, records: list[Record]):
+        state = self._load_state()
+        ids = IdMap(state.get("ids"))
+        for record in sorted(records, key=lambda r: (r.kind, r.source)):
+            ids.assign(record.kind, record.source)
+            for kind, source in record.nested:
+                ids.assign(kind, source)
+        published = {(r.kind, r.source) for r in records}
+        published |= {pair for r in records for pair in r.nested}
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / STATE_DIR).mkdir(exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix="staging-", dir=self.root / STATE_DIR))
+        try:
+            desired: dict[str, bytes] = {}
+            staged: dict[str, Path] = {}
+            for record in records:
+                object_id = ids.get(record.kind, record.source)
+                data = {"id": object_id, "source": record.source}
+                data.update(self._resolve(record.data, ids, published))
+                folder = KINDS[record.kind]
+                if record.kind == "file":
+                    self._prepare_file(folder, object_id, data, desired, staged, staging)
+                desired[f"{folder}/{object_id}.md"] = render_front_matter(data)
+            self._apply(state, ids, desired, staged)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    def _resolve(self, value, ids: IdMap, published: set):
+        """Refs become our ids; links to unpublished objects disappear."""
+        if isinstance(value, Ref):
+            if (value.kind, value.source) not in published:
+                return None
+            return ids.get(value.kind, value.source)
+        if isinstance(value, dict):
+            resolved = {k: self._resolve(v, ids, published) for k, v in value.items()}
+            return {k: v for k, v in resolved.items() if v is not None and v != []}
+        if isinstance(value, list):
+            return [v for v in (self._resolve(item, ids, published) for item in value) if v is not None]
+        return value
+
+    # -- attachments ---------------------------------------------------------
+
+    def _prepare_file(self, folder, object_id, data, desired, staged, staging: Path):
+        source_text = data.pop("source_text", None)
+        previous_path = self.root / folder / f"{object_id}.md"
+        previous = read_front_matter(previous_path) if previous_path.is_file() else {}
+        unchanged_source = all(previous.get(k) == data.get(k) for k in FILE_SOURCE_FIELDS)
+        media_ok = previous.get("media") and (self.root / folder / previous["media"]).is_file()
+        if unchanged_source and (media_ok or self.fetch_file is None):
+            # Same file as last time: keep the copy and text we already have.
+            for key in ("media", "media_type", "text"):
+                if key in previous:
+                    data[key] = previous[key]
+            if previous.get("text") and (self.root / folder / previous["text"]).is_file():
+                desired[f"{folder}/{previous['text']}"] = (self.root / folder / previous["text"]).read_bytes()
+            if media_ok:
+                staged[f"{folder}/{previous['media']}"] = self.root / folder / previous["media"]
+            self.on_file()
+            return
+        text = source_text
+        if self.fetch_file is not None and data.get("access_url"):
+            fetched = self._download(data, object_id, staging)
+            if fetched is not None:
+                path, mime, ext, extracted = fetched
+                data["media"] = f"{object_id}.{ext}"
+                data["media_type"] = mime
+                staged[f"{folder}/{object_id}.{ext}"] = path
+                text = text or extracted
+        self.on_file()
+        if text:
+            data["text"] = f"{object_id}.txt"
+            desired[f"{folder}/{object_id}.txt"] = text.encode("utf-8")
+
+    def _download(self, data: dict, object_id: str, staging: Path):
+        url = data["access_url"]
+        try:
+            payload, content_type = self.fetch_file(url, self.max_file_size)
+        except Exception as exc:  # network, 404, size: the file stays a link to the original
+            self.report.files_failed += 1
+            self.report.problem(f"Datei nicht geladen: {type(exc).__name__}", url)
+            return None
+        declared = data.get("mime_type") or content_type.split(";")[0].strip() or None
+        sniffed = attachments.sniff(payload, declared)
+        if sniffed is None:
+            self.report.files_failed += 1
+            self.report.problem("Datei mit nicht erlaubtem oder unbekanntem Typ nicht übernommen", url)
+            return None
+        mime, ext = sniffed
+        if data.get("sha512") and hashlib.sha512(payload).hexdigest() != data["sha512"].lower():
+            self.report.problem("sha512Checksum passt nicht zur geladenen Datei", url)
+        path = staging / f"{object_id}.{ext}"
+        path.write_bytes(payload)
+        self.report.files_downloaded += 1
+        return path, mime, ext, attachments.extract_text(payload, mime)
+
+    # -- apply ---------------------------------------------------------------
+
+    def _apply(self, state: dict, ids: IdMap, desired: dict[str, bytes], staged: dict[str, Path]):
+        owned_before = set(state.get("owned", {}).get(self.source_key, []))
+        owned_now = set(desired) | set(staged)
+        removed = sorted(owned_before - owned_now)
+        objects_before = [p for p in owned_before if p.endswith(".md")]
+        objects_removed = [p for p in removed if p.endswith(".md")]
+        if (
+            not self.force
+            and len(objects_before) >= 20
+            and len(objects_removed) > self.max_delete_share * len(objects_before)
+        ):
+            raise ImportFailed(
+                f"Der Import würde {len(objects_removed)} von {len(objects_before)} Objekten löschen "
+                f"(mehr als {self.max_delete_share:.0%}). Nichts wurde geändert. Wenn das so gewollt "
+                "ist, mit --force wiederholen."
+            )
+
+        for relpath, payload in sorted(desired.items()):
+            self._put(relpath, payload)
+        for relpath, path in sorted(staged.items()):
+            target = self.root / relpath
+            if path == target:
+                continue
+            if target.is_file() and _same_file_content(target, path):
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+        for relpath in removed:
+            (self.root / relpath).unlink(missing_ok=True)
+            if relpath.endswith(".md"):
+                self.report.deleted[_kind_of(relpath)] += 1
+
+        owned = dict(state.get("owned", {}))
+        owned[self.source_key] = sorted(owned_now)
+        live: dict[str, set[str]] = {}
+        for kind, mapping in ids.by_kind.items():
+            folder = KINDS.get(kind)
+            all_owned = {p for paths in owned.values() for p in paths}
+            live[kind] = {
+                source for source, object_id in mapping.items()
+                if folder is None or f"{folder}/{object_id}.md" in all_owned
+            }
+        # Agenda items live inside their meeting; keep their ids while any meeting is there.
+        ids.retain({**live, "agenda_item": set(ids.by_kind.get("agenda_item", {}))})
+        new_state = {"version": 1, "ids": ids.as_dict(), "owned": dict(sorted(owned.items()))}
+        self._put_state(new_state)
+
+    def _put(self, relpath: str, payload: bytes):
+        target = self.root / relpath
+        kind = _kind_of(relpath)
+        counts = relpath.endswith(".md")
+        if target.is_file():
+            if target.read_bytes() == payload:
+                if counts:
+                    self.report.unchanged[kind] += 1
+                return
+            if counts:
+                self.report.updated[kind] += 1
+        elif counts:
+            self.report.created[kind] += 1
+        _atomic_write(target, payload)
+
+    def _put_state(self, state: dict):
+        payload = (json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+        if self.state_path.is_file() and self.state_path.read_bytes() == payload:
+            return
+        _atomic_write(self.state_path, payload)
+
+
+def _kind_of(relpath: str) -> str:
+    folder = relpath.split("/", 1)[0]
+    return next((kind for kind, name in KINDS.items() if name == folder), folder)
+
+
+def _atomic_write(target: Path, payload: bytes):
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _same_file_content(a: Path, b: Path) -> bool:
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    return a.read_bytes() == b.read_bytes()

@@ -1,0 +1,120 @@
+"""What real OParl servers send that the spec does not allow, handled in one place.
+
+Each function names the vendors and the evidence (research/oparl.md §3). The rest
+of the importer sees only what these functions return.
+"""
+
+from __future__ import annotations
+
+import re
+
+from importers.report import Report
+
+# CC e-gov ALLRIS sends "N/A" and blanks for missing values (C1); Karlsruhe's
+# SessionNet keeps "" in tombstones (M11). All of them mean "absent".
+_ABSENT = {"", "n/a", "N/A", "-"}
+
+# "+01::00" instead of "+01:00" (CC e-gov, Bonn 2019; research/oparl.md C5).
+_DOUBLE_COLON_OFFSET = re.compile(r"([+-]\d{2})::(\d{2})$")
+
+
+def is_absent(value) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() in _ABSENT)
+
+
+def clean_values(obj: dict) -> dict:
+    """Drop absent values and repair broken offsets in top-level fields."""
+    cleaned = {}
+    for key, value in obj.items():
+        if isinstance(value, str):
+            if is_absent(value):
+                continue
+            value = _DOUBLE_COLON_OFFSET.sub(r"\1:\2", value)
+        elif isinstance(value, list):
+            value = [v for v in value if not is_absent(v)]
+            if not value:
+                continue
+        elif value is None:
+            continue
+        cleaned[key] = value
+    return cleaned
+
+
+def as_list(value) -> list:
+    """A scalar where the spec wants an array (CC e-gov auxiliaryFile, C2; G6)."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def is_tombstone(obj: dict) -> bool:
+    """Deleted objects: `deleted: true`, or Sternberg's stubs without type and name (S1)."""
+    if obj.get("deleted") is True:
+        return True
+    return "type" not in obj and set(obj) <= {"id", "created", "modified", "deleted"}
+
+
+def single_object(payload):
+    """An object fetched alone: Sternberg sends an array (S9), Lahr `null` or `{}` (S23)."""
+    if isinstance(payload, list):
+        payload = payload[0] if payload else None
+    if isinstance(payload, dict) and payload.get("id"):
+        return payload
+    return None
+
+
+def list_page(page, url: str, report: Report) -> tuple[list, str | None]:
+    """Return (objects, next URL) of one list page, whatever shape the server chose."""
+    if isinstance(page, list):
+        # Sternberg answers an empty filtered list with a bare [] (S4).
+        if page:
+            report.problem("Liste als JSON-Array statt Listenobjekt", url)
+        return page, None
+    if not isinstance(page, dict):
+        report.problem("Listenseite ist kein JSON-Objekt", url)
+        return [], None
+    if "data" not in page:
+        if page.get("id"):
+            # Krefeld's /body returns one Body instead of a list (S5).
+            report.problem("Einzelobjekt statt Liste", url)
+            return [page], None
+        report.problem("Listenseite ohne data", url)
+        return [], None
+    data = page.get("data")
+    if not isinstance(data, list):
+        report.problem("data ist keine Liste", url)
+        data = []
+    links = page.get("links") if isinstance(page.get("links"), dict) else {}
+    next_url = links.get("next")
+    return data, next_url if isinstance(next_url, str) and next_url else None
+
+
+# Sternberg SD.NET has no AgendaItem.public: the agenda is split by heading items
+# "A Öffentliche Sitzung" / "B Nichtöffentliche Sitzung" (Hürtgenwald, 606 headings
+# in 346 meetings; research/oparl.md §2.3, S19).
+_NON_PUBLIC_HEADING = re.compile(r"^\s*nicht\s*-?\s*öffentlich(e|er)?\s+(sitzung|teil)\b", re.IGNORECASE)
+_PUBLIC_HEADING = re.compile(r"^\s*öffentlich(e|er)?\s+(sitzung|teil)\b", re.IGNORECASE)
+
+
+def agenda_publicity(items: list[dict]) -> list[bool]:
+    """Whether each agenda item is public, in agenda order.
+
+    An explicit `public` wins. Without it, items after a non-public heading are
+    non-public (the heading itself too). Anything unclear counts as public only
+    when nothing marks it otherwise, because OParl is specified for public data.
+    """
+    result = []
+    in_non_public_part = False
+    for item in items:
+        name = item.get("name") if isinstance(item.get("name"), str) else ""
+        if not item.get("consultation"):
+            if _NON_PUBLIC_HEADING.match(name):
+                in_non_public_part = True
+            elif _PUBLIC_HEADING.match(name):
+                in_non_public_part = False
+        explicit = item.get("public")
+        if isinstance(explicit, bool):
+            result.append(explicit and not in_non_public_part)
+        else:
+            result.append(not in_non_public_part)
+    return result

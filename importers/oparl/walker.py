@@ -1,0 +1,279 @@
+"""Walk an OParl system: System → bodies → every external list → linked stragglers.
+
+The result is a flat `Crawl`: every object once, by id, with embedded objects
+spliced out into their own entries (replaced by their id in the parent) and given
+the back-reference the spec leaves out of embedded objects (research/oparl.md §1.5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from importers.errors import ImportFailed
+from importers.oparl import quirks
+from importers.oparl.source import NotFound
+from importers.report import Report
+
+TYPES = (
+    "System", "Body", "LegislativeTerm", "Organization", "Person", "Membership",
+    "Meeting", "AgendaItem", "Paper", "Consultation", "File", "Location",
+)
+_TYPES_BY_LOWER = {name.lower(): name for name in TYPES}
+
+# Which fields of which type hold embedded objects, and of what type (spec 1.1 §3).
+EMBEDDED = {
+    "Body": {"legislativeTerm": "LegislativeTerm", "location": "Location"},
+    "Person": {"membership": "Membership", "locationObject": "Location"},
+    "Organization": {"location": "Location"},
+    "Meeting": {
+        "location": "Location", "invitation": "File", "resultsProtocol": "File",
+        "verbatimProtocol": "File", "auxiliaryFile": "File", "agendaItem": "AgendaItem",
+    },
+    "AgendaItem": {"resolutionFile": "File", "auxiliaryFile": "File"},
+    "Paper": {
+        "mainFile": "File", "auxiliaryFile": "File", "location": "Location",
+        "consultation": "Consultation",
+    },
+}
+
+# The back-reference an embedded object gets from its parent: (field, is_list).
+BACKREFS = {
+    ("Meeting", "AgendaItem"): ("meeting", False),
+    ("Paper", "Consultation"): ("paper", False),
+    ("Person", "Membership"): ("person", False),
+    ("Meeting", "File"): ("meeting", True),
+    ("AgendaItem", "File"): ("agendaItem", True),
+    ("Paper", "File"): ("paper", True),
+}
+
+# The external lists of a Body, 1.0 and 1.1, and what they contain.
+BODY_LISTS = {
+    "organization": "Organization", "person": "Person", "meeting": "Meeting",
+    "paper": "Paper", "legislativeTermList": "LegislativeTerm", "membership": "Membership",
+    "agendaItem": "AgendaItem", "consultation": "Consultation", "file": "File",
+    "locationList": "Location",
+}
+
+# Links worth following when their target was in no list (research/oparl.md S15, M4).
+FOLLOW_REFS = {
+    "Meeting": ("organization",),
+    "Membership": ("organization", "onBehalfOf"),
+    "AgendaItem": ("consultation",),
+    "Consultation": ("paper", "meeting", "organization"),
+    "Paper": (
+        "underDirectionOf", "originatorOrganization", "originatorPerson",
+        "relatedPaper", "superordinatedPaper", "subordinatedPaper",
+    ),
+}
+
+
+def type_of(obj: dict, expected: str | None) -> str | None:
+    """The short type name ("Meeting") of an object, or the expected one if it has none."""
+    raw = obj.get("type")
+    if isinstance(raw, str) and raw.strip():
+        name = raw.rstrip("/").rsplit("/", 1)[-1]
+        known = _TYPES_BY_LOWER.get(name.lower())
+        if known:
+            return known
+    return expected
+
+
+@dataclass
+class Crawl:
+    system: dict | None = None
+    oparl_version: str = ""
+    bodies: list[str] = field(default_factory=list)
+    objects: dict[str, dict] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)
+    deleted: set[str] = field(default_factory=set)
+    # Objects linked from others but unreachable (401/404/410): depublished or broken.
+    unreachable: set[str] = field(default_factory=set)
+
+    def of_type(self, type_name: str):
+        for object_id, kind in self.types.items():
+            if kind == type_name:
+                yield self.objects[object_id]
+
+
+class Walker:
+    def __init__(self, source, report: Report, on_progress: Callable[[str, int], None] | None = None):
+        self.source = source
+        self.report = report
+        self.on_progress = on_progress or (lambda kind, n: None)
+        self.crawl = Crawl()
+
+    # -- entry -------------------------------------------------------------
+
+    def walk(self, entry_url: str) -> Crawl:
+        entry = self._fetch_entry(entry_url)
+        kind = type_of(entry, None)
+        if kind == "System":
+            self.crawl.system = entry
+            self.crawl.oparl_version = str(entry.get("oparlVersion", ""))
+            body_list = entry.get("body")
+            if not isinstance(body_list, str):
+                raise ImportFailed(f"System {entry_url} nennt keine Body-Liste (Feld body)")
+            bodies = list(self._list_pages(body_list, "Body"))
+        elif kind == "Body":
+            bodies = [entry]
+        else:
+            raise ImportFailed(
+                f"{entry_url} ist weder System noch Body (type: {entry.get('type')!r})"
+            )
+        for body in bodies:
+            body_id = self._add(body, "Body")
+            if body_id is None or body_id in self.crawl.deleted:
+                continue
+            self.crawl.bodies.append(body_id)
+            self._walk_body(self.crawl.objects[body_id])
+        self._follow_missing_links()
+        return self.crawl
+
+    def _fetch_entry(self, url: str) -> dict:
+        try:
+            entry = self.source.get_json(url)
+        except NotFound as exc:
+            raise ImportFailed(f"Einstiegs-URL nicht gefunden: {exc}") from exc
+        if not isinstance(entry, dict):
+            raise ImportFailed(f"{url} liefert kein OParl-Objekt")
+        return entry
+
+    def _walk_body(self, body: dict):
+        for list_field, list_type in BODY_LISTS.items():
+            url = body.get(list_field)
+            if isinstance(url, str) and url:
+                for obj in self._list_pages(url, list_type):
+                    self._add(obj, list_type)
+        if "legislativeTerm" not in body:
+            self.report.problem("Body ohne legislativeTerm (Pflichtfeld fehlt)", body.get("id"))
+
+    # -- lists -------------------------------------------------------------
+
+    def _list_pages(self, url: str, list_type: str):
+        seen: set[str] = set()
+        next_url: str | None = url
+        while next_url:
+            if next_url in seen:
+                self.report.problem("Paginierungs-Schleife: links.next zeigt auf eine frühere Seite", next_url)
+                return
+            seen.add(next_url)
+            try:
+                page = self.source.get_json(next_url)
+            except NotFound as exc:
+                self.report.problem(f"Liste nicht abrufbar (HTTP {exc.status})", next_url)
+                return
+            data, next_url = quirks.list_page(page, next_url, self.report)
+            self.on_progress(list_type, len(data))
+            yield from data
+
+    # -- objects -----------------------------------------------------------
+
+    def _add(self, obj, expected: str | None, parent: tuple[str, str] | None = None) -> str | None:
+        """Store an object and its embedded children; return its id."""
+        if isinstance(obj, str):
+            return obj
+        if not isinstance(obj, dict):
+            return None
+        object_id = obj.get("id")
+        if not isinstance(object_id, str) or not object_id:
+            self.report.problem(f"{expected or 'Objekt'} ohne id übersprungen", parent[1] if parent else None)
+            return None
+        if quirks.is_tombstone(obj):
+            self.crawl.deleted.add(object_id)
+            if "type" not in obj:
+                self.report.problem("Gelöschtes Objekt ohne type (Tombstone)", object_id)
+            return object_id
+        kind = type_of(obj, expected)
+        if kind is None:
+            self.report.problem("Objekt ohne erkennbaren type übersprungen", object_id)
+            return None
+        if "type" not in obj:
+            self.report.problem(f"{kind} ohne type", object_id)
+        obj = quirks.clean_values(obj)
+        for field_name, child_type in EMBEDDED.get(kind, {}).items():
+            value = obj.get(field_name)
+            if isinstance(value, list):
+                obj[field_name] = [
+                    child for child in (self._add(v, child_type, (kind, object_id)) for v in value) if child
+                ]
+            elif value is not None:
+                obj[field_name] = self._add(value, child_type, (kind, object_id))
+        if parent is not None:
+            self._set_backref(obj, parent, kind)
+        existing = self.crawl.objects.get(object_id)
+        if existing is not None:
+            obj = self._merge(existing, obj)
+        self.crawl.objects[object_id] = obj
+        self.crawl.types[object_id] = kind
+        return object_id
+
+    @staticmethod
+    def _set_backref(obj: dict, parent: tuple[str, str], kind: str):
+        parent_type, parent_id = parent
+        backref = BACKREFS.get((parent_type, kind))
+        if backref is None:
+            return
+        name, is_list = backref
+        if is_list:
+            values = obj.get(name)
+            values = values if isinstance(values, list) else ([values] if values else [])
+            if parent_id not in values:
+                values.append(parent_id)
+            obj[name] = values
+        else:
+            obj.setdefault(name, parent_id)
+
+    @staticmethod
+    def _merge(old: dict, new: dict) -> dict:
+        # The same object can come embedded and from a 1.1 list; keep what either knows.
+        merged = {**old, **new}
+        for key in ("meeting", "paper", "agendaItem"):
+            if isinstance(old.get(key), list) or isinstance(new.get(key), list):
+                values = []
+                for source in (old.get(key), new.get(key)):
+                    for value in source if isinstance(source, list) else ([source] if source else []):
+                        if value not in values:
+                            values.append(value)
+                merged[key] = values
+        return merged
+
+    # -- stragglers ----------------------------------------------------------
+
+    def _follow_missing_links(self):
+        """Fetch objects that are linked but were in no list, one by one."""
+        checked: set[str] = set()
+        pending = True
+        while pending:
+            pending = False
+            for object_id, kind in list(self.crawl.types.items()):
+                obj = self.crawl.objects[object_id]
+                for field_name in FOLLOW_REFS.get(kind, ()):
+                    for target in quirks.as_list(obj.get(field_name)):
+                        if not isinstance(target, str) or target in checked:
+                            continue
+                        checked.add(target)
+                        if target in self.crawl.objects or target in self.crawl.deleted:
+                            continue
+                        pending = True
+                        self._fetch_single(target, object_id)
+
+    def _fetch_single(self, url: str, linked_from: str):
+        try:
+            obj = self.source.get_json(url)
+        except NotFound as exc:
+            self.crawl.unreachable.add(url)
+            self.report.problem(f"Verlinktes Objekt nicht abrufbar (HTTP {exc.status})", url, linked_from)
+            return
+        except ImportFailed as exc:
+            self.crawl.unreachable.add(url)
+            self.report.problem(f"Verlinktes Objekt fehlerhaft: {exc}", url, linked_from)
+            return
+        obj = quirks.single_object(obj)
+        if obj is None:
+            self.crawl.unreachable.add(url)
+            self.report.problem("Verlinktes Objekt ist leer", url, linked_from)
+            return
+        self.report.problem("Objekt ist verlinkt, steht aber in keiner Liste", url)
+        self.on_progress(type_of(obj, "Objekt") or "Objekt", 1)
+        self._add(obj, None)

@@ -1,0 +1,91 @@
+"""Turning loose source values into the clean, typed values content/ holds."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+_SPACE = re.compile(r"\s+")
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
+
+def text(value) -> str | None:
+    """A one-line string: whitespace (newlines, NBSP) collapsed, None when empty."""
+    if not isinstance(value, str):
+        return None
+    cleaned = _SPACE.sub(" ", value).strip()
+    return cleaned or None
+
+
+def long_text(value) -> str | None:
+    """A multi-line string (resolution texts): lines kept, trailing blanks removed."""
+    if not isinstance(value, str):
+        return None
+    lines = [_SPACE.sub(" ", line).strip() for line in value.replace("\r\n", "\n").split("\n")]
+    cleaned = "\n".join(lines).strip()
+    cleaned = re.sub(r"\n{3,}", "\n\n", cleaned)
+    return cleaned or None
+
+
+def date_value(value) -> str | None:
+    """`yyyy-mm-dd`; a date-time where a date belongs is cut (CC e-gov C5/C6)."""
+    if not isinstance(value, str):
+        return None
+    match = _DATE.match(value.strip())
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3])).isoformat()
+    except ValueError:
+        return None
+
+
+def datetime_value(value) -> str | None:
+    """An ISO date-time with offset, seconds precision; None when unparseable."""
+    if not isinstance(value, str):
+        return None
+    raw = value.strip().replace("Z", "+00:00")
+    try:
+        parsed = datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    return parsed.replace(microsecond=0).isoformat()
+
+
+def bool_value(value) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return None
+
+
+def int_value(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def strings(values) -> list[str]:
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, list):
+        return []
+    return [t for t in (text(v) for v in values) if t]
+
+
+def compact(data: dict) -> dict:
+    """Drop None, empty strings and empty lists/dicts so files stay small and stable."""
+    return {k: v for k, v in data.items() if v is not None and v != "" and v != [] and v != {}}
+
+
+def url_value(value) -> str | None:
+    """An absolute http(s) URL, or None: no javascript:, data: or relative links."""
+    cleaned = text(value)
+    if cleaned and cleaned.lower().startswith(("http://", "https://")) and " " not in cleaned:
+        return cleaned
+    return None

@@ -1,0 +1,52 @@
+"""Pelican settings for ratsinfo. `ratsinfo build` and plain `pelican content` both read this.
+
+Settings of our own (documented in docs/architecture.md):
+- PUBLISH_CONTACT_DATA: show e-mail and phone of persons (default False).
+- RATSINFO_TODAY: "YYYY-MM-DD" to fix the date that splits upcoming from past meetings.
+- PAGEFIND: build the search index (default True).
+"""
+
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+
+SITENAME = "Ratsinformation"
+SITEURL = ""
+RELATIVE_URLS = True
+TIMEZONE = "Europe/Berlin"
+DEFAULT_LANG = "de"
+
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "theme"
+
+# Council objects are rendered by plugins/council, not as blog articles: Pelican's
+# article model grows as N² (research/pelican.md §3). Hand-written pages stay Pelican pages.
+ARTICLE_PATHS = []
+PAGE_PATHS = ["pages"]
+PAGE_URL = "seiten/{slug}.html"
+PAGE_SAVE_AS = "seiten/{slug}.html"
+DIRECT_TEMPLATES = []
+STATIC_PATHS = []
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+AUTHOR_SAVE_AS = ""
+CATEGORY_SAVE_AS = ""
+TAG_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+DELETE_OUTPUT_DIRECTORY = False
+
+PLUGIN_PATHS = [HERE]
+PLUGINS = ["plugins.council", "plugins.search"]
+
+JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "auto_reload": False}
+
+PUBLISH_CONTACT_DATA = False
+RATSINFO_TODAY = None
+PAGEFIND = True

@@ -1,0 +1,505 @@
+"""Read content/ into an object graph: typed objects, links resolved, back-links built.
+
+This is the plugins' side of the content contract (docs/content-format.md). It
+re-checks the publication rule on the way in, so that a hand-edited or stale
+content file cannot put non-public text on a page.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import yaml
+
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # PyYAML without libyaml
+    _Loader = yaml.SafeLoader
+
+FOLDERS = {
+    "body": "bodies", "term": "terms", "organization": "organizations", "person": "persons",
+    "meeting": "meetings", "paper": "papers", "file": "files",
+}
+
+
+class ContentError(Exception):
+    """A content file is broken; the message names it."""
+
+
+def _str(value) -> str | None:
+    if value is None:
+        return None
+    return str(value).strip() or None
+
+
+def _list(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _date(value) -> date | None:
+    if isinstance(value, date):
+        return value if not isinstance(value, datetime) else value.date()
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _datetime(value) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+@dataclass(eq=False)
+class Base:
+    id: str
+    source: str | None
+    name: str
+    web: str | None = None
+    kind = ""
+
+    @property
+    def url(self) -> str:
+        return f"{URL_FOLDERS[self.kind]}/{self.id}.html"
+
+
+@dataclass(eq=False)
+class Body(Base):
+    kind = "body"
+    short_name: str | None = None
+    website: str | None = None
+
+
+@dataclass(eq=False)
+class Term(Base):
+    kind = "term"
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+@dataclass(eq=False)
+class Organization(Base):
+    kind = "organization"
+    short_name: str | None = None
+    organization_type: str | None = None
+    classification: str | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    website: str | None = None
+    location: dict = field(default_factory=dict)
+    memberships: list = field(default_factory=list)
+    meetings: list = field(default_factory=list)
+    papers: list = field(default_factory=list)
+
+    @property
+    def category(self) -> str:
+        """Gremium, Fraktion, Ortschaftsrat, Verwaltung: for grouping on lists."""
+        label = " ".join(filter(None, [self.organization_type, self.classification])).lower()
+        if "fraktion" in label:
+            return "Fraktionen"
+        if "ortschaft" in label or "ortsbeirat" in label or "bezirk" in label:
+            return "Ortschaftsräte"
+        if "verwaltung" in label:
+            return "Verwaltung"
+        if "partei" in label:
+            return "Parteien"
+        return "Gremien"
+
+
+@dataclass(eq=False)
+class Person(Base):
+    kind = "person"
+    family_name: str | None = None
+    given_name: str | None = None
+    form_of_address: str | None = None
+    title: list = field(default_factory=list)
+    email: list = field(default_factory=list)
+    phone: list = field(default_factory=list)
+    memberships: list = field(default_factory=list)
+
+    @property
+    def sort_key(self):
+        return ((self.family_name or self.name).lower(), (self.given_name or "").lower())
+
+
+@dataclass(eq=False)
+class Membership:
+    person: Person
+    organization: Organization
+    role: str | None = None
+    voting_right: bool | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    on_behalf_of: Organization | None = None
+
+    def is_current(self, today: date) -> bool:
+        return (self.start_date is None or self.start_date <= today) and (
+            self.end_date is None or self.end_date >= today
+        )
+
+
+@dataclass(eq=False)
+class File(Base):
+    kind = "file"
+    mime_type: str | None = None
+    date: date | None = None
+    size: int | None = None
+    access_url: str | None = None
+    media: str | None = None
+    media_type: str | None = None
+    text_path: Path | None = None
+    meetings: list = field(default_factory=list)
+    papers: list = field(default_factory=list)
+
+    @property
+    def media_url(self) -> str | None:
+        return f"{URL_FOLDERS['file']}/{self.media}" if self.media else None
+
+    def read_text(self) -> str:
+        if self.text_path is None or not self.text_path.is_file():
+            return ""
+        return self.text_path.read_text(encoding="utf-8")
+
+
+@dataclass(eq=False)
+class AgendaItem:
+    id: str
+    meeting: "Meeting"
+    public: bool
+    number: str | None = None
+    name: str | None = None
+    paper: "Paper | None" = None
+    result: str | None = None
+    resolution_text: str | None = None
+    resolution_file: File | None = None
+    auxiliary_files: list = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"{self.meeting.url}#top-{self.id}"
+
+
+@dataclass(eq=False)
+class Meeting(Base):
+    kind = "meeting"
+    start: datetime | None = None
+    end: datetime | None = None
+    cancelled: bool = False
+    state: str | None = None
+    location: dict = field(default_factory=dict)
+    organizations: list = field(default_factory=list)
+    invitation: File | None = None
+    results_protocol: File | None = None
+    verbatim_protocol: File | None = None
+    auxiliary_files: list = field(default_factory=list)
+    agenda: list = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        if self.name:
+            return self.name
+        if self.organizations:
+            return f"Sitzung {self.organizations[0].name}"
+        return "Sitzung"
+
+    @property
+    def documents(self) -> list[tuple[str, File]]:
+        named = [
+            ("Einladung", self.invitation),
+            ("Niederschrift", self.results_protocol),
+            ("Wortprotokoll", self.verbatim_protocol),
+        ]
+        return [(label, f) for label, f in named if f] + [("Anlage", f) for f in self.auxiliary_files]
+
+
+@dataclass(eq=False)
+class Consultation:
+    paper: "Paper"
+    meeting: Meeting | None = None
+    agenda_item: AgendaItem | None = None
+    organizations: list = field(default_factory=list)
+    role: str | None = None
+    authoritative: bool | None = None
+
+    @property
+    def result(self) -> str | None:
+        return self.agenda_item.result if self.agenda_item and self.agenda_item.public else None
+
+
+@dataclass(eq=False)
+class Paper(Base):
+    kind = "paper"
+    reference: str | None = None
+    date: date | None = None
+    paper_type: str | None = None
+    main_file: File | None = None
+    auxiliary_files: list = field(default_factory=list)
+    originator_persons: list = field(default_factory=list)
+    originator_organizations: list = field(default_factory=list)
+    under_direction_of: list = field(default_factory=list)
+    related_papers: list = field(default_factory=list)
+    superordinated_papers: list = field(default_factory=list)
+    subordinated_papers: list = field(default_factory=list)
+    consultations: list = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.name
+
+
+URL_FOLDERS = {
+    "meeting": "sitzungen", "paper": "vorlagen", "person": "personen",
+    "organization": "gremien", "file": "dateien", "term": "wahlperioden", "body": "koerperschaften",
+}
+
+
+@dataclass
+class Graph:
+    bodies: dict[str, Body] = field(default_factory=dict)
+    terms: dict[str, Term] = field(default_factory=dict)
+    organizations: dict[str, Organization] = field(default_factory=dict)
+    persons: dict[str, Person] = field(default_factory=dict)
+    meetings: dict[str, Meeting] = field(default_factory=dict)
+    papers: dict[str, Paper] = field(default_factory=dict)
+    files: dict[str, File] = field(default_factory=dict)
+    # The content file each object came from, for error messages and incremental builds.
+    sources: dict[tuple[str, str], Path] = field(default_factory=dict)
+
+    def published_files(self) -> list[File]:
+        return [f for f in self.files.values() if f.meetings or f.papers]
+
+
+def read_front_matter(path: Path) -> dict:
+    raw = path.read_text(encoding="utf-8")
+    if not raw.startswith("---\n"):
+        raise ContentError(f"{path}: beginnt nicht mit YAML-Front-Matter (---)")
+    end = raw.find("\n---\n", 3)
+    if end < 0 and raw.endswith("\n---"):
+        end = len(raw) - 4
+    if end < 0:
+        raise ContentError(f"{path}: Front-Matter wird nicht mit --- abgeschlossen")
+    try:
+        data = yaml.load(raw[4:end + 1], Loader=_Loader)
+    except yaml.YAMLError as exc:
+        raise ContentError(f"{path}: ungültiges YAML: {exc}") from exc
+    if not isinstance(data, dict) or not _str(data.get("id")):
+        raise ContentError(f"{path}: Front-Matter ohne id")
+    return data
+
+
+def _scan(content: Path, kind: str):
+    folder = content / FOLDERS[kind]
+    if not folder.is_dir():
+        return
+    with os.scandir(folder) as entries:
+        names = sorted(e.name for e in entries if e.name.endswith(".md") and e.is_file())
+    for name in names:
+        path = folder / name
+        data = read_front_matter(path)
+        if f"{data['id']}.md" != name:
+            raise ContentError(f"{path}: id {data['id']!r} passt nicht zum Dateinamen")
+        yield path, data
+
+
+def load_graph(content: Path, publish_contact_data: bool = False) -> Graph:
+    content = Path(content)
+    graph = Graph()
+    raw: dict[str, list[dict]] = defaultdict(list)
+    for kind in FOLDERS:
+        for path, data in _scan(content, kind):
+            graph.sources[(kind, str(data["id"]))] = path
+            raw[kind].append(data)
+
+    for data in raw["body"]:
+        body = Body(str(data["id"]), _str(data.get("source")), _str(data.get("name")) or "Körperschaft",
+                    _str(data.get("web")), short_name=_str(data.get("short_name")),
+                    website=_str(data.get("website")))
+        graph.bodies[body.id] = body
+    for data in raw["term"]:
+        term = Term(str(data["id"]), _str(data.get("source")), _str(data.get("name")) or "Wahlperiode",
+                    _str(data.get("web")), start_date=_date(data.get("start_date")),
+                    end_date=_date(data.get("end_date")))
+        graph.terms[term.id] = term
+    for data in raw["file"]:
+        text_name = _safe_name(data.get("text"))
+        media = _safe_name(data.get("media"))
+        f = File(str(data["id"]), _str(data.get("source")), _str(data.get("name")) or "Dokument",
+                 _str(data.get("web")), mime_type=_str(data.get("mime_type")), date=_date(data.get("date")),
+                 size=data.get("size") if isinstance(data.get("size"), int) else None,
+                 access_url=_str(data.get("access_url")),
+                 media=media if media and (content / FOLDERS["file"] / media).is_file() else None,
+                 media_type=_str(data.get("media_type")),
+                 text_path=content / FOLDERS["file"] / text_name if text_name else None)
+        graph.files[f.id] = f
+    for data in raw["organization"]:
+        org = Organization(
+            str(data["id"]), _str(data.get("source")), _str(data.get("name")) or "Gremium", _str(data.get("web")),
+            short_name=_str(data.get("short_name")), organization_type=_str(data.get("organization_type")),
+            classification=_str(data.get("classification")), start_date=_date(data.get("start_date")),
+            end_date=_date(data.get("end_date")), website=_str(data.get("website")),
+            location=_location(data.get("location")),
+        )
+        graph.organizations[org.id] = org
+    for data in raw["person"]:
+        person = Person(
+            str(data["id"]), _str(data.get("source")), _str(data.get("name")) or "Unbekannt", _str(data.get("web")),
+            family_name=_str(data.get("family_name")), given_name=_str(data.get("given_name")),
+            form_of_address=_str(data.get("form_of_address")),
+            title=[_str(t) for t in _list(data.get("title")) if _str(t)],
+            email=[_str(e) for e in _list(data.get("email")) if _str(e)] if publish_contact_data else [],
+            phone=[_str(p) for p in _list(data.get("phone")) if _str(p)] if publish_contact_data else [],
+        )
+        graph.persons[person.id] = person
+        for m in _list(data.get("memberships")):
+            if not isinstance(m, dict):
+                continue
+            org = graph.organizations.get(_str(m.get("organization")) or "")
+            if org is None:
+                continue
+            membership = Membership(
+                person, org, role=_str(m.get("role")),
+                voting_right=m.get("voting_right") if isinstance(m.get("voting_right"), bool) else None,
+                start_date=_date(m.get("start_date")), end_date=_date(m.get("end_date")),
+                on_behalf_of=graph.organizations.get(_str(m.get("on_behalf_of")) or ""),
+            )
+            person.memberships.append(membership)
+            org.memberships.append(membership)
+    for data in raw["paper"]:
+        _load_paper(graph, data)
+    for data in raw["meeting"]:
+        _load_meeting(graph, data)
+    for data in raw["paper"]:
+        _link_paper(graph, data)
+    _sort(graph)
+    return graph
+
+
+def _safe_name(value) -> str | None:
+    """A file name inside its folder, nothing else (no paths, no dot files)."""
+    name = _str(value)
+    if not name or "/" in name or "\\" in name or name.startswith(".") or "\x00" in name:
+        return None
+    return name
+
+
+def _location(value) -> dict:
+    if not isinstance(value, dict):
+        return {}
+    keys = ("description", "street_address", "room", "postal_code", "locality")
+    return {k: _str(value.get(k)) for k in keys if _str(value.get(k))}
+
+
+def _files(graph: Graph, values) -> list[File]:
+    return [graph.files[v] for v in (_str(x) for x in _list(values)) if v in graph.files]
+
+
+def _load_paper(graph: Graph, data: dict):
+    paper = Paper(
+        str(data["id"]), _str(data.get("source")), _str(data.get("name")) or "Vorlage", _str(data.get("web")),
+        reference=_str(data.get("reference")), date=_date(data.get("date")),
+        paper_type=_str(data.get("paper_type")),
+        main_file=graph.files.get(_str(data.get("main_file")) or ""),
+        auxiliary_files=_files(graph, data.get("auxiliary_files")),
+        originator_persons=[graph.persons[p] for p in map(_str, _list(data.get("originator_persons"))) if p in graph.persons],
+        originator_organizations=[graph.organizations[o] for o in map(_str, _list(data.get("originator_organizations"))) if o in graph.organizations],
+        under_direction_of=[graph.organizations[o] for o in map(_str, _list(data.get("under_direction_of"))) if o in graph.organizations],
+    )
+    graph.papers[paper.id] = paper
+    for f in ([paper.main_file] if paper.main_file else []) + paper.auxiliary_files:
+        f.papers.append(paper)
+    for org in paper.under_direction_of:
+        org.papers.append(paper)
+
+
+def _load_meeting(graph: Graph, data: dict):
+    meeting = Meeting(
+        str(data["id"]), _str(data.get("source")), _str(data.get("name")), _str(data.get("web")),
+        start=_datetime(data.get("start")), end=_datetime(data.get("end")),
+        cancelled=data.get("cancelled") is True, state=_str(data.get("state")),
+        location=_location(data.get("location")),
+        organizations=[graph.organizations[o] for o in map(_str, _list(data.get("organizations"))) if o in graph.organizations],
+        invitation=graph.files.get(_str(data.get("invitation")) or ""),
+        results_protocol=graph.files.get(_str(data.get("results_protocol")) or ""),
+        verbatim_protocol=graph.files.get(_str(data.get("verbatim_protocol")) or ""),
+        auxiliary_files=_files(graph, data.get("auxiliary_files")),
+    )
+    graph.meetings[meeting.id] = meeting
+    for org in meeting.organizations:
+        org.meetings.append(meeting)
+    linked_files = [f for _, f in meeting.documents]
+    for position, item in enumerate(_list(data.get("agenda"))):
+        if not isinstance(item, dict):
+            continue
+        item_id = _str(item.get("id")) or str(position + 1)
+        if item.get("public") is False:
+            # Re-check of the publication rule: only the place in the agenda survives.
+            meeting.agenda.append(AgendaItem(item_id, meeting, False, number=_str(item.get("number"))))
+            continue
+        agenda_item = AgendaItem(
+            item_id, meeting, True, number=_str(item.get("number")), name=_str(item.get("name")),
+            paper=graph.papers.get(_str(item.get("paper")) or ""), result=_str(item.get("result")),
+            resolution_text=_str(item.get("resolution_text")),
+            resolution_file=graph.files.get(_str(item.get("resolution_file")) or ""),
+            auxiliary_files=_files(graph, item.get("auxiliary_files")),
+        )
+        meeting.agenda.append(agenda_item)
+        linked_files += ([agenda_item.resolution_file] if agenda_item.resolution_file else []) + agenda_item.auxiliary_files
+    for f in linked_files:
+        if meeting not in f.meetings:
+            f.meetings.append(meeting)
+
+
+def _link_paper(graph: Graph, data: dict):
+    paper = graph.papers[str(data["id"])]
+    for name in ("related_papers", "superordinated_papers", "subordinated_papers"):
+        setattr(paper, name, [graph.papers[p] for p in map(_str, _list(data.get(name))) if p in graph.papers and p != paper.id])
+    for c in _list(data.get("consultations")):
+        if not isinstance(c, dict):
+            continue
+        meeting = graph.meetings.get(_str(c.get("meeting")) or "")
+        agenda_item = None
+        if meeting is not None:
+            item_id = _str(c.get("agenda_item"))
+            agenda_item = next((i for i in meeting.agenda if i.id == item_id), None)
+        paper.consultations.append(Consultation(
+            paper, meeting, agenda_item,
+            organizations=[graph.organizations[o] for o in map(_str, _list(c.get("organizations"))) if o in graph.organizations],
+            role=_str(c.get("role")),
+            authoritative=c.get("authoritative") if isinstance(c.get("authoritative"), bool) else None,
+        ))
+
+
+_FAR_FUTURE = datetime.max.replace(tzinfo=None)
+
+
+def meeting_sort_key(meeting: Meeting):
+    start = meeting.start.replace(tzinfo=None) if meeting.start else _FAR_FUTURE
+    return (start, meeting.id)
+
+
+def paper_sort_key(paper: Paper):
+    return (paper.date or date.min, paper.reference or "", paper.id)
+
+
+def _sort(graph: Graph):
+    for org in graph.organizations.values():
+        org.meetings.sort(key=meeting_sort_key)
+        org.papers.sort(key=paper_sort_key, reverse=True)
+        org.memberships.sort(key=lambda m: (m.end_date is not None, m.person.sort_key))
+    for person in graph.persons.values():
+        person.memberships.sort(key=lambda m: (m.end_date is not None, m.organization.name.lower()))
+    for paper in graph.papers.values():
+        paper.consultations.sort(key=lambda c: meeting_sort_key(c.meeting) if c.meeting else (_FAR_FUTURE, ""))
+    for f in graph.files.values():
+        f.meetings.sort(key=meeting_sort_key)
+        f.papers.sort(key=paper_sort_key)

@@ -1,0 +1,113 @@
+"""The webmaster's command line. It only parses arguments and calls library code."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+DESCRIPTION = """\
+ratsinfo veröffentlicht öffentliche Ratsinformationen (Sitzungen, Tagesordnungen,
+Vorlagen, Personen, Gremien, Dokumente) als statisches Web-Portal mit Volltextsuche.
+
+Ablauf:  ratsinfo import oparl URL   →  content/  →  ratsinfo build  →  output/
+"""
+
+
+def _import_oparl(args) -> int:
+    from importers.errors import ImportFailed
+    from importers.oparl import import_oparl
+    from importers.publication import Policy
+
+    policy = Policy(publish_contact_data=args.publish_contact_data)
+    try:
+        report = import_oparl(
+            args.url, Path(args.content), policy=policy, force=args.force,
+            mirror_files=not args.no_files,
+        )
+    except ImportFailed as exc:
+        print(f"Import abgebrochen: {exc}\nDer Inhaltsordner {args.content} ist unverändert.", file=sys.stderr)
+        return 2
+    print(f"Import aus {args.url} nach {args.content} abgeschlossen.")
+    for line in report.summary_lines():
+        print("  " + line)
+    return 0
+
+
+def _build(args) -> int:
+    from ratsinfo.build import BuildFailed, build_site
+
+    try:
+        result = build_site(Path(args.content), Path(args.output))
+    except BuildFailed as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"Portal gebaut: {result.pages} Seiten in {result.output} ({result.seconds:.1f} s).")
+    print(f"Ansehen:  python -m http.server -d {result.output} 8000   (oder: make serve)")
+    return 0
+
+
+def _demo(args) -> int:
+    from ratsinfo.demo import write_demo
+
+    counts = write_demo(Path(args.out))
+    summary = ", ".join(f"{kind} {count}" for kind, count in sorted(counts.items()))
+    print(f"Demo-Rat als OParl-Dump nach {args.out} geschrieben: {summary}")
+    print(f"Importieren:  ratsinfo import oparl {args.out}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="ratsinfo", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = root.add_subparsers(dest="command", metavar="BEFEHL", required=True)
+
+    imp = commands.add_parser(
+        "import", help="Daten aus einer Quelle nach content/ importieren",
+        description="Importiert freigegebene, öffentliche Datensätze nach content/. "
+        "Nichtöffentliches wird nie geschrieben. Ein fehlgeschlagener Import lässt content/ unverändert.",
+    )
+    sources = imp.add_subparsers(dest="source", metavar="QUELLE", required=True)
+    oparl = sources.add_parser(
+        "oparl", help="OParl-1.0/1.1-Schnittstelle oder OParl-Dump-Ordner",
+        description="Liest ein OParl-System (System- oder Body-URL über http/https) oder einen lokalen "
+        "Ordner mit OParl-JSON (z. B. von `ratsinfo demo`). Unveränderte Daten schreiben keine Datei neu.",
+    )
+    oparl.add_argument("url", metavar="URL", help="System- oder Body-URL, oder Ordner/Datei eines OParl-Dumps")
+    oparl.add_argument("--content", default="content", metavar="ORDNER", help="Inhaltsordner (Standard: content)")
+    oparl.add_argument("--force", action="store_true",
+                       help="auch dann schreiben, wenn mehr als die Hälfte der Objekte gelöscht würde")
+    oparl.add_argument("--no-files", action="store_true",
+                       help="Dokumente nicht herunterladen, nur auf das Original verlinken")
+    oparl.add_argument("--publish-contact-data", action="store_true",
+                       help="E-Mail und Telefon von Personen übernehmen (nur mit Einwilligung!)")
+    oparl.set_defaults(run=_import_oparl)
+
+    build = commands.add_parser(
+        "build", help="Portal aus content/ nach output/ bauen (mit Suchindex)",
+        description="Baut mit Pelican und Pagefind das statische Portal. Gebaut wird in einen "
+        "Zwischenordner; erst ein vollständiger Build ersetzt den Ausgabeordner.",
+    )
+    build.add_argument("--content", default="content", metavar="ORDNER", help="Inhaltsordner (Standard: content)")
+    build.add_argument("--output", default="output", metavar="ORDNER", help="Ausgabeordner (Standard: output)")
+    build.set_defaults(run=_build)
+
+    demo = commands.add_parser(
+        "demo", help="Demo-Stadtrat als OParl-Dump schreiben",
+        description="Schreibt einen erfundenen, realistischen Stadtrat (Große Kreisstadt Muldenau) "
+        "als OParl-1.1-Dump mit PDF-Anlagen. Immer gleich (deterministisch).",
+    )
+    demo.add_argument("--out", default="build/demo-oparl", metavar="ORDNER",
+                      help="Zielordner (Standard: build/demo-oparl)")
+    demo.set_defaults(run=_demo)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

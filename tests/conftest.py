@@ -1,0 +1,60 @@
+"""Shared fixtures: the demo council as a dump, served over loopback HTTP, imported and built once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.support.oparl_server import DumpServer
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "oparl-samples"
+HUERTGENWALD = SHARED / "oparl-validator-rs" / "test-data" / "cache_huertgenwald"
+# The day the demo's meetings are split into past and upcoming; fixed so pages are stable.
+DEMO_TODAY = "2026-11-20"
+
+
+def base_of(folder: Path) -> str:
+    system_id = json.loads((folder / "system.json").read_text(encoding="utf-8"))["id"]
+    return system_id[: -len("system")]
+
+
+@pytest.fixture(scope="session")
+def demo_dump(tmp_path_factory) -> Path:
+    from ratsinfo.demo import write_demo
+
+    folder = tmp_path_factory.mktemp("demo-oparl")
+    write_demo(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_dump):
+    with DumpServer(demo_dump, base_of(demo_dump)) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def demo_content(demo_server, tmp_path_factory) -> Path:
+    from importers.oparl import import_oparl
+
+    content = tmp_path_factory.mktemp("demo-content")
+    import_oparl(demo_server.url + "system", content, show_progress=False)
+    return content
+
+
+@pytest.fixture(scope="session")
+def demo_site(demo_content, tmp_path_factory) -> Path:
+    from ratsinfo.build import build_site
+
+    output = tmp_path_factory.mktemp("demo-site") / "output"
+    build_site(demo_content, output, overrides={"RATSINFO_TODAY": DEMO_TODAY})
+    return output
+
+
+@pytest.fixture(scope="session")
+def huertgenwald() -> Path:
+    if not (HUERTGENWALD / "system.json").is_file():
+        pytest.skip("../shared/oparl-samples fehlt: Hürtgenwald-Daten nicht verfügbar")
+    return HUERTGENWALD
