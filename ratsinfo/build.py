@@ -46,7 +46,7 @@ def build_site(content: Path, output: Path, overrides: dict | None = None) -> Bu
     _quiet_pelican()
     try:
         Pelican(settings).run()
-    except Exception as exc:
+    except Exception as exc:  # Pelican and plugins raise anything; the webmaster gets one message
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(f"Bauen fehlgeschlagen, {output} bleibt unverändert: {exc}") from exc
     _swap(staging, output)
@@ -63,5 +63,9 @@ def _swap(staging: Path, output: Path):
 
 
 def _quiet_pelican():
-    # Pelican logs every generator at INFO; the webmaster wants our summary, and warnings.
+    # Pelican logs every generator at INFO and prints a summary that counts blog
+    # articles (always 0 here); the webmaster wants our summary, and warnings.
+    from pelican.log import console
+
+    console.quiet = True
     logging.getLogger("pelican").setLevel(logging.WARNING)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.support.oparl_server import DumpServer
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "oparl-samples"
+PROJECT = Path(__file__).resolve().parent.parent
+SHARED = PROJECT.parent / "shared" / "oparl-samples"
 HUERTGENWALD = SHARED / "oparl-validator-rs" / "test-data" / "cache_huertgenwald"
 # The day the demo's meetings are split into past and upcoming; fixed so pages are stable.
 DEMO_TODAY = "2026-11-20"
@@ -40,6 +42,8 @@ def demo_content(demo_server, tmp_path_factory) -> Path:
     from importers.oparl import import_oparl
 
     content = tmp_path_factory.mktemp("demo-content")
+    # The hand-written pages (Impressum …) sit beside imported data, as in the checkout.
+    shutil.copytree(PROJECT / "content" / "pages", content / "pages")
     import_oparl(demo_server.url + "system", content, show_progress=False)
     return content
 

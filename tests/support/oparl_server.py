@@ -3,7 +3,8 @@
 The dump's own base URL (e.g. https://oparl.muldenau.example/oparl/v1.1/) is
 rewritten to this server's address in every JSON response, so the importer
 talks plain HTTP to loopback and never to the internet. `faults` lets a test
-make a path answer with an error status a number of times.
+make a path answer with an error status a number of times, `missing_prefixes`
+makes whole parts of the API disappear.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ class DumpServer:
         self.folder = Path(folder).resolve()
         self.base = base
         self.faults: dict[str, list[int]] = {}
+        # Paths under these prefixes answer 404, as if the server had lost them.
+        self.missing_prefixes: set[str] = set()
         self.requests: list[str] = []
         handler = self._handler()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -60,7 +63,7 @@ class DumpServer:
                     self._send(status, b'{"error": "injected"}', "application/json")
                     return
                 target = server.file_for(relative)
-                if target is None:
+                if target is None or any(relative.startswith(p) for p in server.missing_prefixes):
                     self._send(404, b'{"error": "not found"}', "application/json")
                     return
                 payload = target.read_bytes()

@@ -1,0 +1,16 @@
+"""A demo OParl 1.1 dump of the invented Große Kreisstadt Muldenau.
+
+`write_demo(folder)` writes a complete, deterministic dump (JSON and small
+PDFs) in the layout importers/oparl/source.py reads, so that the portal can
+be built and tested without any real council's data. The markers tell tests
+what to look for: a word only a PDF contains, words only non-public agenda
+items contain.
+"""
+
+from ratsinfo.demo.dump import write_demo
+from ratsinfo.demo.markers import NON_PUBLIC_MARKERS, PDF_ONLY_PAPER_REFERENCE, PDF_ONLY_WORD
+from ratsinfo.demo.oparl import BASE_URL
+
+__all__ = [
+    "BASE_URL", "NON_PUBLIC_MARKERS", "PDF_ONLY_PAPER_REFERENCE", "PDF_ONLY_WORD", "write_demo",
+]

@@ -1,0 +1,85 @@
+"""A build of the demo council: every page kind, linked to the others, relative, with provenance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ratsinfo.build import BuildFailed, build_site
+from tests.support.site import internal_target, links_of
+
+KIND_FOLDERS = ("sitzungen", "vorlagen", "personen", "gremien", "dateien")
+
+
+def detail_pages(site: Path, folder: str) -> list[Path]:
+    return sorted(p for p in (site / folder).glob("*.html") if p.name != "index.html")
+
+
+def test_every_page_kind_is_built(demo_site):
+    for name in ("index.html", "suche.html", "seiten/impressum.html", "pagefind/pagefind-ui.js",
+                 "theme/css/style.css"):
+        assert (demo_site / name).is_file(), name
+    for folder in KIND_FOLDERS:
+        assert detail_pages(demo_site, folder), f"keine Seiten in {folder}/"
+        if folder != "dateien":
+            assert (demo_site / folder / "index.html").is_file()
+    assert list((demo_site / "dateien").glob("*.pdf"))
+
+
+@pytest.mark.parametrize("folder, must_link_to", [
+    ("sitzungen", {"gremien", "vorlagen", "dateien"}),
+    ("vorlagen", {"sitzungen", "gremien", "dateien"}),
+    ("personen", {"gremien"}),
+    ("gremien", {"personen", "sitzungen"}),
+    ("dateien", {"vorlagen"}),
+])
+def test_page_kinds_link_to_each_other(demo_site, folder, must_link_to):
+    reached = set()
+    for page in detail_pages(demo_site, folder):
+        for _, url in links_of(page):
+            target = internal_target(demo_site, page, url)
+            if target is not None and target.parent.name in KIND_FOLDERS:
+                reached.add(target.parent.name)
+    assert must_link_to <= reached
+
+
+def test_all_internal_links_resolve_and_are_relative(demo_site):
+    pages = sorted(demo_site.rglob("*.html"))
+    assert len(pages) > 500
+    for page in pages:
+        for tag, url in links_of(page):
+            assert not url.startswith("/"), f"{page}: absoluter Pfad {url}"
+            if tag in ("script", "link", "img"):
+                assert not url.startswith(("http:", "https:", "//")), f"{page}: fremder Host {url}"
+            target = internal_target(demo_site, page, url)
+            if target is not None:
+                assert target.is_file(), f"{page.relative_to(demo_site)}: toter Link {url}"
+
+
+def test_every_object_page_names_its_source(demo_site, demo_server):
+    for folder in KIND_FOLDERS:
+        for page in detail_pages(demo_site, folder)[:20]:
+            html = page.read_text(encoding="utf-8")
+            assert "Quelle:" in html and demo_server.url in html, page
+
+
+def test_pages_are_german_and_accessible_basics(demo_site):
+    page = detail_pages(demo_site, "sitzungen")[0]
+    html = page.read_text(encoding="utf-8")
+    assert '<html lang="de">' in html
+    assert 'href="#inhalt"' in html and '<main id="inhalt"' in html
+    assert "<nav" in html and "<footer" in html
+
+
+def test_failed_build_leaves_output_unchanged(demo_content, tmp_path):
+    output = tmp_path / "output"
+    (output / "sitzungen").mkdir(parents=True)
+    (output / "index.html").write_text("letzter guter Stand", encoding="utf-8")
+    broken = tmp_path / "content"
+    (broken / "meetings").mkdir(parents=True)
+    (broken / "meetings" / "kaputt.md").write_text("---\nid: [kaputt\n---\n", encoding="utf-8")
+    with pytest.raises(BuildFailed, match="kaputt"):
+        build_site(broken, output)
+    assert (output / "index.html").read_text(encoding="utf-8") == "letzter guter Stand"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output"]
