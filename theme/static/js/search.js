@@ -5,7 +5,11 @@
   if (!container || typeof PagefindUI === "undefined") { return; }
   var ui = new PagefindUI({
     element: "#search",
-    bundlePath: container.getAttribute("data-bundle"),
+    // Pagefind imports its modules from this path: it must be absolute, so the
+    // relative path of this page is resolved here (works under any subpath).
+    bundlePath: new URL(container.getAttribute("data-bundle"), document.baseURI).href,
+    // Result URLs are stored from the site root; prefix them with where this site lives.
+    baseUrl: new URL(container.getAttribute("data-root") || "./", document.baseURI).pathname,
     showSubResults: true,
     showImages: false,
     resetStyles: false
