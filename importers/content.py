@@ -55,7 +55,8 @@ def read_front_matter(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-FetchFile = Callable[[str, int], tuple[bytes, str]]
+# (url, max size, validators) -> (bytes, or None when unchanged; content type; new validators)
+FetchFile = Callable[[str, int, dict | None], tuple[bytes | None, str, dict]]
 
 
 class ContentWriter:
@@ -98,6 +99,7 @@ class ContentWriter:
 
     def write(self, records: list[Record]):
         state = self._load_state()
+        self.validators: dict[str, dict] = dict(state.get("validators", {}))
         ids = IdMap(state.get("ids"))
         for record in sorted(records, key=lambda r: (r.kind, r.source)):
             ids.assign(record.kind, record.source)
@@ -158,8 +160,16 @@ class ContentWriter:
             return
         text = source_text
         if self.fetch_file is not None and data.get("access_url"):
-            fetched = self._download(data, object_id, staging)
-            if fetched is not None:
+            # Ask conditionally when we hold a copy: an unchanged file answers 304.
+            validators = self.validators.get(object_id) if media_ok else None
+            fetched = self._download(data, object_id, staging, validators)
+            if fetched == "unchanged":
+                for key in ("media", "media_type"):
+                    data[key] = previous[key]
+                staged[f"{folder}/{previous['media']}"] = self.root / folder / previous["media"]
+                text_path = self.root / folder / previous.get("text", "-")
+                text = text or (text_path.read_text(encoding="utf-8") if previous.get("text") and text_path.is_file() else None)
+            elif fetched is not None:
                 path, mime, ext, extracted = fetched
                 data["media"] = f"{object_id}.{ext}"
                 data["media_type"] = mime
@@ -170,14 +180,18 @@ class ContentWriter:
             data["text"] = f"{object_id}.txt"
             desired[f"{folder}/{object_id}.txt"] = text.encode("utf-8")
 
-    def _download(self, data: dict, object_id: str, staging: Path):
+    def _download(self, data: dict, object_id: str, staging: Path, validators: dict | None):
         url = data["access_url"]
         try:
-            payload, content_type = self.fetch_file(url, self.max_file_size)
+            payload, content_type, fresh = self.fetch_file(url, self.max_file_size, validators)
         except Exception as exc:  # network, 404, size: the file stays a link to the original
             self.report.files_failed += 1
             self.report.problem(f"Datei nicht geladen: {type(exc).__name__}", url)
             return None
+        if fresh:
+            self.validators[object_id] = fresh
+        if payload is None:
+            return "unchanged"
         declared = data.get("mime_type") or content_type.split(";")[0].strip() or None
         sniffed = attachments.sniff(payload, declared)
         if sniffed is None:
@@ -238,7 +252,14 @@ class ContentWriter:
             }
         # Agenda items live inside their meeting; keep their ids while any meeting is there.
         ids.retain({**live, "agenda_item": set(ids.by_kind.get("agenda_item", {}))})
+        files_now = {
+            p.rsplit("/", 1)[1][:-3] for paths in owned.values() for p in paths
+            if p.startswith(f"{KINDS['file']}/") and p.endswith(".md")
+        }
+        validators = {k: v for k, v in sorted(self.validators.items()) if k in files_now}
         new_state = {"version": 1, "ids": ids.as_dict(), "owned": dict(sorted(owned.items()))}
+        if validators:
+            new_state["validators"] = validators
         self._put_state(new_state)
 
     def _put(self, relpath: str, payload: bytes):

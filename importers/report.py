@@ -17,6 +17,7 @@ class Report:
     deleted: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
     withheld: Counter = field(default_factory=Counter)
+    mode: str = "vollständig"
     files_downloaded: int = 0
     files_failed: int = 0
 
@@ -30,6 +31,7 @@ class Report:
 
     def as_dict(self) -> dict:
         return {
+            "mode": self.mode,
             "problems": [
                 {"problem": text, "count": count, "examples": self.problems.get(text, [])}
                 for text, count in sorted(self.problem_counts.items(), key=lambda item: (-item[1], item[0]))
@@ -47,7 +49,7 @@ class Report:
         return json.dumps(self.as_dict(), ensure_ascii=False, indent=2)
 
     def summary_lines(self) -> list[str]:
-        lines = []
+        lines = [f"Abruf: {self.mode}"]
         kinds = sorted(set(self.created) | set(self.updated) | set(self.deleted) | set(self.unchanged))
         for kind in kinds:
             lines.append(

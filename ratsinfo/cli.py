@@ -22,8 +22,9 @@ def _import_oparl(args) -> int:
     policy = Policy(publish_contact_data=args.publish_contact_data)
     try:
         report = import_oparl(
-            args.url, Path(args.content), policy=policy, force=args.force,
-            mirror_files=not args.no_files,
+            args.url, Path(args.content), policy=policy, force=args.force, full=args.full,
+            mirror_files=not args.no_files, rate=args.rate, concurrency=args.concurrency,
+            timeout=args.timeout,
         )
     except ImportFailed as exc:
         print(f"Import abgebrochen: {exc}\nDer Inhaltsordner {args.content} ist unverändert.", file=sys.stderr)
@@ -57,25 +58,55 @@ def _demo(args) -> int:
     return 0
 
 
+class GermanHelp(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, prefix="Aufruf: " if prefix is None else prefix)
+
+
+class GermanParser(argparse.ArgumentParser):
+    """argparse with German section titles and help flag (the UI language of the portal)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", GermanHelp)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "Argumente"
+        self._optionals.title = "Optionen"
+        self.add_argument("-h", "--help", action="help", help="diese Hilfe anzeigen und beenden")
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: Fehler: {message}\n")
+
+
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(
-        prog="ratsinfo", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    commands = root.add_subparsers(dest="command", metavar="BEFEHL", required=True)
+    root = GermanParser(prog="ratsinfo", description=DESCRIPTION)
+    commands = root.add_subparsers(dest="command", metavar="BEFEHL", required=True, parser_class=GermanParser)
 
     imp = commands.add_parser(
         "import", help="Daten aus einer Quelle nach content/ importieren",
         description="Importiert freigegebene, öffentliche Datensätze nach content/. "
         "Nichtöffentliches wird nie geschrieben. Ein fehlgeschlagener Import lässt content/ unverändert.",
     )
-    sources = imp.add_subparsers(dest="source", metavar="QUELLE", required=True)
+    sources = imp.add_subparsers(dest="source", metavar="QUELLE", required=True, parser_class=GermanParser)
     oparl = sources.add_parser(
         "oparl", help="OParl-1.0/1.1-Schnittstelle oder OParl-Dump-Ordner",
         description="Liest ein OParl-System (System- oder Body-URL über http/https) oder einen lokalen "
-        "Ordner mit OParl-JSON (z. B. von `ratsinfo demo`). Unveränderte Daten schreiben keine Datei neu.",
+        "Ordner mit OParl-JSON (z. B. von `ratsinfo demo`). Unveränderte Daten schreiben keine Datei neu. "
+        "Ab dem zweiten Lauf werden nur Änderungen abgefragt (modified_since); gelöschte Objekte "
+        "verschwinden. Ein abgebrochener Lauf setzt beim nächsten Mal fort. Am Ende steht ein Bericht "
+        "über die Mängel der Quelle (auch in content/.ratsinfo/last-import-report.json).",
     )
     oparl.add_argument("url", metavar="URL", help="System- oder Body-URL, oder Ordner/Datei eines OParl-Dumps")
     oparl.add_argument("--content", default="content", metavar="ORDNER", help="Inhaltsordner (Standard: content)")
+    oparl.add_argument("--full", action="store_true",
+                       help="alles neu abrufen statt nur Änderungen seit dem letzten Lauf (modified_since)")
+    oparl.add_argument("--rate", type=float, default=10.0, metavar="N",
+                       help="höchstens N Anfragen pro Sekunde an den Server (Standard: 10; 0 = unbegrenzt)")
+    oparl.add_argument("--concurrency", type=int, default=4, metavar="N",
+                       help="höchstens N gleichzeitige Anfragen (Standard: 4)")
+    oparl.add_argument("--timeout", type=float, default=30.0, metavar="SEK",
+                       help="Zeitlimit je Anfrage in Sekunden (Standard: 30), danach neuer Versuch")
     oparl.add_argument("--force", action="store_true",
                        help="auch dann schreiben, wenn mehr als die Hälfte der Objekte gelöscht würde")
     oparl.add_argument("--no-files", action="store_true",

@@ -22,6 +22,15 @@ def base_of(folder: Path) -> str:
     return system_id[: -len("system")]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory):
+    """Resume caches of test imports go to a temporary folder, not ~/.cache."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def demo_dump(tmp_path_factory) -> Path:
     from ratsinfo.demo import write_demo

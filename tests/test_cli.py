@@ -12,7 +12,7 @@ import pytest
 def test_every_command_has_german_help(args):
     result = subprocess.run([sys.executable, "-m", "ratsinfo.cli", *args, "--help"],
                             capture_output=True, text=True, check=True)
-    assert "usage: ratsinfo" in result.stdout
+    assert "Aufruf: ratsinfo" in result.stdout and "Optionen" in result.stdout
     assert any(word in result.stdout.lower() for word in ("ordner", "importiert", "portal", "demo"))
 
 

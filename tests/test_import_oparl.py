@@ -91,9 +91,9 @@ def test_mass_deletion_is_refused_without_force(demo_dump, tmp_path):
         server.missing_prefixes = {f"bodies/1/{name}" for name in
                                    ("meetings", "papers", "agendaitems", "consultations", "files")}
         with pytest.raises(ImportFailed, match="--force"):
-            import_oparl(server.url + "system", content, show_progress=False)
+            import_oparl(server.url + "system", content, show_progress=False, full=True)
         assert snapshot(content) == before
-        report = import_oparl(server.url + "system", content, show_progress=False, force=True)
+        report = import_oparl(server.url + "system", content, show_progress=False, force=True, full=True)
     assert report.deleted["meeting"] > 0 and not list((content / "meetings").glob("*.md"))
 
 
@@ -145,3 +145,116 @@ def test_state_survives_only_complete_runs(tmp_path):
         import_oparl(str(tmp_path / "nirgends"), tmp_path / "content", show_progress=False)
     assert not (tmp_path / "content").exists()
     assert not os.listdir(tmp_path) or os.listdir(tmp_path) == []
+
+
+# -- incremental runs --------------------------------------------------------
+
+def edit_list_object(dump: Path, list_path: str, object_suffix: str, change) -> dict:
+    """Change one object in the static list pages and in its own file, like a server would."""
+    for page in sorted((dump / list_path).parent.glob((dump / list_path).name + "*.json")):
+        data = json.loads(page.read_text(encoding="utf-8"))
+        for index, obj in enumerate(data.get("data", [])):
+            if obj["id"].endswith(object_suffix):
+                data["data"][index] = changed = change(obj)
+                page.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+                own = dump / (obj["id"].split("/oparl/v1.1/", 1)[1] + ".json")
+                own.write_text(json.dumps(changed, ensure_ascii=False), encoding="utf-8")
+                return changed
+    raise AssertionError(f"{object_suffix} nicht in {list_path}")
+
+
+@pytest.fixture
+def own_dump(demo_dump, tmp_path) -> Path:
+    import shutil
+
+    copy = tmp_path / "dump"
+    shutil.copytree(demo_dump, copy)
+    return copy
+
+
+def test_second_run_asks_only_for_changes(own_dump, tmp_path):
+    content = tmp_path / "content"
+    with DumpServer(own_dump, base_of(own_dump)) as server:
+        first = import_oparl(server.url + "system", content, show_progress=False)
+        server.requests.clear()
+        second = import_oparl(server.url + "system", content, show_progress=False)
+    assert first.mode == "vollständig" and second.mode.startswith("inkrementell")
+    list_requests = [r for r in server.requests if r.startswith("bodies/1/") and "?" in r]
+    assert list_requests and all("modified_since=" in r and "omit_internal=true" in r for r in list_requests)
+    assert not any(r.startswith("documents/") for r in server.requests), "unveränderte Dateien neu geladen"
+
+
+def test_changed_meeting_and_tombstone_are_applied_incrementally(own_dump, tmp_path):
+    content = tmp_path / "content"
+    with DumpServer(own_dump, base_of(own_dump)) as server:
+        import_oparl(server.url + "system", content, show_progress=False)
+        before = snapshot(content)
+        edit_list_object(own_dump, "bodies/1/meetings", "/meetings/150",
+                         lambda m: {**m, "name": "Verlegte Sitzung", "modified": "2026-12-24T10:00:00+01:00"})
+        edit_list_object(own_dump, "bodies/1/papers", "/papers/7",
+                         lambda p: {"id": p["id"], "type": p["type"], "deleted": True,
+                                    "created": p["created"], "modified": "2026-12-24T10:00:00+01:00"})
+        report = import_oparl(server.url + "system", content, show_progress=False)
+    after = snapshot(content)
+    changed = {name for name in set(before) | set(after) if before.get(name) != after.get(name)}
+    assert "meetings/150.md" in changed and "papers/7.md" not in after
+    assert read_front_matter(content / "meetings" / "150.md")["name"] == "Verlegte Sitzung"
+    assert report.deleted["paper"] == 1
+    # Everything else stays byte for byte, except what linked the deleted paper,
+    # and the paper's own documents, which now belong to nothing public.
+    for name in changed - {"meetings/150.md", "papers/7.md"}:
+        if name.startswith("files/"):
+            assert name not in after, name
+        else:
+            assert b"paper: '7'" in before[name][0] or b"- '7'" in before[name][0], name
+
+
+def test_unchanged_attachment_is_asked_for_conditionally(own_dump, tmp_path):
+    content = tmp_path / "content"
+    with DumpServer(own_dump, base_of(own_dump)) as server:
+        import_oparl(server.url + "system", content, show_progress=False)
+        media = {p.name: p.stat().st_mtime_ns for p in (content / "files").glob("*.pdf")}
+        # The File object changes (new modified), its bytes do not: the server answers 304.
+        edit_list_object(own_dump, "bodies/1/files", "/files/100",
+                         lambda f: {**f, "modified": "2026-12-24T10:00:00+01:00"})
+        server.requests.clear()
+        report = import_oparl(server.url + "system", content, show_progress=False)
+    assert server.requests.count("documents/100.pdf") == 1
+    assert report.files_downloaded == 0 and report.updated["file"] == 1
+    assert {p.name: p.stat().st_mtime_ns for p in (content / "files").glob("*.pdf")} == media
+
+
+def test_interrupted_import_resumes_without_asking_again(own_dump, tmp_path):
+    content = tmp_path / "content"
+    with DumpServer(own_dump, base_of(own_dump)) as server:
+        server.die_after = 40  # the server dies in the middle of the walk
+        with pytest.raises(ImportFailed):
+            import_oparl(server.url + "system", content, show_progress=False)
+        assert not content.exists() or not list(content.rglob("*.md"))
+        answered = list(server.requests)
+        server.die_after = None
+        server.requests.clear()
+        import_oparl(server.url + "system", content, show_progress=False)
+    assert len(list((content / "meetings").glob("*.md"))) == 189
+    repeated = [r for r in server.requests if r in answered and not r.startswith("documents/")]
+    assert not repeated, f"schon geladene Antworten erneut angefragt: {repeated[:5]}"
+
+
+def test_a_slow_answer_is_retried_after_the_timeout(own_dump, tmp_path):
+    content = tmp_path / "content"
+    with DumpServer(own_dump, base_of(own_dump)) as server:
+        server.delays["bodies/1/persons"] = [3.0]
+        import_oparl(server.url + "system", content, show_progress=False, timeout=0.5)
+        assert server.requests.count("bodies/1/persons") == 2
+    assert len(list((content / "persons").glob("*.md"))) == 53
+
+
+def test_filters_survive_a_links_next_that_drops_them():
+    from importers.oparl.vendors import with_filters
+
+    filters = {"modified_since": "2026-11-20T05:00:00+01:00", "omit_internal": "true"}
+    url = with_filters("https://ris.example/oparl/papers?page=2", filters, "unbekannt")
+    assert url == "https://ris.example/oparl/papers?page=2&modified_since=2026-11-20T05%3A00%3A00%2B01%3A00&omit_internal=true"
+    # SessionNet answers 404 to an encoded value (research/oparl.md M1).
+    raw = with_filters("https://ris.example/oparl/papers?page=2", filters, "somacos")
+    assert raw == "https://ris.example/oparl/papers?page=2&modified_since=2026-11-20T05:00:00+01:00&omit_internal=true"

@@ -1,18 +1,32 @@
-"""Import an OParl 1.0/1.1 system (server or offline dump) into content/."""
+"""Import an OParl 1.0/1.1 system (server or offline dump) into content/.
+
+The first run walks everything. Later runs against a server ask only for
+what changed since the newest `modified` seen (`modified_since`, with
+`omit_internal` on 1.1), apply it to the raw object store of the last run,
+and write the files whose content changed. Tombstones delete.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from importers.content import STATE_DIR, ContentWriter
+from importers.oparl import store
 from importers.oparl.normalise import Normaliser
 from importers.oparl.source import open_source
-from importers.oparl.walker import Walker
+from importers.oparl.walker import Crawl, Walker
 from importers.progress import import_progress
 from importers.publication import Policy, publish
 from importers.report import Report
 
 REPORT_FILE = "last-import-report.json"
+# Ask for changes a little before the newest timestamp we saw: servers commit
+# late and some round timestamps, and fetching an object twice does no harm.
+SINCE_OVERLAP = timedelta(hours=1)
 
 
 def import_oparl(
@@ -21,19 +35,32 @@ def import_oparl(
     *,
     policy: Policy | None = None,
     force: bool = False,
+    full: bool = False,
     mirror_files: bool = True,
+    rate: float = 10.0,
+    concurrency: int = 4,
+    timeout: float = 30.0,
     show_progress: bool | None = None,
 ) -> Report:
     """Fetch, normalise, filter and write one OParl source. Raises ImportFailed."""
+    content_dir = Path(content_dir)
     report = Report()
-    source, entry_url = open_source(location)
+    source, entry_url = open_source(location, rate=rate, timeout=timeout, cache_dir=resume_dir(location))
+    store_file = store.store_path(content_dir, entry_url)
+    previous = None if full or not source.supports_filters else store.load(store_file)
     try:
         with import_progress(show_progress) as progress:
-            crawl = Walker(source, report, on_progress=progress.count).walk(entry_url)
+            since = _since(previous[0]) if previous else None
+            walker = Walker(
+                source, report, on_progress=progress.count,
+                previous=previous[0] if previous else None, since=since, concurrency=concurrency,
+            )
+            crawl = walker.walk(entry_url)
+            report.mode = f"inkrementell seit {since.isoformat()}" if since else "vollständig"
             records = publish(Normaliser(crawl, report).records(), policy or Policy(), report)
             file_count = sum(1 for r in records if r.kind == "file")
             writer = ContentWriter(
-                Path(content_dir),
+                content_dir,
                 source_key=entry_url,
                 report=report,
                 fetch_file=source.get_bytes if mirror_files else None,
@@ -41,10 +68,46 @@ def import_oparl(
                 on_file=progress.task("Dateien", file_count),
             )
             writer.write(records)
+        _save_store(store_file, crawl, previous[1] if previous else {})
+        source.finished()
     finally:
         source.close()
-    report_path = Path(content_dir) / STATE_DIR / REPORT_FILE
-    payload = report.to_json() + "\n"
-    if not report_path.is_file() or report_path.read_text(encoding="utf-8") != payload:
-        report_path.write_text(payload, encoding="utf-8")
+    _write_report(content_dir, report)
     return report
+
+
+def resume_dir(location: str) -> Path:
+    """Where an interrupted run keeps its responses: outside content/, which a
+    failed run must leave exactly as it was ($XDG_CACHE_HOME or ~/.cache)."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "ratsinfo" / f"resume-{hashlib.sha1(location.encode('utf-8')).hexdigest()[:16]}"
+
+
+def _since(crawl: Crawl) -> datetime | None:
+    newest = None
+    for obj in crawl.objects.values():
+        value = obj.get("modified")
+        try:
+            moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            continue
+        if moment is not None and moment.tzinfo is not None and (newest is None or moment > newest):
+            newest = moment
+    return newest - SINCE_OVERLAP if newest else None
+
+
+def _save_store(path: Path, crawl: Crawl, previous_meta: dict):
+    digest = hashlib.sha256(
+        json.dumps([crawl.objects, sorted(crawl.types.items()), sorted(crawl.deleted)],
+                   sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
+    if previous_meta.get("digest") == digest and path.is_file():
+        return
+    store.save(path, crawl, {"digest": digest})
+
+
+def _write_report(content_dir: Path, report: Report):
+    path = content_dir / STATE_DIR / REPORT_FILE
+    payload = report.to_json() + "\n"
+    if not path.is_file() or path.read_text(encoding="utf-8") != payload:
+        path.write_text(payload, encoding="utf-8")

@@ -6,7 +6,10 @@ walker never knows which one it talks to.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,7 +18,8 @@ import httpx
 
 from importers.errors import ImportFailed
 
-USER_AGENT = "ratsinfo-importer/0.1 (+https://github.com/ratsinfo)"
+USER_AGENT = "ratsinfo-importer/0.1"
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 class NotFound(Exception):
@@ -44,28 +48,105 @@ def parse_json(raw: bytes | str, url: str):
         raise ImportFailed(f"Ungültiges JSON von {url}: {exc}") from exc
 
 
-class HttpSource:
-    """OParl over HTTP(S) with timeouts and retries on 5xx and connection errors."""
+class RateLimit:
+    """At most `rate` requests per second across all threads (politeness to slow RIS)."""
 
-    def __init__(self, timeout: float = 30.0, retries: int = 3, backoff: float = 0.5):
+    def __init__(self, rate: float):
+        self.interval = 1.0 / rate if rate and rate > 0 else 0.0
+        self.lock = threading.Lock()
+        self.next_slot = 0.0
+
+    def wait(self):
+        if not self.interval:
+            return
+        with self.lock:
+            now = time.monotonic()
+            slot = max(now, self.next_slot)
+            self.next_slot = slot + self.interval
+        if slot > now:
+            time.sleep(slot - now)
+
+
+class ResumeCache:
+    """Raw responses of the current run, kept until the run succeeds.
+
+    An import that is interrupted (server gone, machine stopped) leaves its
+    responses here; the next run asks only for what is missing. A successful
+    run clears the cache. Entries older than `max_age` are not trusted.
+    """
+
+    def __init__(self, folder: Path, max_age: float = 24 * 3600):
+        self.folder = Path(folder)
+        self.max_age = max_age
+        self.hits = 0
+
+    def _path(self, url: str) -> Path:
+        return self.folder / hashlib.sha256(url.encode("utf-8")).hexdigest()
+
+    def get(self, url: str) -> bytes | None:
+        path = self._path(url)
+        try:
+            if time.time() - path.stat().st_mtime > self.max_age:
+                return None
+            payload = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        self.hits += 1
+        return payload
+
+    def put(self, url: str, payload: bytes):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self._path(url)
+        tmp = path.with_name(path.name + f".{threading.get_ident()}.tmp")
+        tmp.write_bytes(payload)
+        tmp.replace(path)
+
+    def clear(self):
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class HttpSource:
+    """OParl over HTTP(S): timeouts, retries with backoff on 5xx and connection
+    errors, a politeness limit, and a resume cache for interrupted runs."""
+
+    supports_filters = True
+
+    def __init__(
+        self,
+        timeout: float = 30.0,
+        retries: int = 3,
+        backoff: float = 0.5,
+        rate: float = 10.0,
+        cache: ResumeCache | None = None,
+    ):
         self.client = httpx.Client(
             timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT}
         )
         self.retries = retries
         self.backoff = backoff
+        self.rate = RateLimit(rate)
+        self.cache = cache
         self.requests = 0
 
     def close(self):
         self.client.close()
 
-    def _get(self, url: str, max_size: int | None = None) -> httpx.Response:
+    def _get(self, url: str, max_size: int | None = None, headers: dict | None = None) -> httpx.Response:
         last_error: Exception | None = None
+        # Politeness protects remote servers; one on this machine (tests, a local
+        # mirror) is asked at full speed.
+        polite = urlsplit(url).hostname not in LOOPBACK
         for attempt in range(self.retries + 1):
             if attempt:
                 time.sleep(self.backoff * 2 ** (attempt - 1))
             try:
+                if polite:
+                    self.rate.wait()
                 self.requests += 1
-                with self.client.stream("GET", url) as response:
+                with self.client.stream("GET", url, headers=headers) as response:
+                    if response.status_code == 304:
+                        response._content = b""
+                        return response
                     if response.status_code >= 500:
                         last_error = ImportFailed(f"{url}: HTTP {response.status_code}")
                         continue
@@ -85,15 +166,39 @@ class HttpSource:
                 last_error = exc
         raise ImportFailed(f"{url} nicht erreichbar nach {self.retries + 1} Versuchen: {last_error}")
 
-    def get_json(self, url: str):
-        return parse_json(self._get(url).content, url)
+    def finished(self):
+        """The run succeeded: what the resume cache held is in content/ now."""
+        if self.cache:
+            self.cache.clear()
 
-    def get_bytes(self, url: str, max_size: int | None = None) -> tuple[bytes, str]:
-        response = self._get(url, max_size)
-        return response.content, response.headers.get("content-type", "")
+    def get_json(self, url: str):
+        cached = self.cache.get(url) if self.cache else None
+        if cached is not None:
+            return parse_json(cached, url)
+        payload = self._get(url).content
+        data = parse_json(payload, url)
+        if self.cache:
+            self.cache.put(url, payload)
+        return data
+
+    def get_bytes(self, url: str, max_size: int | None = None, validators: dict | None = None):
+        """(bytes or None when unchanged (304), content type, validators for next time)."""
+        headers = {}
+        if validators and validators.get("etag"):
+            headers["If-None-Match"] = validators["etag"]
+        if validators and validators.get("last_modified"):
+            headers["If-Modified-Since"] = validators["last_modified"]
+        response = self._get(url, max_size, headers or None)
+        fresh = {k: v for k, v in (("etag", response.headers.get("etag")),
+                                   ("last_modified", response.headers.get("last-modified"))) if v}
+        if response.status_code == 304:
+            return None, "", validators or fresh
+        return response.content, response.headers.get("content-type", ""), fresh
 
 
 class DumpSource:
+    supports_filters = False
+
     """An offline OParl dump: a folder whose files mirror the server's URL paths.
 
     `BASE + "bodies/1/papers?page=2"` is the file `bodies/1/papers?page=2.json`;
@@ -122,6 +227,9 @@ class DumpSource:
     def close(self):
         pass
 
+    def finished(self):
+        pass
+
     def _path_for(self, url: str) -> Path:
         if not url.startswith(self.base):
             raise NotFound(url, 404)
@@ -144,19 +252,20 @@ class DumpSource:
         self.requests += 1
         return parse_json(self._path_for(url).read_bytes(), url)
 
-    def get_bytes(self, url: str, max_size: int | None = None) -> tuple[bytes, str]:
+    def get_bytes(self, url: str, max_size: int | None = None, validators: dict | None = None):
         self.requests += 1
         path = self._path_for(url)
         if max_size is not None and path.stat().st_size > max_size:
             raise TooLarge(f"{url}: größer als {max_size} Bytes")
-        return path.read_bytes(), ""
+        return path.read_bytes(), "", {}
 
 
-def open_source(location: str):
+def open_source(location: str, *, rate: float = 10.0, timeout: float = 30.0, cache_dir: Path | None = None):
     """Return (source, entry URL) for an http(s) URL or a dump folder/file."""
     scheme = urlsplit(location).scheme.lower()
     if scheme in ("http", "https"):
-        return HttpSource(), location
+        cache = ResumeCache(cache_dir) if cache_dir else None
+        return HttpSource(timeout=timeout, rate=rate, cache=cache), location
     if scheme and len(scheme) > 1:
         raise ImportFailed(f"Nur http(s)-URLs oder lokale Ordner werden unterstützt, nicht {scheme}:")
     path = Path(location)

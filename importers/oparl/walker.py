@@ -7,13 +7,17 @@ the back-reference the spec leaves out of embedded objects (research/oparl.md §
 
 from __future__ import annotations
 
+import copy
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Callable
 
 from importers.errors import ImportFailed
-from importers.oparl import quirks
+from importers.oparl import quirks, vendors
 from importers.oparl.source import NotFound
 from importers.report import Report
+from importers.values import int_value
 
 TYPES = (
     "System", "Body", "LegislativeTerm", "Organization", "Person", "Membership",
@@ -36,6 +40,11 @@ EMBEDDED = {
         "consultation": "Consultation",
     },
 }
+
+# Back-references that say exactly which list of the parent holds the child, so a
+# child that arrives alone (1.1 sub-lists, incremental runs) can be put back in place.
+CHILD_LISTS = {"AgendaItem": ("meeting", "agendaItem"), "Consultation": ("paper", "consultation"),
+               "Membership": ("person", "membership")}
 
 # The back-reference an embedded object gets from its parent: (field, is_list).
 BACKREFS = {
@@ -97,11 +106,26 @@ class Crawl:
 
 
 class Walker:
-    def __init__(self, source, report: Report, on_progress: Callable[[str, int], None] | None = None):
+    """Walks a source once. With `previous` and `since`, it asks only for changes
+    (`modified_since`) and applies them to what the previous run knew."""
+
+    def __init__(
+        self,
+        source,
+        report: Report,
+        on_progress: Callable[[str, int], None] | None = None,
+        *,
+        previous: Crawl | None = None,
+        since: datetime | None = None,
+        concurrency: int = 4,
+    ):
         self.source = source
         self.report = report
         self.on_progress = on_progress or (lambda kind, n: None)
-        self.crawl = Crawl()
+        self.crawl = copy.deepcopy(previous) if previous is not None else Crawl()
+        self.since = since if previous is not None else None
+        self.concurrency = max(1, concurrency)
+        self.vendor = "unbekannt"
 
     # -- entry -------------------------------------------------------------
 
@@ -111,10 +135,12 @@ class Walker:
         if kind == "System":
             self.crawl.system = entry
             self.crawl.oparl_version = str(entry.get("oparlVersion", ""))
+            self.vendor = vendors.vendor_of(entry)
             body_list = entry.get("body")
             if not isinstance(body_list, str):
                 raise ImportFailed(f"System {entry_url} nennt keine Body-Liste (Feld body)")
-            bodies = list(self._list_pages(body_list, "Body"))
+            # Always the whole body list: an unchanged Body must still be walked.
+            bodies = list(self._list_pages(body_list, "Body", filtered=False))
         elif kind == "Body":
             bodies = [entry]
         else:
@@ -125,8 +151,10 @@ class Walker:
             body_id = self._add(body, "Body")
             if body_id is None or body_id in self.crawl.deleted:
                 continue
-            self.crawl.bodies.append(body_id)
+            if body_id not in self.crawl.bodies:
+                self.crawl.bodies.append(body_id)
             self._walk_body(self.crawl.objects[body_id])
+        self._attach_children()
         self._follow_missing_links()
         return self.crawl
 
@@ -139,20 +167,56 @@ class Walker:
             raise ImportFailed(f"{url} liefert kein OParl-Objekt")
         return entry
 
+    def _filters(self) -> dict[str, str]:
+        if self.since is None:
+            return {}
+        filters = {"modified_since": vendors.filter_value(self.since)}
+        if "1.1" in self.crawl.oparl_version or "1.1" in str((self.crawl.system or {}).get("oparlVersion", "")):
+            filters["omit_internal"] = "true"
+        return filters
+
     def _walk_body(self, body: dict):
-        for list_field, list_type in BODY_LISTS.items():
-            url = body.get(list_field)
-            if isinstance(url, str) and url:
-                for obj in self._list_pages(url, list_type):
-                    self._add(obj, list_type)
-        if "legislativeTerm" not in body:
+        lists = [
+            (body[list_field], list_type)
+            for list_field, list_type in BODY_LISTS.items()
+            if isinstance(body.get(list_field), str) and body[list_field]
+        ]
+        # Lists are fetched in parallel, but applied in a fixed order so the result
+        # does not depend on timing.
+        with ThreadPoolExecutor(self.concurrency) as pool:
+            pages = list(pool.map(lambda item: list(self._list_pages(*item)), lists))
+        for (_, list_type), objects in zip(lists, pages):
+            for obj in objects:
+                self._add(obj, list_type)
+        if "legislativeTerm" not in body and not self.since:
             self.report.problem("Body ohne legislativeTerm (Pflichtfeld fehlt)", body.get("id"))
+        if not self.since:
+            self._check_organization_meeting_lists()
+
+    def _check_organization_meeting_lists(self):
+        """Organization.meeting is a list the spec promises; Sternberg's are often dead (S15)."""
+        urls = sorted({
+            obj["meeting"] for object_id, kind in self.crawl.types.items() if kind == "Organization"
+            for obj in [self.crawl.objects[object_id]] if isinstance(obj.get("meeting"), str)
+        })
+
+        def first_page(url):
+            try:
+                return url, self.source.get_json(url)
+            except (NotFound, ImportFailed):
+                return url, None
+
+        with ThreadPoolExecutor(self.concurrency) as pool:
+            for url, page in pool.map(first_page, urls):
+                if page is None:
+                    self.report.problem("Organization.meeting-Liste nicht abrufbar", url)
 
     # -- lists -------------------------------------------------------------
 
-    def _list_pages(self, url: str, list_type: str):
+    def _list_pages(self, url: str, list_type: str, filtered: bool = True):
         seen: set[str] = set()
-        next_url: str | None = url
+        filters = self._filters() if filtered else {}
+        next_url: str | None = vendors.with_filters(url, filters, self.vendor) if filters else url
         while next_url:
             if next_url in seen:
                 self.report.problem("Paginierungs-Schleife: links.next zeigt auf eine frühere Seite", next_url)
@@ -164,6 +228,8 @@ class Walker:
                 self.report.problem(f"Liste nicht abrufbar (HTTP {exc.status})", next_url)
                 return
             data, next_url = quirks.list_page(page, next_url, self.report)
+            if next_url and filters:
+                next_url = vendors.with_filters(next_url, filters, self.vendor)
             self.on_progress(list_type, len(data))
             yield from data
 
@@ -181,9 +247,12 @@ class Walker:
             return None
         if quirks.is_tombstone(obj):
             self.crawl.deleted.add(object_id)
+            self.crawl.objects.pop(object_id, None)
+            self.crawl.types.pop(object_id, None)
             if "type" not in obj:
                 self.report.problem("Gelöschtes Objekt ohne type (Tombstone)", object_id)
             return object_id
+        self.crawl.deleted.discard(object_id)
         kind = type_of(obj, expected)
         if kind is None:
             self.report.problem("Objekt ohne erkennbaren type übersprungen", object_id)
@@ -203,7 +272,7 @@ class Walker:
             self._set_backref(obj, parent, kind)
         existing = self.crawl.objects.get(object_id)
         if existing is not None:
-            obj = self._merge(existing, obj)
+            obj = self._merge(existing, obj, kind)
         self.crawl.objects[object_id] = obj
         self.crawl.types[object_id] = kind
         return object_id
@@ -225,9 +294,20 @@ class Walker:
             obj.setdefault(name, parent_id)
 
     @staticmethod
-    def _merge(old: dict, new: dict) -> dict:
-        # The same object can come embedded and from a 1.1 list; keep what either knows.
-        merged = {**old, **new}
+    def _merge(old: dict, new: dict, kind: str) -> dict:
+        """The newer version of an object, keeping what only the older one knew.
+
+        An object comes twice when it is embedded and in a 1.1 list, and again in
+        an incremental run, where `omit_internal` leaves out the embedded lists:
+        those are kept from before; every other field is as the server sends it now.
+        """
+        merged = dict(new)
+        for name in EMBEDDED.get(kind, {}):
+            if name not in merged and name in old:
+                merged[name] = old[name]
+        for key in ("meeting", "paper", "person"):
+            if key not in merged and isinstance(old.get(key), str):
+                merged[key] = old[key]
         for key in ("meeting", "paper", "agendaItem"):
             if isinstance(old.get(key), list) or isinstance(new.get(key), list):
                 values = []
@@ -238,38 +318,67 @@ class Walker:
                 merged[key] = values
         return merged
 
+    def _attach_children(self):
+        """Put children that came alone (from a sub-list) into their parent's list."""
+        changed_parents = set()
+        for object_id, kind in list(self.crawl.types.items()):
+            if kind not in CHILD_LISTS:
+                continue
+            parent_field, list_field = CHILD_LISTS[kind]
+            parent_id = self.crawl.objects[object_id].get(parent_field)
+            parent = self.crawl.objects.get(parent_id) if isinstance(parent_id, str) else None
+            if parent is None:
+                continue
+            children = quirks.as_list(parent.get(list_field))
+            if object_id not in children:
+                parent[list_field] = children + [object_id]
+                changed_parents.add((parent_id, list_field))
+        for parent_id, list_field in changed_parents:
+            children = self.crawl.objects[parent_id][list_field]
+            orders = [int_value(self.crawl.objects.get(c, {}).get("order")) for c in children]
+            if all(o is not None for o in orders):
+                self.crawl.objects[parent_id][list_field] = [c for _, c in sorted(zip(orders, children))]
+
     # -- stragglers ----------------------------------------------------------
 
     def _follow_missing_links(self):
         """Fetch objects that are linked but were in no list, one by one."""
         checked: set[str] = set()
-        pending = True
-        while pending:
-            pending = False
-            for object_id, kind in list(self.crawl.types.items()):
+        while True:
+            missing: dict[str, str] = {}
+            for object_id, kind in sorted(self.crawl.types.items()):
                 obj = self.crawl.objects[object_id]
                 for field_name in FOLLOW_REFS.get(kind, ()):
                     for target in quirks.as_list(obj.get(field_name)):
                         if not isinstance(target, str) or target in checked:
                             continue
                         checked.add(target)
-                        if target in self.crawl.objects or target in self.crawl.deleted:
-                            continue
-                        pending = True
-                        self._fetch_single(target, object_id)
+                        if target not in self.crawl.objects and target not in self.crawl.deleted:
+                            missing[target] = object_id
+            if not missing:
+                return
+            with ThreadPoolExecutor(self.concurrency) as pool:
+                fetched = list(pool.map(self._fetch, sorted(missing)))
+            for url, payload, error in fetched:
+                self._take_single(url, payload, error, missing[url])
+            self._attach_children()
 
-    def _fetch_single(self, url: str, linked_from: str):
+    def _fetch(self, url: str):
         try:
-            obj = self.source.get_json(url)
-        except NotFound as exc:
+            return url, self.source.get_json(url), None
+        except (NotFound, ImportFailed) as exc:
+            return url, None, exc
+
+    def _take_single(self, url: str, payload, error, linked_from: str):
+        if isinstance(error, NotFound):
             self.crawl.unreachable.add(url)
-            self.report.problem(f"Verlinktes Objekt nicht abrufbar (HTTP {exc.status})", url, linked_from)
+            self.report.problem(f"Verlinktes Objekt nicht abrufbar (HTTP {error.status})", url, linked_from)
             return
-        except ImportFailed as exc:
+        if error is not None:
             self.crawl.unreachable.add(url)
-            self.report.problem(f"Verlinktes Objekt fehlerhaft: {exc}", url, linked_from)
+            self.report.problem(f"Verlinktes Objekt fehlerhaft: {error}", url, linked_from)
             return
-        obj = quirks.single_object(obj)
+        obj = quirks.single_object(payload)
         if obj is None:
             self.crawl.unreachable.add(url)
             self.report.problem("Verlinktes Objekt ist leer", url, linked_from)
