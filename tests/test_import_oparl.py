@@ -109,6 +109,8 @@ def test_huertgenwald_imports_completely_over_http(huertgenwald, tmp_path):
     problems = {p["problem"]: p["count"] for p in report.as_dict()["problems"]}
     assert problems["Body ohne legislativeTerm (Pflichtfeld fehlt)"] == 1
     assert problems["Gelöschtes Objekt ohne type (Tombstone)"] == 39
+    # The twelve dead Organization.meeting lists oparl-validator-rs names for this body.
+    assert problems["Organization.meeting-Liste nicht abrufbar"] == 12
 
 
 def test_sternberg_non_public_part_is_withheld(huertgenwald, tmp_path):
@@ -247,6 +249,20 @@ def test_a_slow_answer_is_retried_after_the_timeout(own_dump, tmp_path):
         import_oparl(server.url + "system", content, show_progress=False, timeout=0.5)
         assert server.requests.count("bodies/1/persons") == 2
     assert len(list((content / "persons").glob("*.md"))) == 53
+
+
+def test_a_full_run_is_due_after_a_week(own_dump, tmp_path):
+    """Depublished objects vanish without a tombstone; only a full run notices them."""
+    from importers.oparl import store
+
+    content = tmp_path / "content"
+    with DumpServer(own_dump, base_of(own_dump)) as server:
+        import_oparl(server.url + "system", content, show_progress=False)
+        path = store.store_path(content, server.url + "system")
+        crawl, meta = store.load(path)
+        store.save(path, crawl, {**meta, "last_full": "2026-01-01T00:00:00+00:00"})
+        report = import_oparl(server.url + "system", content, show_progress=False)
+    assert report.mode == "vollständig"
 
 
 def test_filters_survive_a_links_next_that_drops_them():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from importers.content import STATE_DIR, ContentWriter
@@ -24,6 +24,10 @@ from importers.publication import Policy, publish
 from importers.report import Report
 
 REPORT_FILE = "last-import-report.json"
+# Depublished objects vanish from a server's lists without a tombstone (Karlsruhe:
+# 401 instead of `deleted`, research/oparl.md M13); only a full run notices. So a
+# full run is made whenever the last one is older than this.
+FULL_RUN_EVERY = timedelta(days=7)
 # Ask for changes a little before the newest timestamp we saw: servers commit
 # late and some round timestamps, and fetching an object twice does no harm.
 SINCE_OVERLAP = timedelta(hours=1)
@@ -48,6 +52,8 @@ def import_oparl(
     source, entry_url = open_source(location, rate=rate, timeout=timeout, cache_dir=resume_dir(location))
     store_file = store.store_path(content_dir, entry_url)
     previous = None if full or not source.supports_filters else store.load(store_file)
+    if previous and _last_full_run(previous[1]) < datetime.now(timezone.utc) - FULL_RUN_EVERY:
+        previous = None
     try:
         with import_progress(show_progress) as progress:
             since = _since(previous[0]) if previous else None
@@ -68,7 +74,8 @@ def import_oparl(
                 on_file=progress.task("Dateien", file_count),
             )
             writer.write(records)
-        _save_store(store_file, crawl, previous[1] if previous else {})
+        last_full = previous[1].get("last_full") if previous else datetime.now(timezone.utc).isoformat()
+        _save_store(store_file, crawl, previous[1] if previous else {}, last_full)
         source.finished()
     finally:
         source.close()
@@ -96,14 +103,21 @@ def _since(crawl: Crawl) -> datetime | None:
     return newest - SINCE_OVERLAP if newest else None
 
 
-def _save_store(path: Path, crawl: Crawl, previous_meta: dict):
+def _last_full_run(meta: dict) -> datetime:
+    try:
+        return datetime.fromisoformat(meta["last_full"])
+    except (KeyError, ValueError):
+        return datetime.min.replace(tzinfo=timezone.utc)
+
+
+def _save_store(path: Path, crawl: Crawl, previous_meta: dict, last_full: str):
     digest = hashlib.sha256(
         json.dumps([crawl.objects, sorted(crawl.types.items()), sorted(crawl.deleted)],
                    sort_keys=True, ensure_ascii=False).encode("utf-8")
     ).hexdigest()
-    if previous_meta.get("digest") == digest and path.is_file():
+    if previous_meta.get("digest") == digest and previous_meta.get("last_full") == last_full and path.is_file():
         return
-    store.save(path, crawl, {"digest": digest})
+    store.save(path, crawl, {"digest": digest, "last_full": last_full})
 
 
 def _write_report(content_dir: Path, report: Report):
