@@ -35,6 +35,8 @@ class CouncilGenerator(Generator):
             raise RuntimeError(f"Inhalt fehlerhaft: {exc}") from exc
         bodies = list(self.graph.bodies.values())
         self.context["council_body"] = bodies[0] if bodies else None
+        # Other plugins (feeds, calendars, sitemap) render from the same graph.
+        self.context["council_graph"] = self.graph
 
     def today(self) -> date:
         configured = self.settings.get("RATSINFO_TODAY")
