@@ -80,6 +80,7 @@ def import_oparl(
     finally:
         source.close()
     _write_report(content_dir, report)
+    _note_finished(content_dir)
     return report
 
 
@@ -118,6 +119,12 @@ def _save_store(path: Path, crawl: Crawl, previous_meta: dict, last_full: str):
     if previous_meta.get("digest") == digest and previous_meta.get("last_full") == last_full and path.is_file():
         return
     store.save(path, crawl, {"digest": digest, "last_full": last_full})
+
+
+def _note_finished(content_dir: Path):
+    """"Stand der Daten" for the portal: when the last import succeeded."""
+    note = {"finished": datetime.now(timezone.utc).astimezone().replace(microsecond=0).isoformat()}
+    (content_dir / STATE_DIR / "last-import.json").write_text(json.dumps(note) + "\n", encoding="utf-8")
 
 
 def _write_report(content_dir: Path, report: Report):

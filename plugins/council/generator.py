@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pelican.generators import Generator
 
@@ -38,6 +40,15 @@ class CouncilGenerator(Generator):
         # Other plugins (feeds, calendars, sitemap) render from the same graph.
         self.context["council_graph"] = self.graph
 
+    def data_as_of(self) -> datetime | None:
+        """When the last import finished ("Stand der Daten"), from the importer's note in content/."""
+        note = Path(self.settings["PATH"]) / ".ratsinfo" / "last-import.json"
+        try:
+            finished = datetime.fromisoformat(json.loads(note.read_text(encoding="utf-8"))["finished"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return finished.astimezone(ZoneInfo(self.settings.get("TIMEZONE") or "Europe/Berlin"))
+
     def today(self) -> date:
         configured = self.settings.get("RATSINFO_TODAY")
         return date.fromisoformat(configured) if configured else date.today()
@@ -45,14 +56,17 @@ class CouncilGenerator(Generator):
     def generate_output(self, writer):
         output = Path(self.output_path)
         today = self.today()
+        data_as_of = self.data_as_of()
         site = {
             "name": self.settings.get("SITENAME"),
             "body": self.context.get("council_body"),
             "pages": [p for p in self.context.get("pages", [])],
+            "data_as_of": data_as_of,
+            "has_terms": bool(self.graph.terms),
         }
         templates = {}
         written = 0
-        for spec in plan(self.graph, today):
+        for spec in plan(self.graph, today, data_as_of):
             template = templates.get(spec.template) or self.get_template(spec.template)
             templates[spec.template] = template
             depth = spec.path.count("/")

@@ -8,6 +8,7 @@ content file cannot put non-public text on a page.
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -66,11 +67,14 @@ class Base:
     source: str | None
     name: str
     web: str | None = None
+    modified: datetime | None = None
+    # The last part of the permalink; the id unless a better stable key exists.
+    slug: str = ""
     kind = ""
 
     @property
     def url(self) -> str:
-        return f"{URL_FOLDERS[self.kind]}/{self.id}.html"
+        return f"{URL_FOLDERS[self.kind]}/{self.slug or self.id}.html"
 
 
 @dataclass(eq=False)
@@ -130,6 +134,17 @@ class Person(Base):
     @property
     def sort_key(self):
         return ((self.family_name or self.name).lower(), (self.given_name or "").lower())
+
+    def current_faction(self, today: date) -> "Organization | None":
+        """The Fraktion the person sits for today, from the membership or its on_behalf_of."""
+        for membership in self.memberships:
+            if not membership.is_current(today):
+                continue
+            if membership.organization.category == "Fraktionen":
+                return membership.organization
+            if membership.on_behalf_of is not None:
+                return membership.on_behalf_of
+        return None
 
 
 @dataclass(eq=False)
@@ -321,20 +336,17 @@ def load_graph(content: Path, publish_contact_data: bool = False) -> Graph:
             raw[kind].append(data)
 
     for data in raw["body"]:
-        body = Body(str(data["id"]), _str(data.get("source")), _str(data.get("name")) or "Körperschaft",
-                    _str(data.get("web")), short_name=_str(data.get("short_name")),
+        body = Body(**_base(data, "Körperschaft"), short_name=_str(data.get("short_name")),
                     website=_str(data.get("website")))
         graph.bodies[body.id] = body
     for data in raw["term"]:
-        term = Term(str(data["id"]), _str(data.get("source")), _str(data.get("name")) or "Wahlperiode",
-                    _str(data.get("web")), start_date=_date(data.get("start_date")),
+        term = Term(**_base(data, "Wahlperiode"), start_date=_date(data.get("start_date")),
                     end_date=_date(data.get("end_date")))
         graph.terms[term.id] = term
     for data in raw["file"]:
         text_name = _safe_name(data.get("text"))
         media = _safe_name(data.get("media"))
-        f = File(str(data["id"]), _str(data.get("source")), _str(data.get("name")) or "Dokument",
-                 _str(data.get("web")), mime_type=_str(data.get("mime_type")), date=_date(data.get("date")),
+        f = File(**_base(data, "Dokument"), mime_type=_str(data.get("mime_type")), date=_date(data.get("date")),
                  size=data.get("size") if isinstance(data.get("size"), int) else None,
                  access_url=_str(data.get("access_url")),
                  media=media if media and (content / FOLDERS["file"] / media).is_file() else None,
@@ -343,7 +355,7 @@ def load_graph(content: Path, publish_contact_data: bool = False) -> Graph:
         graph.files[f.id] = f
     for data in raw["organization"]:
         org = Organization(
-            str(data["id"]), _str(data.get("source")), _str(data.get("name")) or "Gremium", _str(data.get("web")),
+            **_base(data, "Gremium"),
             short_name=_str(data.get("short_name")), organization_type=_str(data.get("organization_type")),
             classification=_str(data.get("classification")), start_date=_date(data.get("start_date")),
             end_date=_date(data.get("end_date")), website=_str(data.get("website")),
@@ -352,7 +364,7 @@ def load_graph(content: Path, publish_contact_data: bool = False) -> Graph:
         graph.organizations[org.id] = org
     for data in raw["person"]:
         person = Person(
-            str(data["id"]), _str(data.get("source")), _str(data.get("name")) or "Unbekannt", _str(data.get("web")),
+            **_base(data, "Unbekannt"),
             family_name=_str(data.get("family_name")), given_name=_str(data.get("given_name")),
             form_of_address=_str(data.get("form_of_address")),
             title=[_str(t) for t in _list(data.get("title")) if _str(t)],
@@ -380,8 +392,38 @@ def load_graph(content: Path, publish_contact_data: bool = False) -> Graph:
         _load_meeting(graph, data)
     for data in raw["paper"]:
         _link_paper(graph, data)
+    _paper_slugs(graph)
     _sort(graph)
     return graph
+
+
+_SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def slugify(value: str) -> str:
+    return _SLUG_UNSAFE.sub("-", value.lower().translate(_UMLAUTS)).strip("-")[:80]
+
+
+def _paper_slugs(graph: Graph):
+    """Papers are known by their reference (VO/2025/0012 → vo-2025-0012), where it is unique."""
+    candidates = defaultdict(list)
+    for paper in graph.papers.values():
+        if paper.reference and slugify(paper.reference):
+            candidates[slugify(paper.reference)].append(paper)
+    taken = set(graph.papers)
+    for slug, papers in sorted(candidates.items()):
+        if len(papers) == 1 and slug not in taken:
+            papers[0].slug = slug
+            taken.add(slug)
+
+
+def _base(data: dict, default_name: str | None) -> dict:
+    return {
+        "id": str(data["id"]), "source": _str(data.get("source")),
+        "name": _str(data.get("name")) or default_name, "web": _str(data.get("web")),
+        "modified": _datetime(data.get("modified")),
+    }
 
 
 def _safe_name(value) -> str | None:
@@ -405,7 +447,7 @@ def _files(graph: Graph, values) -> list[File]:
 
 def _load_paper(graph: Graph, data: dict):
     paper = Paper(
-        str(data["id"]), _str(data.get("source")), _str(data.get("name")) or "Vorlage", _str(data.get("web")),
+        **_base(data, "Vorlage"),
         reference=_str(data.get("reference")), date=_date(data.get("date")),
         paper_type=_str(data.get("paper_type")),
         main_file=graph.files.get(_str(data.get("main_file")) or ""),
@@ -423,7 +465,7 @@ def _load_paper(graph: Graph, data: dict):
 
 def _load_meeting(graph: Graph, data: dict):
     meeting = Meeting(
-        str(data["id"]), _str(data.get("source")), _str(data.get("name")), _str(data.get("web")),
+        **_base(data, None),
         start=_datetime(data.get("start")), end=_datetime(data.get("end")),
         cancelled=data.get("cancelled") is True, state=_str(data.get("state")),
         location=_location(data.get("location")),
@@ -491,11 +533,25 @@ def paper_sort_key(paper: Paper):
     return (paper.date or date.min, paper.reference or "", paper.id)
 
 
+def role_rank(role: str | None) -> int:
+    """Chairs first, then members, then deputies and everyone else (for member lists)."""
+    label = (role or "Mitglied").lower()
+    if "stellv" in label and "vorsitz" in label:
+        return 1
+    if "vorsitz" in label or "bürgermeister" in label or "sprecher" in label:
+        return 0
+    if "stellv" in label or "vertret" in label:
+        return 3
+    if label.startswith("mitglied"):
+        return 2
+    return 4
+
+
 def _sort(graph: Graph):
     for org in graph.organizations.values():
         org.meetings.sort(key=meeting_sort_key)
         org.papers.sort(key=paper_sort_key, reverse=True)
-        org.memberships.sort(key=lambda m: (m.end_date is not None, m.person.sort_key))
+        org.memberships.sort(key=lambda m: (m.end_date is not None, role_rank(m.role), m.person.sort_key))
     for person in graph.persons.values():
         person.memberships.sort(key=lambda m: (m.end_date is not None, m.organization.name.lower()))
     for paper in graph.papers.values():

@@ -7,15 +7,18 @@ render pages in parallel and re-render only those whose objects changed
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 
-from plugins.council.graph import Graph, meeting_sort_key, paper_sort_key
+from plugins.council.graph import Graph, meeting_sort_key, paper_sort_key, slugify
 
 HOME_MEETINGS = 8
 HOME_PAPERS = 10
+PAGE_SIZE = 50
+ORGANIZATION_GROUPS = ["Gremien", "Ortschaftsräte", "Fraktionen", "Parteien", "Verwaltung"]
 
 
 @dataclass
@@ -29,6 +32,23 @@ class PageSpec:
     load: Callable[[], dict] | None = None
 
 
+@dataclass
+class Pager:
+    """Where a paginated list is, for the template's page navigation."""
+
+    number: int
+    count: int
+    urls: list[str]
+
+    @property
+    def previous_url(self) -> str | None:
+        return self.urls[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.urls[self.number] if self.number < self.count else None
+
+
 def _deps(*objects) -> frozenset:
     return frozenset((o.kind, o.id) for o in objects if o is not None)
 
@@ -39,52 +59,189 @@ def paragraphs(f) -> list[str]:
     return [p.strip() for p in text.split("\n\n") if p.strip()]
 
 
-def plan(graph: Graph, today: date) -> list[PageSpec]:
-    pages: list[PageSpec] = []
+def paginated(base: str, template: str, items: list, context: dict) -> list[PageSpec]:
+    """`base`.html, `base`-seite-2.html, … with PAGE_SIZE items each."""
+    chunks = [items[i:i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
+    urls = [f"{base}.html" if n == 1 else f"{base}-seite-{n}.html" for n in range(1, len(chunks) + 1)]
+    return [
+        PageSpec(url, template, {**context, "items": chunk, "pager": Pager(n, len(chunks), urls)})
+        for n, (url, chunk) in enumerate(zip(urls, chunks), start=1)
+    ]
+
+
+def initial(name: str) -> str:
+    """A–Z letter for the persons index (Ä → A, anything else → #)."""
+    letter = unicodedata.normalize("NFD", name[:1].upper())[:1]
+    return letter if "A" <= letter <= "Z" else "#"
+
+
+def _month_key(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _months_between(first: date, last: date) -> list[date]:
+    months, current = [], date(first.year, first.month, 1)
+    while current <= last:
+        months.append(current)
+        current = date(current.year + (current.month == 12), current.month % 12 + 1, 1)
+    return months
+
+
+def plan(graph: Graph, today: date, data_as_of=None) -> list[PageSpec]:
     meetings = sorted(graph.meetings.values(), key=meeting_sort_key)
     papers = sorted(graph.papers.values(), key=paper_sort_key, reverse=True)
     upcoming = [m for m in meetings if m.start and m.start.date() >= today and not m.cancelled]
     persons = sorted(graph.persons.values(), key=lambda p: p.sort_key)
     organizations = sorted(graph.organizations.values(), key=lambda o: o.name.lower())
+    committees = [o for o in organizations if o.category == "Gremien"]
 
-    pages.append(PageSpec("index.html", "home", {
-        "upcoming": upcoming[:HOME_MEETINGS],
-        "newest_papers": papers[:HOME_PAPERS],
-        "committees": [o for o in organizations if o.category == "Gremien"],
-    }))
-    pages.append(PageSpec("suche.html", "search", {}, frozenset()))
+    pages = [
+        PageSpec("index.html", "home", {
+            "upcoming": upcoming[:HOME_MEETINGS], "newest_papers": papers[:HOME_PAPERS],
+            "committees": committees, "data_as_of": data_as_of,
+        }),
+        PageSpec("suche.html", "search", {}, frozenset()),
+    ]
+    pages += _meeting_pages(meetings, upcoming, today)
+    pages += _calendar_pages(meetings, today)
+    pages += _paper_pages(papers)
+    pages += _person_pages(persons, today)
+    pages += _organization_pages(organizations, today)
+    pages += _term_pages(graph, meetings)
+    for f in graph.published_files():
+        pages.append(PageSpec(f.url, "file", {"file": f}, _deps(f), load=lambda f=f: {"paragraphs": paragraphs(f)}))
+    return pages
 
+
+def _meeting_pages(meetings, upcoming, today) -> list[PageSpec]:
     by_year = defaultdict(list)
-    for meeting in reversed(meetings):
-        by_year[meeting.start.year if meeting.start else None].append(meeting)
-    pages.append(PageSpec("sitzungen/index.html", "meetings", {"by_year": list(by_year.items())}))
+    for meeting in meetings:
+        by_year[meeting.start.year if meeting.start else 0].append(meeting)
+    years = sorted((y for y in by_year if y), reverse=True)
+    pages = [PageSpec("sitzungen/index.html", "meetings", {
+        "upcoming": upcoming, "years": years, "undated": by_year.get(0, []),
+    })]
+    for year in years:
+        pages.append(PageSpec(f"sitzungen/jahr-{year}.html", "meetings_year", {
+            "year": year, "meetings": by_year[year], "years": years, "today": today,
+        }))
     for meeting in meetings:
         pages.append(PageSpec(meeting.url, "meeting", {"meeting": meeting}, _deps(meeting)))
+    return pages
 
-    pages.append(PageSpec("vorlagen/index.html", "papers", {"papers": papers}))
+
+def _calendar_pages(meetings, today) -> list[PageSpec]:
+    dated = [m for m in meetings if m.start]
+    first = min([m.start.date() for m in dated] + [today])
+    last = max([m.start.date() for m in dated] + [today])
+    months = _months_between(first, last)
+    by_month = defaultdict(list)
+    for meeting in dated:
+        by_month[_month_key(meeting.start.date())].append(meeting)
+    urls = {_month_key(m): f"kalender/{_month_key(m)}.html" for m in months}
+    years = sorted({m.year for m in months}, reverse=True)
+    pages = []
+    for index, month in enumerate(months):
+        context = {
+            "month": month, "weeks": _weeks(month, by_month[_month_key(month)]), "today": today,
+            "previous_url": urls[_month_key(months[index - 1])] if index else None,
+            "next_url": urls[_month_key(months[index + 1])] if index + 1 < len(months) else None,
+            "years": [(y, urls[_month_key(date(y, 1, 1))] if _month_key(date(y, 1, 1)) in urls
+                       else urls[_month_key(min(m for m in months if m.year == y))]) for y in years],
+            "meetings": by_month[_month_key(month)],
+        }
+        pages.append(PageSpec(urls[_month_key(month)], "calendar", context))
+        if month.year == today.year and month.month == today.month:
+            pages.append(PageSpec("kalender/index.html", "calendar", context))
+    return pages
+
+
+def _weeks(month: date, meetings) -> list[list[tuple[date | None, list]]]:
+    """The month as weeks Monday–Sunday, each day with its meetings (None outside the month)."""
+    by_day = defaultdict(list)
+    for meeting in meetings:
+        by_day[meeting.start.date()].append(meeting)
+    days = [None] * month.weekday()
+    current = month
+    while current.month == month.month:
+        days.append(current)
+        current = date.fromordinal(current.toordinal() + 1)
+    days += [None] * (-len(days) % 7)
+    return [[(d, by_day.get(d, []) if d else []) for d in days[i:i + 7]] for i in range(0, len(days), 7)]
+
+
+def _paper_pages(papers) -> list[PageSpec]:
+    by_year, by_type = defaultdict(list), defaultdict(list)
+    for paper in papers:
+        by_year[paper.date.year if paper.date else 0].append(paper)
+        by_type[paper.paper_type or "Ohne Art"].append(paper)
+    years = sorted((y for y in by_year if y), reverse=True)
+    types = sorted(by_type, key=str.lower)
+    type_urls = {t: f"vorlagen/art-{slugify(t) or 'ohne'}" for t in types}
+    pages = [PageSpec("vorlagen/index.html", "papers", {
+        "newest": papers[:PAGE_SIZE],
+        "years": [(y, len(by_year[y]), f"vorlagen/jahr-{y}.html") for y in years],
+        "types": [(t, len(by_type[t]), type_urls[t] + ".html") for t in types],
+    })]
+    for year in years:
+        pages += paginated(f"vorlagen/jahr-{year}", "papers_list", by_year[year],
+                           {"heading": f"Vorlagen {year}"})
+    for paper_type in types:
+        pages += paginated(type_urls[paper_type], "papers_list", by_type[paper_type],
+                           {"heading": paper_type})
     for paper in papers:
         pages.append(PageSpec(paper.url, "paper", {"paper": paper}, _deps(paper)))
+    return pages
 
-    pages.append(PageSpec("personen/index.html", "persons", {"persons": persons, "today": today}))
+
+def _person_pages(persons, today) -> list[PageSpec]:
+    letters = defaultdict(list)
+    for person in persons:
+        letters[initial(person.family_name or person.name)].append(person)
+    pages = [PageSpec("personen/index.html", "persons", {
+        "letters": sorted(letters.items()), "today": today,
+    })]
     for person in persons:
         pages.append(PageSpec(person.url, "person", {"person": person, "today": today}, _deps(person)))
+    return pages
 
+
+def _organization_pages(organizations, today) -> list[PageSpec]:
     groups = defaultdict(list)
     for org in organizations:
         groups[org.category].append(org)
-    order = ["Gremien", "Ortschaftsräte", "Fraktionen", "Parteien", "Verwaltung"]
-    pages.append(PageSpec("gremien/index.html", "organizations", {
-        "groups": [(name, groups[name]) for name in order if groups.get(name)],
-    }))
+    pages = [PageSpec("gremien/index.html", "organizations", {
+        "groups": [(name, groups[name]) for name in ORGANIZATION_GROUPS if groups.get(name)],
+    })]
     for org in organizations:
-        org_meetings = org.meetings
         pages.append(PageSpec(org.url, "organization", {
             "organization": org,
             "today": today,
-            "upcoming": [m for m in org_meetings if m.start and m.start.date() >= today],
-            "past": [m for m in reversed(org_meetings) if not (m.start and m.start.date() >= today)],
+            "upcoming": [m for m in org.meetings if m.start and m.start.date() >= today],
+            "past": [m for m in reversed(org.meetings) if not (m.start and m.start.date() >= today)],
+            "current_members": [m for m in org.memberships if m.is_current(today)],
+            "former_members": [m for m in org.memberships if not m.is_current(today)],
         }, _deps(org)))
+    return pages
 
-    for f in graph.published_files():
-        pages.append(PageSpec(f.url, "file", {"file": f}, _deps(f), load=lambda f=f: {"paragraphs": paragraphs(f)}))
+
+def _term_pages(graph: Graph, meetings) -> list[PageSpec]:
+    terms = sorted(graph.terms.values(), key=lambda t: t.start_date or date.min, reverse=True)
+    if not terms:
+        return []
+    pages = [PageSpec("wahlperioden/index.html", "terms", {"terms": terms})]
+    for term in terms:
+        inside = [
+            m for m in meetings if m.start
+            and (term.start_date is None or m.start.date() >= term.start_date)
+            and (term.end_date is None or m.start.date() <= term.end_date)
+        ]
+        by_org = defaultdict(int)
+        for meeting in inside:
+            for org in meeting.organizations[:1]:
+                by_org[org] += 1
+        pages.append(PageSpec(term.url, "term", {
+            "term": term, "meeting_count": len(inside),
+            "organizations": sorted(by_org.items(), key=lambda item: item[0].name.lower()),
+        }, _deps(term)))
     return pages
