@@ -32,9 +32,14 @@ serve:
 	@test -d output || { echo "output/ fehlt – erst: make html"; exit 1; }
 	$(PYTHON) -m http.server --bind 127.0.0.1 --directory output $(PORT)
 
-test: $(BIN)/.installed
+# axe-core for the accessibility tests, pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
+test: $(BIN)/.installed node_modules/.installed
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf output build
+	rm -rf output build node_modules
 	find content -mindepth 1 -maxdepth 1 ! -name pages -exec rm -rf {} +

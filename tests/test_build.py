@@ -83,3 +83,24 @@ def test_failed_build_leaves_output_unchanged(demo_content, tmp_path):
         build_site(broken, output)
     assert (output / "index.html").read_text(encoding="utf-8") == "letzter guter Stand"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output"]
+
+
+def test_a_40_item_agenda_page_stays_under_100_kb(tmp_path):
+    from importers.content import render_front_matter
+
+    content = tmp_path / "content"
+    (content / "meetings").mkdir(parents=True)
+    (content / "organizations").mkdir()
+    (content / "organizations" / "sr.md").write_bytes(render_front_matter({"id": "sr", "name": "Stadtrat"}))
+    agenda = [
+        {"id": str(n), "number": f"Ö {n}", "public": n <= 32,
+         "name": "Bebauungsplan Nr. 123 „Wohnen an der Aue“ – Abwägung und Satzungsbeschluss " * 2,
+         "result": "mehrheitlich beschlossen", "resolution_text": "Der Stadtrat beschließt … " * 20}
+        for n in range(1, 41)
+    ]
+    (content / "meetings" / "m.md").write_bytes(render_front_matter({
+        "id": "m", "name": "12. Sitzung des Stadtrates", "start": "2026-03-12T17:00:00+01:00",
+        "organizations": ["sr"], "agenda": agenda}))
+    build_site(content, tmp_path / "output", overrides={"PAGEFIND": False})
+    size = (tmp_path / "output" / "sitzungen" / "m.html").stat().st_size
+    assert size < 100 * 1024, f"{size} Bytes"

@@ -14,6 +14,21 @@
     showImages: false,
     resetStyles: false
   });
+  // Pagefind's input has only a title; give it a real label for screen readers (WCAG 1.3.1, 4.1.2).
+  var labelInput = function () {
+    var input = container.querySelector("input[type=text], input[type=search], .pagefind-ui__search-input");
+    if (input && !input.id) {
+      input.id = "suchbegriff";
+      var label = document.getElementById("suchbegriff-label");
+      if (label) { label.setAttribute("for", "suchbegriff"); }
+    }
+    return !!input;
+  };
+  if (!labelInput()) {
+    new MutationObserver(function (changes, observer) {
+      if (labelInput()) { observer.disconnect(); }
+    }).observe(container, { childList: true, subtree: true });
+  }
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) { ui.triggerSearch(query); }
 })();
