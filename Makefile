@@ -5,12 +5,13 @@ BIN    := $(VENV)/bin
 DEMO   := build/demo-oparl
 PORT   ?= 8000
 
-.PHONY: html serve test demo clean help
+.PHONY: html serve test screenshots clean help
 
 help:
 	@echo "make html   – Umgebung einrichten, Demo-Rat importieren, Portal nach output/ bauen"
 	@echo "make serve  – output/ auf http://127.0.0.1:$(PORT) ausliefern"
 	@echo "make test   – alle Tests"
+	@echo "make screenshots – Bildschirmfotos jeder Seitenart nach docs/screenshots/"
 	@echo "make clean  – output/, build/ und importierte Inhalte löschen"
 
 # The venv is rebuilt when the pinned dependencies change.
@@ -39,6 +40,10 @@ node_modules/.installed: package.json package-lock.json
 
 test: $(BIN)/.installed node_modules/.installed
 	$(BIN)/python -m pytest
+
+# Pictures of each page kind at phone and desktop width, for reviewers (needs Debian's chromium).
+screenshots: html
+	$(BIN)/python -m tests.support.screenshots output docs/screenshots
 
 clean:
 	rm -rf output build node_modules

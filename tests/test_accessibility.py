@@ -17,7 +17,7 @@ def one_of_each_kind(site: Path) -> list[str]:
         pages = sorted(p for p in (site / folder).glob(pattern) if p.name != "index.html")
         return pages[0].relative_to(site).as_posix()
 
-    meetings = sorted((site / "sitzungen").glob("*.html"), key=lambda p: -p.stat().st_size)
+    meetings = sorted((p for p in (site / "sitzungen").glob("*.html") if p.name != "index.html" and not p.name.startswith("jahr-")), key=lambda p: -p.stat().st_size)
     return [
         "index.html", "suche.html?q=Spielplatz", "kalender/index.html", "sitzungen/index.html",
         meetings[0].relative_to(site).as_posix(), "vorlagen/index.html", first("vorlagen", "vo-*.html"),
