@@ -271,6 +271,36 @@ class Paper(Base):
     def title(self) -> str:
         return self.name
 
+    @property
+    def reference_tokens(self) -> list[str]:
+        """The reference as single search words: VO/2025/0012 → VO20250012X and 20250012X.
+
+        Pagefind splits "VO/2025/0012" into three words; search.js joins a typed
+        reference the same way, so the paper is found exactly. The closing X keeps
+        VO/2025/0012 from matching VO/2025/0012-1 too (Pagefind matches prefixes).
+        """
+        if not self.reference:
+            return []
+        joined = re.sub(r"[^0-9A-Za-z]", "", self.reference).upper()
+        digits = re.sub(r"[^0-9]", "", self.reference)
+        return list(dict.fromkeys(f"{t}X" for t in (joined, digits) if len(t) >= 3))
+
+    @property
+    def committees(self) -> list:
+        """Organizations that dealt with the paper, in consultation order."""
+        seen = []
+        for consultation in self.consultations:
+            orgs = consultation.organizations or (consultation.meeting.organizations[:1] if consultation.meeting else [])
+            for org in orgs:
+                if org not in seen:
+                    seen.append(org)
+        return seen
+
+    @property
+    def latest_result(self) -> str | None:
+        results = [c.result for c in self.consultations if c.result]
+        return results[-1] if results else None
+
 
 URL_FOLDERS = {
     "meeting": "sitzungen", "paper": "vorlagen", "person": "personen",

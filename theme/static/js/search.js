@@ -1,8 +1,21 @@
-// Search page: Pagefind's UI from our own host; the query lives in the URL (?q=).
+// Search page: Pagefind's UI from our own host. The query and the filters live
+// in the URL (?q=…&Gremium=…), so a search can be shared and bookmarked.
 (function () {
   "use strict";
   var container = document.getElementById("search");
   if (!container || typeof PagefindUI === "undefined") { return; }
+
+  // A typed reference number (VO/2025/0012, 2025/0012, 1234/89, DS 17/0815) is
+  // joined into the single word the paper pages carry (VO20250012X, 20250012X;
+  // see Paper.reference_tokens in plugins/council/graph.py).
+  var REFERENCE = /^\s*([A-Za-zÄÖÜäöü]{0,6})\s*[\/\-.]?\s*(\d{1,5})\s*[\/\-.]\s*(\d{1,6})(?:\s*-\s*(\d{1,3}))?\s*$/;
+  function processTerm(term) {
+    var match = REFERENCE.exec(term);
+    if (!match) { return term; }
+    return (match[1] + match[2] + match[3] + (match[4] || "") + "X").toUpperCase();
+  }
+
+  var params = new URLSearchParams(window.location.search);
   var ui = new PagefindUI({
     element: "#search",
     // Pagefind imports its modules from this path: it must be absolute, so the
@@ -12,10 +25,12 @@
     baseUrl: new URL(container.getAttribute("data-root") || "./", document.baseURI).pathname,
     showSubResults: true,
     showImages: false,
-    resetStyles: false
+    resetStyles: false,
+    processTerm: processTerm
   });
+
   // Pagefind's input has only a title; give it a real label for screen readers (WCAG 1.3.1, 4.1.2).
-  var labelInput = function () {
+  function labelInput() {
     var input = container.querySelector("input[type=text], input[type=search], .pagefind-ui__search-input");
     if (input && !input.id) {
       input.id = "suchbegriff";
@@ -23,12 +38,32 @@
       if (label) { label.setAttribute("for", "suchbegriff"); }
     }
     return !!input;
-  };
+  }
   if (!labelInput()) {
     new MutationObserver(function (changes, observer) {
       if (labelInput()) { observer.disconnect(); }
     }).observe(container, { childList: true, subtree: true });
   }
-  var query = new URLSearchParams(window.location.search).get("q");
-  if (query) { ui.triggerSearch(query); }
+
+  // Filters from the URL: every parameter but q names a filter.
+  var filters = {};
+  params.forEach(function (value, key) {
+    if (key !== "q") { (filters[key] = filters[key] || []).push(value); }
+  });
+  if (Object.keys(filters).length) { ui.triggerFilters(filters); }
+  if (params.get("q")) { ui.triggerSearch(params.get("q")); }
+
+  // Write the current query and ticked filters back into the URL.
+  function remember() {
+    var next = new URLSearchParams();
+    var input = container.querySelector(".pagefind-ui__search-input");
+    if (input && input.value.trim()) { next.set("q", input.value.trim()); }
+    container.querySelectorAll("input[type=checkbox]:checked").forEach(function (box) {
+      next.append(box.name, box.__value !== undefined ? box.__value : box.value);
+    });
+    var query = next.toString();
+    history.replaceState(null, "", query ? "?" + query : window.location.pathname);
+  }
+  container.addEventListener("change", remember);
+  container.addEventListener("input", function () { window.clearTimeout(remember.timer); remember.timer = window.setTimeout(remember, 400); });
 })();
