@@ -4,6 +4,7 @@ Settings of our own (documented in docs/architecture.md):
 - PUBLISH_CONTACT_DATA: show e-mail and phone of persons (default False).
 - RATSINFO_TODAY: "YYYY-MM-DD" to fix the date that splits upcoming from past meetings.
 - PAGEFIND: build the search index (default True).
+- PUBLIC_URL: the portal's absolute public address, for calendars, feeds and sitemap (default None).
 """
 
 import os
@@ -43,10 +44,24 @@ ARCHIVES_SAVE_AS = ""
 DELETE_OUTPUT_DIRECTORY = False
 
 PLUGIN_PATHS = [HERE]
-PLUGINS = ["plugins.council", "plugins.search"]
+PLUGINS = ["plugins.council", "plugins.feeds", "plugins.deploy", "plugins.search"]
 
 JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "auto_reload": False}
 
 PUBLISH_CONTACT_DATA = False
 RATSINFO_TODAY = None
 PAGEFIND = True
+# The portal's absolute public address, e.g. "https://ratsinfo.stadt.example/" (plugins/feeds).
+# iCalendar URLs, Atom feeds and sitemap.xml need absolute links, our pages stay relative.
+# None: calendars (kalender/*.ics, sitzungen/*.ics) are written without URL, feeds/*.atom and
+# sitemap.xml are skipped, robots.txt has no Sitemap line, and the build warns "PUBLIC_URL fehlt".
+# robots.txt is only read by crawlers at the host's root, so serve the portal there to use it.
+PUBLIC_URL = None
+
+# The absolute path the portal is served under, for the 404 page and the web
+# server files ("/" unless PUBLIC_URL has a path). An intranet mirror under
+# another path builds with its own BASE_PATH (ratsinfo build --base-path).
+BASE_PATH = None
+# Where the previous build lies, to keep redirects for changed permalinks
+# (ratsinfo build sets it; plain `pelican content` uses OUTPUT_PATH).
+RATSINFO_PREVIOUS_OUTPUT = None

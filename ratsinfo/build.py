@@ -41,7 +41,10 @@ def build_site(content: Path, output: Path, overrides: dict | None = None) -> Bu
     started = time.monotonic()
     settings = read_settings(
         str(SETTINGS_FILE),
-        override={"PATH": str(content), "OUTPUT_PATH": str(staging), **(overrides or {})},
+        override={
+            "PATH": str(content), "OUTPUT_PATH": str(staging), "RATSINFO_PREVIOUS_OUTPUT": str(output),
+            **(overrides or {}),
+        },
     )
     _quiet_pelican()
     try:

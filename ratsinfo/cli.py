@@ -79,6 +79,54 @@ class GermanParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: Fehler: {message}\n")
 
 
+def _check(args) -> int:
+    from ratsinfo.check import check_site
+
+    result = check_site(Path(args.output))
+    for page, link, why in result.broken[:200]:
+        print(f"{page}: {link} – {why}")
+    print(f"{result.pages} Seiten, {result.links} interne Links geprüft, {len(result.broken)} kaputt.")
+    return 0 if result.ok else 1
+
+
+def _publish(args) -> int:
+    from ratsinfo.publish import PublishFailed, publish
+
+    try:
+        release = publish(Path(args.output), Path(args.to), keep=args.keep)
+    except PublishFailed as exc:
+        print(f"Veröffentlichen abgebrochen: {exc}", file=sys.stderr)
+        return 2
+    print(f"Veröffentlicht: {args.to} zeigt jetzt auf {release}.")
+    return 0
+
+
+def _rollback(args) -> int:
+    from ratsinfo.publish import PublishFailed, rollback
+
+    try:
+        release = rollback(Path(args.to))
+    except PublishFailed as exc:
+        print(f"Zurückschalten nicht möglich: {exc}", file=sys.stderr)
+        return 2
+    print(f"Zurückgeschaltet: {args.to} zeigt jetzt auf {release}.")
+    return 0
+
+
+def _update(args) -> int:
+    from ratsinfo.update import UpdateFailed, run_update
+
+    try:
+        result = run_update(args.source, Path(args.content), Path(args.output), Path(args.to), Path(args.log))
+    except UpdateFailed as exc:
+        print(f"Update fehlgeschlagen: {exc}\nDetails im Protokoll {args.log}.", file=sys.stderr)
+        return 2
+    for name, seconds, summary in result.steps:
+        print(f"{name:18} {seconds:6.1f} s  {summary}")
+    print(f"Update fertig. Protokoll: {args.log}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = GermanParser(prog="ratsinfo", description=DESCRIPTION)
     commands = root.add_subparsers(dest="command", metavar="BEFEHL", required=True, parser_class=GermanParser)
@@ -123,6 +171,46 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--content", default="content", metavar="ORDNER", help="Inhaltsordner (Standard: content)")
     build.add_argument("--output", default="output", metavar="ORDNER", help="Ausgabeordner (Standard: output)")
     build.set_defaults(run=_build)
+
+    check = commands.add_parser(
+        "check", help="gebautes Portal auf kaputte interne Links und Anker prüfen",
+        description="Prüft alle Seiten in ORDNER auf interne Links und Anker, deren Ziel fehlt. "
+        "Exit 1, wenn etwas kaputt ist.",
+    )
+    check.add_argument("--output", default="output", metavar="ORDNER", help="gebautes Portal (Standard: output)")
+    check.set_defaults(run=_check)
+
+    pub = commands.add_parser(
+        "publish", help="gebautes Portal atomar veröffentlichen",
+        description="Kopiert das gebaute Portal als neue Version neben das Ziel und schaltet das Ziel "
+        "(eine symbolische Verknüpfung) in einem Schritt um. Frühere Versionen bleiben für "
+        "`ratsinfo rollback` erhalten.",
+    )
+    pub.add_argument("--output", default="output", metavar="ORDNER", help="gebautes Portal (Standard: output)")
+    pub.add_argument("--to", required=True, metavar="ZIEL", help="veröffentlichter Ordner, z. B. /var/www/ratsinfo")
+    pub.add_argument("--keep", type=int, default=3, metavar="N", help="so viele Versionen behalten (Standard: 3)")
+    pub.set_defaults(run=_publish)
+
+    back = commands.add_parser(
+        "rollback", help="auf die vorige veröffentlichte Version zurückschalten",
+        description="Schaltet ZIEL auf die vorige Version zurück (nach einem fehlerhaften Update).",
+    )
+    back.add_argument("--to", required=True, metavar="ZIEL", help="veröffentlichter Ordner")
+    back.set_defaults(run=_rollback)
+
+    upd = commands.add_parser(
+        "update", help="importieren, bauen, prüfen und veröffentlichen (für cron/Aufgabenplanung)",
+        description="Import, Build, Linkprüfung und Veröffentlichung in einem Lauf. Schreibt ein "
+        "Protokoll; Exit-Code ungleich 0 bei jedem Fehler. Ein fehlgeschlagenes Update lässt die "
+        "veröffentlichte Seite unverändert.",
+    )
+    upd.add_argument("source", metavar="QUELLE", help="OParl-System-URL oder Dump-Ordner")
+    upd.add_argument("--content", default="content", metavar="ORDNER", help="Inhaltsordner (Standard: content)")
+    upd.add_argument("--output", default="output", metavar="ORDNER", help="Build-Ordner (Standard: output)")
+    upd.add_argument("--to", required=True, metavar="ZIEL", help="veröffentlichter Ordner, z. B. /var/www/ratsinfo")
+    upd.add_argument("--log", default="ratsinfo-update.log", metavar="DATEI",
+                     help="Protokolldatei (Standard: ratsinfo-update.log)")
+    upd.set_defaults(run=_update)
 
     demo = commands.add_parser(
         "demo", help="Demo-Stadtrat als OParl-Dump schreiben",

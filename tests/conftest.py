@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.browser import browser  # noqa: F401  (one Chromium for the whole session)
 from tests.support.oparl_server import DumpServer
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -62,7 +63,8 @@ def demo_site(demo_content, tmp_path_factory) -> Path:
     from ratsinfo.build import build_site
 
     output = tmp_path_factory.mktemp("demo-site") / "output"
-    build_site(demo_content, output, overrides={"RATSINFO_TODAY": DEMO_TODAY})
+    # Served under /ratsinfo/ in the browser and Apache tests, like an intranet mirror.
+    build_site(demo_content, output, overrides={"RATSINFO_TODAY": DEMO_TODAY, "BASE_PATH": "/ratsinfo/"})
     return output
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import browser, serve_site  # noqa: F401  (fixture)
+from tests.support.browser import serve_site
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = {"Telefon": 375, "Desktop": 1280}

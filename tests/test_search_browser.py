@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ratsinfo.demo import PDF_ONLY_PAPER_REFERENCE, PDF_ONLY_WORD
-from tests.support.browser import browser, serve_site  # noqa: F401  (fixture)
+from tests.support.browser import serve_site
 
 
 def test_word_only_in_a_pdf_finds_its_document_and_leads_to_the_paper(demo_site, browser, tmp_path):

@@ -27,14 +27,16 @@ class Normaliser:
 
     # -- helpers -------------------------------------------------------------
 
-    def _obj(self, object_id) -> dict | None:
-        if isinstance(object_id, str) and object_id not in self.crawl.deleted:
+    def _obj(self, value) -> dict | None:
+        object_id = quirks.link(value)
+        if object_id is not None and object_id not in self.crawl.deleted:
             return self.crawl.objects.get(object_id)
         return None
 
-    def _ref(self, kind: str, object_id) -> Ref | None:
+    def _ref(self, kind: str, value) -> Ref | None:
         """A link, only when the target exists in the crawl as that kind."""
-        if not isinstance(object_id, str):
+        object_id = quirks.link(value)
+        if object_id is None:
             return None
         type_name = self.crawl.types.get(object_id)
         if type_name is None or object_id in self.crawl.deleted or _KIND_OF_TYPE.get(type_name) != kind:
@@ -50,7 +52,7 @@ class Normaliser:
         return refs
 
     def _location(self, value) -> dict | None:
-        location = self._obj(value) if isinstance(value, str) else None
+        location = self._obj(value)
         if location is None:
             return None
         return compact({
@@ -74,8 +76,12 @@ class Normaliser:
             "Person": self.person, "Meeting": self.meeting, "Paper": self.paper, "File": self.file,
         }
         for object_id in sorted(self.crawl.types):
+            if object_id in self.crawl.deleted:
+                continue
+            for problem in quirks.shape_problems(self.crawl.objects[object_id], self.crawl.types[object_id]):
+                self.report.problem(problem, object_id)
             builder = builders.get(self.crawl.types[object_id])
-            if builder is None or object_id in self.crawl.deleted:
+            if builder is None:
                 continue
             record = builder(self.crawl.objects[object_id])
             if record is not None:

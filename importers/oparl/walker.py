@@ -66,12 +66,15 @@ BODY_LISTS = {
 
 # Links worth following when their target was in no list (research/oparl.md S15, M4).
 FOLLOW_REFS = {
-    "Meeting": ("organization",),
+    # Location as a URL in no list: Sternberg 1.0 (S16), Bonn's client expects it (C14).
+    "Body": ("location",),
+    "Organization": ("location",),
+    "Meeting": ("organization", "location"),
     "Membership": ("organization", "onBehalfOf"),
     "AgendaItem": ("consultation",),
     "Consultation": ("paper", "meeting", "organization"),
     "Paper": (
-        "underDirectionOf", "originatorOrganization", "originatorPerson",
+        "location", "underDirectionOf", "originatorOrganization", "originatorPerson",
         "relatedPaper", "superordinatedPaper", "subordinatedPaper",
     ),
 }

@@ -279,7 +279,7 @@ class Paper(Base):
         reference the same way, so the paper is found exactly. The closing X keeps
         VO/2025/0012 from matching VO/2025/0012-1 too (Pagefind matches prefixes).
         """
-        if not self.reference:
+        if not self.reference or not _REFERENCE_LIKE.match(self.reference):
             return []
         joined = re.sub(r"[^0-9A-Za-z]", "", self.reference).upper()
         digits = re.sub(r"[^0-9]", "", self.reference)
@@ -301,6 +301,10 @@ class Paper(Base):
         results = [c.result for c in self.consultations if c.result]
         return results[-1] if results else None
 
+
+# What a paper number looks like: an optional short prefix, digits and separators
+# (VO/2025/0012, 1234/89, DS 17/0815, AF/2024/0001-1).
+_REFERENCE_LIKE = re.compile(r"^\s*[A-Za-zÄÖÜäöü]{0,6}[\s/.\-]*\d[\d\s/.\-]{0,20}$")
 
 URL_FOLDERS = {
     "meeting": "sitzungen", "paper": "vorlagen", "person": "personen",

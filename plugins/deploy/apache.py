@@ -1,0 +1,68 @@
+"""The .htaccess for Apache 2.4 (mod_mime, mod_headers, mod_dir, mod_rewrite; AllowOverride All)."""
+
+from __future__ import annotations
+
+import re
+
+from plugins.deploy.headers import IMMUTABLE, MIME_TYPES, SECURITY_HEADERS, SHORT, THEME
+
+
+def _quote(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def htaccess(base_path: str, redirects: dict[str, str]) -> str:
+    lines = [
+        "# Geschrieben von ratsinfo build – Änderungen gehen beim nächsten Build verloren.",
+        "# Braucht: AllowOverride All (oder FileInfo Indexes Options) und mod_mime, mod_headers, mod_dir;",
+        "# mod_rewrite nur für Weiterleitungen geänderter Adressen.",
+        "DirectoryIndex index.html",
+        "Options -Indexes",
+        "AddDefaultCharset utf-8",
+        "AddCharset utf-8 .html .css .js .txt .json .ics .atom .xml",
+    ]
+    for extension, mime in MIME_TYPES.items():
+        lines.append(f"AddType {mime.split(';')[0]} {extension}")
+    lines += [
+        "",
+        "# The portal's own path, whatever folder it is served from (intranet mirrors):",
+        "# this directory's URL is the request URL minus the part below this directory.",
+        "<IfModule mod_rewrite.c>",
+        "  RewriteEngine On",
+        "  # (RATSINFO_BASE has no leading slash: ErrorDocument must start with a literal one.)",
+        "  RewriteCond $0#%{REQUEST_URI} ^([^#]*)#/(.*)\\1$",
+        "  RewriteRule ^.*$ - [E=RATSINFO_BASE:%2]",
+        "  ErrorDocument 404 /%{ENV:RATSINFO_BASE}404.html",
+        "</IfModule>",
+        "<IfModule !mod_rewrite.c>",
+        f"  ErrorDocument 404 {base_path}404.html",
+        "</IfModule>",
+        "",
+        "<IfModule mod_headers.c>",
+    ]
+    for name, value in SECURITY_HEADERS.items():
+        lines.append(f"  Header always set {name} {_quote(value)}")
+    lines += [
+        f"  Header set Cache-Control {_quote(SHORT)}",
+        '  <FilesMatch "\\.(css|js|svg|png|jpg|woff2)$">',
+        f"    Header set Cache-Control {_quote(THEME)}",
+        "  </FilesMatch>",
+        "  # Pagefind's entry files keep their names across builds; its index files carry a hash.",
+        '  <FilesMatch "^pagefind[^/]*\\.(js|css|json)$|\\.pagefind$">',
+        f"    Header set Cache-Control {_quote(SHORT)}",
+        "  </FilesMatch>",
+        '  <FilesMatch "\\.(pf_meta|pf_index|pf_fragment|pf_filter)$">',
+        f"    Header set Cache-Control {_quote(IMMUTABLE)}",
+        "  </FilesMatch>",
+        "</IfModule>",
+    ]
+    if redirects:
+        lines += [
+            "",
+            "# Weiterleitungen für Adressen, die sich geändert haben (bleiben über Builds erhalten).",
+            "<IfModule mod_rewrite.c>",
+        ]
+        for old, new in sorted(redirects.items()):
+            lines.append(f"  RewriteRule ^{re.escape(old)}$ /%{{ENV:RATSINFO_BASE}}{new} [R=301,L]")
+        lines.append("</IfModule>")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,42 @@
+"""DeployGenerator: writes the web server files once the pages are known."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pelican.generators import Generator
+
+from plugins.council.generator import write_if_changed
+from plugins.deploy import permalinks
+from plugins.deploy.apache import htaccess
+from plugins.deploy.iis import web_config
+
+
+def base_path(settings) -> str:
+    """The absolute path the portal is served under ("/" or "/ratsinfo/"), for the 404 page."""
+    configured = settings.get("BASE_PATH")
+    if not configured and settings.get("PUBLIC_URL"):
+        configured = urlsplit(settings["PUBLIC_URL"]).path
+    path = "/" + (configured or "").strip("/")
+    return path if path == "/" else path + "/"
+
+
+class DeployGenerator(Generator):
+    def generate_output(self, writer):
+        graph = self.context.get("council_graph")
+        if graph is None:
+            return
+        output = Path(self.output_path)
+        base = base_path(self.settings)
+        previous = self.settings.get("RATSINFO_PREVIOUS_OUTPUT") or self.output_path
+        links = permalinks.current_permalinks(graph)
+        moved = permalinks.redirects(Path(previous) if previous else None, links)
+
+        self.env.autoescape = True
+        page = self.get_template("404").render({**self.context, "root": base, "site": {}})
+        write_if_changed(output / "404.html", page.encode("utf-8"))
+        write_if_changed(output / permalinks.FOLDER / "permalinks.json", permalinks.serialise(links))
+        write_if_changed(output / permalinks.FOLDER / "redirects.json", permalinks.serialise(moved))
+        write_if_changed(output / ".htaccess", htaccess(base, moved).encode("utf-8"))
+        write_if_changed(output / "web.config", web_config(base, moved).encode("utf-8"))

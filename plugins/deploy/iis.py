@@ -1,0 +1,63 @@
+"""The web.config for IIS 10 (static content; redirects need the URL Rewrite module)."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from plugins.deploy.headers import IMMUTABLE, MIME_TYPES, SECURITY_HEADERS
+
+
+def web_config(base_path: str, redirects: dict[str, str]) -> str:
+    configuration = ET.Element("configuration")
+    server = ET.SubElement(configuration, "system.webServer")
+
+    default_document = ET.SubElement(server, "defaultDocument", enabled="true")
+    files = ET.SubElement(default_document, "files")
+    ET.SubElement(files, "clear")
+    ET.SubElement(files, "add", value="index.html")
+    ET.SubElement(server, "directoryBrowse", enabled="false")
+
+    static = ET.SubElement(server, "staticContent")
+    for extension, mime in MIME_TYPES.items():
+        # IIS already knows some of these; remove first so the site works either way.
+        ET.SubElement(static, "remove", fileExtension=extension)
+        ET.SubElement(static, "mimeMap", fileExtension=extension, mimeType=mime)
+    ET.SubElement(static, "clientCache", cacheControlMode="UseMaxAge", cacheControlMaxAge="00:05:00")
+
+    protocol = ET.SubElement(server, "httpProtocol")
+    headers = ET.SubElement(protocol, "customHeaders")
+    for name, value in SECURITY_HEADERS.items():
+        ET.SubElement(headers, "remove", name=name)
+        ET.SubElement(headers, "add", name=name, value=value)
+
+    errors = ET.SubElement(server, "httpErrors", errorMode="Custom", existingResponse="Replace")
+    ET.SubElement(errors, "remove", statusCode="404")
+    ET.SubElement(errors, "error", statusCode="404", path=f"{base_path}404.html", responseMode="ExecuteURL")
+
+    if redirects:
+        rewrite = ET.SubElement(server, "rewrite")
+        rules = ET.SubElement(rewrite, "rules")
+        for index, (old, new) in enumerate(sorted(redirects.items()), start=1):
+            rule = ET.SubElement(rules, "rule", name=f"ratsinfo-weiterleitung-{index}", stopProcessing="true")
+            ET.SubElement(rule, "match", url=f"^{re.escape(old)}$")
+            ET.SubElement(rule, "action", type="Redirect", url=f"{base_path}{new}", redirectType="Permanent")
+
+    # Pagefind's hashed index files never change under the same name.
+    max_age = IMMUTABLE.split("max-age=")[1].split(",")[0]
+    for folder in ("pagefind/fragment", "pagefind/index", "pagefind/filter"):
+        location = ET.SubElement(configuration, "location", path=folder)
+        cache = ET.SubElement(ET.SubElement(location, "system.webServer"), "staticContent")
+        ET.SubElement(cache, "clientCache", cacheControlMode="UseMaxAge",
+                      cacheControlMaxAge=_timespan(int(max_age)), cacheControlCustom="immutable")
+
+    ET.indent(configuration)
+    comment = "<!-- Geschrieben von ratsinfo build. Weiterleitungen brauchen das IIS-Modul URL Rewrite. -->\n"
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + comment + ET.tostring(configuration, encoding="unicode") + "\n"
+
+
+def _timespan(seconds: int) -> str:
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{days}.{hours:02d}:{minutes:02d}:{seconds:02d}"

@@ -1,0 +1,32 @@
+"""Absolute links: feeds, calendars and sitemaps need them, our pages never use them."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlsplit
+
+
+class PublicUrlInvalid(ValueError):
+    """PUBLIC_URL in pelicanconf.py is not an http(s) address; the message says what to write."""
+
+
+def public_url(value) -> str | None:
+    """The site's public address from the PUBLIC_URL setting, ending in "/", or None if unset."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise PublicUrlInvalid(
+            f"PUBLIC_URL {text!r} ist keine Web-Adresse. In pelicanconf.py die öffentliche Adresse "
+            'des Portals eintragen, z. B. PUBLIC_URL = "https://ratsinfo.stadt.example/"'
+        )
+    return text if text.endswith("/") else text + "/"
+
+
+def absolute(base: str, path: str) -> str:
+    """`path` relative to the site root (e.g. "sitzungen/17.html") under the public address."""
+    return base + quote(path, safe="/#")
+
+
+def host(base: str) -> str:
+    return urlsplit(base).hostname

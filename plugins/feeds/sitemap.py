@@ -1,0 +1,59 @@
+"""sitemap.xml (sitemaps.org 0.9) from the HTML pages in the output, and robots.txt."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from plugins.council.generator import write_if_changed
+from plugins.feeds.links import absolute, public_url
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+# The search page has no content of its own, the error page (plugins/deploy) is no page to
+# find; Pagefind's files are not pages.
+LEFT_OUT_PAGES = {"suche.html", "404.html"}
+LEFT_OUT_FOLDERS = {"pagefind"}
+
+
+def html_pages(output: Path) -> list[str]:
+    """Every HTML page under `output`, as sorted paths relative to it with "/"."""
+    pages = []
+    for folder, subfolders, names in os.walk(output):
+        relative = Path(folder).relative_to(output)
+        if relative == Path("."):
+            subfolders[:] = [d for d in subfolders if d not in LEFT_OUT_FOLDERS]
+        # Staging and temporary files start with a dot (write_if_changed, ratsinfo.build).
+        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        for name in names:
+            path = (relative / name).as_posix()
+            if name.endswith(".html") and not name.startswith(".") and path not in LEFT_OUT_PAGES:
+                pages.append(path)
+    return sorted(pages)
+
+
+def sitemap(base: str, pages: list[str]) -> bytes:
+    ET.register_namespace("", SITEMAP_NS)
+    root = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+    for page in pages:
+        url = ET.SubElement(root, f"{{{SITEMAP_NS}}}url")
+        ET.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = absolute(base, page)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def robots(sitemap_url: str | None) -> bytes:
+    """Everything public may be crawled; the sitemap is named only when we can give its address."""
+    lines = ["User-agent: *", "Allow: /"]
+    if sitemap_url:
+        lines += ["", f"Sitemap: {sitemap_url}"]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def write_sitemap(pelican):
+    """Signal `finalized`: every generator has written its pages by now, whatever the PLUGINS order."""
+    base = public_url(pelican.settings.get("PUBLIC_URL"))
+    if base is None:
+        return  # FeedsGenerator has warned already
+    output = Path(pelican.output_path)
+    write_if_changed(output / "sitemap.xml", sitemap(base, html_pages(output)))

@@ -1,0 +1,92 @@
+"""The webmaster's update path: check, atomic publish, rollback, and update in one command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ratsinfo.check import check_site
+from ratsinfo.publish import PublishFailed, current_release, publish, rollback
+
+
+def site(folder: Path, text: str) -> Path:
+    (folder / "sitzungen").mkdir(parents=True)
+    (folder / "index.html").write_text(f'<p id="oben">{text}</p><a href="sitzungen/1.html#top-2">TOP</a>', encoding="utf-8")
+    (folder / "sitzungen" / "1.html").write_text('<tr id="top-2"></tr><a href="../index.html#oben">hoch</a>', encoding="utf-8")
+    return folder
+
+
+def test_demo_site_has_no_broken_links_or_anchors(demo_site):
+    result = check_site(demo_site)
+    assert result.pages > 500 and result.links > 10_000
+    assert result.broken == []
+
+
+def test_check_names_missing_pages_anchors_and_absolute_paths(tmp_path):
+    root = site(tmp_path / "site", "Start")
+    (root / "sitzungen" / "2.html").write_text(
+        '<a href="3.html">fehlt</a><a href="1.html#top-9">Anker fehlt</a><a href="/index.html">absolut</a>'
+        '<a href="https://example.org/x">extern</a>', encoding="utf-8")
+    broken = {(page, link): why for page, link, why in check_site(root).broken}
+    assert broken == {
+        ("sitzungen/2.html", "3.html"): "Ziel fehlt",
+        ("sitzungen/2.html", "1.html#top-9"): "Anker fehlt",
+        ("sitzungen/2.html", "/index.html"): "absoluter Pfad (bricht unter Unterpfaden)",
+    }
+
+
+def test_publish_switches_atomically_and_rollback_goes_back(tmp_path):
+    target = tmp_path / "www" / "ratsinfo"
+    target.parent.mkdir()
+    first = publish(site(tmp_path / "build1", "eins"), target)
+    assert target.is_symlink() and "eins" in (target / "index.html").read_text(encoding="utf-8")
+    second = publish(site(tmp_path / "build2", "zwei"), target)
+    assert "zwei" in (target / "index.html").read_text(encoding="utf-8")
+    assert current_release(target) == second and first.is_dir()
+    assert rollback(target) == first
+    assert "eins" in (target / "index.html").read_text(encoding="utf-8")
+    with pytest.raises(PublishFailed):
+        rollback(target)
+
+
+def test_first_publish_keeps_a_plain_folder_as_oldest_version(tmp_path):
+    target = site(tmp_path / "ratsinfo", "handgemacht")
+    publish(site(tmp_path / "build", "neu"), target)
+    assert "neu" in (target / "index.html").read_text(encoding="utf-8")
+    rollback(target)
+    assert "handgemacht" in (target / "index.html").read_text(encoding="utf-8")
+
+
+def test_publish_refuses_something_that_is_not_a_built_site(tmp_path):
+    (tmp_path / "leer").mkdir()
+    with pytest.raises(PublishFailed, match="index.html"):
+        publish(tmp_path / "leer", tmp_path / "ziel")
+    assert not (tmp_path / "ziel").exists()
+
+
+def run_cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "ratsinfo.cli", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_update_imports_builds_checks_and_publishes_and_a_failed_one_changes_nothing(demo_dump, tmp_path):
+    www = tmp_path / "www" / "ratsinfo"
+    result = run_cli("update", str(demo_dump), "--content", "inhalt", "--output", "bau", "--to", str(www),
+                     "--log", "update.log", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for step in ("Import", "Build", "Prüfung", "Veröffentlichung"):
+        assert step in result.stdout
+    assert (www / "index.html").is_file() and www.is_symlink()
+    log = (tmp_path / "update.log").read_text(encoding="utf-8")
+    assert "Update beginnt" in log and "Veröffentlichung fertig" in log
+    published = os.readlink(www)
+
+    failed = run_cli("update", str(tmp_path / "gibt-es-nicht"), "--content", "inhalt", "--output", "bau",
+                     "--to", str(www), "--log", "update.log", cwd=tmp_path)
+    assert failed.returncode != 0
+    assert "Update fehlgeschlagen" in failed.stderr and "unverändert" in failed.stderr
+    assert os.readlink(www) == published
+    assert "Import fehlgeschlagen" in (tmp_path / "update.log").read_text(encoding="utf-8")
