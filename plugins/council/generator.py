@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 from datetime import date, datetime
@@ -13,8 +14,10 @@ from zoneinfo import ZoneInfo
 from pelican.generators import Generator
 
 from plugins.council import format as fmt
+from plugins.council import incremental
 from plugins.council.graph import ContentError, load_graph
-from plugins.council.pages import plan
+from plugins.council.incremental import ParseCache
+from plugins.council.pages import PageSpec, plan
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +34,12 @@ class CouncilGenerator(Generator):
 
     def generate_context(self):
         content = Path(self.settings["PATH"])
+        cache = ParseCache(incremental.cache_folder(content) / "parse.pickle" if self.settings.get("RATSINFO_CACHE", True) else None)
         try:
-            self.graph = load_graph(content, self.settings.get("PUBLISH_CONTACT_DATA", False))
+            self.graph = load_graph(content, self.settings.get("PUBLISH_CONTACT_DATA", False), cache)
         except ContentError as exc:
             raise RuntimeError(f"Inhalt fehlerhaft: {exc}") from exc
+        cache.save()
         bodies = list(self.graph.bodies.values())
         self.context["council_body"] = bodies[0] if bodies else None
         # Other plugins (feeds, calendars, sitemap) render from the same graph.
@@ -64,20 +69,71 @@ class CouncilGenerator(Generator):
             "data_as_of": data_as_of,
             "has_terms": bool(self.graph.terms),
         }
-        templates = {}
-        written = 0
-        for spec in plan(self.graph, today, data_as_of):
-            template = templates.get(spec.template) or self.get_template(spec.template)
-            templates[spec.template] = template
-            depth = spec.path.count("/")
-            context = {**self.context, "site": site, "root": "../" * depth, "page_path": spec.path}
-            context.update(spec.context)
-            if spec.load:
-                context.update(spec.load())
-            html = template.render(context)
-            written += write_if_changed(output / spec.path, html.encode("utf-8"))
+        self._site = site
+        specs = plan(self.graph, today, data_as_of)
+        previous_output = self.settings.get("RATSINFO_PREVIOUS_OUTPUT")
+        previous = Path(previous_output) if previous_output else None
+        before = incremental.load_state(previous) if self.settings.get("RATSINFO_CACHE", True) else {}
+        global_fp = self._global_fingerprint(site, today)
+        stamps = {key: (stamp, self._url_of(key)) for key, stamp in self.graph.stamps.items()}
+        fingerprints, to_render, reused = {}, [], 0
+        for spec in specs:
+            fingerprint = incremental.page_fingerprint(global_fp, spec.depends_on, stamps)
+            if fingerprint is not None:
+                fingerprints[spec.path] = fingerprint
+            if fingerprint is not None and before.get(spec.path) == fingerprint and _reuse(previous, output, spec.path):
+                reused += 1
+            else:
+                to_render.append(spec)
+        written = self._render_all(to_render, output)
+        write_if_changed(output / incremental.STATE_FILE, incremental.state_bytes(fingerprints))
         copied = self._copy_attachments(output / "dateien")
-        log.info("ratsinfo: %d Seiten neu geschrieben, %d Dateien kopiert", written, copied)
+        log.info("ratsinfo: %d Seiten gerendert (%d neu geschrieben), %d übernommen, %d Dateien kopiert",
+                 len(to_render), written, reused, copied)
+
+    def _url_of(self, key):
+        kind, object_id = key
+        objects = getattr(self.graph, {"body": "bodies", "term": "terms", "organization": "organizations",
+                                      "person": "persons", "meeting": "meetings", "paper": "papers",
+                                      "file": "files"}[kind])
+        obj = objects.get(object_id)
+        return obj.url if obj is not None and kind != "body" else None
+
+    def _global_fingerprint(self, site: dict, today: date) -> str:
+        """Everything every page shows besides its own objects (header, footer, settings, the day)."""
+        body = site["body"]
+        shown = {
+            "body": (body.name, self.graph.stamps.get(("body", body.id))) if body else None,
+            "pages": [(p.title, p.url) for p in site["pages"]],
+            "data_as_of": site["data_as_of"].date().isoformat() if site["data_as_of"] else None,
+            "has_terms": site["has_terms"],
+            "settings": {k: self.settings.get(k) for k in ("SITENAME", "PUBLIC_URL", "PUBLISH_CONTACT_DATA",
+                                                           "TIMEZONE", "BASE_PATH")},
+        }
+        return incremental.global_fingerprint(Path(self.theme), shown, today.isoformat())
+
+    def _render(self, spec: PageSpec, output: Path) -> int:
+        template = self.get_template(spec.template)
+        depth = spec.path.count("/")
+        context = {**self.context, "site": self._site, "root": "../" * depth, "page_path": spec.path}
+        context.update(spec.context)
+        if spec.load:
+            context.update(spec.load())
+        return write_if_changed(output / spec.path, template.render(context).encode("utf-8"))
+
+    def _render_all(self, specs: list[PageSpec], output: Path) -> int:
+        """Render on every core: forked workers share the graph without copying it."""
+        workers = min(int(self.settings.get("RATSINFO_WORKERS") or os.cpu_count() or 1), os.cpu_count() or 1)
+        if workers < 2 or len(specs) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+            return sum(self._render(spec, output) for spec in specs)
+        global _WORK
+        _WORK = (self, specs, output)
+        chunks = [range(i, len(specs), workers) for i in range(workers)]
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                return sum(pool.map(_render_chunk, chunks))
+        finally:
+            _WORK = None
 
     def _copy_attachments(self, target: Path) -> int:
         copied = 0
@@ -89,9 +145,42 @@ class CouncilGenerator(Generator):
             if dest.is_file() and dest.stat().st_size == source.stat().st_size and dest.stat().st_mtime >= source.stat().st_mtime:
                 continue
             dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, dest)
+            dest.unlink(missing_ok=True)
+            try:
+                os.link(source, dest)  # no second copy of every document on disk
+            except OSError:
+                shutil.copy2(source, dest)
             copied += 1
         return copied
+
+
+# Below this many pages, forking costs more than it saves.
+PARALLEL_FROM = 400
+_WORK = None
+
+
+def _render_chunk(indices) -> int:
+    generator, specs, output = _WORK
+    return sum(generator._render(specs[i], output) for i in indices)
+
+
+def _reuse(previous: Path | None, output: Path, path: str) -> bool:
+    """Take an unchanged page from the previous build (a hard link, or nothing to do in place)."""
+    if previous is None:
+        return False
+    source, target = previous / path, output / path
+    if source.resolve() == target.resolve():
+        return target.is_file()
+    if not source.is_file():
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        return True
+    except OSError:
+        shutil.copy2(source, target)
+    return True
 
 
 def write_if_changed(path: Path, payload: bytes) -> int:

@@ -323,6 +323,8 @@ class Graph:
     files: dict[str, File] = field(default_factory=dict)
     # The content file each object came from, for error messages and incremental builds.
     sources: dict[tuple[str, str], Path] = field(default_factory=dict)
+    # (kind, id) -> stat stamp of its content file(s): what page fingerprints are made of.
+    stamps: dict[tuple[str, str], tuple] = field(default_factory=dict)
 
     def published_files(self) -> list[File]:
         return [f for f in self.files.values() if f.meetings or f.papers]
@@ -346,27 +348,41 @@ def read_front_matter(path: Path) -> dict:
     return data
 
 
-def _scan(content: Path, kind: str):
+def _scan(content: Path, kind: str, cache):
     folder = content / FOLDERS[kind]
     if not folder.is_dir():
         return
     with os.scandir(folder) as entries:
-        names = sorted(e.name for e in entries if e.name.endswith(".md") and e.is_file())
-    for name in names:
+        found = sorted((e.name, e) for e in entries if e.name.endswith((".md", ".txt")) and e.is_file())
+    stats = {name: entry.stat() for name, entry in found}
+    for name, _ in found:
+        if not name.endswith(".md"):
+            continue
         path = folder / name
-        data = read_front_matter(path)
+        st = stats[name]
+        stamp = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+        key = f"{kind}/{name}"
+        data = cache.get(key, stamp) if cache else None
+        if data is None:
+            data = read_front_matter(path)
+            if cache:
+                cache.put(key, stamp, data)
         if f"{data['id']}.md" != name:
             raise ContentError(f"{path}: id {data['id']!r} passt nicht zum Dateinamen")
-        yield path, data
+        text = stats.get(f"{data['id']}.txt")
+        if text is not None:  # a document's text shows on its reading view
+            stamp += (text.st_mtime_ns, text.st_ctime_ns, text.st_size, text.st_ino)
+        yield path, stamp, data
 
 
-def load_graph(content: Path, publish_contact_data: bool = False) -> Graph:
+def load_graph(content: Path, publish_contact_data: bool = False, cache=None) -> Graph:
     content = Path(content)
     graph = Graph()
     raw: dict[str, list[dict]] = defaultdict(list)
     for kind in FOLDERS:
-        for path, data in _scan(content, kind):
+        for path, stamp, data in _scan(content, kind, cache):
             graph.sources[(kind, str(data["id"]))] = path
+            graph.stamps[(kind, str(data["id"]))] = stamp
             raw[kind].append(data)
 
     for data in raw["body"]:

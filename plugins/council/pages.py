@@ -53,6 +53,36 @@ def _deps(*objects) -> frozenset:
     return frozenset((o.kind, o.id) for o in objects if o is not None)
 
 
+# What each detail page shows of other objects (names, dates, references): a change
+# to any of them must render the page again (plugins/council/incremental.py).
+
+def meeting_deps(m) -> frozenset:
+    items = [i for i in m.agenda if i.public]
+    files = [f for _, f in m.documents] + [i.resolution_file for i in items] + [f for i in items for f in i.auxiliary_files]
+    return _deps(m, *m.organizations, *(i.paper for i in items), *files)
+
+
+def paper_deps(p) -> frozenset:
+    consulted = [c.meeting for c in p.consultations] + [o for c in p.consultations for o in c.organizations]
+    consulted += [o for c in p.consultations if c.meeting for o in c.meeting.organizations]
+    return _deps(p, p.main_file, *p.auxiliary_files, *p.originator_persons, *p.originator_organizations,
+                 *p.under_direction_of, *p.related_papers, *p.superordinated_papers, *p.subordinated_papers,
+                 *consulted)
+
+
+def person_deps(person) -> frozenset:
+    return _deps(person, *(m.organization for m in person.memberships), *(m.on_behalf_of for m in person.memberships))
+
+
+def organization_deps(org) -> frozenset:
+    return _deps(org, *(m.person for m in org.memberships), *(m.on_behalf_of for m in org.memberships),
+                 *org.meetings, *org.papers)
+
+
+def file_deps(f) -> frozenset:
+    return _deps(f, *f.papers, *f.meetings, *(o for m in f.meetings for o in m.organizations))
+
+
 def paragraphs(f) -> list[str]:
     """The document text as paragraphs for the reading view."""
     text = f.read_text()
@@ -109,7 +139,7 @@ def plan(graph: Graph, today: date, data_as_of=None) -> list[PageSpec]:
     pages += _organization_pages(organizations, today)
     pages += _term_pages(graph, meetings)
     for f in graph.published_files():
-        pages.append(PageSpec(f.url, "file", {"file": f}, _deps(f), load=lambda f=f: {"paragraphs": paragraphs(f)}))
+        pages.append(PageSpec(f.url, "file", {"file": f}, file_deps(f), load=lambda f=f: {"paragraphs": paragraphs(f)}))
     return pages
 
 
@@ -126,7 +156,7 @@ def _meeting_pages(meetings, upcoming, today) -> list[PageSpec]:
             "year": year, "meetings": by_year[year], "years": years, "today": today,
         }))
     for meeting in meetings:
-        pages.append(PageSpec(meeting.url, "meeting", {"meeting": meeting}, _deps(meeting)))
+        pages.append(PageSpec(meeting.url, "meeting", {"meeting": meeting}, meeting_deps(meeting)))
     return pages
 
 
@@ -190,7 +220,7 @@ def _paper_pages(papers) -> list[PageSpec]:
         pages += paginated(type_urls[paper_type], "papers_list", by_type[paper_type],
                            {"heading": paper_type})
     for paper in papers:
-        pages.append(PageSpec(paper.url, "paper", {"paper": paper}, _deps(paper)))
+        pages.append(PageSpec(paper.url, "paper", {"paper": paper}, paper_deps(paper)))
     return pages
 
 
@@ -202,7 +232,7 @@ def _person_pages(persons, today) -> list[PageSpec]:
         "letters": sorted(letters.items()), "today": today,
     })]
     for person in persons:
-        pages.append(PageSpec(person.url, "person", {"person": person, "today": today}, _deps(person)))
+        pages.append(PageSpec(person.url, "person", {"person": person, "today": today}, person_deps(person)))
     return pages
 
 
@@ -221,7 +251,7 @@ def _organization_pages(organizations, today) -> list[PageSpec]:
             "past": [m for m in reversed(org.meetings) if not (m.start and m.start.date() >= today)],
             "current_members": [m for m in org.memberships if m.is_current(today)],
             "former_members": [m for m in org.memberships if not m.is_current(today)],
-        }, _deps(org)))
+        }, organization_deps(org)))
     return pages
 
 
@@ -243,5 +273,5 @@ def _term_pages(graph: Graph, meetings) -> list[PageSpec]:
         pages.append(PageSpec(term.url, "term", {
             "term": term, "meeting_count": len(inside),
             "organizations": sorted(by_org.items(), key=lambda item: item[0].name.lower()),
-        }, _deps(term)))
+        }, None))
     return pages

@@ -1,0 +1,116 @@
+"""What makes rebuilds fast: a parse cache for content/ and fingerprints for pages.
+
+- `ParseCache` keeps the parsed front matter of every content file, keyed by
+  its stat (mtime, ctime, size, inode), in the user's cache folder. A file
+  whose stat changed in any way is parsed again, so a change is never missed.
+- A page's fingerprint covers everything it shows: the templates, our code,
+  the settings, the day, and the stamps of the objects it depends on
+  (`PageSpec.depends_on`). A page whose fingerprint equals last build's is
+  not rendered again; its file is hard-linked from the previous output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+STATE_FILE = "_ratsinfo/build-state.json"
+CODE_ROOTS = (Path(__file__).resolve().parent,)
+
+
+def file_stamp(path: Path) -> tuple | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
+def cache_folder(content: Path) -> Path:
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    key = hashlib.sha1(str(Path(content).resolve()).encode("utf-8")).hexdigest()[:16]
+    return base / "ratsinfo" / f"build-{key}"
+
+
+class ParseCache:
+    VERSION = 1
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.entries: dict[str, tuple] = {}
+        self.used: dict[str, tuple] = {}
+        self.hits = 0
+        if path is not None and path.is_file():
+            try:
+                with path.open("rb") as handle:
+                    stored = pickle.load(handle)
+                if stored.get("version") == self.VERSION:
+                    self.entries = stored["entries"]
+            except Exception:  # a broken or foreign cache is rebuilt, never trusted
+                self.entries = {}
+
+    def get(self, key: str, stamp: tuple):
+        entry = self.entries.get(key)
+        if entry is not None and entry[0] == stamp:
+            self.hits += 1
+            self.used[key] = entry
+            return entry[1]
+        return None
+
+    def put(self, key: str, stamp: tuple, data):
+        self.used[key] = (stamp, data)
+
+    def save(self):
+        if self.path is None or self.used == self.entries:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".parse-")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump({"version": self.VERSION, "entries": self.used}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.path)
+
+
+def tree_digest(roots, suffixes=(".py", ".html", ".css", ".js", ".svg")) -> str:
+    digest = hashlib.sha1()
+    for root in roots:
+        for path in sorted(Path(root).rglob("*")):
+            if path.is_file() and path.suffix in suffixes and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def global_fingerprint(theme: Path, settings_subset: dict, day: str) -> str:
+    digest = hashlib.sha1()
+    digest.update(tree_digest([theme, *CODE_ROOTS]).encode())
+    digest.update(json.dumps(settings_subset, sort_keys=True, default=str).encode())
+    digest.update(day.encode())
+    return digest.hexdigest()
+
+
+def page_fingerprint(global_fp: str, depends_on, stamps: dict) -> str | None:
+    """None when the page depends on everything: such pages are always rendered."""
+    if depends_on is None:
+        return None
+    digest = hashlib.sha1(global_fp.encode())
+    for key in sorted(depends_on):
+        digest.update(repr((key, stamps.get(key))).encode())
+    return digest.hexdigest()
+
+
+def load_state(output: Path | None) -> dict[str, str]:
+    if output is None:
+        return {}
+    try:
+        data = json.loads((Path(output) / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data.get("pages", {}) if isinstance(data, dict) else {}
+
+
+def state_bytes(pages: dict[str, str]) -> bytes:
+    return (json.dumps({"pages": dict(sorted(pages.items()))}, indent=0) + "\n").encode("utf-8")

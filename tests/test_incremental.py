@@ -1,0 +1,78 @@
+"""An incremental build gives byte-identical output to a full build, and renders only what changed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from importers.content import read_front_matter, render_front_matter
+from ratsinfo.build import build_site
+from tests.conftest import DEMO_TODAY
+from tests.support.site import pagefind_fragments
+
+OVERRIDES = {"RATSINFO_TODAY": DEMO_TODAY}
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file but Pagefind's bundle, which Pagefind itself does not write byte-stably
+    (two fresh builds of the same pages differ in a few index files)."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*")) if p.is_file() and "pagefind" not in p.relative_to(folder).parts
+    }
+
+
+def indexed(folder: Path) -> list[tuple[str, str]]:
+    return sorted((f["url"], f["content"]) for f in pagefind_fragments(folder))
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*.html")}
+
+
+def test_incremental_build_equals_full_build_and_renders_only_dependent_pages(demo_content, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(demo_content, content)
+    site = tmp_path / "site"
+    build_site(content, site, overrides=OVERRIDES)
+    before = mtimes(site)
+
+    # One meeting changes its name; a new paper arrives.
+    meeting_file = sorted((content / "meetings").glob("*.md"))[3]
+    meeting = read_front_matter(meeting_file)
+    meeting["name"] = "Geänderte Sitzung"
+    meeting_file.write_bytes(render_front_matter(meeting))
+    (content / "papers" / "neu-1.md").write_bytes(render_front_matter({
+        "id": "neu-1", "source": "https://example.org/papers/neu-1", "name": "Neue Vorlage zum Hochwasserschutz",
+        "reference": "VO/2026/9999", "date": "2026-11-19", "paper_type": "Beschlussvorlage"}))
+    build_site(content, site, overrides=OVERRIDES)
+
+    full = tmp_path / "full"
+    build_site(content, full, overrides={**OVERRIDES, "RATSINFO_CACHE": False})
+    assert tree(site) == tree(full)
+    assert indexed(site) == indexed(full)
+
+    after = mtimes(site)
+    changed = {path for path in after if before.get(path) != after[path]}
+    detail_pages = [p for p in after if p.split("/")[0] in ("sitzungen", "vorlagen", "personen", "gremien", "dateien")]
+    assert f"sitzungen/{meeting['id']}.html" in changed and "vorlagen/vo-2026-9999.html" in changed
+    assert len(changed) < len(after) / 4, f"{len(changed)} von {len(after)} Seiten neu geschrieben"
+    assert len([p for p in changed if p in detail_pages]) < 60
+
+
+def test_a_changed_file_is_always_picked_up_even_with_the_same_size_and_mtime(demo_content, tmp_path):
+    import os
+
+    content = tmp_path / "content"
+    shutil.copytree(demo_content, content)
+    site = tmp_path / "site"
+    build_site(content, site, overrides={**OVERRIDES, "PAGEFIND": False})
+    person_file = sorted((content / "persons").glob("*.md"))[0]
+    person = read_front_matter(person_file)
+    old = person_file.stat()
+    renamed = person["name"][::-1]  # same length, same bytes count
+    person["name"] = renamed
+    person_file.write_bytes(render_front_matter(person))
+    os.utime(person_file, ns=(old.st_atime_ns, old.st_mtime_ns))
+    build_site(content, site, overrides={**OVERRIDES, "PAGEFIND": False})
+    assert renamed in (site / "personen" / f"{person['id']}.html").read_text(encoding="utf-8")
