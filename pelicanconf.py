@@ -65,3 +65,9 @@ BASE_PATH = None
 # Where the previous build lies, to keep redirects for changed permalinks
 # (ratsinfo build sets it; plain `pelican content` uses OUTPUT_PATH).
 RATSINFO_PREVIOUS_OUTPUT = None
+# Above this many detail pages the search index is split into bundles per kind
+# and year, so Pagefind's memory stays bounded and rebuilds index only changes.
+SEARCH_SHARD_PAGES = 20000
+# Render processes (default: one per core) and the parse cache / page reuse.
+RATSINFO_WORKERS = None
+RATSINFO_CACHE = True

@@ -28,7 +28,7 @@ def test_word_only_in_a_pdf_finds_its_document_and_leads_to_the_paper(demo_site,
 
 
 def result_titles(page) -> list[str]:
-    page.wait_for_selector(".pagefind-ui__message", timeout=20_000)
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=20_000)
     page.wait_for_function("!document.querySelector('.pagefind-ui__message').textContent.includes('…')")
     return [a.inner_text() for a in page.query_selector_all(".pagefind-ui__result-link")]
 
@@ -68,4 +68,50 @@ def test_committee_filter_narrows_results_and_lives_in_the_url(demo_site, browse
         page.check("input[name='Art'][id='Art-Vorlage']")
         page.wait_for_function("location.search.includes('Art=Vorlage')")
         assert "q=Spielplatz" in page.url
+        page.close()
+
+
+def shard_pages(site) -> dict[str, str]:
+    import json
+
+    shards = json.loads((site / "_ratsinfo" / "search-shards.json").read_text(encoding="utf-8"))
+    return {page: name for name, shard in shards.items() for page in shard["pages"]}
+
+
+def test_a_split_index_is_searched_as_one_and_only_changed_parts_are_rebuilt(demo_content, browser, tmp_path):
+    """Big cities get one Pagefind bundle per kind and year; here forced at 100 pages."""
+    import shutil
+
+    from importers.content import read_front_matter, render_front_matter
+    from ratsinfo.build import build_site
+
+    content, site = tmp_path / "content", tmp_path / "site"
+    shutil.copytree(demo_content, content)
+    build_site(content, site, overrides={"SEARCH_SHARD_PAGES": 100})
+    bundles = sorted(p.name for p in (site / "pagefind").iterdir() if p.is_dir())
+    assert {"personen", "gremien"} <= set(bundles) and any(b.startswith("sitzungen-") for b in bundles)
+    inode = {b: next((site / "pagefind" / b).rglob("*.pf_meta")).stat().st_ino for b in bundles}
+    pages_before = {p: (site / p).read_bytes() for p in shard_pages(site)}
+
+    meeting_file = sorted((content / "meetings").glob("*.md"))[0]
+    meeting = read_front_matter(meeting_file)
+    meeting["name"] = "Sondersitzung zum Hochwasserschutz"
+    meeting_file.write_bytes(render_front_matter(meeting))
+    build_site(content, site, overrides={"SEARCH_SHARD_PAGES": 100})
+    rebuilt = {b for b in bundles if next((site / "pagefind" / b).rglob("*.pf_meta")).stat().st_ino != inode[b]}
+    # Exactly the bundles with a page whose HTML changed: the meeting's, and those of
+    # pages that show its name (its committee, its documents).
+    changed = {shard_pages(site)[p] for p, html in pages_before.items() if (site / p).read_bytes() != html}
+    assert f"sitzungen-{meeting['start'][:4]}" in changed
+    assert rebuilt == changed and len(rebuilt) < len(bundles)
+
+    with serve_site(site, tmp_path) as base:
+        page = browser.new_page()
+        page.goto(f"{base}suche.html?q={PDF_ONLY_WORD}")
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=20_000)
+        assert len(page.query_selector_all(".pagefind-ui__result-link")) == 1
+        page.goto(f"{base}suche.html?q=Hochwasserschutz")
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=20_000)
+        titles = [a.inner_text() for a in page.query_selector_all(".pagefind-ui__result-link")]
+        assert any("Sondersitzung zum Hochwasserschutz" in t for t in titles)
         page.close()

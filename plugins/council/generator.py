@@ -18,6 +18,7 @@ from plugins.council import incremental
 from plugins.council.graph import ContentError, load_graph
 from plugins.council.incremental import ParseCache
 from plugins.council.pages import PageSpec, plan
+from plugins.council.shards import MANIFEST, plan_shards
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +86,16 @@ class CouncilGenerator(Generator):
                 reused += 1
             else:
                 to_render.append(spec)
+        # The search page must know the index bundles before it is rendered.
+        shards = plan_shards(specs, int(self.settings.get("SEARCH_SHARD_PAGES") or 20_000))
+        self._site["search_bundles"] = sorted(shards) if shards else []
         written = self._render_all(to_render, output)
         write_if_changed(output / incremental.STATE_FILE, incremental.state_bytes(fingerprints))
+        manifest = output / MANIFEST
+        if shards:
+            write_if_changed(manifest, (json.dumps(shards, indent=0, sort_keys=True) + "\n").encode("utf-8"))
+        else:
+            manifest.unlink(missing_ok=True)
         copied = self._copy_attachments(output / "dateien")
         log.info("ratsinfo: %d Seiten gerendert (%d neu geschrieben), %d übernommen, %d Dateien kopiert",
                  len(to_render), written, reused, copied)
@@ -107,6 +116,7 @@ class CouncilGenerator(Generator):
             "pages": [(p.title, p.url) for p in site["pages"]],
             "data_as_of": site["data_as_of"].date().isoformat() if site["data_as_of"] else None,
             "has_terms": site["has_terms"],
+            "shard_threshold": self.settings.get("SEARCH_SHARD_PAGES"),
             "settings": {k: self.settings.get(k) for k in ("SITENAME", "PUBLIC_URL", "PUBLISH_CONTACT_DATA",
                                                            "TIMEZONE", "BASE_PATH")},
         }

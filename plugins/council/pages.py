@@ -130,7 +130,8 @@ def plan(graph: Graph, today: date, data_as_of=None) -> list[PageSpec]:
             "upcoming": upcoming[:HOME_MEETINGS], "newest_papers": papers[:HOME_PAPERS],
             "committees": committees, "data_as_of": data_as_of,
         }),
-        PageSpec("suche.html", "search", {}, frozenset()),
+        # Always rendered: it lists the search bundles, known only after planning.
+        PageSpec("suche.html", "search", {}, None),
     ]
     pages += _meeting_pages(meetings, upcoming, today)
     pages += _calendar_pages(meetings, today)

@@ -3,40 +3,109 @@
 Only pages that carry `data-pagefind-body` (the detail templates) are indexed,
 so lists and navigation stay out of the results. We drive the CLI, not the
 Python API, because the API sleeps 0.1 s per call (research/pelican.md §2.5).
+
+A big city's index is split into bundles (plugins/council/shards.py). Each
+bundle is indexed from a folder of hard links to its pages; a bundle whose
+pages did not change since the previous build is taken over as it is.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
+import shutil
 import subprocess
+import tempfile
+from pathlib import Path
 
 import pagefind_bin
 
 log = logging.getLogger(__name__)
+
+MANIFEST = "_ratsinfo/search-shards.json"
+STATE = "_ratsinfo/search-state.json"
 
 
 class SearchIndexFailed(RuntimeError):
     pass
 
 
-def pagefind_command(site: str) -> list[str]:
-    return [
-        str(pagefind_bin.get_executable()),
-        "--site", site,
-        "--output-subdir", "pagefind",
-        "--force-language", "de",
-        "--silent",
-    ]
+def pagefind_command(site: str, output_path: str | None = None) -> list[str]:
+    command = [str(pagefind_bin.get_executable()), "--site", site, "--force-language", "de", "--silent"]
+    if output_path:
+        command += ["--output-path", output_path]
+    else:
+        command += ["--output-subdir", "pagefind"]
+    return command
+
+
+def _run(command: list[str]):
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SearchIndexFailed(
+            f"Pagefind ist fehlgeschlagen (Exit {result.returncode}): {result.stderr.strip() or result.stdout.strip()}"
+        )
 
 
 def run_pagefind(pelican):
     settings = pelican.settings
     if not settings.get("PAGEFIND", True):
         return
-    command = pagefind_command(settings["OUTPUT_PATH"])
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise SearchIndexFailed(
-            f"Pagefind ist fehlgeschlagen (Exit {result.returncode}): {result.stderr.strip() or result.stdout.strip()}"
-        )
-    log.info("ratsinfo: Suchindex geschrieben")
+    output = Path(settings["OUTPUT_PATH"])
+    manifest = output / MANIFEST
+    if not manifest.is_file():
+        _run(pagefind_command(str(output)))
+        log.info("ratsinfo: Suchindex geschrieben")
+        return
+    shards = json.loads(manifest.read_text(encoding="utf-8"))
+    previous = Path(settings.get("RATSINFO_PREVIOUS_OUTPUT") or output)
+    indexed, kept = index_shards(output, shards, previous)
+    log.info("ratsinfo: Suchindex in %d Teilen, %d neu indexiert, %d übernommen", len(shards), indexed, kept)
+
+
+def index_shards(output: Path, shards: dict, previous: Path) -> tuple[int, int]:
+    try:
+        before = json.loads((previous / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        before = {}
+    indexed = kept = 0
+    state = {}
+    for name, shard in sorted(shards.items()):
+        target = output / "pagefind" / name
+        # What Pagefind reads is the HTML, so the bundle is as current as its pages' bytes.
+        state[name] = fingerprint = _pages_digest(output, shard["pages"])
+        old = previous / "pagefind" / name
+        if before.get(name) == fingerprint and old.is_dir():
+            if old.resolve() != target.resolve():
+                _link_tree(old, target)
+            kept += 1
+            continue
+        shutil.rmtree(target, ignore_errors=True)
+        with tempfile.TemporaryDirectory(dir=output.parent, prefix=".pagefind-") as tmp:
+            for page in shard["pages"]:
+                link = Path(tmp) / page
+                link.parent.mkdir(parents=True, exist_ok=True)
+                os.link(output / page, link)
+            _run(pagefind_command(tmp, str(target)))
+        indexed += 1
+    (output / STATE).write_text(json.dumps(state, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    return indexed, kept
+
+
+def _pages_digest(output: Path, pages: list[str]) -> str:
+    digest = hashlib.sha1()
+    for page in pages:
+        digest.update(page.encode("utf-8") + b"\0" + (output / page).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _link_tree(source: Path, target: Path):
+    for path in source.rglob("*"):
+        destination = target / path.relative_to(source)
+        if path.is_dir():
+            destination.mkdir(parents=True, exist_ok=True)
+        else:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, destination)

@@ -16,11 +16,16 @@
   }
 
   var params = new URLSearchParams(window.location.search);
+  // Pagefind imports its modules from this path: it must be absolute, so the
+  // relative path of this page is resolved here (works under any subpath).
+  var bundle = new URL(container.getAttribute("data-bundle"), document.baseURI).href;
+  // A big city's index is split into bundles (plugins/council/shards.py), merged here.
+  var bundles = (container.getAttribute("data-bundles") || "").split(" ").filter(Boolean)
+    .map(function (name) { return bundle + name + "/"; });
   var ui = new PagefindUI({
     element: "#search",
-    // Pagefind imports its modules from this path: it must be absolute, so the
-    // relative path of this page is resolved here (works under any subpath).
-    bundlePath: new URL(container.getAttribute("data-bundle"), document.baseURI).href,
+    bundlePath: bundles.length ? bundles[0] : bundle,
+    mergeIndex: bundles.slice(1).map(function (path) { return { bundlePath: path }; }),
     // Result URLs are stored from the site root; prefix them with where this site lives.
     baseUrl: new URL(container.getAttribute("data-root") || "./", document.baseURI).pathname,
     showSubResults: true,

@@ -1,0 +1,50 @@
+"""Splitting the search index for big cities.
+
+Pagefind needs about 150 KB of memory per page and re-indexes everything on
+every run (research/pelican.md §3.3.4: 4.3 GB at 30k pages). Above
+SEARCH_SHARD_PAGES detail pages, the index is split into bundles by kind and
+year (sitzungen-2024, vorlagen-2025, …); the search page merges them in the
+browser (Pagefind's mergeIndex), and a rebuild re-indexes only the bundles
+whose pages changed (plugins/search).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+MANIFEST = "_ratsinfo/search-shards.json"
+SHARD_MAX = 12_000
+
+
+def shard_name(spec) -> str | None:
+    """The bundle a detail page belongs to, or None for pages that are not indexed."""
+    folder = spec.path.split("/", 1)[0]
+    if folder not in ("sitzungen", "vorlagen", "dateien", "personen", "gremien") or spec.depends_on is None:
+        return None
+    if spec.template not in ("meeting", "paper", "file", "person", "organization"):
+        return None
+    obj = spec.context.get(spec.template)
+    moment = getattr(obj, "start", None) or getattr(obj, "date", None)
+    if folder in ("sitzungen", "vorlagen", "dateien"):
+        return f"{folder}-{moment.year}" if moment else f"{folder}-ohne-jahr"
+    return folder
+
+
+def plan_shards(specs, threshold: int) -> dict[str, dict] | None:
+    """{bundle: {"pages": [...]}} or None when one index is enough."""
+    grouped = defaultdict(list)
+    for spec in specs:
+        name = shard_name(spec)
+        if name:
+            grouped[name].append(spec.path)
+    if sum(len(paths) for paths in grouped.values()) <= threshold:
+        return None
+    shards = {}
+    for name, paths in sorted(grouped.items()):
+        paths.sort()
+        parts = [paths[i:i + SHARD_MAX] for i in range(0, len(paths), SHARD_MAX)]
+        for number, part in enumerate(parts, start=1):
+            key = re.sub(r"[^a-z0-9-]", "-", name if len(parts) == 1 else f"{name}-{number}")
+            shards[key] = {"pages": part}
+    return shards
