@@ -31,7 +31,24 @@
     showSubResults: true,
     showImages: false,
     resetStyles: false,
-    processTerm: processTerm
+    processTerm: processTerm,
+    // "Neueste zuerst" sorts by the date every meeting, paper and document carries
+    // (data-pagefind-sort="datum:…"); pages without a date drop out of that view.
+    sort: params.get("sortierung") === "datum" ? { datum: "desc" } : null
+  });
+
+  // The sort order is chosen before the search starts: changing it reloads with it in the URL.
+  var order = document.createElement("p");
+  order.className = "search-order";
+  order.innerHTML = '<label for="sortierung">Sortierung</label> <select id="sortierung">' +
+    '<option value="">nach Relevanz</option><option value="datum">Neueste zuerst</option></select>';
+  container.parentNode.insertBefore(order, container);
+  var select = order.querySelector("select");
+  select.value = params.get("sortierung") === "datum" ? "datum" : "";
+  select.addEventListener("change", function () {
+    var next = new URLSearchParams(window.location.search);
+    if (select.value) { next.set("sortierung", select.value); } else { next.delete("sortierung"); }
+    window.location.search = next.toString();
   });
 
   // Pagefind's input has only a title; give it a real label for screen readers (WCAG 1.3.1, 4.1.2).
@@ -53,7 +70,7 @@
   // Filters from the URL: every parameter but q names a filter.
   var filters = {};
   params.forEach(function (value, key) {
-    if (key !== "q") { (filters[key] = filters[key] || []).push(value); }
+    if (key !== "q" && key !== "sortierung") { (filters[key] = filters[key] || []).push(value); }
   });
   if (Object.keys(filters).length) { ui.triggerFilters(filters); }
   if (params.get("q")) { ui.triggerSearch(params.get("q")); }
@@ -61,6 +78,7 @@
   // Write the current query and ticked filters back into the URL.
   function remember() {
     var next = new URLSearchParams();
+    if (params.get("sortierung")) { next.set("sortierung", params.get("sortierung")); }
     var input = container.querySelector(".pagefind-ui__search-input");
     if (input && input.value.trim()) { next.set("q", input.value.trim()); }
     container.querySelectorAll("input[type=checkbox]:checked").forEach(function (box) {
