@@ -274,3 +274,34 @@ def test_filters_survive_a_links_next_that_drops_them():
     # SessionNet answers 404 to an encoded value (research/oparl.md M1).
     raw = with_filters("https://ris.example/oparl/papers?page=2", filters, "somacos")
     assert raw == "https://ris.example/oparl/papers?page=2&modified_since=2026-11-20T05:00:00+01:00&omit_internal=true"
+
+
+# -- attachments and broken responses ----------------------------------------
+
+def test_oversized_and_unsafe_attachments_are_linked_not_mirrored(own_dump, tmp_path):
+    documents = sorted((own_dump / "documents").glob("*.pdf"))
+    documents[0].write_bytes(b"<html><script>alert('x')</script></html>")  # a server answering HTML
+    content = tmp_path / "content"
+    with DumpServer(own_dump, base_of(own_dump)) as server:
+        report = import_oparl(server.url + "system", content, show_progress=False, max_file_size=2_000)
+    problems = {p["problem"]: p["count"] for p in report.as_dict()["problems"]}
+    too_large = sum(1 for d in documents[1:] if d.stat().st_size > 2_000)
+    assert problems["Datei nicht geladen: TooLarge"] == too_large > 0
+    assert problems["Datei mit nicht erlaubtem oder unbekanntem Typ nicht übernommen"] == 1
+    mirrored = list((content / "files").glob("*.pdf"))
+    assert all(p.stat().st_size <= 2_000 and p.read_bytes().startswith(b"%PDF") for p in mirrored)
+    assert not list((content / "files").glob("*.htm*"))
+    # Files that were not mirrored still have their page, linking to the original.
+    unmirrored = [read_front_matter(p) for p in (content / "files").glob("*.md")]
+    assert any("media" not in f and f["access_url"].startswith(server.url) for f in unmirrored)
+
+
+def test_broken_json_stops_the_import_with_a_clear_message_and_changes_nothing(own_dump, tmp_path):
+    content = tmp_path / "content"
+    with DumpServer(own_dump, base_of(own_dump)) as server:
+        import_oparl(server.url + "system", content, show_progress=False)
+        before = snapshot(content)
+        (own_dump / "bodies/1/papers?page=2.json").write_text('{"data": [{"id": "kaputt"', encoding="utf-8")
+        with pytest.raises(ImportFailed, match="Ungültiges JSON"):
+            import_oparl(server.url + "system", content, show_progress=False, full=True)
+    assert snapshot(content) == before

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from importers.content import STATE_DIR, ContentWriter
+from importers.files import MAX_SIZE
 from importers.oparl import store
 from importers.oparl.normalise import Normaliser
 from importers.oparl.source import open_source
@@ -44,6 +45,7 @@ def import_oparl(
     rate: float = 10.0,
     concurrency: int = 4,
     timeout: float = 30.0,
+    max_file_size: int = MAX_SIZE,
     show_progress: bool | None = None,
 ) -> Report:
     """Fetch, normalise, filter and write one OParl source. Raises ImportFailed."""
@@ -71,6 +73,7 @@ def import_oparl(
                 report=report,
                 fetch_file=source.get_bytes if mirror_files else None,
                 force=force,
+                max_file_size=max_file_size,
                 on_file=progress.task("Dateien", file_count),
             )
             writer.write(records)
