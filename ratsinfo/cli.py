@@ -12,6 +12,7 @@ Vorlagen, Personen, Gremien, Dokumente) als statisches Web-Portal mit Volltextsu
 
 Ablauf:  ratsinfo import oparl URL   →  content/  →  ratsinfo build  →  output/
 """
+DEMO_OUT = "build/demo-oparl"
 
 
 def _import_oparl(args) -> int:
@@ -24,12 +25,32 @@ def _import_oparl(args) -> int:
         report = import_oparl(
             args.url, Path(args.content), policy=policy, force=args.force, full=args.full,
             mirror_files=not args.no_files, rate=args.rate, concurrency=args.concurrency,
-            timeout=args.timeout,
+            timeout=args.timeout, max_file_size=int(args.max_file_size * 1024 * 1024),
         )
     except ImportFailed as exc:
         print(f"Import abgebrochen: {exc}\nDer Inhaltsordner {args.content} ist unverändert.", file=sys.stderr)
         return 2
     print(f"Import aus {args.url} nach {args.content} abgeschlossen.")
+    for line in report.summary_lines():
+        print("  " + line)
+    return 0
+
+
+def _import_sql(args) -> int:
+    from importers.errors import ImportFailed
+    from importers.publication import Policy
+    from importers.sql import import_sql
+
+    policy = Policy(publish_contact_data=args.publish_contact_data)
+    try:
+        report = import_sql(
+            args.url, Path(args.content), mapping=args.mapping, files_root=args.files_root,
+            policy=policy, force=args.force, full=args.full, mirror_files=not args.no_files,
+        )
+    except ImportFailed as exc:
+        print(f"Import abgebrochen: {exc}\nDer Inhaltsordner {args.content} ist unverändert.", file=sys.stderr)
+        return 2
+    print(f"Import aus der Datenbank nach {args.content} abgeschlossen.")
     for line in report.summary_lines():
         print("  " + line)
     return 0
@@ -49,8 +70,16 @@ def _build(args) -> int:
 
 
 def _demo(args) -> int:
-    from ratsinfo.demo import write_demo
+    from ratsinfo.demo import write_demo, write_demo_sqlite
 
+    if args.sqlite:
+        tables = write_demo_sqlite(Path(args.sqlite))
+        print(f"Demo-Rat als SQL-Export (neutrales Schema) nach {args.sqlite} geschrieben: "
+              f"{sum(tables.values())} Zeilen in {len(tables)} Tabellen")
+        print(f"Importieren:  ratsinfo import sql {args.sqlite}")
+        if args.out is None:
+            return 0
+    args.out = args.out or DEMO_OUT
     counts = write_demo(Path(args.out))
     summary = ", ".join(f"{kind} {count}" for kind, count in sorted(counts.items()))
     print(f"Demo-Rat als OParl-Dump nach {args.out} geschrieben: {summary}")
@@ -157,11 +186,38 @@ def parser() -> argparse.ArgumentParser:
                        help="Zeitlimit je Anfrage in Sekunden (Standard: 30), danach neuer Versuch")
     oparl.add_argument("--force", action="store_true",
                        help="auch dann schreiben, wenn mehr als die Hälfte der Objekte gelöscht würde")
+    oparl.add_argument("--max-file-size", type=float, default=50, metavar="MB",
+                       help="größere Dokumente nicht spiegeln, nur verlinken (Standard: 50 MB)")
     oparl.add_argument("--no-files", action="store_true",
                        help="Dokumente nicht herunterladen, nur auf das Original verlinken")
     oparl.add_argument("--publish-contact-data", action="store_true",
                        help="E-Mail und Telefon von Personen übernehmen (nur mit Einwilligung!)")
     oparl.set_defaults(run=_import_oparl)
+
+    sql = sources.add_parser(
+        "sql", help="Datenbank-Export des Ratsinformationssystems (SQLite, PostgreSQL, MariaDB, Oracle …)",
+        description="Liest Sitzungen, Tagesordnungen, Vorlagen, Personen, Gremien und Dokumente aus einer "
+        "Datenbank. Eine Zuordnung (YAML) nennt Tabellen, Spalten und die Freigaberegel; ohne --mapping "
+        "gilt das neutrale Exportschema (docs/sql-export.md). Eine falsche Zuordnung wird mit Datei und "
+        "Zeile gemeldet, bevor etwas geschrieben wird. Ab dem zweiten Lauf werden nur geänderte Zeilen "
+        "gelesen; gelöschte Zeilen verschwinden.",
+    )
+    sql.add_argument("url", metavar="DB_URL",
+                     help="Datenbank-URL (z. B. postgresql://benutzer@host/ratsinfo, "
+                     "mariadb://benutzer:passwort@host/ratsinfo) oder Pfad einer SQLite-Datei")
+    sql.add_argument("--mapping", metavar="DATEI",
+                     help="Zuordnung als YAML (Standard: neutrales Exportschema)")
+    sql.add_argument("--content", default="content", metavar="ORDNER", help="Inhaltsordner (Standard: content)")
+    sql.add_argument("--files-root", metavar="ORDNER",
+                     help="Ordner, unter dem die Dateipfade der Dokumente liegen (statt root in der Zuordnung)")
+    sql.add_argument("--full", action="store_true", help="alle Zeilen neu lesen statt nur geänderte")
+    sql.add_argument("--force", action="store_true",
+                     help="auch dann schreiben, wenn mehr als die Hälfte der Objekte gelöscht würde")
+    sql.add_argument("--no-files", action="store_true",
+                     help="Dokumente nicht übernehmen, nur auf das Original verlinken")
+    sql.add_argument("--publish-contact-data", action="store_true",
+                     help="E-Mail und Telefon von Personen übernehmen (nur mit Einwilligung!)")
+    sql.set_defaults(run=_import_sql)
 
     build = commands.add_parser(
         "build", help="Portal aus content/ nach output/ bauen (mit Suchindex)",
@@ -213,12 +269,15 @@ def parser() -> argparse.ArgumentParser:
     upd.set_defaults(run=_update)
 
     demo = commands.add_parser(
-        "demo", help="Demo-Stadtrat als OParl-Dump schreiben",
+        "demo", help="Demo-Stadtrat als OParl-Dump (oder SQL-Export) schreiben",
         description="Schreibt einen erfundenen, realistischen Stadtrat (Große Kreisstadt Muldenau) "
-        "als OParl-1.1-Dump mit PDF-Anlagen. Immer gleich (deterministisch).",
+        "als OParl-1.1-Dump mit PDF-Anlagen, mit --sqlite als SQLite-Datenbank im neutralen "
+        "Exportschema. Immer gleich (deterministisch).",
     )
-    demo.add_argument("--out", default="build/demo-oparl", metavar="ORDNER",
-                      help="Zielordner (Standard: build/demo-oparl)")
+    demo.add_argument("--out", default=None, metavar="ORDNER",
+                      help=f"Zielordner des OParl-Dumps (Standard: {DEMO_OUT}; mit --sqlite nur, wenn angegeben)")
+    demo.add_argument("--sqlite", metavar="DATEI",
+                      help="stattdessen als SQL-Export in diese SQLite-Datei schreiben (wird ersetzt)")
     demo.set_defaults(run=_demo)
     return root
 

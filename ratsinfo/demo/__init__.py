@@ -4,13 +4,16 @@
 PDFs) in the layout importers/oparl/source.py reads, so that the portal can
 be built and tested without any real council's data. The markers tell tests
 what to look for: a word only a PDF contains, words only non-public agenda
-items contain.
+items contain. `write_demo_sqlite(file)` writes the same town as a database
+export in the neutral schema (docs/sql-export.md).
 """
 
 from ratsinfo.demo.dump import write_demo
 from ratsinfo.demo.markers import NON_PUBLIC_MARKERS, PDF_ONLY_PAPER_REFERENCE, PDF_ONLY_WORD
 from ratsinfo.demo.oparl import BASE_URL
+from ratsinfo.demo.sqlite import write_demo_sql, write_demo_sqlite
 
 __all__ = [
     "BASE_URL", "NON_PUBLIC_MARKERS", "PDF_ONLY_PAPER_REFERENCE", "PDF_ONLY_WORD", "write_demo",
+    "write_demo_sql", "write_demo_sqlite",
 ]

@@ -1,0 +1,61 @@
+"""What the last successful run read from an export, for the next, incremental run.
+
+Kept in content/.ratsinfo/ beside the content it produced, and replaced only
+after content/ was written. It holds only rows that went into published
+objects (a non-public agenda item only as its number, a person without contact
+data unless the town publishes it): whatever is withheld is read again from the
+export next time, never remembered here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+VERSION = 1
+
+
+@dataclass
+class Store:
+    mapping: str  # digest of the mapping file the rows were read with
+    last_full: str  # when the last full run was (ISO)
+    rows: dict[str, dict[str, dict]] = field(default_factory=dict)
+    since: dict[str, dict] = field(default_factory=dict)
+    contact_data: bool = False  # whether persons' contact data was kept (Policy)
+
+    def last_full_run(self) -> datetime:
+        try:
+            return datetime.fromisoformat(self.last_full)
+        except ValueError:
+            return datetime.min.replace(tzinfo=timezone.utc)
+
+
+def store_path(content: Path, source_key: str) -> Path:
+    digest = hashlib.sha1(source_key.encode("utf-8")).hexdigest()[:12]
+    return Path(content) / ".ratsinfo" / f"sql-{digest}.json"
+
+
+def load(path: Path) -> Store | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # no store, or a broken one: the next run reads everything
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        return None
+    return Store(data.get("mapping", ""), data.get("last_full", ""), data.get("rows", {}),
+                 data.get("since", {}), data.get("contact_data") is True)
+
+
+def save(path: Path, store: Store):
+    payload = json.dumps({"version": VERSION, "mapping": store.mapping, "last_full": store.last_full,
+                          "since": store.since, "rows": store.rows, "contact_data": store.contact_data},
+                         ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    if path.is_file() and path.read_text(encoding="utf-8") == payload:
+        return
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(payload, encoding="utf-8")
+    os.replace(tmp, path)
