@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -28,6 +29,8 @@ from importers.report import Report
 
 STATE_DIR = ".ratsinfo"
 STATE_FILE = "state.json"
+REPORT_FILE = "last-import-report.json"
+FINISHED_FILE = "last-import.json"
 # The source fields of a File that decide whether the attachment must be fetched again.
 FILE_SOURCE_FIELDS = ("access_url", "download_url", "size", "sha512", "modified", "mime_type")
 
@@ -305,3 +308,15 @@ def _same_file_content(a: Path, b: Path) -> bool:
     if a.stat().st_size != b.stat().st_size:
         return False
     return a.read_bytes() == b.read_bytes()
+
+
+def note_successful_run(content_dir: Path, report: Report):
+    """After every successful import: the report of what the source got wrong, and
+    when the import finished ("Stand der Daten" in the portal)."""
+    state = Path(content_dir) / STATE_DIR
+    payload = report.to_json() + "\n"
+    report_path = state / REPORT_FILE
+    if not report_path.is_file() or report_path.read_text(encoding="utf-8") != payload:
+        report_path.write_text(payload, encoding="utf-8")
+    finished = datetime.now(timezone.utc).astimezone().replace(microsecond=0).isoformat()
+    (state / FINISHED_FILE).write_text(json.dumps({"finished": finished}) + "\n", encoding="utf-8")

@@ -51,3 +51,16 @@ def test_non_public_items_show_only_as_placeholder(demo_site):
     for page in (demo_site / "sitzungen").glob("*.html"):
         placeholders += page.read_text(encoding="utf-8").count("Nichtöffentlicher Tagesordnungspunkt")
     assert placeholders > 10
+
+
+def test_importer_bookkeeping_in_content_holds_no_non_public_text(demo_content):
+    """The raw store of incremental runs sits in content/.ratsinfo/; it keeps withheld items' places only."""
+    import sqlite3
+
+    stores = list((demo_content / ".ratsinfo").glob("oparl-*.sqlite"))
+    assert stores
+    for store in stores:
+        with sqlite3.connect(store) as db:
+            text = "\n".join(row[0] for row in db.execute("SELECT data FROM objects"))
+        for marker in NON_PUBLIC_MARKERS:
+            assert marker not in text

@@ -14,7 +14,7 @@ import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from importers.content import STATE_DIR, ContentWriter
+from importers.content import ContentWriter, note_successful_run
 from importers.files import MAX_SIZE
 from importers.oparl import store
 from importers.oparl.normalise import Normaliser
@@ -24,7 +24,6 @@ from importers.progress import import_progress
 from importers.publication import Policy, publish
 from importers.report import Report
 
-REPORT_FILE = "last-import-report.json"
 # Depublished objects vanish from a server's lists without a tombstone (Karlsruhe:
 # 401 instead of `deleted`, research/oparl.md M13); only a full run notices. So a
 # full run is made whenever the last one is older than this.
@@ -82,8 +81,7 @@ def import_oparl(
         source.finished()
     finally:
         source.close()
-    _write_report(content_dir, report)
-    _note_finished(content_dir)
+    note_successful_run(content_dir, report)
     return report
 
 
@@ -124,14 +122,3 @@ def _save_store(path: Path, crawl: Crawl, previous_meta: dict, last_full: str):
     store.save(path, crawl, {"digest": digest, "last_full": last_full})
 
 
-def _note_finished(content_dir: Path):
-    """"Stand der Daten" for the portal: when the last import succeeded."""
-    note = {"finished": datetime.now(timezone.utc).astimezone().replace(microsecond=0).isoformat()}
-    (content_dir / STATE_DIR / "last-import.json").write_text(json.dumps(note) + "\n", encoding="utf-8")
-
-
-def _write_report(content_dir: Path, report: Report):
-    path = content_dir / STATE_DIR / REPORT_FILE
-    payload = report.to_json() + "\n"
-    if not path.is_file() or path.read_text(encoding="utf-8") != payload:
-        path.write_text(payload, encoding="utf-8")

@@ -38,7 +38,44 @@ def load(path: Path) -> tuple[Crawl, dict] | None:
     return crawl, meta
 
 
+# What a withheld agenda item keeps in the store: its place, never its text.
+_NON_PUBLIC_KEEP = ("id", "type", "number", "order", "meeting", "created", "modified")
+
+
+def without_non_public(crawl: Crawl) -> tuple[dict, dict]:
+    """Objects and types to store: non-public agenda items reduced to their place,
+    files that only they linked left out. The store lives in content/, which holds
+    only what may be published (the rule of DEVELOPERS.md), so nothing else is kept."""
+    from importers.oparl import quirks
+
+    objects, types = dict(crawl.objects), dict(crawl.types)
+    withheld: set[str] = set()
+    for object_id, kind in crawl.types.items():
+        if kind != "Meeting":
+            continue
+        item_ids = [i for i in quirks.as_list(crawl.objects[object_id].get("agendaItem")) if i in objects]
+        items = [objects[i] for i in item_ids]
+        for item_id, item, public in zip(item_ids, items, quirks.agenda_publicity(items)):
+            if not public:
+                objects[item_id] = {**{k: item[k] for k in _NON_PUBLIC_KEEP if k in item}, "public": False}
+                withheld.add(item_id)
+    for object_id, kind in crawl.types.items():
+        if kind == "AgendaItem" and object_id not in withheld and crawl.objects[object_id].get("public") is False:
+            objects[object_id] = {**{k: crawl.objects[object_id][k] for k in _NON_PUBLIC_KEEP
+                                     if k in crawl.objects[object_id]}, "public": False}
+            withheld.add(object_id)
+    for object_id, kind in crawl.types.items():
+        if kind != "File":
+            continue
+        f = crawl.objects[object_id]
+        parents = quirks.as_list(f.get("agendaItem"))
+        if parents and all(p in withheld for p in parents) and not f.get("meeting") and not f.get("paper"):
+            del objects[object_id], types[object_id]
+    return objects, types
+
+
 def save(path: Path, crawl: Crawl, meta: dict[str, str]):
+    objects, types = without_non_public(crawl)
     tmp = path.with_name(path.name + ".tmp")
     tmp.unlink(missing_ok=True)
     with sqlite3.connect(tmp) as db:
@@ -54,8 +91,7 @@ def save(path: Path, crawl: Crawl, meta: dict[str, str]):
         db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(all_meta.items()))
         db.executemany(
             "INSERT INTO objects VALUES (?, ?, ?)",
-            ((i, crawl.types[i], json.dumps(crawl.objects[i], ensure_ascii=False, sort_keys=True))
-             for i in sorted(crawl.objects)),
+            ((i, types[i], json.dumps(objects[i], ensure_ascii=False, sort_keys=True)) for i in sorted(objects)),
         )
         db.executemany("INSERT INTO deleted VALUES (?)", ((i,) for i in sorted(crawl.deleted)))
     os.replace(tmp, path)

@@ -14,14 +14,13 @@ run is made at least weekly, and whenever the mapping changed.
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from importers.content import STATE_DIR, ContentWriter
+from importers.content import ContentWriter, note_successful_run
 from importers.errors import ImportFailed
 from importers.progress import import_progress
 from importers.publication import CONTACT_FIELDS, Policy, publish
@@ -35,7 +34,6 @@ from importers.sql.reader import Reader
 
 __all__ = ["DEFAULT_MAPPING", "MappingError", "import_sql", "load_mapping"]
 
-REPORT_FILE = "last-import-report.json"
 # Rows whose incremental column a source system forgets to update would stay stale
 # for ever; a weekly full run puts them right (as the OParl importer does).
 FULL_RUN_EVERY = timedelta(days=7)
@@ -99,8 +97,7 @@ def import_sql(
         raise ImportFailed(f"Lesen aus {db.label} fehlgeschlagen: {first_line(exc)}") from exc
     finally:
         db.close()
-    _write_report(content_dir, report)
-    _note_finished(content_dir)
+    note_successful_run(content_dir, report)
     return report
 
 
@@ -115,16 +112,3 @@ def _published_rows(rows: dict, kept: dict, policy: Policy) -> dict:
     return result
 
 
-# The two notes below are the same as the OParl importer writes (importers/oparl/__init__.py).
-
-def _note_finished(content_dir: Path):
-    """"Stand der Daten" for the portal: when the last import succeeded."""
-    note = {"finished": datetime.now(timezone.utc).astimezone().replace(microsecond=0).isoformat()}
-    (content_dir / STATE_DIR / "last-import.json").write_text(json.dumps(note) + "\n", encoding="utf-8")
-
-
-def _write_report(content_dir: Path, report: Report):
-    path = content_dir / STATE_DIR / REPORT_FILE
-    payload = report.to_json() + "\n"
-    if not path.is_file() or path.read_text(encoding="utf-8") != payload:
-        path.write_text(payload, encoding="utf-8")
