@@ -8,7 +8,8 @@ import sys
 import pytest
 
 
-@pytest.mark.parametrize("args", [[], ["import"], ["import", "oparl"], ["build"], ["demo"]])
+@pytest.mark.parametrize("args", [[], ["import"], ["import", "oparl"], ["import", "sql"], ["build"], ["check"],
+                                  ["publish"], ["rollback"], ["update"], ["demo"]])
 def test_every_command_has_german_help(args):
     result = subprocess.run([sys.executable, "-m", "ratsinfo.cli", *args, "--help"],
                             capture_output=True, text=True, check=True)
