@@ -44,9 +44,11 @@ ARCHIVES_SAVE_AS = ""
 DELETE_OUTPUT_DIRECTORY = False
 
 PLUGIN_PATHS = [HERE]
-PLUGINS = ["plugins.council", "plugins.feeds", "plugins.deploy", "plugins.search"]
+PLUGINS = ["plugins.council", "plugins.feeds", "plugins.deploy", "plugins.search", "plugins.i18n"]
 
-JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "auto_reload": False}
+# plugins.i18n.Extension is jinja2.ext.i18n that starts out German, so `_()` works in every template.
+JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "auto_reload": False,
+                     "extensions": ["plugins.i18n.Extension"]}
 
 PUBLISH_CONTACT_DATA = False
 RATSINFO_TODAY = None
@@ -71,3 +73,6 @@ SEARCH_SHARD_PAGES = 20000
 # Render processes (default: one per core) and the parse cache / page reuse.
 RATSINFO_WORKERS = None
 RATSINFO_CACHE = True
+# The language of the portal's own texts; uses theme/translations/<lang>/LC_MESSAGES/messages.mo
+# if it exists, German otherwise (docs/i18n.md). RATSINFO_TRANSLATIONS may name another folder.
+RATSINFO_LANGUAGE = "de"

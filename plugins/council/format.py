@@ -1,44 +1,67 @@
-"""Jinja filters: German dates, sizes, and the only kinds of links we emit."""
+"""Jinja filters: dates and sizes in the page's language (German msgids), and the only kinds of links we emit."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
-MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
-          "September", "Oktober", "November", "Dezember")
+from jinja2 import pass_environment
+
+from plugins.i18n.catalogue import UNTRANSLATED, translations_of
 
 
-def date_de(value) -> str:
+def N_(message: str) -> str:
+    """Marks a text for the catalogue (plugins/i18n/extract.py); it is translated where it is shown."""
+    return message
+
+
+WEEKDAYS = (N_("Montag"), N_("Dienstag"), N_("Mittwoch"), N_("Donnerstag"), N_("Freitag"), N_("Samstag"),
+            N_("Sonntag"))
+MONTHS = (N_("Januar"), N_("Februar"), N_("März"), N_("April"), N_("Mai"), N_("Juni"), N_("Juli"), N_("August"),
+          N_("September"), N_("Oktober"), N_("November"), N_("Dezember"))
+
+# Each function takes the catalogue at call time (`translations`): the page's environment decides
+# the language, not the moment this module was imported. Without one they write German.
+
+
+def date_de(value, translations=UNTRANSLATED) -> str:
     if isinstance(value, datetime):
         value = value.date()
     if not isinstance(value, date):
         return ""
-    return f"{value.day:02d}.{value.month:02d}.{value.year}"
+    return translations.gettext("%(day)s.%(month)s.%(year)s") % {
+        "day": f"{value.day:02d}", "month": f"{value.month:02d}", "year": value.year}
 
 
-def datetime_de(value) -> str:
+def datetime_de(value, translations=UNTRANSLATED) -> str:
     if not isinstance(value, datetime):
-        return date_de(value)
-    return f"{WEEKDAYS[value.weekday()]}, {date_de(value)}, {value.hour:02d}:{value.minute:02d} Uhr"
+        return date_de(value, translations)
+    weekday = translations.gettext(WEEKDAYS[value.weekday()])
+    return translations.gettext("%(weekday)s, %(date)s, %(time)s") % {
+        "weekday": weekday, "date": date_de(value, translations), "time": time_de(value, translations)}
 
 
-def time_de(value) -> str:
-    return f"{value.hour:02d}:{value.minute:02d} Uhr" if isinstance(value, datetime) else ""
+def time_de(value, translations=UNTRANSLATED) -> str:
+    if not isinstance(value, datetime):
+        return ""
+    return translations.gettext("%(time)s Uhr") % {"time": f"{value.hour:02d}:{value.minute:02d}"}
 
 
-def month_de(value) -> str:
-    return f"{MONTHS[value.month - 1]} {value.year}" if isinstance(value, (date, datetime)) else ""
+def month_de(value, translations=UNTRANSLATED) -> str:
+    if not isinstance(value, (date, datetime)):
+        return ""
+    month = translations.gettext(MONTHS[value.month - 1])
+    return translations.gettext("%(month)s %(year)s") % {"month": month, "year": value.year}
 
 
-def filesize_de(size) -> str:
+def filesize_de(size, translations=UNTRANSLATED) -> str:
     if not isinstance(size, int) or size < 0:
         return ""
     if size < 1024:
-        return f"{size} Byte"
+        return translations.gettext("%(size)s Byte") % {"size": size}
     if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB".replace(".", ",")
-    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+        return translations.gettext("%(size)s KB") % {"size": f"{size / 1024:.0f}"}
+    megabytes = f"{size / 1024 / 1024:.1f}".replace(".", translations.pgettext("Dezimaltrennzeichen", ","))
+    return translations.gettext("%(size)s MB") % {"size": megabytes}
 
 
 def safe_url(value) -> str | None:
@@ -52,11 +75,20 @@ def safe_url(value) -> str | None:
     return None
 
 
+def _in_page_language(function):
+    """The filter as Jinja calls it: with the catalogue installed in the page's environment."""
+    @pass_environment
+    def translated(environment, value):
+        return function(value, translations_of(environment))
+    translated.__name__ = function.__name__
+    return translated
+
+
 FILTERS = {
-    "date_de": date_de,
-    "datetime_de": datetime_de,
-    "time_de": time_de,
-    "month_de": month_de,
-    "filesize_de": filesize_de,
+    "date_de": _in_page_language(date_de),
+    "datetime_de": _in_page_language(datetime_de),
+    "time_de": _in_page_language(time_de),
+    "month_de": _in_page_language(month_de),
+    "filesize_de": _in_page_language(filesize_de),
     "safe_url": safe_url,
 }

@@ -19,6 +19,7 @@ from plugins.council.graph import ContentError, load_graph
 from plugins.council.incremental import ParseCache
 from plugins.council.pages import PageSpec, plan
 from plugins.council.shards import MANIFEST, plan_shards
+from plugins.i18n import install_translations
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,8 @@ class CouncilGenerator(Generator):
         # Every source string is untrusted; escaping is not a setting one can turn off.
         self.env.autoescape = True
         self.env.filters.update(fmt.FILTERS)
+        # The portal's texts in RATSINFO_LANGUAGE, German without a catalogue (docs/i18n.md).
+        install_translations(self.env, self.settings)
         self.graph = None
 
     def generate_context(self):
@@ -118,7 +121,8 @@ class CouncilGenerator(Generator):
             "has_terms": site["has_terms"],
             "shard_threshold": self.settings.get("SEARCH_SHARD_PAGES"),
             "settings": {k: self.settings.get(k) for k in ("SITENAME", "PUBLIC_URL", "PUBLISH_CONTACT_DATA",
-                                                           "TIMEZONE", "BASE_PATH")},
+                                                           "TIMEZONE", "BASE_PATH", "RATSINFO_LANGUAGE",
+                                                           "RATSINFO_TRANSLATIONS")},
         }
         return incremental.global_fingerprint(Path(self.theme), shown, today.isoformat())
 

@@ -11,6 +11,7 @@ from plugins.council.generator import write_if_changed
 from plugins.deploy import permalinks
 from plugins.deploy.apache import htaccess
 from plugins.deploy.iis import web_config
+from plugins.i18n import install_translations
 
 
 def base_path(settings) -> str:
@@ -34,6 +35,7 @@ class DeployGenerator(Generator):
         moved = permalinks.redirects(Path(previous) if previous else None, links)
 
         self.env.autoescape = True
+        install_translations(self.env, self.settings)  # the 404 page speaks RATSINFO_LANGUAGE too
         page = self.get_template("404").render({**self.context, "root": base, "site": {}})
         write_if_changed(output / "404.html", page.encode("utf-8"))
         write_if_changed(output / permalinks.FOLDER / "permalinks.json", permalinks.serialise(links))
