@@ -18,7 +18,7 @@ from plugins.council import incremental
 from plugins.council.graph import ContentError, load_graph
 from plugins.council.incremental import ParseCache
 from plugins.council.pages import PageSpec, plan
-from plugins.council.shards import MANIFEST, plan_shards
+from plugins.council.shards import MANIFEST, is_split, plan_shards
 from plugins.i18n import install_translations
 
 log = logging.getLogger(__name__)
@@ -91,14 +91,10 @@ class CouncilGenerator(Generator):
                 to_render.append(spec)
         # The search page must know the index bundles before it is rendered.
         shards = plan_shards(specs, int(self.settings.get("SEARCH_SHARD_PAGES") or 20_000))
-        self._site["search_bundles"] = sorted(shards) if shards else []
+        self._site["search_bundles"] = sorted(shards) if is_split(shards) else []
         written = self._render_all(to_render, output)
         write_if_changed(output / incremental.STATE_FILE, incremental.state_bytes(fingerprints))
-        manifest = output / MANIFEST
-        if shards:
-            write_if_changed(manifest, (json.dumps(shards, indent=0, sort_keys=True) + "\n").encode("utf-8"))
-        else:
-            manifest.unlink(missing_ok=True)
+        write_if_changed(output / MANIFEST, (json.dumps(shards, indent=0, sort_keys=True) + "\n").encode("utf-8"))
         copied = self._copy_attachments(output / "dateien")
         log.info("ratsinfo: %d Seiten gerendert (%d neu geschrieben), %d übernommen, %d Dateien kopiert",
                  len(to_render), written, reused, copied)

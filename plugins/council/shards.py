@@ -17,6 +17,10 @@ MANIFEST = "_ratsinfo/search-shards.json"
 SHARD_MAX = 12_000
 
 
+def is_split(shards: dict) -> bool:
+    return "" not in shards
+
+
 def shard_name(spec) -> str | None:
     """The bundle a detail page belongs to, or None for pages that are not indexed."""
     folder = spec.path.split("/", 1)[0]
@@ -31,15 +35,15 @@ def shard_name(spec) -> str | None:
     return folder
 
 
-def plan_shards(specs, threshold: int) -> dict[str, dict] | None:
-    """{bundle: {"pages": [...]}} or None when one index is enough."""
+def plan_shards(specs, threshold: int) -> dict[str, dict]:
+    """{bundle: {"pages": [...]}}; one bundle named "" (pagefind/ itself) when that is enough."""
     grouped = defaultdict(list)
     for spec in specs:
         name = shard_name(spec)
         if name:
             grouped[name].append(spec.path)
     if sum(len(paths) for paths in grouped.values()) <= threshold:
-        return None
+        return {"": {"pages": sorted(p for paths in grouped.values() for p in paths)}}
     shards = {}
     for name, paths in sorted(grouped.items()):
         paths.sort()

@@ -55,7 +55,7 @@ def run_pagefind(pelican):
         return
     output = Path(settings["OUTPUT_PATH"])
     manifest = output / MANIFEST
-    if not manifest.is_file():
+    if not manifest.is_file():  # a site without council pages (no plugins.council)
         _run(pagefind_command(str(output)))
         log.info("ratsinfo: Suchindex geschrieben")
         return
@@ -73,10 +73,11 @@ def index_shards(output: Path, shards: dict, previous: Path) -> tuple[int, int]:
     indexed = kept = 0
     state = {}
     for name, shard in sorted(shards.items()):
-        target = output / "pagefind" / name
+        # The bundle "" is the whole index in pagefind/ itself (sites below the split threshold).
+        target = output / "pagefind" / name if name else output / "pagefind"
         # What Pagefind reads is the HTML, so the bundle is as current as its pages' bytes.
         state[name] = fingerprint = _pages_digest(output, shard["pages"])
-        old = previous / "pagefind" / name
+        old = previous / "pagefind" / name if name else previous / "pagefind"
         if before.get(name) == fingerprint and old.is_dir():
             if old.resolve() != target.resolve():
                 _link_tree(old, target)
