@@ -4,14 +4,16 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := build/demo-oparl
 PORT   ?= 8000
+SCALE  ?= 2000
 
-.PHONY: html serve test screenshots clean help
+.PHONY: html serve test screenshots bench clean help
 
 help:
 	@echo "make html   – Umgebung einrichten, Demo-Rat importieren, Portal nach output/ bauen"
 	@echo "make serve  – output/ auf http://127.0.0.1:$(PORT) ausliefern"
 	@echo "make test   – alle Tests"
 	@echo "make screenshots – Bildschirmfotos jeder Seitenart nach docs/screenshots/"
+	@echo "make bench  – Benchmark mit synthetischer Stadt (SCALE=$(SCALE) Vorlagen; Großstadt: make bench SCALE=60000) nach benchmarks/RESULTS.md"
 	@echo "make clean  – output/, build/ und importierte Inhalte löschen"
 
 # The venv is rebuilt when the pinned dependencies change.
@@ -44,6 +46,14 @@ test: $(BIN)/.installed node_modules/.installed
 # Pictures of each page kind at phone and desktop width, for reviewers (needs Debian's chromium).
 screenshots: html
 	$(BIN)/python -m tests.support.screenshots output docs/screenshots
+
+# Import, builds, anchors (plain Pelican, Debian's hugo) and search bytes (Debian's chromium),
+# all from one run; see benchmarks/README.md. SEARCH_SCALE=0 leaves out the big search city,
+# BENCH_ARGS passes more switches (e.g. --no-anchors for SCALE=60000).
+SEARCH_SCALE ?= 10000
+BENCH_ARGS   ?=
+bench: $(BIN)/.installed
+	$(BIN)/python -m benchmarks.run --papers $(SCALE) $(if $(filter 0,$(SEARCH_SCALE)),--no-search-scale,--search-scale $(SEARCH_SCALE)) $(BENCH_ARGS)
 
 clean:
 	rm -rf output build node_modules

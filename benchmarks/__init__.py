@@ -1,0 +1,1 @@
+"""Benchmarks at city scale; `make bench` runs them (benchmarks/README.md)."""

@@ -1,0 +1,286 @@
+"""RESULTS.md: one section per scale, each written whole by one run of benchmarks/run.py."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+TARGET_PAGES = 100_000
+TARGET_PELICAN = 0.5
+TARGET_HUGO = 1.5
+TARGET_CHANGE_SECONDS = 3.0
+TARGET_RSS = 1.5e9
+
+HEADER = """# Benchmark results
+
+Written by `make bench` (benchmarks/run.py); how to run and what each number means:
+benchmarks/README.md. One section per scale; every number in a section comes from
+one run on the machine it names, and every ratio from numbers of that same run.
+Numbers marked *extrapolated* are not measured.
+"""
+_SECTION = re.compile(r"<!-- bench:papers=(\d+) -->\n.*?<!-- /bench:papers=\1 -->\n", re.DOTALL)
+
+
+def write_section(results: Path, run) -> None:
+    sections = {}
+    if results.is_file():
+        sections = {int(m.group(1)): m.group(0) for m in _SECTION.finditer(results.read_text(encoding="utf-8"))}
+    sections[run.papers] = render(run)
+    body = "\n".join(sections[k] for k in sorted(sections))
+    results.write_text(HEADER + "\n" + body, encoding="utf-8")
+
+
+def mb(n: float) -> str:
+    return f"{n / 1e6:,.1f} MB"
+
+
+def s(n: float) -> str:
+    return f"{n:,.1f} s" if n >= 10 else f"{n:,.2f} s"
+
+
+def table(head: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def verdict(value: float, target: float) -> str:
+    return "**met**" if value <= target else f"**not met** ({value / target:.2f}× the target)"
+
+
+def render(run) -> str:
+    out = [f"<!-- bench:papers={run.papers} -->", f"## {run.papers:,} papers"]
+    m = run.machine
+    out.append(
+        f"Run {m['date']} on {m['cpu']}, {m['cores']} cores, {m['ram']} RAM, {m['os']}; Python {m['python']}, "
+        f"Pelican {m['pelican']}, {m['pagefind']}; load average at start {m['load']}. "
+        f"The whole run took **{run.total_seconds / 60:.1f} min**.")
+    out += _city(run) + _import(run) + _full(run) + _incremental(run) + _anchors(run) + _targets(run)
+    out += _search(run) + _profile(run)
+    if run.notes:
+        out += ["### Notes", "\n".join(f"- {n}" for n in run.notes)]
+    out.append(f"<!-- /bench:papers={run.papers} -->")
+    return "\n\n".join(out) + "\n"
+
+
+def _city(run) -> list[str]:
+    counts = ", ".join(f"{k} {v:,}" for k, v in run.counts.items())
+    return ["### Synthetic city", f"{counts}; OParl dump {mb(run.dump_bytes)} of JSON, written in {s(run.generate_seconds)}."]
+
+
+def _import(run) -> list[str]:
+    rows = []
+    for name, r in [("first import (full walk)", run.first_import)] + [
+            (step.name.split(",")[0] + " (second import)", step.import_run) for step in run.steps if step.import_run]:
+        rows.append([name, f"{r.objects:,}", s(r.seconds), f"**{r.per_second:,.0f}**", f"{r.requests:,}",
+                     r.report.get("mode", "")])
+    return ["### OParl import over loopback HTTP",
+            "`import_oparl(server.url + \"system\", content, mirror_files=False)` against "
+            "tests/support/oparl_server.DumpServer; objects = OParl objects in the dump (embedded ones counted once).",
+            table(["run", "objects", "wall", "objects/s", "HTTP requests", "mode"], rows)]
+
+
+def _full(run) -> list[str]:
+    f, p = run.full, run.pagefind
+    pages = run.site.html
+    both_wall = f.measured.wall + p.wall
+    rows = [
+        ["render + write (`build_site`, PAGEFIND off, child process)", s(f.measured.wall), s(f.build_seconds),
+         s(f.measured.user + f.measured.system), mb(f.measured.max_rss), f"{pages / f.measured.wall:,.0f}"],
+        ["Pagefind CLI on output/ (as plugins/search runs it)", s(p.wall), "–", s(p.user + p.system), mb(p.max_rss),
+         f"{pages / p.wall:,.0f}"],
+        ["**both**", f"**{s(both_wall)}**", "", s(f.measured.user + f.measured.system + p.user + p.system),
+         "", f"{pages / both_wall:,.0f}"],
+    ]
+    i = run.index
+    return ["### Full build",
+            table(["step", "wall", "inside build_site", "CPU (user+sys)", "peak RSS", "pages/s"], rows),
+            f"Output: {pages:,} HTML pages, {run.site.files:,} files, {mb(run.site.bytes)} (without the index). "
+            f"Search index: {mb(i['bytes'])} in {i['files']:,} files, {i['bundles']} bundle(s) "
+            f"({i['fragments']:,} fragments, {i['index_chunks']:,} index chunks of {mb(i['index_chunk_bytes'])} "
+            f"together). The council generator said: {'; '.join(f.said('council.generator')) or '–'}."]
+
+
+def _pages_ready(build) -> float | None:
+    """Seconds from the start of build_site until the council generator had written its pages."""
+    times = [at for at, name, _ in build.events if name.endswith("council.generator")]
+    return times[0] if times else None
+
+
+def _incremental(run) -> list[str]:
+    rows = []
+    steps = run.steps + [site.meeting_step for site in run.search if site.meeting_step]
+    for st in steps:
+        b, c = st.build, st.changes
+        ready = _pages_ready(b)
+        kinds = ", ".join(f"{n:,} {suffix}" for suffix, n in list(c.written_by_type.items())[:4])
+        rows.append([st.name, f"**{s(b.measured.wall)}**", s(b.build_seconds), s(ready) if ready is not None else "–",
+                     mb(b.measured.max_rss), f"{c.written:,} / {c.unchanged:,} / {c.removed:,}", kinds or "–",
+                     f"{c.index_written:,} / {c.index_unchanged:,} / {c.index_removed:,}",
+                     "; ".join(b.said("council.generator") + b.said("search")) or "–"])
+    return ["### Incremental builds",
+            "After each change, `build_site` as a webmaster runs it (`ratsinfo build`: pages and search index) "
+            "into the same output/, with the code as it is at the time of the run. *wall* is the whole child "
+            "process (interpreter start and imports included); *pages ready* is when the council generator logged "
+            "that it was done. Files are counted by mtime in output/: written (new or new mtime) / unchanged / "
+            "removed, site files and index files (pagefind/) apart. The last column is what the plugins logged.",
+            table(["change", "wall", "inside build_site", "pages ready", "peak RSS", "site files w/u/r",
+                   "written by type", "index files w/u/r", "plugins said"], rows)]
+
+
+def _anchors(run) -> list[str]:
+    f, p = run.full, run.pagefind
+    rows = [["ratsinfo, render + write", f"{run.site.html:,}", s(f.measured.wall),
+             s(f.measured.user + f.measured.system), mb(f.measured.max_rss), f"{run.site.html / f.measured.wall:,.0f}"],
+            ["ratsinfo, render + write + Pagefind", f"{run.site.html:,}", s(f.measured.wall + p.wall),
+             s(f.measured.user + f.measured.system + p.user + p.system), mb(max(f.measured.max_rss, p.max_rss)),
+             f"{run.site.html / (f.measured.wall + p.wall):,.0f}"]]
+    notes = []
+    for a in run.anchors:
+        if a.measured is None:
+            rows.append([a.name, f"{a.articles:,} articles", "skipped", "", "", ""])
+            notes.append(a.note)
+            continue
+        rows.append([f"{a.name} ({a.note or 'plain'}), {a.articles:,} articles", f"{a.html_pages:,}", s(a.measured.wall),
+                     s(a.measured.user + a.measured.system), mb(a.measured.max_rss),
+                     f"{a.articles / a.measured.wall:,.0f}"])
+    text = ["### Anchors: the same number of pages with plain Pelican and Hugo",
+            "Anchors build as many Markdown articles (title, date, one of 20 categories, ~300 words) as our "
+            "site has HTML pages. Pelican: default theme, default DIRECT_TEMPLATES, no feeds. Hugo: a tiny layout, "
+            "no RSS or sitemap; Hugo uses all cores, the other two use one (compare wall and CPU). pages/s counts "
+            "articles (ours: HTML pages) per wall second.",
+            table(["site", "HTML files", "wall", "CPU (user+sys)", "peak RSS", "pages/s"], rows)]
+    return text + ([" ".join(notes)] if notes else [])
+
+
+def _second_size(run):
+    """The search-scale city of the same run, when it differs from the main one: a second point to fit."""
+    return next((site for site in run.search if site.papers and site.papers != run.papers and site.render), None)
+
+
+def _at_target(points: list[tuple[int, float]]) -> float:
+    """The value at TARGET_PAGES: a straight line through two (pages, value) points when they lie
+    far enough apart for the noise of a shared machine not to tip the line, else proportional to
+    the largest point (an upper bound for anything that grows no faster than the page count)."""
+    points = sorted(points)
+    if len(points) == 2:
+        (p1, v1), (p2, v2) = points
+        if p2 >= 2 * p1 and v2 > v1:
+            return v1 + (v2 - v1) / (p2 - p1) * (TARGET_PAGES - p1)
+    pages, value = points[-1]
+    return value * TARGET_PAGES / pages
+
+
+def _targets(run) -> list[str]:
+    f, p, pages = run.full, run.pagefind, run.site.html
+    other = _second_size(run)
+    meeting = next((st for st in run.steps if "meeting" in st.name), None)
+
+    def points(mine: float, theirs) -> list[tuple[int, float]]:
+        return [(pages, mine)] + ([(other.pages, theirs)] if other is not None and theirs is not None else [])
+
+    def ready(step):
+        return _pages_ready(step.build) if step and _pages_ready(step.build) is not None else None
+
+    other_meeting = other.meeting_step if other else None
+    rows_100k = [
+        ("render + write, full build", points(f.measured.wall, other and other.render.measured.wall), s),
+        ("Pagefind, full index", points(p.wall, other and other.pagefind.wall), s),
+        ("peak RSS, render + write", points(f.measured.max_rss, other and other.render.measured.max_rss), mb),
+        ("peak RSS, Pagefind", points(p.max_rss, other and other.pagefind.max_rss), mb),
+    ]
+    if meeting:
+        rows_100k += [
+            ("one changed meeting: pages ready", points(ready(meeting) or 0, ready(other_meeting)), s),
+            ("one changed meeting: whole build with index", points(
+                meeting.build.measured.wall, other_meeting and other_meeting.build.measured.wall), s),
+        ]
+    basis = (f"a straight line through this run's two sizes ({pages:,} and {other.pages:,} pages) where they "
+             "are at least 2× apart and the value grows, else the value at the larger size scaled in proportion"
+             if other else f"the value at this run's one size ({pages:,} pages) scaled in proportion")
+    extrapolated = {name: (pts, _at_target(pts), fmt) for name, pts, fmt in rows_100k}
+    table_100k = table(["quantity", "measured", f"*extrapolated* to {TARGET_PAGES:,} pages"], [
+        [name, " · ".join(f"{fmt(v)} at {n:,}" for n, v in pts), f"*{fmt(value)}*"]
+        for name, (pts, value, fmt) in extrapolated.items()])
+
+    rows = []
+    anchors = {a.name: a for a in run.anchors if a.measured is not None}
+    for name, target in (("Pelican", TARGET_PELICAN), ("Hugo", TARGET_HUGO)):
+        a = anchors.get(name)
+        if a is None:
+            rows.append([f"full build ≤ {target} × {name}", "anchor skipped", "–"])
+            continue
+        render_ratio = f.measured.wall / a.measured.wall
+        both_ratio = (f.measured.wall + p.wall) / a.measured.wall
+        cpu = a.measured.user + a.measured.system
+        cpu_render = (f.measured.user + f.measured.system) / cpu
+        cpu_both = (f.measured.user + f.measured.system + p.user + p.system) / cpu
+        rows.append([f"full build ≤ {target} × plain {name}",
+                     f"wall: {render_ratio:.2f}× (render+write) · {both_ratio:.2f}× (with Pagefind); CPU time: "
+                     f"{cpu_render:.2f}× · {cpu_both:.2f}×; at {pages:,} pages",
+                     f"render+write {verdict(render_ratio, target)}; with Pagefind {verdict(both_ratio, target)}"])
+    if meeting:
+        pages_100k = extrapolated["one changed meeting: pages ready"][1]
+        wall_100k = extrapolated["one changed meeting: whole build with index"][1]
+        rows.append([f"one changed meeting re-renders only dependent pages, ≤ {TARGET_CHANGE_SECONDS:.0f} s "
+                     f"on a {TARGET_PAGES:,}-page site",
+                     f"{meeting.changes.written:,} of {meeting.changes.written + meeting.changes.unchanged:,} site "
+                     f"files written; pages ready after {s(ready(meeting) or 0)}, whole build with index "
+                     f"{s(meeting.build.measured.wall)} at {pages:,} pages; *extrapolated*: {s(pages_100k)} / "
+                     f"{s(wall_100k)}",
+                     f"pages {verdict(pages_100k, TARGET_CHANGE_SECONDS)}, with index "
+                     f"{verdict(wall_100k, TARGET_CHANGE_SECONDS)} (extrapolated)"])
+    build_rss = extrapolated["peak RSS, render + write"][1]
+    index_rss = extrapolated["peak RSS, Pagefind"][1]
+    single = other.single_index if other else None
+    rows.append([f"peak RSS ≤ {TARGET_RSS / 1e9:.1f} GB",
+                 f"build {mb(f.measured.max_rss)}, Pagefind {mb(p.max_rss)} at {pages:,} pages; *extrapolated*: "
+                 f"{mb(build_rss)} / {mb(index_rss)}"
+                 + (f" (Pagefind with the plugin's split index; one index took {mb(single.pagefind.max_rss)} at "
+                    f"{single.pages:,} pages)" if single else ""),
+                 f"build {verdict(build_rss, TARGET_RSS)}; Pagefind {verdict(index_rss, TARGET_RSS)} (extrapolated)"])
+    return ["### Against the targets (issue “Fast at city scale”)",
+            table(["target", "measured", "status"], rows),
+            f"Extrapolation to {TARGET_PAGES:,} pages uses {basis}; it is an estimate, not a measurement.",
+            table_100k]
+
+
+def _search(run) -> list[str]:
+    rows = []
+    sites = [x for site in run.search for x in (site, site.single_index) if x is not None]
+    for site in sites:
+        i, d = site.index, site.download
+        row = [site.name, f"{site.pages:,}", mb(i["bytes"]), f"{i['files']:,}", str(i["bundles"]),
+               s(site.pagefind.wall) if site.pagefind else "–", mb(site.pagefind.max_rss) if site.pagefind else "–"]
+        if d is None:
+            row += ["not measured"] + [""] * 7
+        else:
+            b = d.bytes_by_part
+            row += [f"`{d.query}`", d.results, f"{b['Seite'] / 1e3:,.0f} kB", f"{b['Pagefind-Code'] / 1e3:,.0f} kB",
+                    f"{b['Index'] / 1e3:,.0f} kB", f"{b['Fragmente'] / 1e3:,.0f} kB", f"**{d.pagefind_total / 1e3:,.0f} kB**",
+                    f"{d.total / 1e3:,.0f} kB ({d.requests} requests)"]
+        rows.append(row)
+    notes = [site.note for site in sites if site.note]
+    builds = [f"{site.name}: render+write {s(site.render.measured.wall)} ({mb(site.render.measured.max_rss)} peak RSS)"
+              for site in sites if site.render]
+    return ["### Search (issue “Search that finds what a citizen types”)",
+            "Index built by the search plugin's own code (plugins/search; above SEARCH_SHARD_PAGES detail pages "
+            "it splits the index into bundles). When it split the search city's index, the same city is built "
+            "once more with one index (SEARCH_SHARD_PAGES set very high) to compare. *First search*: headless Chromium "
+            "(Debian's, Playwright) opens `suche.html?q=…` on a local static server with an empty cache; response "
+            "bodies of all requests until the results show and the network is idle. The server does not compress; "
+            "Pagefind's index and fragments are gzip files already, its JS and WebAssembly would shrink on a "
+            "compressing server.",
+            table(["site", "pages", "index size", "index files", "bundles", "Pagefind", "Pagefind RSS", "query", "results",
+                   "page", "Pagefind code", "index", "fragments", "Pagefind total", "all"], rows),
+            "Builds of these sites in the same run: " + "; ".join(builds) + "." + "".join(f" Note: {n}." for n in notes)]
+
+
+def _profile(run) -> list[str]:
+    out = []
+    for name, (cumulative, own) in run.profiles.items():
+        out += [f"### Where the time goes: cProfile, {name}",
+                "One render worker (RATSINFO_WORKERS=1), so the rendering is inside the profiled process; "
+                "the search index is left out. Top 15 by cumulative time:",
+                f"```\n{cumulative}\n```", "Top 15 by own time:", f"```\n{own}\n```"]
+    return out

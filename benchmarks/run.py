@@ -1,0 +1,266 @@
+"""One benchmark run: synthetic city → import over HTTP → builds → anchors → search bytes → RESULTS.md.
+
+    python -m benchmarks.run --papers 2000            (make bench)
+    python -m benchmarks.run --papers 60000           (make bench SCALE=60000, the big city)
+
+Every number in the written section comes from this one run on this machine;
+ratios are computed from numbers of the same run. The section for a scale
+replaces the previous section for the same scale in RESULTS.md, sections for
+other scales stay.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pickle
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks import anchors, portal, search_bytes
+from benchmarks.measure import Changes, Measured, compare, machine_info, mtimes
+from benchmarks.report import write_section
+from benchmarks.synthetic_city import scaled_counts, write_city
+from benchmarks.synthetic_oparl import BASE_URL
+from ratsinfo import PROJECT_ROOT
+
+DEFAULT_QUERY = "Spielplatz"
+# One Pagefind index needs about 150 KB per page; above this, the comparison would crowd the machine.
+SINGLE_INDEX_MAX_PAGES = 60_000
+
+
+@dataclass
+class Step:
+    name: str
+    build: portal.BuildRun
+    changes: Changes
+    import_run: portal.ImportRun | None = None
+
+
+@dataclass
+class SearchSite:
+    name: str
+    papers: int | None
+    pages: int
+    render: portal.BuildRun | None
+    pagefind: Measured | None        # the search plugin run on the finished output
+    index: dict
+    download: search_bytes.SearchDownload | None = None
+    meeting_step: Step | None = None  # one renamed meeting, built with its index: a second size for the targets
+    single_index: SearchSite | None = None  # the same city with one unsplit index, when it was split
+    note: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class BenchRun:
+    papers: int
+    machine: dict
+    counts: dict = field(default_factory=dict)
+    generate_seconds: float = 0.0
+    dump_bytes: int = 0
+    first_import: portal.ImportRun | None = None
+    full: portal.BuildRun | None = None
+    site: portal.SiteSize | None = None
+    pagefind: Measured | None = None
+    index: dict = field(default_factory=dict)
+    steps: list[Step] = field(default_factory=list)
+    profiles: dict[str, tuple[str, str]] = field(default_factory=dict)
+    anchors: list[anchors.AnchorRun] = field(default_factory=list)
+    search: list[SearchSite] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    total_seconds: float = 0.0
+
+
+def forget_build_cache(content: Path):
+    """Drop the build's parse cache for this content/ (kept in ~/.cache by plugins/council), so
+    that a full build is cold even when an earlier run used the same work folder."""
+    try:
+        from plugins.council.incremental import cache_folder
+    except ImportError:  # a build without such a cache
+        return
+    shutil.rmtree(cache_folder(content), ignore_errors=True)
+
+
+def log(message: str):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def measure_city(run: BenchRun, work: Path, profile: bool):
+    from tests.support.oparl_server import DumpServer
+
+    dump, content, output = work / "dump", work / "content", work / "output"
+    forget_build_cache(content)
+    log(f"Synthetische Stadt mit {run.papers} Vorlagen erzeugen")
+    started = time.monotonic()
+    run.counts = write_city(dump, run.papers)
+    run.generate_seconds = time.monotonic() - started
+    run.dump_bytes = sum(p.stat().st_size for p in dump.rglob("*.json"))
+    objects = sum(run.counts.values())
+    with DumpServer(dump, BASE_URL) as server:
+        log("Import über HTTP (Loopback)")
+        run.first_import = portal.import_over_http(server, content, objects)
+        log("Vollständiger Build (Rendern + Schreiben, ohne Pagefind)")
+        run.full = portal.build(content, output)
+        run.site = portal.site_size(output)
+        log("Pagefind")
+        run.pagefind = portal.pagefind(output)
+        run.index = portal.index_size(output)
+
+        log("Inkrementell: Import ohne Änderungen, dann Build")
+        before = mtimes(output)
+        noop = portal.import_over_http(server, content, objects)
+        run.steps.append(_step("no-op import (nothing changed at the source), then build", content, output, before, noop))
+    log("Inkrementell: eine Sitzung geändert")
+    meeting = portal.change_meeting(content)
+    run.steps.append(_step(f"one meeting renamed (meetings/{meeting}.md)", content, output, mtimes(output)))
+    log("Inkrementell: eine Vorlage hinzugefügt")
+    paper = portal.add_paper(content)
+    run.steps.append(_step(f"one paper added (papers/{paper}.md)", content, output, mtimes(output)))
+    if profile:
+        log("Profil eines kalten Builds (cProfile)")
+        run.profiles["cold build: empty output/, no parse cache"] = portal.profile_build(
+            content, work / "output-profile", portal.COLD_PROFILE)
+        shutil.rmtree(work / "output-profile", ignore_errors=True)
+        log("Profil eines Builds nach einer geänderten Sitzung (cProfile)")
+        meeting = portal.change_meeting(content, nth=3)
+        run.profiles[f"incremental build after one renamed meeting (meetings/{meeting}.md), pages only"] = \
+            portal.profile_build(content, output, portal.INCREMENTAL_PROFILE)
+
+
+def _step(name: str, content: Path, output: Path, before: dict, import_run=None) -> Step:
+    """What a webmaster runs after a change: `ratsinfo build`, with the search index."""
+    built = portal.build(content, output, pagefind=True)
+    return Step(name, built, compare(before, mtimes(output)), import_run)
+
+
+def measure_anchors(run: BenchRun, work: Path):
+    n = run.site.html
+    log(f"Anker: Pelican mit {n} Markdown-Artikeln")
+    run.anchors.append(anchors.pelican(n, work / "anchors"))
+    log(f"Anker: Hugo mit {n} Markdown-Artikeln")
+    run.anchors.append(anchors.hugo(n, work / "anchors"))
+    shutil.rmtree(work / "anchors", ignore_errors=True)
+
+
+def measure_search(run: BenchRun, work: Path, search_scale: int | None, query: str):
+    unavailable = search_bytes.available()
+    log("Suche: Demo-Rat")
+    run.search.append(_demo_site(work / "demo", None if unavailable else query))
+    if search_scale:
+        log(f"Suche: synthetische Stadt mit {search_scale} Vorlagen")
+        run.search.append(_synthetic_search_site(work / f"search-{search_scale}", search_scale,
+                                                 None if unavailable else query))
+    if unavailable:
+        run.notes.append(f"Browsermessung übersprungen: {unavailable}")
+
+
+def _demo_site(folder: Path, query: str | None) -> SearchSite:
+    from importers.oparl import import_oparl
+    from ratsinfo.demo import write_demo
+
+    shutil.rmtree(folder, ignore_errors=True)
+    forget_build_cache(folder / "content")
+    write_demo(folder / "dump")
+    import_oparl(str(folder / "dump"), folder / "content", show_progress=False)
+    return _index_and_search("demo council Muldenau", None, folder, query)
+
+
+def _synthetic_search_site(folder: Path, papers: int, query: str | None) -> SearchSite:
+    from importers.oparl import import_oparl
+
+    started = time.monotonic()
+    shutil.rmtree(folder, ignore_errors=True)
+    forget_build_cache(folder / "content")
+    write_city(folder / "dump", papers)
+    import_oparl(str(folder / "dump"), folder / "content", show_progress=False, mirror_files=False)
+    site = _index_and_search(f"synthetic city, {papers:,} papers", papers, folder, query)
+    if site.index["bundles"] > 1 and site.pages > SINGLE_INDEX_MAX_PAGES:
+        site.note = (f"no one-index comparison above {SINGLE_INDEX_MAX_PAGES:,} pages: Pagefind would need about "
+                     f"{site.pages * 150e3 / 1e9:.0f} GB (research/pelican.md §3.3.4)")
+    elif site.index["bundles"] > 1:
+        # The plugin split the index; what would one index cost, and what would a search download?
+        log("Suche: dieselbe Stadt mit einem ungeteilten Index")
+        site.single_index = _index_and_search(f"synthetic city, {papers:,} papers, one index", papers, folder, query,
+                                              output_name="output-one-index", settings={"SEARCH_SHARD_PAGES": 10**9})
+        shutil.rmtree(folder / "output-one-index", ignore_errors=True)
+    log(f"Suche: eine Sitzung der Stadt mit {papers} Vorlagen geändert")
+    meeting = portal.change_meeting(folder / "content")
+    output = folder / "output"
+    site.meeting_step = _step(f"one meeting renamed (meetings/{meeting}.md), search city of {site.pages:,} pages",
+                              folder / "content", output, mtimes(output))
+    site.seconds = time.monotonic() - started
+    return site
+
+
+def _index_and_search(name: str, papers: int | None, folder: Path, query: str | None,
+                      output_name: str = "output", settings: dict | None = None) -> SearchSite:
+    output = folder / output_name
+    render = portal.build(folder / "content", output, settings=settings)
+    pagefind = portal.pagefind(output)
+    site = SearchSite(name, papers, render.pages, render, pagefind, portal.index_size(output))
+    if query:
+        site.download = search_bytes.first_search(output, query)
+    return site
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="ratsinfo-Benchmark: ein Lauf, Ergebnisse nach RESULTS.md")
+    parser.add_argument("--papers", type=int, default=2000, help="Größe der synthetischen Stadt (Vorlagen)")
+    parser.add_argument("--search-scale", type=int, default=10_000,
+                        help="Vorlagen der Stadt für die Messung der Suche im Browser (Standard 10000)")
+    parser.add_argument("--no-search-scale", action="store_true", help="die große Such-Stadt auslassen")
+    parser.add_argument("--no-profile", action="store_true", help="kein cProfile-Lauf")
+    parser.add_argument("--no-anchors", action="store_true",
+                        help="Pelican und Hugo auslassen (bei SCALE=60000 bräuchte Pelican Stunden)")
+    parser.add_argument("--query", default=DEFAULT_QUERY, help="Suchwort für die Browsermessung")
+    parser.add_argument("--work", type=Path, default=PROJECT_ROOT / "build" / "bench", help="Arbeitsordner")
+    parser.add_argument("--results", type=Path, default=PROJECT_ROOT / "benchmarks" / "RESULTS.md")
+    parser.add_argument("--keep", action="store_true", help="Arbeitsordner danach behalten")
+    parser.add_argument("--write-only", type=Path, metavar="PICKLE",
+                        help="nur den Abschnitt aus einem gespeicherten Lauf (build/bench/run-N.pickle) neu schreiben")
+    args = parser.parse_args(argv)
+    if args.write_only:
+        write_section(args.results, pickle.loads(args.write_only.read_bytes()))
+        return
+
+    started = time.monotonic()
+    run = BenchRun(args.papers, machine_info())
+    work = args.work / f"scale-{args.papers}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        measure_city(run, work, profile=not args.no_profile)
+        if args.no_anchors:
+            run.notes.append("Anchors left out (--no-anchors): no ratios to Pelican and Hugo in this section.")
+        else:
+            measure_anchors(run, work)
+        measure_search(run, work, None if args.no_search_scale else args.search_scale, args.query)
+    finally:
+        if not args.keep:
+            for content in [*work.glob("content"), *work.glob("*/content")]:
+                forget_build_cache(content)
+            shutil.rmtree(work, ignore_errors=True)
+    run.total_seconds = time.monotonic() - started
+    run.notes.append("Load average (1/5/15 min) at the end: " + " / ".join(f"{x:.2f}" for x in os.getloadavg())
+                     + ". Other work on the machine during the run makes wall times longer; CPU times are steadier.")
+    run.notes.append(f"Counts derived from {args.papers:,} papers: {scaled_counts(args.papers)}; files and agenda "
+                     "items follow from the model.")
+    search_city = next((site for site in run.search if site.papers), None)
+    if search_city:
+        run.notes.append(
+            f"The search city of {search_city.papers:,} papers took {search_city.seconds / 60:.1f} of the "
+            f"{run.total_seconds / 60:.1f} minutes. Decision: `make bench` runs it by default while the whole "
+            "run stays under about 15 minutes on the 2-core machine; `SEARCH_SCALE=0` leaves it out.")
+    # Kept beside the work folder, so that a section can be written again without measuring again.
+    saved = args.work / f"run-{args.papers}.pickle"
+    saved.write_bytes(pickle.dumps(run))
+    write_section(args.results, run)
+    log(f"Fertig in {run.total_seconds / 60:.1f} min, geschrieben: {args.results}")
+
+
+if __name__ == "__main__":
+    main()
