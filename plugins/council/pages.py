@@ -170,6 +170,8 @@ def _calendar_pages(meetings, today) -> list[PageSpec]:
     for meeting in dated:
         by_month[_month_key(meeting.start.date())].append(meeting)
     urls = {_month_key(m): f"kalender/{_month_key(m)}.html" for m in months}
+    # Each month view can be narrowed to one committee in the browser (theme/static/js/calendar.js).
+    committees = sorted({o for m in dated for o in m.organizations}, key=lambda o: o.name.lower())
     years = sorted({m.year for m in months}, reverse=True)
     pages = []
     for index, month in enumerate(months):
@@ -180,6 +182,7 @@ def _calendar_pages(meetings, today) -> list[PageSpec]:
             "years": [(y, urls[_month_key(date(y, 1, 1))] if _month_key(date(y, 1, 1)) in urls
                        else urls[_month_key(min(m for m in months if m.year == y))]) for y in years],
             "meetings": by_month[_month_key(month)],
+            "committees": committees,
         }
         pages.append(PageSpec(urls[_month_key(month)], "calendar", context))
         if month.year == today.year and month.month == today.month:
