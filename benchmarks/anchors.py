@@ -34,6 +34,8 @@ HUGO_CONFIG = """\
 baseURL = "/"
 languageCode = "de"
 title = "Anker"
+# Articles are dated an hour apart; a big N reaches past today, and Hugo skips future posts by default.
+buildFuture = true
 disableKinds = ["RSS", "sitemap", "robotsTXT", "404"]
 [taxonomies]
   category = "categories"
