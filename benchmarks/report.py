@@ -16,7 +16,8 @@ HEADER = """# Benchmark results
 Written by `make bench` (benchmarks/run.py); how to run and what each number means:
 benchmarks/README.md. One section per scale; every number in a section comes from
 one run on the machine it names, and every ratio from numbers of that same run.
-Numbers marked *extrapolated* are not measured.
+Numbers marked *extrapolated* are not measured. The build is being optimised while these
+runs are made: sections of different dates may measure different code (each names its date).
 """
 _SECTION = re.compile(r"<!-- bench:papers=(\d+) -->\n.*?<!-- /bench:papers=\1 -->\n", re.DOTALL)
 
