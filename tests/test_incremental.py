@@ -76,3 +76,55 @@ def test_a_changed_file_is_always_picked_up_even_with_the_same_size_and_mtime(de
     os.utime(person_file, ns=(old.st_atime_ns, old.st_mtime_ns))
     build_site(content, site, overrides={**OVERRIDES, "PAGEFIND": False})
     assert renamed in (site / "personen" / f"{person['id']}.html").read_text(encoding="utf-8")
+
+
+def _edit(path: Path, **changes):
+    data = read_front_matter(path)
+    data.update(changes)
+    path.write_bytes(render_front_matter(data))
+    return data
+
+
+def _meeting_of_a_committee_with_papers(content: Path) -> Path:
+    for path in sorted((content / "meetings").glob("*.md")):
+        data = read_front_matter(path)
+        if data.get("organizations") and any(i.get("paper") for i in data.get("agenda") or []):
+            return path
+    raise AssertionError("keine Sitzung mit Gremium und Vorlage im Demo-Rat")
+
+
+def test_lists_calendars_and_feeds_follow_every_kind_of_change(demo_content, tmp_path):
+    """Lists, month calendars and .ics files are reused when unchanged: each kind of
+    change below must still reach every page it shows on, as a full build has it."""
+    content = tmp_path / "content"
+    shutil.copytree(demo_content, content)
+    site = tmp_path / "site"
+    overrides = {**OVERRIDES, "PAGEFIND": False, "PUBLIC_URL": "https://rat.example/"}
+    build_site(content, site, overrides=overrides)
+
+    meeting_file = _meeting_of_a_committee_with_papers(content)
+    meeting = read_front_matter(meeting_file)
+    organization_file = content / "organizations" / f"{meeting['organizations'][0]}.md"
+    papers = sorted((content / "papers").glob("*.md"))
+    changes = {
+        # A committee's new name: untitled meetings, calendar filter, committee calendars.
+        "Gremium umbenannt": lambda: _edit(organization_file, name="Ausschuss für Umbenennungen"),
+        # A meeting moves to another month and year: month pages, year lists, home page.
+        "Sitzung verlegt": lambda: _edit(meeting_file, start="2019-02-14T17:00:00+01:00",
+                                         end="2019-02-14T19:00:00+01:00"),
+        # A paper vanishes: every later page of its lists shifts.
+        "Vorlage gelöscht": lambda: papers[len(papers) // 2].unlink(),
+        "Person umbenannt": lambda: _edit(sorted((content / "persons").glob("*.md"))[1], name="Zora Zyxwv",
+                                          family_name="Zyxwv"),
+        "Sitzung gelöscht": lambda: meeting_file.unlink(),
+    }
+    for name, change in changes.items():
+        change()
+        build_site(content, site, overrides=overrides)
+        full = tmp_path / "full"
+        shutil.rmtree(full, ignore_errors=True)
+        build_site(content, full, overrides={**overrides, "RATSINFO_CACHE": False})
+        incremental, expected = tree(site), tree(full)
+        differing = sorted(p for p in expected.keys() | incremental.keys() if incremental.get(p) != expected.get(p))
+        if differing: import subprocess; subprocess.run(["python3", "/work/scratch/difftest.py", str(site), str(full), *differing[:3]])
+        assert not differing, f"{name}: {differing[:10]}"

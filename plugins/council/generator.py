@@ -74,24 +74,30 @@ class CouncilGenerator(Generator):
             "has_terms": bool(self.graph.terms),
         }
         self._site = site
-        specs = plan(self.graph, today, data_as_of)
+        # Other plugins add files that follow the same plan: calendars (plugins/feeds).
+        specs = plan(self.graph, today, data_as_of) + list(self.context.get("council_extra_specs", []))
+        # The search page must know the index bundles before it is rendered.
+        shards = plan_shards(specs, int(self.settings.get("SEARCH_SHARD_PAGES") or 20_000))
+        self._site["search_bundles"] = sorted(shards) if is_split(shards) else []
+        for spec in specs:
+            if spec.path == "suche.html":
+                spec.salt = repr(self._site["search_bundles"])
         previous_output = self.settings.get("RATSINFO_PREVIOUS_OUTPUT")
         previous = Path(previous_output) if previous_output else None
         before = incremental.load_state(previous) if self.settings.get("RATSINFO_CACHE", True) else {}
         global_fp = self._global_fingerprint(site, today)
         stamps = {key: (stamp, self._url_of(key)) for key, stamp in self.graph.stamps.items()}
         fingerprints, to_render, reused = {}, [], 0
+        in_place = previous is not None and previous.resolve() == output.resolve()
         for spec in specs:
-            fingerprint = incremental.page_fingerprint(global_fp, spec.depends_on, stamps)
+            fingerprint = incremental.page_fingerprint(global_fp, spec.depends_on, stamps, spec.salt)
             if fingerprint is not None:
                 fingerprints[spec.path] = fingerprint
-            if fingerprint is not None and before.get(spec.path) == fingerprint and _reuse(previous, output, spec.path):
+            if (fingerprint is not None and before.get(spec.path) == fingerprint
+                    and _reuse(previous, output, spec.path, in_place)):
                 reused += 1
             else:
                 to_render.append(spec)
-        # The search page must know the index bundles before it is rendered.
-        shards = plan_shards(specs, int(self.settings.get("SEARCH_SHARD_PAGES") or 20_000))
-        self._site["search_bundles"] = sorted(shards) if is_split(shards) else []
         written = self._render_all(to_render, output)
         write_if_changed(output / incremental.STATE_FILE, incremental.state_bytes(fingerprints))
         write_if_changed(output / MANIFEST, (json.dumps(shards, indent=0, sort_keys=True) + "\n").encode("utf-8"))
@@ -123,6 +129,8 @@ class CouncilGenerator(Generator):
         return incremental.global_fingerprint(Path(self.theme), shown, today.isoformat())
 
     def _render(self, spec: PageSpec, output: Path) -> int:
+        if spec.produce is not None:
+            return write_if_changed(output / spec.path, spec.produce())
         template = self.get_template(spec.template)
         depth = spec.path.count("/")
         context = {**self.context, "site": self._site, "root": "../" * depth, "page_path": spec.path}
@@ -174,12 +182,12 @@ def _render_chunk(indices) -> int:
     return sum(generator._render(specs[i], output) for i in indices)
 
 
-def _reuse(previous: Path | None, output: Path, path: str) -> bool:
+def _reuse(previous: Path | None, output: Path, path: str, in_place: bool) -> bool:
     """Take an unchanged page from the previous build (a hard link, or nothing to do in place)."""
     if previous is None:
         return False
     source, target = previous / path, output / path
-    if source.resolve() == target.resolve():
+    if in_place:
         return target.is_file()
     if not source.is_file():
         return False

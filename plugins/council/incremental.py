@@ -19,7 +19,8 @@ import tempfile
 from pathlib import Path
 
 STATE_FILE = "_ratsinfo/build-state.json"
-CODE_ROOTS = (Path(__file__).resolve().parent,)
+# Our plugins' code: pages (council) and calendars (feeds) are rendered by it.
+CODE_ROOTS = (Path(__file__).resolve().parent.parent,)
 
 
 def file_stamp(path: Path) -> tuple | None:
@@ -74,7 +75,7 @@ class ParseCache:
         os.replace(tmp, self.path)
 
 
-def tree_digest(roots, suffixes=(".py", ".html", ".css", ".js", ".svg")) -> str:
+def tree_digest(roots, suffixes=(".py", ".html", ".css", ".js", ".svg", ".po")) -> str:
     digest = hashlib.sha1()
     for root in roots:
         for path in sorted(Path(root).rglob("*")):
@@ -92,11 +93,12 @@ def global_fingerprint(theme: Path, settings_subset: dict, day: str) -> str:
     return digest.hexdigest()
 
 
-def page_fingerprint(global_fp: str, depends_on, stamps: dict) -> str | None:
+def page_fingerprint(global_fp: str, depends_on, stamps: dict, salt: str = "") -> str | None:
     """None when the page depends on everything: such pages are always rendered."""
     if depends_on is None:
         return None
     digest = hashlib.sha1(global_fp.encode())
+    digest.update(salt.encode())
     for key in sorted(depends_on):
         digest.update(repr((key, stamps.get(key))).encode())
     return digest.hexdigest()

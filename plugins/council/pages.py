@@ -30,6 +30,10 @@ class PageSpec:
     depends_on: frozenset | None = None
     # Context that is expensive to hold for all pages at once (document text), loaded at render time.
     load: Callable[[], dict] | None = None
+    # What the page shows besides its objects (page counts, year lists): part of its fingerprint.
+    salt: str = ""
+    # A file that is not a template page (a calendar): its bytes, made at render time.
+    produce: Callable[[], bytes] | None = None
 
 
 @dataclass
@@ -79,8 +83,21 @@ def organization_deps(org) -> frozenset:
                  *org.meetings, *org.papers)
 
 
+# What a list shows of each row (theme/templates/_macros.html): the object, and for
+# meetings the committees that name an untitled one.
+
+def meeting_row_deps(meetings) -> frozenset:
+    return _deps(*meetings, *(o for m in meetings for o in m.organizations))
+
+
+def paper_row_deps(papers) -> frozenset:
+    return _deps(*papers)
+
+
 def file_deps(f) -> frozenset:
-    return _deps(f, *f.papers, *f.meetings, *(o for m in f.meetings for o in m.organizations))
+    # A paper's document shows the paper's committees and result, from its consultations.
+    return _deps(f, *f.meetings, *(o for m in f.meetings for o in m.organizations)).union(
+        *(paper_deps(p) for p in f.papers))
 
 
 def paragraphs(f) -> list[str]:
@@ -94,7 +111,8 @@ def paginated(base: str, template: str, items: list, context: dict) -> list[Page
     chunks = [items[i:i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
     urls = [f"{base}.html" if n == 1 else f"{base}-seite-{n}.html" for n in range(1, len(chunks) + 1)]
     return [
-        PageSpec(url, template, {**context, "items": chunk, "pager": Pager(n, len(chunks), urls)})
+        PageSpec(url, template, {**context, "items": chunk, "pager": Pager(n, len(chunks), urls)},
+                 paper_row_deps(chunk), salt=repr((sorted(context.items()), len(chunks))))
         for n, (url, chunk) in enumerate(zip(urls, chunks), start=1)
     ]
 
@@ -129,9 +147,9 @@ def plan(graph: Graph, today: date, data_as_of=None) -> list[PageSpec]:
         PageSpec("index.html", "home", {
             "upcoming": upcoming[:HOME_MEETINGS], "newest_papers": papers[:HOME_PAPERS],
             "committees": committees, "data_as_of": data_as_of,
-        }),
-        # Always rendered: it lists the search bundles, known only after planning.
-        PageSpec("suche.html", "search", {}, None),
+        }, meeting_row_deps(upcoming[:HOME_MEETINGS]) | paper_row_deps(papers[:HOME_PAPERS]) | _deps(*committees)),
+        # It lists the search bundles, known only after planning: the generator adds them as salt.
+        PageSpec("suche.html", "search", {}, frozenset()),
     ]
     pages += _meeting_pages(meetings, upcoming, today)
     pages += _calendar_pages(meetings, today)
@@ -151,11 +169,11 @@ def _meeting_pages(meetings, upcoming, today) -> list[PageSpec]:
     years = sorted((y for y in by_year if y), reverse=True)
     pages = [PageSpec("sitzungen/index.html", "meetings", {
         "upcoming": upcoming, "years": years, "undated": by_year.get(0, []),
-    })]
+    }, meeting_row_deps(upcoming + by_year.get(0, [])), salt=repr(years))]
     for year in years:
         pages.append(PageSpec(f"sitzungen/jahr-{year}.html", "meetings_year", {
             "year": year, "meetings": by_year[year], "years": years, "today": today,
-        }))
+        }, meeting_row_deps(by_year[year]), salt=repr(years)))
     for meeting in meetings:
         pages.append(PageSpec(meeting.url, "meeting", {"meeting": meeting}, meeting_deps(meeting)))
     return pages
@@ -184,9 +202,12 @@ def _calendar_pages(meetings, today) -> list[PageSpec]:
             "meetings": by_month[_month_key(month)],
             "committees": committees,
         }
-        pages.append(PageSpec(urls[_month_key(month)], "calendar", context))
+        # The month's meetings, and every committee, since each is a choice in the filter.
+        deps = meeting_row_deps(context["meetings"]) | _deps(*committees)
+        salt = repr((context["previous_url"], context["next_url"], context["years"], [o.id for o in committees]))
+        pages.append(PageSpec(urls[_month_key(month)], "calendar", context, deps, salt=salt))
         if month.year == today.year and month.month == today.month:
-            pages.append(PageSpec("kalender/index.html", "calendar", context))
+            pages.append(PageSpec("kalender/index.html", "calendar", context, deps, salt=salt))
     return pages
 
 
@@ -212,11 +233,13 @@ def _paper_pages(papers) -> list[PageSpec]:
     years = sorted((y for y in by_year if y), reverse=True)
     types = sorted(by_type, key=str.lower)
     type_urls = {t: f"vorlagen/art-{slugify(t) or 'ohne'}" for t in types}
-    pages = [PageSpec("vorlagen/index.html", "papers", {
+    context = {
         "newest": papers[:PAGE_SIZE],
         "years": [(y, len(by_year[y]), f"vorlagen/jahr-{y}.html") for y in years],
         "types": [(t, len(by_type[t]), type_urls[t] + ".html") for t in types],
-    })]
+    }
+    pages = [PageSpec("vorlagen/index.html", "papers", context, paper_row_deps(papers[:PAGE_SIZE]),
+                      salt=repr((context["years"], context["types"])))]
     for year in years:
         pages += paginated(f"vorlagen/jahr-{year}", "papers_list", by_year[year],
                            {"heading": f"Vorlagen {year}"})
@@ -234,7 +257,7 @@ def _person_pages(persons, today) -> list[PageSpec]:
         letters[initial(person.family_name or person.name)].append(person)
     pages = [PageSpec("personen/index.html", "persons", {
         "letters": sorted(letters.items()), "today": today,
-    })]
+    }, frozenset().union(*(person_deps(p) for p in persons)))]
     for person in persons:
         pages.append(PageSpec(person.url, "person", {"person": person, "today": today}, person_deps(person)))
     return pages
@@ -246,7 +269,7 @@ def _organization_pages(organizations, today) -> list[PageSpec]:
         groups[org.category].append(org)
     pages = [PageSpec("gremien/index.html", "organizations", {
         "groups": [(name, groups[name]) for name in ORGANIZATION_GROUPS if groups.get(name)],
-    })]
+    }, _deps(*organizations))]
     for org in organizations:
         pages.append(PageSpec(org.url, "organization", {
             "organization": org,
@@ -263,7 +286,7 @@ def _term_pages(graph: Graph, meetings) -> list[PageSpec]:
     terms = sorted(graph.terms.values(), key=lambda t: t.start_date or date.min, reverse=True)
     if not terms:
         return []
-    pages = [PageSpec("wahlperioden/index.html", "terms", {"terms": terms})]
+    pages = [PageSpec("wahlperioden/index.html", "terms", {"terms": terms}, _deps(*terms))]
     for term in terms:
         inside = [
             m for m in meetings if m.start
@@ -277,5 +300,5 @@ def _term_pages(graph: Graph, meetings) -> list[PageSpec]:
         pages.append(PageSpec(term.url, "term", {
             "term": term, "meeting_count": len(inside),
             "organizations": sorted(by_org.items(), key=lambda item: item[0].name.lower()),
-        }, None))
+        }, _deps(term, *inside, *(o for m in inside for o in m.organizations[:1]))))
     return pages

@@ -8,6 +8,7 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from plugins.council.generator import write_if_changed
+from plugins.council.pages import PageSpec, meeting_row_deps
 from plugins.feeds import atom, ical, sitemap
 from plugins.feeds.links import PublicUrlInvalid, absolute, host, public_url
 
@@ -25,44 +26,55 @@ class FeedsGenerator(Generator):
             self.base = public_url(self.settings.get("PUBLIC_URL"))
         except PublicUrlInvalid as exc:
             raise RuntimeError(str(exc)) from exc
-
-    def generate_output(self, writer):
         graph = self.context.get("council_graph")
         if graph is None:
             raise RuntimeError("plugins.feeds braucht plugins.council: in PLUGINS davor eintragen")
-        output = Path(self.output_path)
         body = self.context.get("council_body")
         self.site_name = body.name if body else self.settings.get("SITENAME", "Ratsinformation")
+        # Calendars go into the council plan: rendered on every core, and only when one of
+        # their meetings changed (plugins/council/incremental.py).
+        self.context.setdefault("council_extra_specs", []).extend(self.calendar_specs(graph))
+
+    def generate_output(self, writer):
+        graph = self.context["council_graph"]
+        output = Path(self.output_path)
         if self.base is None:
             log.warning(
                 "PUBLIC_URL fehlt: sitemap.xml und die Atom-Feeds (feeds/) werden nicht geschrieben, "
                 "Kalender (.ics) tragen keine Links, robots.txt nennt keine Sitemap. "
                 'In pelicanconf.py die öffentliche Adresse setzen, z. B. PUBLIC_URL = "https://ratsinfo.stadt.example/"'
             )
-        written = self.write_calendars(graph, output)
+        written = 0
         if self.base is not None:
             written += self.write_atom_feeds(graph, output)
         sitemap_url = absolute(self.base, "sitemap.xml") if self.base else None
         written += write_if_changed(output / "robots.txt", sitemap.robots(sitemap_url))
-        log.info("ratsinfo: %d Kalender- und Feed-Dateien neu geschrieben", written)
+        log.info("ratsinfo: %d Feed-Dateien neu geschrieben", written)
 
     def url(self, obj) -> str | None:
         return absolute(self.base, obj.url) if self.base else None
 
-    def write_calendars(self, graph, output: Path) -> int:
+    def calendar_specs(self, graph) -> list[PageSpec]:
+        """kalender/alle.ics, one calendar per committee and one per meeting, as planned files."""
         domain = host(self.base) if self.base else FALLBACK_DOMAIN
+
+        def spec(path, uid, name, meetings, *others):
+            # An event shows its meeting, agenda and location (all in the meeting's file) and
+            # the names of its committees; the calendar's name may be a committee's.
+            return PageSpec(path, "ics", depends_on=meeting_row_deps(meetings) | frozenset((o.kind, o.id) for o in others),
+                            produce=lambda: ical.calendar(uid, name, meetings, domain, self.url))
+
         meetings = ical.calendar_meetings(graph.meetings.values())
-        written = write_if_changed(output / "kalender/alle.ics", ical.calendar(
-            f"kalender-alle@{domain}", f"Sitzungen – {self.site_name}", meetings, domain, self.url))
+        specs = [spec("kalender/alle.ics", f"kalender-alle@{domain}", f"Sitzungen – {self.site_name}", meetings)]
         for org in graph.organizations.values():
             org_meetings = ical.calendar_meetings(org.meetings)
             if org_meetings:
-                written += write_if_changed(output / f"kalender/gremium-{org.id}.ics", ical.calendar(
-                    f"kalender-gremium-{org.id}@{domain}", f"Sitzungen: {org.name}", org_meetings, domain, self.url))
+                specs.append(spec(f"kalender/gremium-{org.id}.ics", f"kalender-gremium-{org.id}@{domain}",
+                                  f"Sitzungen: {org.name}", org_meetings, org))
         for meeting in meetings:
-            written += write_if_changed(output / f"sitzungen/{meeting.id}.ics", ical.calendar(
-                f"kalender-sitzung-{meeting.id}@{domain}", meeting.title, [meeting], domain, self.url))
-        return written
+            specs.append(spec(f"sitzungen/{meeting.id}.ics", f"kalender-sitzung-{meeting.id}@{domain}",
+                              meeting.title, [meeting]))
+        return specs
 
     def write_atom_feeds(self, graph, output: Path) -> int:
         domain = host(self.base)
