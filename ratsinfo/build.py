@@ -1,10 +1,20 @@
-"""Build the site: Pelican with our plugins and Pagefind, into a staging folder, then swap.
+"""Build the site: Pelican with our plugins and Pagefind, into a staging folder, then apply it.
 
-A failed build leaves the last good output/ untouched.
+A failed build leaves the last good output/ untouched: everything is written
+into a staging folder first. The first build (or one into a folder we did not
+build) swaps the whole staging folder in. Later builds are *overlays*: the
+staging folder receives only what changed (pages whose fingerprint changed and
+whose bytes differ, re-indexed search bundles, the small files every build
+writes), is moved into output/ file by file, and files the new build no longer
+has are deleted. At city scale this saves linking and unlinking every unchanged
+page (issue "Fast at city scale"); the result is byte-identical to a full build
+(tests/test_incremental.py).
 """
 
 from __future__ import annotations
 
+import gc
+import json
 import logging
 import os
 import shutil
@@ -15,6 +25,9 @@ from pathlib import Path
 from ratsinfo import PROJECT_ROOT
 
 SETTINGS_FILE = PROJECT_ROOT / "pelicanconf.py"
+# Written by plugins/council and plugins/search; what an overlay build keeps in output/.
+STATE_FILE = "_ratsinfo/build-state.json"
+SEARCH_STATE = "_ratsinfo/search-state.json"
 
 
 class BuildFailed(Exception):
@@ -39,11 +52,12 @@ def build_site(content: Path, output: Path, overrides: dict | None = None) -> Bu
     staging = output.parent / f".{output.name}.neu-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     started = time.monotonic()
+    overlay = (output / STATE_FILE).is_file() and (overrides or {}).get("RATSINFO_OVERLAY", True)
     settings = read_settings(
         str(SETTINGS_FILE),
         override={
             "PATH": str(content), "OUTPUT_PATH": str(staging), "RATSINFO_PREVIOUS_OUTPUT": str(output),
-            **(overrides or {}),
+            **(overrides or {}), "RATSINFO_OVERLAY": overlay,
         },
     )
     _quiet_pelican()
@@ -52,9 +66,102 @@ def build_site(content: Path, output: Path, overrides: dict | None = None) -> Bu
     except Exception as exc:  # Pelican and plugins raise anything; the webmaster gets one message
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(f"Bauen fehlgeschlagen, {output} bleibt unverändert: {exc}") from exc
-    _swap(staging, output)
-    pages = sum(1 for _ in output.rglob("*.html"))
-    return BuildResult(output, pages, time.monotonic() - started)
+    finally:
+        gc.unfreeze()  # the graph was frozen while building (plugins/council/incremental.py)
+    if overlay:
+        try:
+            files = apply_overlay(staging, output)
+        except OSError as exc:
+            raise BuildFailed(f"Bauen fertig, aber {output} ließ sich nicht aktualisieren: {exc}. "
+                              f"Ohne Zwischenstand neu bauen: {output} löschen und erneut bauen.") from exc
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    else:
+        _swap(staging, output)
+        files = (name for _, _, names in os.walk(output) for name in names)
+    return BuildResult(output, sum(1 for name in files if name.endswith(".html")), time.monotonic() - started)
+
+
+def apply_overlay(staging: Path, output: Path) -> set[str]:
+    """Move what the build wrote into output/, then delete what the build no longer has.
+    Returns the site's files (without the search index)."""
+    keep = _planned(staging / STATE_FILE)
+    try:
+        bundles = set(json.loads((staging / SEARCH_STATE).read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        bundles = None  # no index in this build (PAGEFIND off): an old one would not match the pages
+    for folder, dirs, files in os.walk(staging):
+        relative = os.path.relpath(folder, staging)
+        if relative == "pagefind":
+            dirs.clear()
+            continue
+        for name in files:
+            rel = name if relative == "." else f"{relative}/{name}"
+            keep.add(rel)
+            _move_if_changed(staging / rel, output / rel)
+    _apply_search_index(staging, output, bundles)
+    for folder, dirs, files in os.walk(output, topdown=False):
+        relative = os.path.relpath(folder, output)
+        if relative == "pagefind" or relative.startswith("pagefind/"):
+            continue
+        for name in files:
+            rel = name if relative == "." else f"{relative}/{name}"
+            if rel not in keep:
+                os.unlink(os.path.join(folder, name))
+        if relative != "." and not os.listdir(folder):
+            os.rmdir(folder)
+    return keep
+
+
+def _planned(state_file: Path) -> set[str]:
+    """Pages and attachments of the new build that stayed in output/ (unchanged ones are not in staging)."""
+    state = json.loads(state_file.read_text(encoding="utf-8"))
+    return set(state["pages"]) | set(state.get("attachments", []))
+
+
+def _move_if_changed(source: Path, target: Path):
+    try:
+        st = target.stat()
+        if st.st_size == source.stat().st_size and target.read_bytes() == source.read_bytes():
+            return  # same bytes: the old file keeps its mtime (mirrors and caches see no change)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except NotADirectoryError:
+        target.parent.unlink()
+        target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_dir():
+        shutil.rmtree(target)
+    os.replace(source, target)
+
+
+def _apply_search_index(staging: Path, output: Path, bundles: set[str] | None):
+    """Re-indexed bundles replace theirs as a whole; bundles the build no longer has go."""
+    new, old = staging / "pagefind", output / "pagefind"
+    if bundles is None or "" in bundles and new.is_dir():
+        _replace_dir(new if bundles is not None else None, old)
+        return
+    if "" in bundles:
+        return  # one index, unchanged
+    # A split index: pagefind/<bundle>/ per bundle, nothing else.
+    if old.is_dir():
+        for entry in os.scandir(old):
+            if entry.name not in bundles:
+                _replace_dir(None, Path(entry.path))
+    if new.is_dir():
+        for entry in os.scandir(new):
+            _replace_dir(Path(entry.path), old / entry.name)
+
+
+def _replace_dir(source: Path | None, target: Path):
+    trash = target.parent / f".{target.name}.alt-{os.getpid()}"
+    if target.is_dir() and not target.is_symlink():
+        os.replace(target, trash)
+    elif target.exists() or target.is_symlink():
+        target.unlink()
+    if source is not None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+    shutil.rmtree(trash, ignore_errors=True)
 
 
 def _swap(staging: Path, output: Path):

@@ -35,14 +35,17 @@ class CouncilGenerator(Generator):
         # The portal's texts in RATSINFO_LANGUAGE, German without a catalogue (docs/i18n.md).
         install_translations(self.env, self.settings)
         self.graph = None
+        self._compare_with = None
 
     def generate_context(self):
         content = Path(self.settings["PATH"])
-        cache = ParseCache(incremental.cache_folder(content) / "parse.pickle" if self.settings.get("RATSINFO_CACHE", True) else None)
-        try:
-            self.graph = load_graph(content, self.settings.get("PUBLISH_CONTACT_DATA", False), cache)
-        except ContentError as exc:
-            raise RuntimeError(f"Inhalt fehlerhaft: {exc}") from exc
+        with incremental.bulk_allocation():
+            cache = ParseCache(incremental.cache_folder(content) / "parse.pickle"
+                               if self.settings.get("RATSINFO_CACHE", True) else None)
+            try:
+                self.graph = load_graph(content, self.settings.get("PUBLISH_CONTACT_DATA", False), cache)
+            except ContentError as exc:
+                raise RuntimeError(f"Inhalt fehlerhaft: {exc}") from exc
         cache.save()
         bodies = list(self.graph.bodies.values())
         self.context["council_body"] = bodies[0] if bodies else None
@@ -63,6 +66,18 @@ class CouncilGenerator(Generator):
         return date.fromisoformat(configured) if configured else date.today()
 
     def generate_output(self, writer):
+        with incremental.bulk_allocation():
+            to_render, fingerprints, shards, reused = self._plan_build()
+        output = Path(self.output_path)
+        written = self._render_all(to_render, output)
+        attachments, copied = self._copy_attachments("dateien", output)
+        write_if_changed(output / incremental.STATE_FILE, incremental.state_bytes(fingerprints, attachments))
+        write_if_changed(output / MANIFEST, (json.dumps(shards, indent=0, sort_keys=True) + "\n").encode("utf-8"))
+        log.info("ratsinfo: %d Seiten gerendert (%d neu geschrieben), %d übernommen, %d Dateien kopiert",
+                 len(to_render), written, reused, copied)
+
+    def _plan_build(self):
+        """Which pages to render: those whose fingerprint changed since the previous build."""
         output = Path(self.output_path)
         today = self.today()
         data_as_of = self.data_as_of()
@@ -86,24 +101,21 @@ class CouncilGenerator(Generator):
         previous = Path(previous_output) if previous_output else None
         before = incremental.load_state(previous) if self.settings.get("RATSINFO_CACHE", True) else {}
         global_fp = self._global_fingerprint(site, today)
-        stamps = {key: (stamp, self._url_of(key)) for key, stamp in self.graph.stamps.items()}
+        tokens = incremental.key_tokens({key: (stamp, self._url_of(key)) for key, stamp in self.graph.stamps.items()})
+        # Overlay (ratsinfo/build.py): output/ receives only what changed, the previous
+        # output/ keeps the rest. Otherwise unchanged pages are hard-linked from it.
+        overlay = bool(self.settings.get("RATSINFO_OVERLAY")) and previous is not None
+        self._compare_with = previous if overlay else None
         fingerprints, to_render, reused = {}, [], 0
-        in_place = previous is not None and previous.resolve() == output.resolve()
         for spec in specs:
-            fingerprint = incremental.page_fingerprint(global_fp, spec.depends_on, stamps, spec.salt)
-            if fingerprint is not None:
-                fingerprints[spec.path] = fingerprint
+            fingerprint = incremental.page_fingerprint(global_fp, spec.depends_on, tokens, spec.salt)
+            fingerprints[spec.path] = fingerprint
             if (fingerprint is not None and before.get(spec.path) == fingerprint
-                    and _reuse(previous, output, spec.path, in_place)):
+                    and _reuse(previous, output, spec.path, overlay)):
                 reused += 1
             else:
                 to_render.append(spec)
-        written = self._render_all(to_render, output)
-        write_if_changed(output / incremental.STATE_FILE, incremental.state_bytes(fingerprints))
-        write_if_changed(output / MANIFEST, (json.dumps(shards, indent=0, sort_keys=True) + "\n").encode("utf-8"))
-        copied = self._copy_attachments(output / "dateien")
-        log.info("ratsinfo: %d Seiten gerendert (%d neu geschrieben), %d übernommen, %d Dateien kopiert",
-                 len(to_render), written, reused, copied)
+        return to_render, fingerprints, shards, reused
 
     def _url_of(self, key):
         kind, object_id = key
@@ -130,14 +142,25 @@ class CouncilGenerator(Generator):
 
     def _render(self, spec: PageSpec, output: Path) -> int:
         if spec.produce is not None:
-            return write_if_changed(output / spec.path, spec.produce())
+            return self._write(output, spec.path, spec.produce())
         template = self.get_template(spec.template)
         depth = spec.path.count("/")
         context = {**self.context, "site": self._site, "root": "../" * depth, "page_path": spec.path}
         context.update(spec.context)
         if spec.load:
             context.update(spec.load())
-        return write_if_changed(output / spec.path, template.render(context).encode("utf-8"))
+        return self._write(output, spec.path, template.render(context).encode("utf-8"))
+
+    def _write(self, output: Path, path: str, payload: bytes) -> int:
+        """In an overlay, a page whose bytes equal those in output/ is not written at all."""
+        if self._compare_with is not None:
+            try:
+                old = self._compare_with / path
+                if old.stat().st_size == len(payload) and old.read_bytes() == payload:
+                    return 0
+            except (FileNotFoundError, NotADirectoryError):
+                pass
+        return write_if_changed(output / path, payload)
 
     def _render_all(self, specs: list[PageSpec], output: Path) -> int:
         """Render on every core: forked workers share the graph without copying it."""
@@ -153,23 +176,26 @@ class CouncilGenerator(Generator):
         finally:
             _WORK = None
 
-    def _copy_attachments(self, target: Path) -> int:
-        copied = 0
+    def _copy_attachments(self, folder: str, output: Path) -> tuple[list[str], int]:
+        """Published documents into dateien/, as hard links (no second copy on disk)."""
+        paths, copied = [], 0
         source_dir = Path(self.settings["PATH"]) / "files"
         for f in self.graph.published_files():
             if not f.media:
                 continue
-            source, dest = source_dir / f.media, target / f.media
-            if dest.is_file() and dest.stat().st_size == source.stat().st_size and dest.stat().st_mtime >= source.stat().st_mtime:
-                continue
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.unlink(missing_ok=True)
-            try:
-                os.link(source, dest)  # no second copy of every document on disk
-            except OSError:
-                shutil.copy2(source, dest)
-            copied += 1
-        return copied
+            paths.append(f"{folder}/{f.media}")
+            source = source_dir / f.media
+            places = [output / folder / f.media] + ([self._compare_with / folder / f.media] if self._compare_with else [])
+            if not any(_same_file(source, place) for place in places):
+                dest = output / folder / f.media
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.unlink(missing_ok=True)
+                try:
+                    os.link(source, dest)
+                except OSError:
+                    shutil.copy2(source, dest)
+                copied += 1
+        return paths, copied
 
 
 # Below this many pages, forking costs more than it saves.
@@ -182,13 +208,21 @@ def _render_chunk(indices) -> int:
     return sum(generator._render(specs[i], output) for i in indices)
 
 
-def _reuse(previous: Path | None, output: Path, path: str, in_place: bool) -> bool:
-    """Take an unchanged page from the previous build (a hard link, or nothing to do in place)."""
+def _same_file(source: Path, copy: Path) -> bool:
+    try:
+        a, b = source.stat(), copy.stat()
+    except FileNotFoundError:
+        return False
+    return a.st_ino == b.st_ino and a.st_dev == b.st_dev or (a.st_size == b.st_size and b.st_mtime >= a.st_mtime)
+
+
+def _reuse(previous: Path | None, output: Path, path: str, overlay: bool) -> bool:
+    """Take an unchanged page from the previous build (a hard link, or nothing to do in an overlay)."""
     if previous is None:
         return False
+    if overlay:
+        return os.path.isfile(f"{previous}/{path}")
     source, target = previous / path, output / path
-    if in_place:
-        return target.is_file()
     if not source.is_file():
         return False
     target.parent.mkdir(parents=True, exist_ok=True)

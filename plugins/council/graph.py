@@ -72,6 +72,10 @@ class Base:
     slug: str = ""
     kind = ""
 
+    def __post_init__(self):
+        # (kind, id): how pages name what they depend on (plugins/council/pages.py), made once.
+        self.key = (self.kind, self.id)
+
     @property
     def url(self) -> str:
         return f"{URL_FOLDERS[self.kind]}/{self.slug or self.id}.html"

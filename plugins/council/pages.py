@@ -54,7 +54,7 @@ class Pager:
 
 
 def _deps(*objects) -> frozenset:
-    return frozenset((o.kind, o.id) for o in objects if o is not None)
+    return frozenset([o.key for o in objects if o is not None])
 
 
 # What each detail page shows of other objects (names, dates, references): a change
@@ -94,10 +94,10 @@ def paper_row_deps(papers) -> frozenset:
     return _deps(*papers)
 
 
-def file_deps(f) -> frozenset:
+def file_deps(f, deps_of_paper=paper_deps) -> frozenset:
     # A paper's document shows the paper's committees and result, from its consultations.
     return _deps(f, *f.meetings, *(o for m in f.meetings for o in m.organizations)).union(
-        *(paper_deps(p) for p in f.papers))
+        *(deps_of_paper(p) for p in f.papers))
 
 
 def paragraphs(f) -> list[str]:
@@ -153,12 +153,16 @@ def plan(graph: Graph, today: date, data_as_of=None) -> list[PageSpec]:
     ]
     pages += _meeting_pages(meetings, upcoming, today)
     pages += _calendar_pages(meetings, today)
-    pages += _paper_pages(papers)
+    paper_pages = _paper_pages(papers)
+    pages += paper_pages
     pages += _person_pages(persons, today)
     pages += _organization_pages(organizations, today)
     pages += _term_pages(graph, meetings)
+    # Each paper's dependencies were just worked out for its page; its documents reuse them.
+    by_paper = {spec.context["paper"]: spec.depends_on for spec in paper_pages if spec.template == "paper"}
     for f in graph.published_files():
-        pages.append(PageSpec(f.url, "file", {"file": f}, file_deps(f), load=lambda f=f: {"paragraphs": paragraphs(f)}))
+        pages.append(PageSpec(f.url, "file", {"file": f}, file_deps(f, by_paper.__getitem__),
+                              load=lambda f=f: {"paragraphs": paragraphs(f)}))
     return pages
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from plugins.council.generator import write_if_changed
+from plugins.council.incremental import STATE_FILE
 from plugins.feeds.links import absolute, public_url
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -56,4 +58,13 @@ def write_sitemap(pelican):
     if base is None:
         return  # FeedsGenerator has warned already
     output = Path(pelican.output_path)
-    write_if_changed(output / "sitemap.xml", sitemap(base, html_pages(output)))
+    write_if_changed(output / "sitemap.xml", sitemap(base, sorted(set(html_pages(output)) | planned_pages(output))))
+
+
+def planned_pages(output: Path) -> set[str]:
+    """The council's pages, also those an overlay build left in the previous output (ratsinfo/build.py)."""
+    try:
+        pages = json.loads((output / STATE_FILE).read_text(encoding="utf-8"))["pages"]
+    except (OSError, ValueError, KeyError):
+        return set()
+    return {p for p in pages if p.endswith(".html") and p not in LEFT_OUT_PAGES}

@@ -61,11 +61,17 @@ def run_pagefind(pelican):
         return
     shards = json.loads(manifest.read_text(encoding="utf-8"))
     previous = Path(settings.get("RATSINFO_PREVIOUS_OUTPUT") or output)
-    indexed, kept = index_shards(output, shards, previous)
+    indexed, kept = index_shards(output, shards, previous, overlay=bool(settings.get("RATSINFO_OVERLAY")))
     log.info("ratsinfo: Suchindex in %d Teilen, %d neu indexiert, %d übernommen", len(shards), indexed, kept)
 
 
-def index_shards(output: Path, shards: dict, previous: Path) -> tuple[int, int]:
+def index_shards(output: Path, shards: dict, previous: Path, overlay: bool = False) -> tuple[int, int]:
+    """With `overlay`, output/ holds only the pages that changed and `previous` the rest
+    (ratsinfo/build.py); an unchanged bundle then stays where it is."""
+    def page(path: str) -> Path:
+        fresh = output / path
+        return fresh if not overlay or fresh.is_file() else previous / path
+
     try:
         before = json.loads((previous / STATE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -76,29 +82,29 @@ def index_shards(output: Path, shards: dict, previous: Path) -> tuple[int, int]:
         # The bundle "" is the whole index in pagefind/ itself (sites below the split threshold).
         target = output / "pagefind" / name if name else output / "pagefind"
         # What Pagefind reads is the HTML, so the bundle is as current as its pages' bytes.
-        state[name] = fingerprint = _pages_digest(output, shard["pages"])
+        state[name] = fingerprint = _pages_digest([(p, page(p)) for p in shard["pages"]])
         old = previous / "pagefind" / name if name else previous / "pagefind"
         if before.get(name) == fingerprint and old.is_dir():
-            if old.resolve() != target.resolve():
+            if not overlay and old.resolve() != target.resolve():
                 _link_tree(old, target)
             kept += 1
             continue
         shutil.rmtree(target, ignore_errors=True)
         with tempfile.TemporaryDirectory(dir=output.parent, prefix=".pagefind-") as tmp:
-            for page in shard["pages"]:
-                link = Path(tmp) / page
+            for path in shard["pages"]:
+                link = Path(tmp) / path
                 link.parent.mkdir(parents=True, exist_ok=True)
-                os.link(output / page, link)
+                os.link(page(path), link)
             _run(pagefind_command(tmp, str(target)))
         indexed += 1
     (output / STATE).write_text(json.dumps(state, indent=0, sort_keys=True) + "\n", encoding="utf-8")
     return indexed, kept
 
 
-def _pages_digest(output: Path, pages: list[str]) -> str:
+def _pages_digest(pages: list[tuple[str, Path]]) -> str:
     digest = hashlib.sha1()
-    for page in pages:
-        digest.update(page.encode("utf-8") + b"\0" + (output / page).read_bytes() + b"\0")
+    for path, file in pages:
+        digest.update(path.encode("utf-8") + b"\0" + file.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
