@@ -59,6 +59,11 @@ PAGEFIND = True
 # sitemap.xml are skipped, robots.txt has no Sitemap line, and the build warns "PUBLIC_URL fehlt".
 # robots.txt is only read by crawlers at the host's root, so serve the portal there to use it.
 PUBLIC_URL = None
+# Subscription calendars (kalender/alle.ics, kalender/gremium-*.ics) hold the meetings from this
+# many days ago on, and all later ones: twenty years of meetings would be megabytes that
+# calendar apps reload every few hours. Each meeting keeps its own sitzungen/<id>.ics.
+# None: every meeting.
+CALENDAR_PAST_DAYS = 366
 
 # The absolute path the portal is served under, for the 404 page and the web
 # server files ("/" unless PUBLIC_URL has a path). An intranet mirror under

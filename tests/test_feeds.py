@@ -84,7 +84,8 @@ def content(tmp_path_factory) -> Path:
 
 
 def build(content: Path, output: Path, **overrides) -> Path:
-    build_site(content, output, overrides={"PAGEFIND": False, **overrides})
+    # A day within a year of the test council's meetings (subscription calendars reach back a year).
+    build_site(content, output, overrides={"PAGEFIND": False, "RATSINFO_TODAY": "2026-06-01", **overrides})
     return output
 
 

@@ -117,6 +117,9 @@ def test_lists_calendars_and_feeds_follow_every_kind_of_change(demo_content, tmp
         "Person umbenannt": lambda: _edit(sorted((content / "persons").glob("*.md"))[1], name="Zora Zyxwv",
                                           family_name="Zyxwv"),
         "Sitzung gelöscht": lambda: meeting_file.unlink(),
+        # A new day, in a new month: upcoming meetings, current members, the marked day,
+        # the window of the subscription calendars.
+        "zwei Wochen später": lambda: overrides.update(RATSINFO_TODAY="2026-12-04"),
     }
     for name, change in changes.items():
         change()

@@ -62,8 +62,7 @@ class CouncilGenerator(Generator):
         return finished.astimezone(ZoneInfo(self.settings.get("TIMEZONE") or "Europe/Berlin"))
 
     def today(self) -> date:
-        configured = self.settings.get("RATSINFO_TODAY")
-        return date.fromisoformat(configured) if configured else date.today()
+        return site_today(self.settings)
 
     def generate_output(self, writer):
         with incremental.bulk_allocation():
@@ -100,7 +99,7 @@ class CouncilGenerator(Generator):
         previous_output = self.settings.get("RATSINFO_PREVIOUS_OUTPUT")
         previous = Path(previous_output) if previous_output else None
         before = incremental.load_state(previous) if self.settings.get("RATSINFO_CACHE", True) else {}
-        global_fp = self._global_fingerprint(site, today)
+        global_fp = self._global_fingerprint(site)
         tokens = incremental.key_tokens({key: (stamp, self._url_of(key)) for key, stamp in self.graph.stamps.items()})
         # Overlay (ratsinfo/build.py): output/ receives only what changed, the previous
         # output/ keeps the rest. Otherwise unchanged pages are hard-linked from it.
@@ -125,8 +124,10 @@ class CouncilGenerator(Generator):
         obj = objects.get(object_id)
         return obj.url if obj is not None and kind != "body" else None
 
-    def _global_fingerprint(self, site: dict, today: date) -> str:
-        """Everything every page shows besides its own objects (header, footer, settings, the day)."""
+    def _global_fingerprint(self, site: dict) -> str:
+        """Everything every page shows besides its own objects (header, footer, settings).
+        The footer's "Stand der Daten" is a day: the first build after the day's first import
+        renders every page again (docs/architecture.md)."""
         body = site["body"]
         shown = {
             "body": (body.name, self.graph.stamps.get(("body", body.id))) if body else None,
@@ -136,9 +137,9 @@ class CouncilGenerator(Generator):
             "shard_threshold": self.settings.get("SEARCH_SHARD_PAGES"),
             "settings": {k: self.settings.get(k) for k in ("SITENAME", "PUBLIC_URL", "PUBLISH_CONTACT_DATA",
                                                            "TIMEZONE", "BASE_PATH", "RATSINFO_LANGUAGE",
-                                                           "RATSINFO_TRANSLATIONS")},
+                                                           "RATSINFO_TRANSLATIONS", "CALENDAR_PAST_DAYS")},
         }
-        return incremental.global_fingerprint(Path(self.theme), shown, today.isoformat())
+        return incremental.global_fingerprint(Path(self.theme), shown)
 
     def _render(self, spec: PageSpec, output: Path) -> int:
         if spec.produce is not None:
@@ -196,6 +197,12 @@ class CouncilGenerator(Generator):
                     shutil.copy2(source, dest)
                 copied += 1
         return paths, copied
+
+
+def site_today(settings) -> date:
+    """The day the site is built for (RATSINFO_TODAY pins it, for tests and screenshots)."""
+    configured = settings.get("RATSINFO_TODAY")
+    return date.fromisoformat(configured) if configured else date.today()
 
 
 # Below this many pages, forking costs more than it saves.

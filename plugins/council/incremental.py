@@ -4,7 +4,7 @@
   its stat (mtime, ctime, size, inode), in the user's cache folder. A file
   whose stat changed in any way is parsed again, so a change is never missed.
 - A page's fingerprint covers everything it shows: the templates, our code,
-  the settings, the day, and the stamps of the objects it depends on
+  the settings, its salt (the day, page counts, …), and the stamps of the objects it depends on
   (`PageSpec.depends_on`). A page whose fingerprint equals last build's is
   not rendered again; its file is hard-linked from the previous output.
 """
@@ -103,11 +103,12 @@ def tree_digest(roots, suffixes=(".py", ".html", ".css", ".js", ".svg", ".po")) 
     return digest.hexdigest()
 
 
-def global_fingerprint(theme: Path, settings_subset: dict, day: str) -> str:
+def global_fingerprint(theme: Path, settings_subset: dict) -> str:
+    """What every page shows. Not the day: pages that depend on it (upcoming meetings, current
+    members, the month with today) carry it in their salt, so a new day re-renders only them."""
     digest = hashlib.sha1()
     digest.update(tree_digest([theme, *CODE_ROOTS]).encode())
     digest.update(json.dumps(settings_subset, sort_keys=True, default=str).encode())
-    digest.update(day.encode())
     return digest.hexdigest()
 
 

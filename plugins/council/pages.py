@@ -147,7 +147,9 @@ def plan(graph: Graph, today: date, data_as_of=None) -> list[PageSpec]:
         PageSpec("index.html", "home", {
             "upcoming": upcoming[:HOME_MEETINGS], "newest_papers": papers[:HOME_PAPERS],
             "committees": committees, "data_as_of": data_as_of,
-        }, meeting_row_deps(upcoming[:HOME_MEETINGS]) | paper_row_deps(papers[:HOME_PAPERS]) | _deps(*committees)),
+        }, meeting_row_deps(upcoming[:HOME_MEETINGS]) | paper_row_deps(papers[:HOME_PAPERS]) | _deps(*committees),
+            # It shows the time of the import (every footer shows the day); today decides what is upcoming.
+            salt=repr((today, data_as_of))),
         # It lists the search bundles, known only after planning: the generator adds them as salt.
         PageSpec("suche.html", "search", {}, frozenset()),
     ]
@@ -173,10 +175,10 @@ def _meeting_pages(meetings, upcoming, today) -> list[PageSpec]:
     years = sorted((y for y in by_year if y), reverse=True)
     pages = [PageSpec("sitzungen/index.html", "meetings", {
         "upcoming": upcoming, "years": years, "undated": by_year.get(0, []),
-    }, meeting_row_deps(upcoming + by_year.get(0, [])), salt=repr(years))]
+    }, meeting_row_deps(upcoming + by_year.get(0, [])), salt=repr((years, today)))]
     for year in years:
         pages.append(PageSpec(f"sitzungen/jahr-{year}.html", "meetings_year", {
-            "year": year, "meetings": by_year[year], "years": years, "today": today,
+            "year": year, "meetings": by_year[year], "years": years,
         }, meeting_row_deps(by_year[year]), salt=repr(years)))
     for meeting in meetings:
         pages.append(PageSpec(meeting.url, "meeting", {"meeting": meeting}, meeting_deps(meeting)))
@@ -208,7 +210,9 @@ def _calendar_pages(meetings, today) -> list[PageSpec]:
         }
         # The month's meetings, and every committee, since each is a choice in the filter.
         deps = meeting_row_deps(context["meetings"]) | _deps(*committees)
-        salt = repr((context["previous_url"], context["next_url"], context["years"], [o.id for o in committees]))
+        # Only the month with today in it marks a day.
+        marked = today if (month.year, month.month) == (today.year, today.month) else None
+        salt = repr((context["previous_url"], context["next_url"], context["years"], [o.id for o in committees], marked))
         pages.append(PageSpec(urls[_month_key(month)], "calendar", context, deps, salt=salt))
         if month.year == today.year and month.month == today.month:
             pages.append(PageSpec("kalender/index.html", "calendar", context, deps, salt=salt))
@@ -261,9 +265,11 @@ def _person_pages(persons, today) -> list[PageSpec]:
         letters[initial(person.family_name or person.name)].append(person)
     pages = [PageSpec("personen/index.html", "persons", {
         "letters": sorted(letters.items()), "today": today,
-    }, frozenset().union(*(person_deps(p) for p in persons)))]
+    }, frozenset().union(*(person_deps(p) for p in persons)), salt=repr(today))]
+    # Today decides which memberships are current.
     for person in persons:
-        pages.append(PageSpec(person.url, "person", {"person": person, "today": today}, person_deps(person)))
+        pages.append(PageSpec(person.url, "person", {"person": person, "today": today}, person_deps(person),
+                              salt=repr(today)))
     return pages
 
 
@@ -282,7 +288,7 @@ def _organization_pages(organizations, today) -> list[PageSpec]:
             "past": [m for m in reversed(org.meetings) if not (m.start and m.start.date() >= today)],
             "current_members": [m for m in org.memberships if m.is_current(today)],
             "former_members": [m for m in org.memberships if not m.is_current(today)],
-        }, organization_deps(org)))
+        }, organization_deps(org), salt=repr(today)))
     return pages
 
 

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from plugins.council.generator import write_if_changed
+from datetime import timedelta
+
+from plugins.council.generator import site_today, write_if_changed
 from plugins.council.pages import PageSpec, meeting_row_deps
 from plugins.feeds import atom, ical, sitemap
 from plugins.feeds.links import PublicUrlInvalid, absolute, host, public_url
@@ -57,20 +59,26 @@ class FeedsGenerator(Generator):
     def calendar_specs(self, graph) -> list[PageSpec]:
         """kalender/alle.ics, one calendar per committee and one per meeting, as planned files."""
         domain = host(self.base) if self.base else FALLBACK_DOMAIN
+        past_days = self.settings.get("CALENDAR_PAST_DAYS")
+        since = site_today(self.settings) - timedelta(days=past_days) if past_days is not None else None
 
-        def spec(path, uid, name, meetings, *others):
+        def spec(path, uid, name, meetings, *others, salt=""):
             # An event shows its meeting, agenda and location (all in the meeting's file) and
             # the names of its committees; the calendar's name may be a committee's.
-            return PageSpec(path, "ics", depends_on=meeting_row_deps(meetings) | frozenset((o.kind, o.id) for o in others),
-                            produce=lambda: ical.calendar(uid, name, meetings, domain, self.url))
+            return PageSpec(path, "ics", depends_on=meeting_row_deps(meetings) | frozenset(o.key for o in others),
+                            produce=lambda: ical.calendar(uid, name, meetings, domain, self.url), salt=salt)
+
+        def recent(meetings):
+            return [m for m in meetings if since is None or ical.in_berlin(m.start).date() >= since]
 
         meetings = ical.calendar_meetings(graph.meetings.values())
-        specs = [spec("kalender/alle.ics", f"kalender-alle@{domain}", f"Sitzungen – {self.site_name}", meetings)]
+        specs = [spec("kalender/alle.ics", f"kalender-alle@{domain}", f"Sitzungen – {self.site_name}",
+                      recent(meetings), salt=repr(since))]
         for org in graph.organizations.values():
             org_meetings = ical.calendar_meetings(org.meetings)
-            if org_meetings:
+            if org_meetings:  # a committee that ever met keeps its calendar, even if empty for now
                 specs.append(spec(f"kalender/gremium-{org.id}.ics", f"kalender-gremium-{org.id}@{domain}",
-                                  f"Sitzungen: {org.name}", org_meetings, org))
+                                  f"Sitzungen: {org.name}", recent(org_meetings), org, salt=repr(since)))
         for meeting in meetings:
             specs.append(spec(f"sitzungen/{meeting.id}.ics", f"kalender-sitzung-{meeting.id}@{domain}",
                               meeting.title, [meeting]))
