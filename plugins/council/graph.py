@@ -176,7 +176,7 @@ class File(Base):
     access_url: str | None = None
     media: str | None = None
     media_type: str | None = None
-    text_path: Path | None = None
+    text_path: str | None = None  # a string: Path objects for 100,000 files cost a second per build
     meetings: list = field(default_factory=list)
     papers: list = field(default_factory=list)
 
@@ -185,9 +185,9 @@ class File(Base):
         return f"{URL_FOLDERS['file']}/{self.media}" if self.media else None
 
     def read_text(self) -> str:
-        if self.text_path is None or not self.text_path.is_file():
+        if self.text_path is None or not os.path.isfile(self.text_path):
             return ""
-        return self.text_path.read_text(encoding="utf-8")
+        return Path(self.text_path).read_text(encoding="utf-8")
 
 
 @dataclass(eq=False)
@@ -325,8 +325,6 @@ class Graph:
     meetings: dict[str, Meeting] = field(default_factory=dict)
     papers: dict[str, Paper] = field(default_factory=dict)
     files: dict[str, File] = field(default_factory=dict)
-    # The content file each object came from, for error messages and incremental builds.
-    sources: dict[tuple[str, str], Path] = field(default_factory=dict)
     # (kind, id) -> stat stamp of its content file(s): what page fingerprints are made of.
     stamps: dict[tuple[str, str], tuple] = field(default_factory=dict)
 
@@ -353,30 +351,39 @@ def read_front_matter(path: Path) -> dict:
 
 
 def _scan(content: Path, kind: str, cache):
-    folder = content / FOLDERS[kind]
-    if not folder.is_dir():
+    """(stamp, front matter) of every content file of `kind`, parsed or from the cache.
+    Plain strings and os.scandir: this runs for every object on every build."""
+    folder = os.path.join(content, FOLDERS[kind])
+    try:
+        with os.scandir(folder) as entries:
+            stats = {e.name: e.stat() for e in entries if e.name.endswith((".md", ".txt")) and e.is_file()}
+    except (FileNotFoundError, NotADirectoryError):
         return
-    with os.scandir(folder) as entries:
-        found = sorted((e.name, e) for e in entries if e.name.endswith((".md", ".txt")) and e.is_file())
-    stats = {name: entry.stat() for name, entry in found}
-    for name, _ in found:
+    for name in sorted(stats):
         if not name.endswith(".md"):
             continue
-        path = folder / name
         st = stats[name]
         stamp = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
         key = f"{kind}/{name}"
         data = cache.get(key, stamp) if cache else None
         if data is None:
-            data = read_front_matter(path)
+            data = read_front_matter(Path(folder, name))
             if cache:
                 cache.put(key, stamp, data)
         if f"{data['id']}.md" != name:
-            raise ContentError(f"{path}: id {data['id']!r} passt nicht zum Dateinamen")
+            raise ContentError(f"{Path(folder, name)}: id {data['id']!r} passt nicht zum Dateinamen")
         text = stats.get(f"{data['id']}.txt")
         if text is not None:  # a document's text shows on its reading view
             stamp += (text.st_mtime_ns, text.st_ctime_ns, text.st_size, text.st_ino)
-        yield path, stamp, data
+        yield stamp, data
+
+
+def _file_names(folder: Path) -> set[str]:
+    try:
+        with os.scandir(folder) as entries:
+            return {e.name for e in entries if e.is_file()}
+    except (FileNotFoundError, NotADirectoryError):
+        return set()
 
 
 def load_graph(content: Path, publish_contact_data: bool = False, cache=None) -> Graph:
@@ -384,8 +391,7 @@ def load_graph(content: Path, publish_contact_data: bool = False, cache=None) ->
     graph = Graph()
     raw: dict[str, list[dict]] = defaultdict(list)
     for kind in FOLDERS:
-        for path, stamp, data in _scan(content, kind, cache):
-            graph.sources[(kind, str(data["id"]))] = path
+        for stamp, data in _scan(content, kind, cache):
             graph.stamps[(kind, str(data["id"]))] = stamp
             raw[kind].append(data)
 
@@ -397,15 +403,17 @@ def load_graph(content: Path, publish_contact_data: bool = False, cache=None) ->
         term = Term(**_base(data, "Wahlperiode"), start_date=_date(data.get("start_date")),
                     end_date=_date(data.get("end_date")))
         graph.terms[term.id] = term
+    files_folder = content / FOLDERS["file"]
+    present = _file_names(files_folder) if raw["file"] else set()
     for data in raw["file"]:
         text_name = _safe_name(data.get("text"))
         media = _safe_name(data.get("media"))
         f = File(**_base(data, "Dokument"), mime_type=_str(data.get("mime_type")), date=_date(data.get("date")),
                  size=data.get("size") if isinstance(data.get("size"), int) else None,
                  access_url=_str(data.get("access_url")),
-                 media=media if media and (content / FOLDERS["file"] / media).is_file() else None,
+                 media=media if media in present else None,
                  media_type=_str(data.get("media_type")),
-                 text_path=content / FOLDERS["file"] / text_name if text_name else None)
+                 text_path=f"{files_folder}/{text_name}" if text_name else None)
         graph.files[f.id] = f
     for data in raw["organization"]:
         org = Organization(
