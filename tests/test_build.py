@@ -86,6 +86,24 @@ def test_failed_build_leaves_output_unchanged(demo_content, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output"]
 
 
+def test_failed_overlay_build_leaves_the_previous_output_as_it_was(demo_content, tmp_path):
+    """From the second build on, only changes are staged (ratsinfo/build.py): a failure
+    while rendering must still leave every file of the last good build untouched."""
+    import shutil
+
+    content, output = tmp_path / "content", tmp_path / "output"
+    shutil.copytree(demo_content, content)
+    build_site(content, output, overrides={"PAGEFIND": False})
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in output.rglob("*") if p.is_file()}
+    meeting = sorted((content / "meetings").glob("*.md"))[0]
+    meeting.write_text(meeting.read_text(encoding="utf-8").replace("name:", "name: [kaputt", 1), encoding="utf-8")
+    with pytest.raises(BuildFailed, match="bleibt unverändert"):
+        build_site(content, output, overrides={"PAGEFIND": False})
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in output.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output"]
+
+
 def test_a_40_item_agenda_page_stays_under_100_kb(tmp_path):
     from importers.content import render_front_matter
 
