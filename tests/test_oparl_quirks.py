@@ -549,3 +549,52 @@ def test_empty_mandatory_array_is_not_reported_missing(tmp_path):
     with KarlsruheServer(FIXTURES / "karlsruhe") as server:
         report = run_import(server.system_url, tmp_path)
     assert "Body ohne legislativeTerm (Pflichtfeld fehlt)" not in problems_of(report)
+
+
+# -- a system with several bodies ------------------------------------------------
+
+ZWEI = "https://rat.zwei.example/"
+OPARL_11 = "https://schema.oparl.org/1.1/"
+
+
+def two_bodies_server() -> FixtureServer:
+    """One System, two Bodies (a Verwaltungsgemeinschaft): each with a council and a
+    meeting, and both meetings end in the same path segment (`…/meetings/1`)."""
+    server = FixtureServer(ZWEI)
+    system = {"id": ZWEI + "oparl/system", "type": OPARL_11 + "System", "oparlVersion": OPARL_11,
+              "name": "Verwaltungsgemeinschaft Zwei", "body": ZWEI + "oparl/bodies"}
+    server.add(system["id"], system)
+    bodies = []
+    for n in (1, 2):
+        base = f"{ZWEI}oparl/bodies/{n}/"
+        body = {"id": base.rstrip("/"), "type": OPARL_11 + "Body", "system": system["id"],
+                "name": f"Gemeinde Nummer {n}", "organization": base + "organizations",
+                "meeting": base + "meetings", "paper": base + "papers", "person": base + "persons",
+                "legislativeTerm": []}
+        bodies.append(body)
+        council = {"id": base + "organizations/1", "type": OPARL_11 + "Organization", "body": body["id"],
+                   "name": f"Gemeinderat Nummer {n}", "organizationType": "Gremium"}
+        meeting = {"id": base + "meetings/1", "type": OPARL_11 + "Meeting", "name": f"Sitzung in Gemeinde {n}",
+                   "start": f"2026-03-0{n}T18:00:00+01:00", "organization": [council["id"]]}
+        server.add_list(body["organization"], [council])
+        server.add_list(body["meeting"], [meeting])
+        server.add_list(body["paper"], [])
+        server.add_list(body["person"], [])
+    server.add_list(system["body"], bodies)
+    return server
+
+
+def test_every_body_of_a_system_is_imported_without_id_clashes(tmp_path):
+    content = tmp_path / "content"
+    with two_bodies_server() as server:
+        run_import(server.local(ZWEI + "oparl/system"), content)
+    bodies = by_source(content, "bodies")
+    assert sorted(b["name"] for b in bodies.values()) == ["Gemeinde Nummer 1", "Gemeinde Nummer 2"]
+    meetings = {m["name"]: m for m in by_source(content, "meetings").values()}
+    assert set(meetings) == {"Sitzung in Gemeinde 1", "Sitzung in Gemeinde 2"}
+    # Same last path segment, two objects: two ids, each meeting with its own body's council.
+    assert meetings["Sitzung in Gemeinde 1"]["id"] != meetings["Sitzung in Gemeinde 2"]["id"]
+    councils = {o["id"]: o["name"] for o in by_source(content, "organizations").values()}
+    assert len(councils) == 2
+    for n in (1, 2):
+        assert [councils[o] for o in meetings[f"Sitzung in Gemeinde {n}"]["organizations"]] == [f"Gemeinderat Nummer {n}"]
