@@ -123,3 +123,21 @@ def test_a_40_item_agenda_page_stays_under_100_kb(tmp_path):
     build_site(content, tmp_path / "output", overrides={"PAGEFIND": False})
     size = (tmp_path / "output" / "sitzungen" / "m.html").stat().st_size
     assert size < 100 * 1024, f"{size} Bytes"
+
+
+def test_content_parsed_on_every_core_reads_like_one_core_and_names_a_broken_file(demo_content, monkeypatch):
+    """A first build of a big city parses its files in worker processes (graph.parse_files)."""
+    from plugins.council import graph
+
+    paths = sorted(str(p) for p in (demo_content / "papers").glob("*.md"))
+    serial = [graph.read_front_matter(Path(p)) for p in paths]
+    monkeypatch.setattr(graph, "PARALLEL_PARSE_FROM", 2)
+    assert graph.parse_files(paths) == serial
+
+    broken = Path(paths[0]).parent.parent.parent / "kaputt.md"
+    broken.write_text("---\nid: [kaputt\n---\n", encoding="utf-8")
+    try:
+        with pytest.raises(graph.ContentError, match="kaputt.md"):
+            graph.parse_files(paths[:5] + [str(broken)])
+    finally:
+        broken.unlink()

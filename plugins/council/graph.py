@@ -7,6 +7,7 @@ content file cannot put non-public text on a page.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 from collections import defaultdict
@@ -359,6 +360,7 @@ def _scan(content: Path, kind: str, cache):
             stats = {e.name: e.stat() for e in entries if e.name.endswith((".md", ".txt")) and e.is_file()}
     except (FileNotFoundError, NotADirectoryError):
         return
+    found, misses = [], []
     for name in sorted(stats):
         if not name.endswith(".md"):
             continue
@@ -367,15 +369,37 @@ def _scan(content: Path, kind: str, cache):
         key = f"{kind}/{name}"
         data = cache.get(key, stamp) if cache else None
         if data is None:
-            data = read_front_matter(Path(folder, name))
-            if cache:
-                cache.put(key, stamp, data)
+            misses.append(len(found))
+        found.append([name, stamp, data])
+    for index, data in zip(misses, parse_files([os.path.join(folder, found[i][0]) for i in misses])):
+        found[index][2] = data
+        if cache:
+            cache.put(f"{kind}/{found[index][0]}", found[index][1], data)
+    for name, stamp, data in found:
         if f"{data['id']}.md" != name:
             raise ContentError(f"{Path(folder, name)}: id {data['id']!r} passt nicht zum Dateinamen")
         text = stats.get(f"{data['id']}.txt")
         if text is not None:  # a document's text shows on its reading view
             stamp += (text.st_mtime_ns, text.st_ctime_ns, text.st_size, text.st_ino)
         yield stamp, data
+
+
+# Below this many files to parse, starting worker processes costs more than it saves.
+PARALLEL_PARSE_FROM = 2_000
+
+
+def parse_files(paths: list[str]) -> list[dict]:
+    """Front matter of each file, on every core when there are many (a first build of a big
+    city parses 100,000 files: YAML is most of its reading time)."""
+    workers = os.cpu_count() or 1
+    if len(paths) < PARALLEL_PARSE_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [read_front_matter(Path(p)) for p in paths]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.map(_parse_path, paths, chunksize=200)
+
+
+def _parse_path(path: str) -> dict:
+    return read_front_matter(Path(path))
 
 
 def _file_names(folder: Path) -> set[str]:
