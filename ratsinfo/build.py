@@ -14,11 +14,13 @@ page (issue "Fast at city scale"); the result is byte-identical to a full build
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import logging
 import os
 import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +51,11 @@ def build_site(content: Path, output: Path, overrides: dict | None = None) -> Bu
     if not content.is_dir():
         raise BuildFailed(f"Inhaltsordner {content} gibt es nicht. Erst importieren: ratsinfo import oparl URL")
     output.parent.mkdir(parents=True, exist_ok=True)
+    with _only_build(output):
+        return _build(content, output, overrides, Pelican, read_settings)
+
+
+def _build(content: Path, output: Path, overrides: dict | None, Pelican, read_settings) -> BuildResult:
     staging = output.parent / f".{output.name}.neu-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     started = time.monotonic()
@@ -80,6 +87,35 @@ def build_site(content: Path, output: Path, overrides: dict | None = None) -> Bu
         _swap(staging, output)
         files = (name for _, _, names in os.walk(output) for name in names)
     return BuildResult(output, sum(1 for name in files if name.endswith(".html")), time.monotonic() - started)
+
+
+def lock_file(output: Path) -> Path:
+    """Beside the parse cache, not beside output/: nothing of ours lies next to the site."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ratsinfo" / "locks"
+    base.mkdir(parents=True, exist_ok=True)
+    return base / (hashlib.sha1(str(Path(output).resolve()).encode("utf-8")).hexdigest()[:16] + ".lock")
+
+
+@contextmanager
+def _only_build(output: Path):
+    """Two builds into one output/ would apply their overlays over each other: the second waits
+    for nothing and stops with a message (cron jobs overlapping a webmaster's manual build)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; one build at a time is the webmaster's care
+        yield
+        return
+    lock_path = lock_file(output)
+    with open(lock_path, "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildFailed(f"In {output} baut gerade ein anderer Build (Sperrdatei {lock_path}). "
+                              f"Warten, bis er fertig ist, dann erneut bauen.") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def apply_overlay(staging: Path, output: Path) -> set[str]:

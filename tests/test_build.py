@@ -141,3 +141,20 @@ def test_content_parsed_on_every_core_reads_like_one_core_and_names_a_broken_fil
             graph.parse_files(paths[:5] + [str(broken)])
     finally:
         broken.unlink()
+
+
+def test_a_second_build_into_the_same_output_stops_with_a_message(demo_content, tmp_path):
+    """Overlapping builds (a cron job and a webmaster) would apply their overlays over each other."""
+    import fcntl
+
+    from ratsinfo.build import lock_file
+
+    output = tmp_path / "output"
+    with open(lock_file(output), "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running build holds it
+        with pytest.raises(BuildFailed, match="baut gerade ein anderer Build"):
+            build_site(demo_content, output, overrides={"PAGEFIND": False})
+        fcntl.flock(held, fcntl.LOCK_UN)
+    assert not output.exists()
+    build_site(demo_content, output, overrides={"PAGEFIND": False})
+    assert (output / "index.html").is_file()
