@@ -52,6 +52,9 @@ msgstr "Data as of %(date)s."
 msgid "Montag"
 msgstr "Monday"
 
+msgid "Gremien"
+msgstr "Committees"
+
 msgid "Mai"
 msgstr "May"
 
@@ -180,6 +183,10 @@ def test_a_catalogue_translates_meeting_pages_navigation_calendar_and_404(counci
     # Untranslated (and fuzzy) texts fall back to German.
     assert '<li><a href="../vorlagen/index.html">Vorlagen</a></li>' in meeting
     assert "<dt>Termin</dt>" in meeting
+    # Group names are our texts, chosen in Python (graph.Organization.category): translated too;
+    # the committee's own name and classification come from the source and stay as they are.
+    assert '<h2 id="g-1">Committees</h2>' in page(site, "gremien/index.html")
+    assert "Hauptausschuss" in page(site, "gremien/index.html")
     calendar = page(site, "kalender/2025-05.html")
     assert '<th scope="col">Mon</th>' in calendar and "Sitzungskalender May 2025" in calendar
     not_found = page(site, "404.html")

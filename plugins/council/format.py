@@ -75,6 +75,12 @@ def safe_url(value) -> str | None:
     return None
 
 
+def ui_text(value, translations=UNTRANSLATED) -> str:
+    """One of our own texts that Python chose (a group name, a document's role), marked with N_.
+    Never for data from the source: a committee's name is not a msgid."""
+    return translations.gettext(value) if value else ""
+
+
 def _in_page_language(function):
     """The filter as Jinja calls it: with the catalogue installed in the page's environment."""
     @pass_environment
@@ -91,4 +97,5 @@ FILTERS = {
     "month_de": _in_page_language(month_de),
     "filesize_de": _in_page_language(filesize_de),
     "safe_url": safe_url,
+    "ui_text": _in_page_language(ui_text),
 }

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import yaml
 
+from plugins.council.format import N_
+
 try:
     _Loader = yaml.CSafeLoader
 except AttributeError:  # PyYAML without libyaml
@@ -112,17 +114,18 @@ class Organization(Base):
 
     @property
     def category(self) -> str:
-        """Gremium, Fraktion, Ortschaftsrat, Verwaltung: for grouping on lists."""
+        """Gremium, Fraktion, Ortschaftsrat, Verwaltung: for grouping on lists (German; the
+        templates show it in the page's language with the `ui_text` filter)."""
         label = " ".join(filter(None, [self.organization_type, self.classification])).lower()
         if "fraktion" in label:
-            return "Fraktionen"
+            return N_("Fraktionen")
         if "ortschaft" in label or "ortsbeirat" in label or "bezirk" in label:
-            return "Ortschaftsräte"
+            return N_("Ortschaftsräte")
         if "verwaltung" in label:
-            return "Verwaltung"
+            return N_("Verwaltung")
         if "partei" in label:
-            return "Parteien"
-        return "Gremien"
+            return N_("Parteien")
+        return N_("Gremien")
 
 
 @dataclass(eq=False)
@@ -235,11 +238,11 @@ class Meeting(Base):
     @property
     def documents(self) -> list[tuple[str, File]]:
         named = [
-            ("Einladung", self.invitation),
-            ("Niederschrift", self.results_protocol),
-            ("Wortprotokoll", self.verbatim_protocol),
+            (N_("Einladung"), self.invitation),
+            (N_("Niederschrift"), self.results_protocol),
+            (N_("Wortprotokoll"), self.verbatim_protocol),
         ]
-        return [(label, f) for label, f in named if f] + [("Anlage", f) for f in self.auxiliary_files]
+        return [(label, f) for label, f in named if f] + [(N_("Anlage"), f) for f in self.auxiliary_files]
 
 
 @dataclass(eq=False)
