@@ -55,6 +55,12 @@ msgstr "Monday"
 msgid "Gremien"
 msgstr "Committees"
 
+msgid "Tagesordnung (öffentlicher Teil):"
+msgstr "Agenda (public part):"
+
+msgid "Sitzungen – %(site)s"
+msgstr "Meetings – %(site)s"
+
 msgid "Mai"
 msgstr "May"
 
@@ -187,6 +193,10 @@ def test_a_catalogue_translates_meeting_pages_navigation_calendar_and_404(counci
     # the committee's own name and classification come from the source and stay as they are.
     assert '<h2 id="g-1">Committees</h2>' in page(site, "gremien/index.html")
     assert "Hauptausschuss" in page(site, "gremien/index.html")
+    # Calendars speak the portal's language too; the data in them stays as it is.
+    calendar_file = page(site, "sitzungen/m.ics").replace("\n ", "")
+    assert "Agenda (public part):" in calendar_file and "Spielplatz" in calendar_file
+    assert "Meetings – Stadt Musterhausen <Test>" in page(site, "kalender/alle.ics").replace("\n ", "")
     calendar = page(site, "kalender/2025-05.html")
     assert '<th scope="col">Mon</th>' in calendar and "Sitzungskalender May 2025" in calendar
     not_found = page(site, "404.html")

@@ -12,7 +12,7 @@ from datetime import datetime, time
 from xml.etree import ElementTree as ET
 
 from plugins.council.graph import Organization, Paper, paper_sort_key
-from plugins.feeds.ical import BERLIN, in_berlin
+from plugins.feeds.ical import BERLIN, german, in_berlin
 
 ATOM = "http://www.w3.org/2005/Atom"
 NEWEST = 50
@@ -65,13 +65,13 @@ def papers_by_organization(papers) -> dict[Organization, list[Paper]]:
     return found
 
 
-def summary(paper: Paper) -> str:
-    parts = [paper.paper_type or "Vorlage"]
+def summary(paper: Paper, gettext=german) -> str:
+    parts = [paper.paper_type or gettext("Vorlage")]
     if paper.under_direction_of:
-        parts.append("Federführung: " + ", ".join(o.name for o in paper.under_direction_of))
+        parts.append(gettext("Federführung: %(names)s") % {"names": ", ".join(o.name for o in paper.under_direction_of)})
     consulting = committees(paper)
     if consulting:
-        parts.append("Beratung: " + ", ".join(o.name for o in consulting))
+        parts.append(gettext("Beratung: %(names)s") % {"names": ", ".join(o.name for o in consulting)})
     return ". ".join(parts)
 
 
@@ -85,10 +85,10 @@ def _link(parent, href: str, rel: str):
     ET.SubElement(parent, f"{{{ATOM}}}link", {"rel": rel, "href": href})
 
 
-def atom_feed(feed: Feed, papers: list[Paper], page_url, domain: str) -> bytes:
+def atom_feed(feed: Feed, papers: list[Paper], page_url, domain: str, gettext=german, language: str = "de") -> bytes:
     """`papers` newest first; `page_url(paper)` gives the absolute link of its page."""
     ET.register_namespace("", ATOM)
-    root = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "de"})
+    root = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": language})
     _text(root, "id", feed.id)
     _text(root, "title", feed.title, type="text")
     updated = max((paper_updated(p) for p in papers), default=NO_DATE)
@@ -104,6 +104,6 @@ def atom_feed(feed: Feed, papers: list[Paper], page_url, domain: str) -> bytes:
         _text(entry, "title", " ".join(filter(None, [paper.reference, paper.name])), type="text")
         _text(entry, "updated", paper_updated(paper).isoformat())
         _link(entry, link, "alternate")
-        _text(entry, "summary", summary(paper), type="text")
+        _text(entry, "summary", summary(paper, gettext), type="text")
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

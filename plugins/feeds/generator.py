@@ -13,6 +13,7 @@ from plugins.council.generator import site_today, write_if_changed
 from plugins.council.pages import PageSpec, meeting_row_deps
 from plugins.feeds import atom, ical, sitemap
 from plugins.feeds.links import PublicUrlInvalid, absolute, host, public_url
+from plugins.i18n import load_translations
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,9 @@ class FeedsGenerator(Generator):
             raise RuntimeError("plugins.feeds braucht plugins.council: in PLUGINS davor eintragen")
         body = self.context.get("council_body")
         self.site_name = body.name if body else self.settings.get("SITENAME", "Ratsinformation")
+        # Calendar and feed texts in the portal's language (plugins/i18n), German without a catalogue.
+        translations, self.language = load_translations(self.settings)
+        self.gettext = translations.gettext
         # Calendars go into the council plan: rendered on every core, and only when one of
         # their meetings changed (plugins/council/incremental.py).
         self.context.setdefault("council_extra_specs", []).extend(self.calendar_specs(graph))
@@ -66,19 +70,22 @@ class FeedsGenerator(Generator):
             # An event shows its meeting, agenda and location (all in the meeting's file) and
             # the names of its committees; the calendar's name may be a committee's.
             return PageSpec(path, "ics", depends_on=meeting_row_deps(meetings) | frozenset(o.key for o in others),
-                            produce=lambda: ical.calendar(uid, name, meetings, domain, self.url), salt=salt)
+                            produce=lambda: ical.calendar(uid, name, meetings, domain, self.url, self.gettext),
+                            salt=salt)
 
         def recent(meetings):
             return [m for m in meetings if since is None or ical.in_berlin(m.start).date() >= since]
 
         meetings = ical.calendar_meetings(graph.meetings.values())
-        specs = [spec("kalender/alle.ics", f"kalender-alle@{domain}", f"Sitzungen – {self.site_name}",
+        everything = self.gettext("Sitzungen – %(site)s") % {"site": self.site_name}
+        specs = [spec("kalender/alle.ics", f"kalender-alle@{domain}", everything,
                       recent(meetings), salt=repr(since))]
         for org in graph.organizations.values():
             org_meetings = ical.calendar_meetings(org.meetings)
             if org_meetings:  # a committee that ever met keeps its calendar, even if empty for now
                 specs.append(spec(f"kalender/gremium-{org.id}.ics", f"kalender-gremium-{org.id}@{domain}",
-                                  f"Sitzungen: {org.name}", recent(org_meetings), org, salt=repr(since)))
+                                  self.gettext("Sitzungen: %(organization)s") % {"organization": org.name},
+                                  recent(org_meetings), org, salt=repr(since)))
         for meeting in meetings:
             specs.append(spec(f"sitzungen/{meeting.id}.ics", f"kalender-sitzung-{meeting.id}@{domain}",
                               meeting.title, [meeting]))
@@ -87,15 +94,19 @@ class FeedsGenerator(Generator):
     def write_atom_feeds(self, graph, output: Path) -> int:
         domain = host(self.base)
         feed = atom.Feed(atom.tag_uri(domain, "vorlagen"), absolute(self.base, "feeds/vorlagen.atom"),
-                         f"Neue Vorlagen – {self.site_name}", absolute(self.base, "vorlagen/index.html"), self.site_name)
+                         self.gettext("Neue Vorlagen – %(site)s") % {"site": self.site_name},
+                         absolute(self.base, "vorlagen/index.html"), self.site_name)
         papers = atom.newest(graph.papers.values())
-        written = write_if_changed(output / "feeds/vorlagen.atom", atom.atom_feed(feed, papers, self.url, domain))
+        written = write_if_changed(output / "feeds/vorlagen.atom",
+                                   atom.atom_feed(feed, papers, self.url, domain, self.gettext, self.language))
         by_org = atom.papers_by_organization(graph.papers.values())
         for org in graph.organizations.values():
             if org in by_org:
                 name = f"gremium-{org.id}"
                 feed = atom.Feed(atom.tag_uri(domain, f"vorlagen-{name}"), absolute(self.base, f"feeds/{name}.atom"),
-                                 f"Vorlagen: {org.name}", self.url(org), self.site_name)
+                                 self.gettext("Vorlagen: %(organization)s") % {"organization": org.name},
+                                 self.url(org), self.site_name)
                 written += write_if_changed(output / f"feeds/{name}.atom",
-                                            atom.atom_feed(feed, atom.newest(by_org[org]), self.url, domain))
+                                            atom.atom_feed(feed, atom.newest(by_org[org]), self.url, domain,
+                                                           self.gettext, self.language))
         return written

@@ -68,23 +68,28 @@ def location_text(location: dict) -> str | None:
     return ", ".join(unique) or None
 
 
-def description(meeting: Meeting, page_url: str | None) -> str:
+def german(message: str) -> str:
+    """Our texts are German msgids: without a catalogue, gettext is this."""
+    return message
+
+
+def description(meeting: Meeting, page_url: str | None, gettext=german) -> str:
     lines = []
     if meeting.cancelled:
-        lines += ["Die Sitzung ist abgesagt.", ""]
+        lines += [gettext("Die Sitzung ist abgesagt."), ""]
     if meeting.organizations:
-        lines.append("Gremium: " + ", ".join(o.name for o in meeting.organizations))
+        lines.append(gettext("Gremium: %(names)s") % {"names": ", ".join(o.name for o in meeting.organizations)})
     # Non-public items keep only their number in the graph; they are left out here entirely.
     items = [i for i in meeting.agenda if i.public and (i.number or i.name)]
     if items:
-        lines += ["", "Tagesordnung (öffentlicher Teil):"]
+        lines += ["", gettext("Tagesordnung (öffentlicher Teil):")]
         lines += [" ".join(filter(None, [i.number, i.name])) for i in items]
     if page_url:
-        lines += ["", f"Mehr: {page_url}"]
+        lines += ["", gettext("Mehr: %(url)s") % {"url": page_url}]
     return "\n".join(lines).strip()
 
 
-def meeting_event(meeting: Meeting, domain: str, page_url: str | None) -> Event:
+def meeting_event(meeting: Meeting, domain: str, page_url: str | None, gettext=german) -> Event:
     start = in_berlin(meeting.start)
     end = in_berlin(meeting.end) if meeting.end else None
     if end is None or end <= start:
@@ -100,7 +105,7 @@ def meeting_event(meeting: Meeting, domain: str, page_url: str | None) -> Event:
         sequence=sequence(meeting),
         summary=meeting.title,
         location=location_text(meeting.location),
-        description=description(meeting, page_url) or None,
+        description=description(meeting, page_url, gettext) or None,
         status="CANCELLED" if meeting.cancelled else "CONFIRMED",
         url=page_url,
     )
@@ -118,8 +123,9 @@ def _vtimezone(first_year: int, last_year: int) -> Timezone:
     return Timezone.from_tzinfo(BERLIN, tzid=TZID, first_date=date(first_year, 1, 1), last_date=until)
 
 
-def calendar(uid_: str, name: str, meetings, domain: str, page_url) -> bytes:
-    """One VCALENDAR with a VEVENT per meeting; `page_url(meeting)` gives its absolute link or None."""
+def calendar(uid_: str, name: str, meetings, domain: str, page_url, gettext=german) -> bytes:
+    """One VCALENDAR with a VEVENT per meeting; `page_url(meeting)` gives its absolute link or None,
+    `gettext` the portal's language (plugins/i18n)."""
     meetings = calendar_meetings(meetings)
     cal = Calendar.new(uid=uid_, prodid=PRODID, name=name, calscale="GREGORIAN", method="PUBLISH")
     cal.add("X-WR-TIMEZONE", TZID)
@@ -127,5 +133,5 @@ def calendar(uid_: str, name: str, meetings, domain: str, page_url) -> bytes:
         years = [in_berlin(m.start).year for m in meetings]
         cal.add_component(_vtimezone(min(years), max(years)))
     for meeting in meetings:
-        cal.add_component(meeting_event(meeting, domain, page_url(meeting)))
+        cal.add_component(meeting_event(meeting, domain, page_url(meeting), gettext))
     return cal.to_ical()
