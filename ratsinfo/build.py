@@ -121,7 +121,8 @@ def _only_build(output: Path):
 def apply_overlay(staging: Path, output: Path) -> set[str]:
     """Move what the build wrote into output/, then delete what the build no longer has.
     Returns the site's files (without the search index)."""
-    keep = _planned(staging / STATE_FILE)
+    planned = _planned(staging / STATE_FILE)
+    keep = set(planned)
     try:
         bundles = set(json.loads((staging / SEARCH_STATE).read_text(encoding="utf-8")))
     except (OSError, ValueError):
@@ -134,7 +135,10 @@ def apply_overlay(staging: Path, output: Path) -> set[str]:
         for name in files:
             rel = name if relative == "." else f"{relative}/{name}"
             keep.add(rel)
-            _move_if_changed(staging / rel, output / rel)
+            if rel in planned:  # the council plugin staged it only because its bytes differ
+                _move(os.path.join(folder, name), os.path.join(output, rel))
+            else:
+                _move_if_changed(staging / rel, output / rel)
     _apply_search_index(staging, output, bundles)
     for folder, dirs, files in os.walk(output, topdown=False):
         relative = os.path.relpath(folder, output)
@@ -153,6 +157,13 @@ def _planned(state_file: Path) -> set[str]:
     """Pages and attachments of the new build that stayed in output/ (unchanged ones are not in staging)."""
     state = json.loads(state_file.read_text(encoding="utf-8"))
     return set(state["pages"]) | set(state.get("attachments", []))
+
+
+def _move(source: str, target: str):
+    try:
+        os.replace(source, target)
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        _move_if_changed(Path(source), Path(target))  # a new folder, or a file where one is needed
 
 
 def _move_if_changed(source: Path, target: Path):

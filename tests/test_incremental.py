@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
+import logging
 import shutil
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from importers.content import read_front_matter, render_front_matter
@@ -99,6 +103,13 @@ def _meeting_of_a_committee_with_papers(content: Path) -> Path:
     raise AssertionError("keine Sitzung mit Gremium und Vorlage im Demo-Rat")
 
 
+def _next_import_day(content: Path):
+    note = content / ".ratsinfo" / "last-import.json"
+    data = json.loads(note.read_text(encoding="utf-8"))
+    data["finished"] = (datetime.fromisoformat(data["finished"]) + timedelta(days=1)).isoformat()
+    note.write_text(json.dumps(data), encoding="utf-8")
+
+
 def test_lists_calendars_and_feeds_follow_every_kind_of_change(demo_content, tmp_path):
     """Lists, month calendars and .ics files are reused when unchanged: each kind of
     change below must still reach every page it shows on, as a full build has it."""
@@ -126,6 +137,8 @@ def test_lists_calendars_and_feeds_follow_every_kind_of_change(demo_content, tmp
         # A new day, in a new month: upcoming meetings, current members, the marked day,
         # the window of the subscription calendars.
         "zwei Wochen später": lambda: overrides.update(RATSINFO_TODAY="2026-12-04"),
+        # The next night's import: every footer shows the new "Stand der Daten" (re-dated, not rendered).
+        "Import am nächsten Tag": lambda: _next_import_day(content),
     }
     for name, change in changes.items():
         change()
@@ -136,3 +149,17 @@ def test_lists_calendars_and_feeds_follow_every_kind_of_change(demo_content, tmp
         incremental, expected = tree(site), tree(full)
         differing = sorted(p for p in expected.keys() | incremental.keys() if incremental.get(p) != expected.get(p))
         assert not differing, f"{name}: {differing[:10]}"
+
+
+def test_a_new_day_of_data_re_dates_pages_without_rendering_them(demo_content, tmp_path, caplog):
+    content = tmp_path / "content"
+    shutil.copytree(demo_content, content)
+    site = tmp_path / "site"
+    build_site(content, site, overrides={**OVERRIDES, "PAGEFIND": False})
+    _next_import_day(content)
+    caplog.set_level(logging.INFO, logger="plugins.council.generator")
+    build_site(content, site, overrides={**OVERRIDES, "PAGEFIND": False})
+    said = next(r.getMessage() for r in caplog.records if "Seiten gerendert" in r.getMessage())
+    rendered, redated = (int(n) for n in re.search(r"(\d+) Seiten gerendert.*\((\d+) davon neu datiert\)", said).groups())
+    pages = sum(1 for _ in site.rglob("*.html"))
+    assert redated > pages * 0.9 and rendered < 10, said

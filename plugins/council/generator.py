@@ -7,7 +7,9 @@ import logging
 import multiprocessing
 import os
 import shutil
+from dataclasses import replace
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -36,6 +38,8 @@ class CouncilGenerator(Generator):
         install_translations(self.env, self.settings)
         self.graph = None
         self._compare_with = None
+        self._redate_from = None
+        self._stand = None
 
     def generate_context(self):
         content = Path(self.settings["PATH"])
@@ -66,14 +70,15 @@ class CouncilGenerator(Generator):
 
     def generate_output(self, writer):
         with incremental.bulk_allocation():
-            to_render, fingerprints, shards, reused = self._plan_build()
+            to_render, redated, fingerprints, shards, reused = self._plan_build()
         output = Path(self.output_path)
         written = self._render_all(to_render, output)
         attachments, copied = self._copy_attachments("dateien", output)
-        write_if_changed(output / incremental.STATE_FILE, incremental.state_bytes(fingerprints, attachments))
+        write_if_changed(output / incremental.STATE_FILE,
+                         incremental.state_bytes(fingerprints, attachments, self._stand))
         write_if_changed(output / MANIFEST, (json.dumps(shards, indent=0, sort_keys=True) + "\n").encode("utf-8"))
-        log.info("ratsinfo: %d Seiten gerendert (%d neu geschrieben), %d übernommen, %d Dateien kopiert",
-                 len(to_render), written, reused, copied)
+        log.info("ratsinfo: %d Seiten gerendert (%d neu geschrieben), %d übernommen (%d davon neu datiert), "
+                 "%d Dateien kopiert", len(to_render) - redated, written, reused, redated, copied)
 
     def _plan_build(self):
         """Which pages to render: those whose fingerprint changed since the previous build."""
@@ -98,23 +103,42 @@ class CouncilGenerator(Generator):
                 spec.salt = repr(self._site["search_bundles"])
         previous_output = self.settings.get("RATSINFO_PREVIOUS_OUTPUT")
         previous = Path(previous_output) if previous_output else None
-        before = incremental.load_state(previous) if self.settings.get("RATSINFO_CACHE", True) else {}
+        use_cache = self.settings.get("RATSINFO_CACHE", True)
+        before, before_stand = incremental.load_state(previous) if use_cache else ({}, None)
+        self._stand = stand_of(data_as_of)
         global_fp = self._global_fingerprint(site)
         tokens = incremental.key_tokens({key: (stamp, self._url_of(key)) for key, stamp in self.graph.stamps.items()})
         # Overlay (ratsinfo/build.py): output/ receives only what changed, the previous
         # output/ keeps the rest. Otherwise unchanged pages are hard-linked from it.
         overlay = bool(self.settings.get("RATSINFO_OVERLAY")) and previous is not None
         self._compare_with = previous if overlay else None
-        fingerprints, to_render, reused = {}, [], 0
+        fingerprints, to_render, to_redate, reused = {}, [], [], 0
         for spec in specs:
             fingerprint = incremental.page_fingerprint(global_fp, spec.depends_on, tokens, spec.salt)
             fingerprints[spec.path] = fingerprint
             if (fingerprint is not None and before.get(spec.path) == fingerprint
                     and _reuse(previous, output, spec.path, overlay)):
                 reused += 1
+                if before_stand != self._stand and spec.path.endswith(".html"):
+                    to_redate.append(spec)
             else:
                 to_render.append(spec)
-        return to_render, fingerprints, shards, reused
+        if to_redate:
+            # The day of the data changed, nothing else on these pages: only their footer is new.
+            footer = self.get_template(STAND_TEMPLATE).render({**self.context, "site": self._site})
+            redated = STAND_OPEN + footer.encode("utf-8") + STAND_CLOSE
+            self._redate_from = previous
+            to_redate = [replace(s, produce=partial(self._redated, s, redated)) for s in to_redate]
+        return to_render + to_redate, len(to_redate), fingerprints, shards, reused
+
+    def _redated(self, spec: PageSpec, footer: bytes) -> bytes:
+        """The previous page with the new "Stand der Daten"; rendered in full if it has none."""
+        page = (self._redate_from / spec.path).read_bytes()
+        start = page.rfind(STAND_OPEN)
+        end = page.find(STAND_CLOSE, start) if start >= 0 else -1
+        if end < 0:
+            return self._render_bytes(replace(spec, produce=None))
+        return page[:start] + footer + page[end + len(STAND_CLOSE):]
 
     def _url_of(self, key):
         kind, object_id = key
@@ -126,13 +150,11 @@ class CouncilGenerator(Generator):
 
     def _global_fingerprint(self, site: dict) -> str:
         """Everything every page shows besides its own objects (header, footer, settings).
-        The footer's "Stand der Daten" is a day: the first build after the day's first import
-        renders every page again (docs/architecture.md)."""
+        Not the footer's "Stand der Daten": a new one re-dates pages without rendering them."""
         body = site["body"]
         shown = {
             "body": (body.name, self.graph.stamps.get(("body", body.id))) if body else None,
             "pages": [(p.title, p.url) for p in site["pages"]],
-            "data_as_of": site["data_as_of"].date().isoformat() if site["data_as_of"] else None,
             "has_terms": site["has_terms"],
             "shard_threshold": self.settings.get("SEARCH_SHARD_PAGES"),
             "settings": {k: self.settings.get(k) for k in ("SITENAME", "PUBLIC_URL", "PUBLISH_CONTACT_DATA",
@@ -142,15 +164,18 @@ class CouncilGenerator(Generator):
         return incremental.global_fingerprint(Path(self.theme), shown)
 
     def _render(self, spec: PageSpec, output: Path) -> int:
+        return self._write(output, spec.path, self._render_bytes(spec))
+
+    def _render_bytes(self, spec: PageSpec) -> bytes:
         if spec.produce is not None:
-            return self._write(output, spec.path, spec.produce())
+            return spec.produce()
         template = self.get_template(spec.template)
         depth = spec.path.count("/")
         context = {**self.context, "site": self._site, "root": "../" * depth, "page_path": spec.path}
         context.update(spec.context)
         if spec.load:
             context.update(spec.load())
-        return self._write(output, spec.path, template.render(context).encode("utf-8"))
+        return template.render(context).encode("utf-8")
 
     def _write(self, output: Path, path: str, payload: bytes) -> int:
         """In an overlay, a page whose bytes equal those in output/ is not written at all."""
@@ -197,6 +222,17 @@ class CouncilGenerator(Generator):
                     shutil.copy2(source, dest)
                 copied += 1
         return paths, copied
+
+
+# The footer's "Stand der Daten" (theme/templates/base.html): the one thing every page shows that
+# changes daily. A new day re-dates unchanged pages by replacing it, without rendering them.
+STAND_TEMPLATE = "_stand"  # theme/templates/_stand.html
+STAND_OPEN = b'<span id="stand-der-daten">'
+STAND_CLOSE = b"</span>"
+
+
+def stand_of(data_as_of: datetime | None) -> str | None:
+    return data_as_of.date().isoformat() if data_as_of else None
 
 
 def site_today(settings) -> date:

@@ -126,19 +126,23 @@ def page_fingerprint(global_fp: str, depends_on, tokens: dict, salt: str = "") -
     return hashlib.sha1("\x1e".join([global_fp, salt, *shown]).encode()).hexdigest()
 
 
-def load_state(output: Path | None) -> dict[str, str]:
+def load_state(output: Path | None) -> tuple[dict[str, str], str | None]:
+    """The previous build's page fingerprints and the day of its data ("Stand der Daten")."""
     if output is None:
-        return {}
+        return {}, None
     try:
         data = json.loads((Path(output) / STATE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-    return data.get("pages", {}) if isinstance(data, dict) else {}
+        return {}, None
+    if not isinstance(data, dict):
+        return {}, None
+    return data.get("pages", {}), data.get("stand")
 
 
-def state_bytes(pages: dict[str, str | None], attachments: list[str]) -> bytes:
+def state_bytes(pages: dict[str, str | None], attachments: list[str], stand: str | None = None) -> bytes:
     """Every planned file with its fingerprint (None: always rendered) and the attachments:
     all that an overlay build keeps in output/ without writing it (ratsinfo/build.py)."""
     # One line per page, so that two states can be compared with diff.
-    return (json.dumps({"pages": dict(sorted(pages.items())), "attachments": sorted(attachments)}, indent=0,
+    return (json.dumps({"stand": stand, "pages": dict(sorted(pages.items())), "attachments": sorted(attachments)},
+                       indent=0,
                        separators=(",", ":")) + "\n").encode("utf-8")

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 MANIFEST = "_ratsinfo/search-shards.json"
 STATE = "_ratsinfo/search-state.json"
+BUILD_STATE = "_ratsinfo/build-state.json"
 
 
 class SearchIndexFailed(RuntimeError):
@@ -76,13 +77,17 @@ def index_shards(output: Path, shards: dict, previous: Path, overlay: bool = Fal
         before = json.loads((previous / STATE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         before = {}
+    try:  # what each page shows, from the council plugin; not its footer's "Stand der Daten"
+        shown = json.loads((output / BUILD_STATE).read_text(encoding="utf-8"))["pages"]
+    except (OSError, ValueError, KeyError):
+        shown = {}
     indexed = kept = 0
     state = {}
     for name, shard in sorted(shards.items()):
         # The bundle "" is the whole index in pagefind/ itself (sites below the split threshold).
         target = output / "pagefind" / name if name else output / "pagefind"
         # What Pagefind reads is the HTML, so the bundle is as current as its pages' files.
-        state[name] = fingerprint = _pages_digest([(p, page(p)) for p in shard["pages"]])
+        state[name] = fingerprint = _pages_digest([(p, shown.get(p), page(p)) for p in shard["pages"]])
         old = previous / "pagefind" / name if name else previous / "pagefind"
         if before.get(name) == fingerprint and old.is_dir():
             if not overlay and old.resolve() != target.resolve():
@@ -101,12 +106,17 @@ def index_shards(output: Path, shards: dict, previous: Path, overlay: bool = Fal
     return indexed, kept
 
 
-def _pages_digest(pages: list[tuple[str, Path]]) -> str:
-    """A page whose bytes change gets a new file (the council plugin writes a temporary file
-    and renames it, and leaves pages with unchanged bytes alone), so the files' identity
-    stands for their bytes without reading 100,000 pages on every build."""
+def _pages_digest(pages: list[tuple[str, str | None, Path]]) -> str:
+    """What the bundle was indexed from, without reading 100,000 pages on every build: a page's
+    fingerprint (everything it shows, plugins/council/incremental.py) where it has one, else its
+    file's identity (a page whose bytes change gets a new file: written and renamed). The
+    fingerprint leaves out the footer's date, which Pagefind does not index (not in
+    data-pagefind-body), so a new day of data re-indexes nothing."""
     digest = hashlib.sha1()
-    for path, file in pages:
+    for path, fingerprint, file in pages:
+        if fingerprint:
+            digest.update(f"{path}\0{fingerprint}\0".encode("utf-8"))
+            continue
         st = os.stat(file)
         digest.update(f"{path}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8"))
     return digest.hexdigest()
