@@ -17,8 +17,9 @@ from tests.support.site import pagefind_fragments
 OVERRIDES = {"RATSINFO_TODAY": DEMO_TODAY}
 
 
-# The search plugin's record of which page files each bundle was indexed from (inode, size,
-# mtime): two folders never share it. What the index holds is compared by `indexed`.
+# The search plugin's record of what each bundle was indexed from (page fingerprints, or a file's
+# inode and mtime where a page has none): bookkeeping, not site. What the index holds is
+# compared by `indexed`.
 SEARCH_STATE = "_ratsinfo/search-state.json"
 
 
