@@ -140,6 +140,8 @@ def test_lists_calendars_and_feeds_follow_every_kind_of_change(demo_content, tmp
         "zwei Wochen später": lambda: overrides.update(RATSINFO_TODAY="2026-12-04"),
         # The next night's import: every footer shows the new "Stand der Daten" (re-dated, not rendered).
         "Import am nächsten Tag": lambda: _next_import_day(content),
+        # Without the importer's note no footer has a date: nothing to re-date, all rendered.
+        "ohne Importnotiz": lambda: (content / ".ratsinfo" / "last-import.json").unlink(),
     }
     for name, change in changes.items():
         change()

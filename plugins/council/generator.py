@@ -156,6 +156,8 @@ class CouncilGenerator(Generator):
             "body": (body.name, self.graph.stamps.get(("body", body.id))) if body else None,
             "pages": [(p.title, p.url) for p in site["pages"]],
             "has_terms": site["has_terms"],
+            # Whether the footer has a date at all: re-dating only replaces one date by another.
+            "has_data_as_of": site["data_as_of"] is not None,
             "shard_threshold": self.settings.get("SEARCH_SHARD_PAGES"),
             "settings": {k: self.settings.get(k) for k in ("SITENAME", "PUBLIC_URL", "PUBLISH_CONTACT_DATA",
                                                            "TIMEZONE", "BASE_PATH", "RATSINFO_LANGUAGE",
