@@ -24,12 +24,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from plugins.council.incremental import STATE_FILE, cache_root
+from plugins.search.pagefind import STATE as SEARCH_STATE
 from ratsinfo import PROJECT_ROOT
 
 SETTINGS_FILE = PROJECT_ROOT / "pelicanconf.py"
-# Written by plugins/council and plugins/search; what an overlay build keeps in output/.
-STATE_FILE = "_ratsinfo/build-state.json"
-SEARCH_STATE = "_ratsinfo/search-state.json"
 
 
 class BuildFailed(Exception):
@@ -91,7 +90,7 @@ def _build(content: Path, output: Path, overrides: dict | None, Pelican, read_se
 
 def lock_file(output: Path) -> Path:
     """Beside the parse cache, not beside output/: nothing of ours lies next to the site."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ratsinfo" / "locks"
+    base = cache_root() / "locks"
     base.mkdir(parents=True, exist_ok=True)
     return base / (hashlib.sha1(str(Path(output).resolve()).encode("utf-8")).hexdigest()[:16] + ".lock")
 

@@ -33,10 +33,14 @@ def file_stamp(path: Path) -> tuple | None:
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
 
+def cache_root() -> Path:
+    """Our folder in the user's cache ($XDG_CACHE_HOME or ~/.cache): nothing of ours beside the site."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ratsinfo"
+
+
 def cache_folder(content: Path) -> Path:
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     key = hashlib.sha1(str(Path(content).resolve()).encode("utf-8")).hexdigest()[:16]
-    return base / "ratsinfo" / f"build-{key}"
+    return cache_root() / f"build-{key}"
 
 
 class ParseCache:

@@ -22,11 +22,12 @@ from pathlib import Path
 
 import pagefind_bin
 
+from plugins.council.incremental import STATE_FILE as BUILD_STATE_FILE
+
 log = logging.getLogger(__name__)
 
 MANIFEST = "_ratsinfo/search-shards.json"
 STATE = "_ratsinfo/search-state.json"
-BUILD_STATE = "_ratsinfo/build-state.json"
 
 
 class SearchIndexFailed(RuntimeError):
@@ -78,7 +79,7 @@ def index_shards(output: Path, shards: dict, previous: Path, overlay: bool = Fal
     except (OSError, ValueError):
         before = {}
     try:  # what each page shows, from the council plugin; not its footer's "Stand der Daten"
-        shown = json.loads((output / BUILD_STATE).read_text(encoding="utf-8"))["pages"]
+        shown = json.loads((output / BUILD_STATE_FILE).read_text(encoding="utf-8"))["pages"]
     except (OSError, ValueError, KeyError):
         shown = {}
     indexed = kept = 0
