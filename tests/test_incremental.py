@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from importers.content import read_front_matter, render_front_matter
-from ratsinfo.build import build_site
+from ratsinfo.build import BuildFailed, build_site
 from tests.conftest import DEMO_TODAY
 from tests.support.site import pagefind_fragments
 
@@ -166,3 +166,86 @@ def test_a_new_day_of_data_re_dates_pages_without_rendering_them(demo_content, t
     rendered, redated = (int(n) for n in re.search(r"(\d+) Seiten gerendert.*\((\d+) davon neu datiert\)", said).groups())
     pages = sum(1 for _ in site.rglob("*.html"))
     assert redated > pages * 0.9 and rendered < 10, said
+
+
+def _loaded_from_snapshot(caplog) -> bool:
+    return any("aus dem Schnappschuss" in r.getMessage() for r in caplog.records)
+
+
+def _forget_logged_messages():
+    """Pelican's loggers drop a message they have logged before in this process (LimitFilter)."""
+    from pelican.log import LimitFilter
+
+    LimitFilter._raised_messages.clear()
+
+
+def _with_text(content: Path) -> Path:
+    """A document with its text beside it (foo.md, foo.txt)."""
+    return next(p for p in sorted((content / "files").glob("*.md")) if p.with_suffix(".txt").is_file())
+
+
+def test_edits_copied_onto_the_graph_snapshot_give_the_full_build(demo_content, tmp_path, caplog):
+    """A rebuild after edits that leave the graph's links and orders alone copies them onto the
+    snapshot of the last load (plugins/council/snapshot.py) instead of reading every file; other
+    edits load the graph in full. Both must give what a build from nothing gives."""
+    content = tmp_path / "content"
+    shutil.copytree(demo_content, content)
+    site = tmp_path / "site"
+    overrides = {**OVERRIDES, "PAGEFIND": False, "PUBLIC_URL": "https://rat.example/"}
+    caplog.set_level(logging.DEBUG, logger="plugins.council.snapshot")
+    build_site(content, site, overrides=overrides)
+
+    meeting_file = _meeting_of_a_committee_with_papers(content)
+    meeting = read_front_matter(meeting_file)
+    agenda = [dict(item, result="abgelehnt", name=f"{item.get('name')} (neu)") if item.get("public") is not False
+              else item for item in meeting["agenda"]]
+    paper_file = sorted((content / "papers").glob("*.md"))[2]
+    person_file = next(p for p in sorted((content / "persons").glob("*.md")) if read_front_matter(p).get("memberships"))
+    person = read_front_matter(person_file)
+    memberships = [dict(m, voting_right=not m.get("voting_right")) for m in person["memberships"]]
+    organization_file = content / "organizations" / f"{meeting['organizations'][0]}.md"
+    text_file = _with_text(content).with_suffix(".txt")
+    snapshot_edits = {
+        "Sitzung umbenannt, abgesagt, Ergebnisse": lambda: _edit(meeting_file, name="Sondersitzung", cancelled=True,
+                                                                  agenda=agenda),
+        # Its type decides which list it is on: the lists are planned anew from the patched graph.
+        "Vorlage umbenannt, neue Art": lambda: _edit(paper_file, name="Umbenannte Vorlage", paper_type="Anfrage"),
+        "Person: Anrede, Stimmrecht": lambda: _edit(person_file, form_of_address="Frau Dr.", memberships=memberships),
+        "Gremium wird Fraktion": lambda: _edit(organization_file, short_name="UA", organization_type="Fraktion"),
+        "Dokumenttext geändert": lambda: text_file.write_text("Ganz neuer Text.\n\nZweiter Absatz.", encoding="utf-8"),
+    }
+    full_loads = {
+        # The start orders a committee's meetings: loaded in full.
+        "Sitzung verlegt": lambda: _edit(meeting_file, start="2019-02-14T17:00:00+01:00"),
+        "neue Person": lambda: (content / "persons" / "neu-1.md").write_bytes(
+            render_front_matter({"id": "neu-1", "name": "Neue Person", "family_name": "Person"})),
+    }
+    for name, change in [*snapshot_edits.items(), *full_loads.items()]:
+        change()
+        caplog.clear()
+        _forget_logged_messages()
+        build_site(content, site, overrides=overrides)
+        assert _loaded_from_snapshot(caplog) == (name in snapshot_edits), name
+        full = tmp_path / "full"
+        shutil.rmtree(full, ignore_errors=True)
+        build_site(content, full, overrides={**overrides, "RATSINFO_CACHE": False})
+        incremental, expected = tree(site), tree(full)
+        differing = sorted(p for p in expected.keys() | incremental.keys() if incremental.get(p) != expected.get(p))
+        assert not differing, f"{name}: {differing[:10]}"
+
+
+def test_a_broken_edit_is_reported_as_without_snapshot(demo_content, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(demo_content, content)
+    site = tmp_path / "site"
+    build_site(content, site, overrides={**OVERRIDES, "PAGEFIND": False})
+    before = tree(site)
+    meeting_file = sorted((content / "meetings").glob("*.md"))[0]
+    meeting_file.write_text("---\nid: [kaputt\n---\n", encoding="utf-8")
+    try:
+        build_site(content, site, overrides={**OVERRIDES, "PAGEFIND": False})
+    except BuildFailed as exc:
+        assert meeting_file.name in str(exc) and "ungültiges YAML" in str(exc)
+    else:
+        raise AssertionError("ein kaputter Inhalt wurde gebaut")
+    assert tree(site) == before

@@ -17,7 +17,8 @@ from pelican.generators import Generator
 
 from plugins.council import format as fmt
 from plugins.council import incremental
-from plugins.council.graph import ContentError, load_graph
+from plugins.council import snapshot
+from plugins.council.graph import ContentError, list_content, load_graph
 from plugins.council.incremental import ParseCache
 from plugins.council.pages import PageSpec, plan
 from plugins.council.shards import MANIFEST, is_split, plan_shards
@@ -40,17 +41,29 @@ class CouncilGenerator(Generator):
         self._compare_with = None
         self._redate_from = None
         self._stand = None
+        self._snapshot_writer = None
 
     def generate_context(self):
         content = Path(self.settings["PATH"])
+        publish_contact_data = self.settings.get("PUBLISH_CONTACT_DATA", False)
+        cached = self.settings.get("RATSINFO_CACHE", True)
+        folder = incremental.cache_folder(content)
+        snapshot_file = snapshot.snapshot_path(folder, publish_contact_data)
         with incremental.bulk_allocation():
-            cache = ParseCache(incremental.cache_folder(content) / "parse.pickle"
-                               if self.settings.get("RATSINFO_CACHE", True) else None)
-            try:
-                self.graph = load_graph(content, self.settings.get("PUBLISH_CONTACT_DATA", False), cache)
-            except ContentError as exc:
-                raise RuntimeError(f"Inhalt fehlerhaft: {exc}") from exc
-        cache.save()
+            listing = list_content(content)
+            self.graph = snapshot.load(snapshot_file, content, listing, publish_contact_data) if cached else None
+            if self.graph is None:
+                cache = ParseCache(folder if cached else None)
+                try:
+                    self.graph = load_graph(content, publish_contact_data, cache, listing)
+                except ContentError as exc:
+                    raise RuntimeError(f"Inhalt fehlerhaft: {exc}") from exc
+            else:
+                cache = None
+        if cache is not None:
+            cache.save()
+            if cached:
+                self._snapshot_writer = snapshot.write_in_background(snapshot_file, self.graph, listing["file"][1])
         bodies = list(self.graph.bodies.values())
         self.context["council_body"] = bodies[0] if bodies else None
         # Other plugins (feeds, calendars, sitemap) render from the same graph.
@@ -79,6 +92,7 @@ class CouncilGenerator(Generator):
         write_if_changed(output / MANIFEST, (json.dumps(shards, indent=0, sort_keys=True) + "\n").encode("utf-8"))
         log.info("ratsinfo: %d Seiten gerendert (%d neu geschrieben), %d übernommen (%d davon neu datiert), "
                  "%d Dateien kopiert", len(to_render) - redated, written, reused, redated, copied)
+        snapshot.wait(self._snapshot_writer)
 
     def _plan_build(self):
         """Which pages to render: those whose fingerprint changed since the previous build."""

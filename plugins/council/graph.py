@@ -354,37 +354,77 @@ def read_front_matter(path: Path) -> dict:
     return data
 
 
-def _scan(content: Path, kind: str, cache):
-    """(stamp, front matter) of every content file of `kind`, parsed or from the cache.
-    Plain strings and os.scandir: this runs for every object on every build."""
-    folder = os.path.join(content, FOLDERS[kind])
+def list_folder(folder: str) -> tuple[dict[str, os.stat_result], frozenset[str]]:
+    """The stat of each .md and .txt file in a content folder, and the names of the other files
+    (documents' media: whether one is there decides whether it is published)."""
+    stats, others = {}, []
     try:
         with os.scandir(folder) as entries:
-            stats = {e.name: e.stat() for e in entries if e.name.endswith((".md", ".txt")) and e.is_file()}
+            for entry in entries:
+                if entry.name.endswith((".md", ".txt")):
+                    if entry.is_file():
+                        stats[entry.name] = entry.stat()
+                elif entry.is_file():
+                    others.append(entry.name)
     except (FileNotFoundError, NotADirectoryError):
+        pass
+    return stats, frozenset(others)
+
+
+def list_content(content: Path) -> dict[str, tuple[dict[str, os.stat_result], frozenset[str]]]:
+    """Every content file by kind: one scandir per folder, done once per build."""
+    return {kind: list_folder(os.path.join(content, folder)) for kind, folder in FOLDERS.items()}
+
+
+def content_stamps(listing: dict) -> dict[tuple[str, str], tuple]:
+    """(kind, id) -> stamp of its file(s), as load_graph records them in Graph.stamps."""
+    stamps = {}
+    for kind, (stats, _) in listing.items():
+        for name in stats:
+            if name.endswith(".md"):
+                stamps[(kind, name[:-3])] = _stamp(stats, name)
+    return stamps
+
+
+def _stamp(stats: dict[str, os.stat_result], name: str) -> tuple:
+    """What changes when a file changes (mtime, ctime, size, inode); for a document also its
+    text beside it (foo.md, foo.txt), which shows on its reading view."""
+    st = stats[name]
+    stamp = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+    text = stats.get(f"{name[:-3]}.txt")
+    if text is not None:
+        stamp += (text.st_mtime_ns, text.st_ctime_ns, text.st_size, text.st_ino)
+    return stamp
+
+
+def _scan(content: Path, kind: str, cache, stats: dict[str, os.stat_result]):
+    """(stamp, front matter) of every content file of `kind`, parsed or from the cache.
+    Plain strings: this runs for every object on every build that loads the whole graph."""
+    if not stats:
         return
+    folder = os.path.join(content, FOLDERS[kind])
     found, misses = [], []
     for name in sorted(stats):
         if not name.endswith(".md"):
             continue
         st = stats[name]
         stamp = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
-        key = f"{kind}/{name}"
-        data = cache.get(key, stamp) if cache else None
+        data = cache.get(kind, name, stamp) if cache else None
         if data is None:
             misses.append(len(found))
         found.append([name, stamp, data])
     for index, data in zip(misses, parse_files([os.path.join(folder, found[i][0]) for i in misses])):
         found[index][2] = data
         if cache:
-            cache.put(f"{kind}/{found[index][0]}", found[index][1], data)
-    for name, stamp, data in found:
-        if f"{data['id']}.md" != name:
-            raise ContentError(f"{Path(folder, name)}: id {data['id']!r} passt nicht zum Dateinamen")
-        text = stats.get(f"{data['id']}.txt")
-        if text is not None:  # a document's text shows on its reading view
-            stamp += (text.st_mtime_ns, text.st_ctime_ns, text.st_size, text.st_ino)
-        yield stamp, data
+            cache.put(kind, found[index][0], found[index][1], data)
+    for name, _, data in found:
+        check_file_name(folder, name, data)
+        yield _stamp(stats, name), data
+
+
+def check_file_name(folder: str, name: str, data: dict):
+    if f"{data['id']}.md" != name:
+        raise ContentError(f"{Path(folder, name)}: id {data['id']!r} passt nicht zum Dateinamen")
 
 
 # Below this many files to parse, starting worker processes costs more than it saves.
@@ -405,85 +445,189 @@ def _parse_path(path: str) -> dict:
     return read_front_matter(Path(path))
 
 
-def _file_names(folder: Path) -> set[str]:
-    try:
-        with os.scandir(folder) as entries:
-            return {e.name for e in entries if e.is_file()}
-    except (FileNotFoundError, NotADirectoryError):
-        return set()
-
-
-def load_graph(content: Path, publish_contact_data: bool = False, cache=None) -> Graph:
+def load_graph(content: Path, publish_contact_data: bool = False, cache=None, listing=None) -> Graph:
+    """The whole graph from content/ (`listing`: list_content(content), if the caller has it)."""
     content = Path(content)
+    listing = listing if listing is not None else list_content(content)
     graph = Graph()
     raw: dict[str, list[dict]] = defaultdict(list)
     for kind in FOLDERS:
-        for stamp, data in _scan(content, kind, cache):
+        for stamp, data in _scan(content, kind, cache, listing[kind][0]):
             graph.stamps[(kind, str(data["id"]))] = stamp
             raw[kind].append(data)
+    maker = Maker(graph, content, listing, publish_contact_data)
+    for kind in ("body", "term", "file", "organization", "person"):
+        objects = getattr(graph, FOLDERS[kind])
+        for data in raw[kind]:
+            obj = maker.make(kind, data)
+            objects[obj.id] = obj
+            if kind == "person":
+                for membership in obj.memberships:
+                    membership.organization.memberships.append(membership)
+    papers = [maker.make("paper", data) for data in raw["paper"]]
+    for paper in papers:
+        graph.papers[paper.id] = paper
+        _register_paper(paper)
+    for data in raw["meeting"]:
+        meeting = maker.make("meeting", data)
+        graph.meetings[meeting.id] = meeting
+        _register_meeting(meeting)
+    # Consultations point at agenda items: only now are all meetings there.
+    for paper, data in zip(papers, raw["paper"]):
+        maker.link_paper(paper, data)
+    _paper_slugs(graph)
+    _sort(graph)
+    return graph
 
-    for data in raw["body"]:
-        body = Body(**_base(data, "Körperschaft"), short_name=_str(data.get("short_name")),
+
+class Maker:
+    """Typed objects from front matter, links resolved against `graph`. It does not add them to
+    the graph nor back-link them (load_graph does), so that the snapshot can compare an edited
+    object with the one it holds (plugins/council/snapshot.py)."""
+
+    def __init__(self, graph: Graph, content: Path, listing: dict, publish_contact_data: bool):
+        self.graph = graph
+        self.files_folder = os.path.join(content, FOLDERS["file"])
+        self.present = set(listing["file"][0]) | listing["file"][1]
+        self.publish_contact_data = publish_contact_data
+
+    def make(self, kind: str, data: dict):
+        return getattr(self, f"_{kind}")(data)
+
+    def _body(self, data: dict) -> Body:
+        return Body(**_base(data, "Körperschaft"), short_name=_str(data.get("short_name")),
                     website=_str(data.get("website")))
-        graph.bodies[body.id] = body
-    for data in raw["term"]:
-        term = Term(**_base(data, "Wahlperiode"), start_date=_date(data.get("start_date")),
+
+    def _term(self, data: dict) -> Term:
+        return Term(**_base(data, "Wahlperiode"), start_date=_date(data.get("start_date")),
                     end_date=_date(data.get("end_date")))
-        graph.terms[term.id] = term
-    files_folder = content / FOLDERS["file"]
-    present = _file_names(files_folder) if raw["file"] else set()
-    for data in raw["file"]:
+
+    def _file(self, data: dict) -> File:
         text_name = _safe_name(data.get("text"))
         media = _safe_name(data.get("media"))
-        f = File(**_base(data, "Dokument"), mime_type=_str(data.get("mime_type")), date=_date(data.get("date")),
-                 size=data.get("size") if isinstance(data.get("size"), int) else None,
-                 access_url=_str(data.get("access_url")),
-                 media=media if media in present else None,
-                 media_type=_str(data.get("media_type")),
-                 text_path=f"{files_folder}/{text_name}" if text_name else None)
-        graph.files[f.id] = f
-    for data in raw["organization"]:
-        org = Organization(
+        return File(**_base(data, "Dokument"), mime_type=_str(data.get("mime_type")), date=_date(data.get("date")),
+                    size=data.get("size") if isinstance(data.get("size"), int) else None,
+                    access_url=_str(data.get("access_url")),
+                    media=media if media in self.present else None,
+                    media_type=_str(data.get("media_type")),
+                    text_path=f"{self.files_folder}/{text_name}" if text_name else None)
+
+    def _organization(self, data: dict) -> Organization:
+        return Organization(
             **_base(data, "Gremium"),
             short_name=_str(data.get("short_name")), organization_type=_str(data.get("organization_type")),
             classification=_str(data.get("classification")), start_date=_date(data.get("start_date")),
             end_date=_date(data.get("end_date")), website=_str(data.get("website")),
             location=_location(data.get("location")),
         )
-        graph.organizations[org.id] = org
-    for data in raw["person"]:
+
+    def _person(self, data: dict) -> Person:
+        """With its memberships; the organizations learn of them in load_graph."""
+        graph, contact = self.graph, self.publish_contact_data
         person = Person(
             **_base(data, "Unbekannt"),
             family_name=_str(data.get("family_name")), given_name=_str(data.get("given_name")),
             form_of_address=_str(data.get("form_of_address")),
             title=[_str(t) for t in _list(data.get("title")) if _str(t)],
-            email=[_str(e) for e in _list(data.get("email")) if _str(e)] if publish_contact_data else [],
-            phone=[_str(p) for p in _list(data.get("phone")) if _str(p)] if publish_contact_data else [],
+            email=[_str(e) for e in _list(data.get("email")) if _str(e)] if contact else [],
+            phone=[_str(p) for p in _list(data.get("phone")) if _str(p)] if contact else [],
         )
-        graph.persons[person.id] = person
         for m in _list(data.get("memberships")):
             if not isinstance(m, dict):
                 continue
             org = graph.organizations.get(_str(m.get("organization")) or "")
             if org is None:
                 continue
-            membership = Membership(
+            person.memberships.append(Membership(
                 person, org, role=_str(m.get("role")),
                 voting_right=m.get("voting_right") if isinstance(m.get("voting_right"), bool) else None,
                 start_date=_date(m.get("start_date")), end_date=_date(m.get("end_date")),
                 on_behalf_of=graph.organizations.get(_str(m.get("on_behalf_of")) or ""),
-            )
-            person.memberships.append(membership)
-            org.memberships.append(membership)
-    for data in raw["paper"]:
-        _load_paper(graph, data)
-    for data in raw["meeting"]:
-        _load_meeting(graph, data)
-    for data in raw["paper"]:
-        _link_paper(graph, data)
-    _paper_slugs(graph)
-    _sort(graph)
-    return graph
+            ))
+        return person
+
+    def _paper(self, data: dict) -> Paper:
+        """Without related papers and consultations: link_paper adds them once all papers and
+        meetings are there."""
+        graph = self.graph
+        return Paper(
+            **_base(data, "Vorlage"),
+            reference=_str(data.get("reference")), date=_date(data.get("date")),
+            paper_type=_str(data.get("paper_type")),
+            main_file=graph.files.get(_str(data.get("main_file")) or ""),
+            auxiliary_files=_files(graph, data.get("auxiliary_files")),
+            originator_persons=[graph.persons[p] for p in map(_str, _list(data.get("originator_persons"))) if p in graph.persons],
+            originator_organizations=[graph.organizations[o] for o in map(_str, _list(data.get("originator_organizations"))) if o in graph.organizations],
+            under_direction_of=[graph.organizations[o] for o in map(_str, _list(data.get("under_direction_of"))) if o in graph.organizations],
+        )
+
+    def _meeting(self, data: dict) -> Meeting:
+        graph = self.graph
+        meeting = Meeting(
+            **_base(data, None),
+            start=_datetime(data.get("start")), end=_datetime(data.get("end")),
+            cancelled=data.get("cancelled") is True, state=_str(data.get("state")),
+            location=_location(data.get("location")),
+            organizations=[graph.organizations[o] for o in map(_str, _list(data.get("organizations"))) if o in graph.organizations],
+            invitation=graph.files.get(_str(data.get("invitation")) or ""),
+            results_protocol=graph.files.get(_str(data.get("results_protocol")) or ""),
+            verbatim_protocol=graph.files.get(_str(data.get("verbatim_protocol")) or ""),
+            auxiliary_files=_files(graph, data.get("auxiliary_files")),
+        )
+        for position, item in enumerate(_list(data.get("agenda"))):
+            if not isinstance(item, dict):
+                continue
+            item_id = _str(item.get("id")) or str(position + 1)
+            if item.get("public") is False:
+                # Re-check of the publication rule: only the place in the agenda survives.
+                meeting.agenda.append(AgendaItem(item_id, meeting, False, number=_str(item.get("number"))))
+                continue
+            meeting.agenda.append(AgendaItem(
+                item_id, meeting, True, number=_str(item.get("number")), name=_str(item.get("name")),
+                paper=graph.papers.get(_str(item.get("paper")) or ""), result=_str(item.get("result")),
+                resolution_text=_str(item.get("resolution_text")),
+                resolution_file=graph.files.get(_str(item.get("resolution_file")) or ""),
+                auxiliary_files=_files(graph, item.get("auxiliary_files")),
+            ))
+        return meeting
+
+    def link_paper(self, paper: Paper, data: dict):
+        graph = self.graph
+        for name in ("related_papers", "superordinated_papers", "subordinated_papers"):
+            setattr(paper, name, [graph.papers[p] for p in map(_str, _list(data.get(name)))
+                                  if p in graph.papers and p != paper.id])
+        for c in _list(data.get("consultations")):
+            if not isinstance(c, dict):
+                continue
+            meeting = graph.meetings.get(_str(c.get("meeting")) or "")
+            agenda_item = None
+            if meeting is not None:
+                item_id = _str(c.get("agenda_item"))
+                agenda_item = next((i for i in meeting.agenda if i.id == item_id), None)
+            paper.consultations.append(Consultation(
+                paper, meeting, agenda_item,
+                organizations=[graph.organizations[o] for o in map(_str, _list(c.get("organizations"))) if o in graph.organizations],
+                role=_str(c.get("role")),
+                authoritative=c.get("authoritative") if isinstance(c.get("authoritative"), bool) else None,
+            ))
+
+
+def _register_paper(paper: Paper):
+    for f in ([paper.main_file] if paper.main_file else []) + paper.auxiliary_files:
+        f.papers.append(paper)
+    for org in paper.under_direction_of:
+        org.papers.append(paper)
+
+
+def _register_meeting(meeting: Meeting):
+    for org in meeting.organizations:
+        org.meetings.append(meeting)
+    items = [i for i in meeting.agenda if i.public]
+    linked = [f for _, f in meeting.documents]
+    linked += [f for i in items for f in ([i.resolution_file] if i.resolution_file else []) + i.auxiliary_files]
+    for f in linked:
+        if meeting not in f.meetings:
+            f.meetings.append(meeting)
 
 
 _SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
@@ -534,82 +678,6 @@ def _files(graph: Graph, values) -> list[File]:
     return [graph.files[v] for v in (_str(x) for x in _list(values)) if v in graph.files]
 
 
-def _load_paper(graph: Graph, data: dict):
-    paper = Paper(
-        **_base(data, "Vorlage"),
-        reference=_str(data.get("reference")), date=_date(data.get("date")),
-        paper_type=_str(data.get("paper_type")),
-        main_file=graph.files.get(_str(data.get("main_file")) or ""),
-        auxiliary_files=_files(graph, data.get("auxiliary_files")),
-        originator_persons=[graph.persons[p] for p in map(_str, _list(data.get("originator_persons"))) if p in graph.persons],
-        originator_organizations=[graph.organizations[o] for o in map(_str, _list(data.get("originator_organizations"))) if o in graph.organizations],
-        under_direction_of=[graph.organizations[o] for o in map(_str, _list(data.get("under_direction_of"))) if o in graph.organizations],
-    )
-    graph.papers[paper.id] = paper
-    for f in ([paper.main_file] if paper.main_file else []) + paper.auxiliary_files:
-        f.papers.append(paper)
-    for org in paper.under_direction_of:
-        org.papers.append(paper)
-
-
-def _load_meeting(graph: Graph, data: dict):
-    meeting = Meeting(
-        **_base(data, None),
-        start=_datetime(data.get("start")), end=_datetime(data.get("end")),
-        cancelled=data.get("cancelled") is True, state=_str(data.get("state")),
-        location=_location(data.get("location")),
-        organizations=[graph.organizations[o] for o in map(_str, _list(data.get("organizations"))) if o in graph.organizations],
-        invitation=graph.files.get(_str(data.get("invitation")) or ""),
-        results_protocol=graph.files.get(_str(data.get("results_protocol")) or ""),
-        verbatim_protocol=graph.files.get(_str(data.get("verbatim_protocol")) or ""),
-        auxiliary_files=_files(graph, data.get("auxiliary_files")),
-    )
-    graph.meetings[meeting.id] = meeting
-    for org in meeting.organizations:
-        org.meetings.append(meeting)
-    linked_files = [f for _, f in meeting.documents]
-    for position, item in enumerate(_list(data.get("agenda"))):
-        if not isinstance(item, dict):
-            continue
-        item_id = _str(item.get("id")) or str(position + 1)
-        if item.get("public") is False:
-            # Re-check of the publication rule: only the place in the agenda survives.
-            meeting.agenda.append(AgendaItem(item_id, meeting, False, number=_str(item.get("number"))))
-            continue
-        agenda_item = AgendaItem(
-            item_id, meeting, True, number=_str(item.get("number")), name=_str(item.get("name")),
-            paper=graph.papers.get(_str(item.get("paper")) or ""), result=_str(item.get("result")),
-            resolution_text=_str(item.get("resolution_text")),
-            resolution_file=graph.files.get(_str(item.get("resolution_file")) or ""),
-            auxiliary_files=_files(graph, item.get("auxiliary_files")),
-        )
-        meeting.agenda.append(agenda_item)
-        linked_files += ([agenda_item.resolution_file] if agenda_item.resolution_file else []) + agenda_item.auxiliary_files
-    for f in linked_files:
-        if meeting not in f.meetings:
-            f.meetings.append(meeting)
-
-
-def _link_paper(graph: Graph, data: dict):
-    paper = graph.papers[str(data["id"])]
-    for name in ("related_papers", "superordinated_papers", "subordinated_papers"):
-        setattr(paper, name, [graph.papers[p] for p in map(_str, _list(data.get(name))) if p in graph.papers and p != paper.id])
-    for c in _list(data.get("consultations")):
-        if not isinstance(c, dict):
-            continue
-        meeting = graph.meetings.get(_str(c.get("meeting")) or "")
-        agenda_item = None
-        if meeting is not None:
-            item_id = _str(c.get("agenda_item"))
-            agenda_item = next((i for i in meeting.agenda if i.id == item_id), None)
-        paper.consultations.append(Consultation(
-            paper, meeting, agenda_item,
-            organizations=[graph.organizations[o] for o in map(_str, _list(c.get("organizations"))) if o in graph.organizations],
-            role=_str(c.get("role")),
-            authoritative=c.get("authoritative") if isinstance(c.get("authoritative"), bool) else None,
-        ))
-
-
 _FAR_FUTURE = datetime.max.replace(tzinfo=None)
 
 
@@ -642,9 +710,17 @@ def _sort(graph: Graph):
         org.papers.sort(key=paper_sort_key, reverse=True)
         org.memberships.sort(key=lambda m: (m.end_date is not None, role_rank(m.role), m.person.sort_key))
     for person in graph.persons.values():
-        person.memberships.sort(key=lambda m: (m.end_date is not None, m.organization.name.lower()))
+        sort_own_lists(person)
     for paper in graph.papers.values():
-        paper.consultations.sort(key=lambda c: meeting_sort_key(c.meeting) if c.meeting else (_FAR_FUTURE, ""))
+        sort_own_lists(paper)
     for f in graph.files.values():
         f.meetings.sort(key=meeting_sort_key)
         f.papers.sort(key=paper_sort_key)
+
+
+def sort_own_lists(obj):
+    """A person's memberships and a paper's consultations, in the order pages show them."""
+    if isinstance(obj, Person):
+        obj.memberships.sort(key=lambda m: (m.end_date is not None, m.organization.name.lower()))
+    elif isinstance(obj, Paper):
+        obj.consultations.sort(key=lambda c: meeting_sort_key(c.meeting) if c.meeting else (_FAR_FUTURE, ""))

@@ -44,41 +44,62 @@ def cache_folder(content: Path) -> Path:
 
 
 class ParseCache:
-    VERSION = 1
+    """One pickle per kind (meetings, papers, …): a changed meeting rewrites the meetings' file
+    only, not the 100,000 entries of papers and files (1.7 s at city scale)."""
 
-    def __init__(self, path: Path | None):
-        self.path = path
-        self.entries: dict[str, tuple] = {}
-        self.used: dict[str, tuple] = {}
+    VERSION = 2
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.entries: dict[str, dict[str, tuple]] = {}
+        self.used: dict[str, dict[str, tuple]] = {}
         self.hits = 0
-        if path is not None and path.is_file():
-            try:
-                with path.open("rb") as handle:
-                    stored = pickle.load(handle)
-                if stored.get("version") == self.VERSION:
-                    self.entries = stored["entries"]
-            except Exception:  # a broken or foreign cache is rebuilt, never trusted
-                self.entries = {}
 
-    def get(self, key: str, stamp: tuple):
-        entry = self.entries.get(key)
+    def _kind(self, kind: str) -> dict[str, tuple]:
+        entries = self.entries.get(kind)
+        if entries is None:
+            entries = self.entries[kind] = self._read(kind)
+            self.used[kind] = {}
+        return entries
+
+    def _read(self, kind: str) -> dict[str, tuple]:
+        path = self._path(kind)
+        if path is None or not path.is_file():
+            return {}
+        try:
+            with path.open("rb") as handle:
+                stored = pickle.load(handle)
+            if stored.get("version") == self.VERSION:
+                return stored["entries"]
+        except Exception:  # a broken or foreign cache is rebuilt, never trusted
+            pass
+        return {}
+
+    def _path(self, kind: str) -> Path | None:
+        return None if self.folder is None else self.folder / f"parse-{kind}.pickle"
+
+    def get(self, kind: str, name: str, stamp: tuple):
+        entry = self._kind(kind).get(name)
         if entry is not None and entry[0] == stamp:
             self.hits += 1
-            self.used[key] = entry
+            self.used[kind][name] = entry
             return entry[1]
         return None
 
-    def put(self, key: str, stamp: tuple, data):
-        self.used[key] = (stamp, data)
+    def put(self, kind: str, name: str, stamp: tuple, data):
+        self._kind(kind)
+        self.used[kind][name] = (stamp, data)
 
     def save(self):
-        if self.path is None or self.used == self.entries:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".parse-")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump({"version": self.VERSION, "entries": self.used}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
+        for kind, used in self.used.items():
+            path = self._path(kind)
+            if path is None or used == self.entries[kind]:
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".parse-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump({"version": self.VERSION, "entries": used}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
 
 
 @contextmanager

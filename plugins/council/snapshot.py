@@ -1,0 +1,224 @@
+"""A snapshot of the loaded graph, so that a rebuild after a few edits need not read the city.
+
+Building the graph from 190,000 content files takes seconds at city scale, even with
+every file's front matter cached (plugins/council/incremental.py). The snapshot is the
+graph as the last full load made it, pickled in the user's cache folder with the stamp
+of every content file. A later build lists content/ (one stat per file, as before),
+and when the same files are there and only a few changed, it loads the snapshot and
+copies the edits onto the objects they belong to. That is only possible when an edit
+leaves alone what loading the graph derives from it: the back-links (a committee's
+meetings, a document's papers), their order (dates, names) and the papers' permalinks
+(their references). Such an edit, a new or deleted file, or anything unexpected, and
+the graph is loaded in full as before; the tests compare both ways byte for byte.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from dataclasses import fields
+from pathlib import Path
+
+from plugins.council import graph as model
+from plugins.council.graph import (FOLDERS, Graph, Maker, check_file_name, content_stamps, read_front_matter,
+                                   sort_own_lists)
+
+log = logging.getLogger(__name__)
+
+VERSION = 1
+# More edits than this since the snapshot was taken: loading the graph is about as quick.
+MAX_EDITS = 1_000
+
+# What loading the graph derives nothing from: copied from the edited object onto the
+# snapshot's. Any other field must be unchanged (compared with ==: objects by identity).
+DISPLAY = {
+    model.Body: {"name", "source", "web", "modified", "short_name", "website"},
+    model.Term: {"name", "source", "web", "modified", "start_date", "end_date"},
+    # The name orders a person's memberships.
+    model.Organization: {"source", "web", "modified", "short_name", "organization_type", "classification",
+                         "start_date", "end_date", "website", "location"},
+    # Names order members lists.
+    model.Person: {"source", "web", "modified", "form_of_address", "title", "email", "phone"},
+    # Role and end order members lists.
+    model.Membership: {"voting_right", "start_date", "on_behalf_of"},
+    model.File: {"name", "source", "web", "modified", "mime_type", "date", "size", "access_url", "media",
+                 "media_type", "text_path"},
+    # The start orders every list of meetings; committees and documents are back-linked.
+    model.Meeting: {"name", "source", "web", "modified", "end", "cancelled", "state", "location"},
+    model.AgendaItem: {"number", "name", "result", "resolution_text"},
+    # Reference (permalink) and date (order) stay; documents and committees are back-linked.
+    model.Paper: {"name", "source", "web", "modified", "paper_type", "originator_persons",
+                  "originator_organizations", "related_papers", "superordinated_papers", "subordinated_papers"},
+    model.Consultation: {"organizations", "role", "authoritative"},
+}
+# Lists of objects that belong to the edited one: compared and copied item by item.
+OWNED = {"memberships": model.Person, "agenda": model.Meeting, "consultations": model.Paper}
+# Filled in by loading the graph from other objects (back-links, owners, permalinks): not the edit's.
+DERIVED = {
+    model.Organization: {"memberships", "meetings", "papers"},
+    model.File: {"meetings", "papers"},
+    model.Membership: {"person"},
+    model.AgendaItem: {"meeting"},
+    model.Consultation: {"paper"},
+    model.Paper: {"slug"},
+}
+
+
+class Unpatchable(Exception):
+    """The edits cannot be copied onto the snapshot: load the graph in full."""
+
+
+def snapshot_path(cache_folder: Path, publish_contact_data: bool) -> Path:
+    return cache_folder / f"graph-{'kontakt' if publish_contact_data else 'ohne-kontakt'}.pickle"
+
+
+def code_digest() -> str:
+    """Our classes and how they are loaded: a snapshot from other code is never used."""
+    digest = hashlib.sha1()
+    for module in (model, __import__(__name__, fromlist=["_"])):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
+
+
+def load(path: Path, content: Path, listing: dict, publish_contact_data: bool) -> Graph | None:
+    """The graph from the snapshot with content/'s edits copied onto it, or None."""
+    try:
+        with path.open("rb") as handle:
+            header = pickle.load(handle)
+            if header != {"version": VERSION, "code": code_digest()}:
+                log.debug("ratsinfo: Schnappschuss von anderem Code")
+                return None
+            media, objects, states, graph = pickle.load(handle)
+    except FileNotFoundError:
+        log.debug("ratsinfo: kein Schnappschuss")
+        return None
+    except Exception as exc:  # a broken or foreign snapshot is ignored, never trusted
+        log.debug("ratsinfo: Schnappschuss %s unbrauchbar: %s", path, exc)
+        return None
+    if media != listing["file"][1]:
+        log.debug("ratsinfo: Schnappschuss: andere Dokumentdateien")
+        return None  # a document's file came or went: whether it is published changed
+    for obj, state in zip(objects, states):
+        obj.__dict__ = state
+    stamps = content_stamps(listing)
+    if stamps.keys() != graph.stamps.keys():
+        log.debug("ratsinfo: Schnappschuss: andere Objekte")
+        return None  # an object came or went
+    edited = [key for key, stamp in stamps.items() if graph.stamps[key] != stamp]
+    if len(edited) > MAX_EDITS:
+        return None
+    try:
+        patch(graph, content, listing, publish_contact_data, edited)
+    except Unpatchable as exc:
+        log.debug("ratsinfo: Schnappschuss nicht anwendbar, %s geändert", exc)
+        return None
+    except Exception as exc:  # a broken file: loading in full reports it to the webmaster
+        log.debug("ratsinfo: Schnappschuss nicht anwendbar: %s", exc)
+        return None
+    graph.stamps.update((key, stamps[key]) for key in edited)
+    log.info("ratsinfo: Objektgraph aus dem Schnappschuss, %d Dateien seitdem bearbeitet", len(edited))
+    return graph
+
+
+def patch(graph: Graph, content: Path, listing: dict, publish_contact_data: bool, edited: list):
+    maker = Maker(graph, content, listing, publish_contact_data)
+    for kind, object_id in edited:
+        folder = os.path.join(content, FOLDERS[kind])
+        data = read_front_matter(Path(folder, f"{object_id}.md"))
+        check_file_name(folder, f"{object_id}.md", data)
+        old = getattr(graph, FOLDERS[kind])[object_id]
+        new = maker.make(kind, data)
+        if kind == "paper":
+            maker.link_paper(new, data)
+        sort_own_lists(new)
+        _copy_edit(old, new)
+
+
+def _copy_edit(old, new):
+    cls = type(old)
+    if type(new) is not cls:
+        raise Unpatchable(cls.__name__)
+    display, derived = DISPLAY[cls], DERIVED.get(cls, set())
+    changes = []
+    for f in fields(cls):
+        name = f.name
+        if name in derived:
+            continue
+        before, after = getattr(old, name), getattr(new, name)
+        if name in display:
+            changes.append((name, after))
+        elif OWNED.get(name) is cls:
+            if len(before) != len(after):
+                raise Unpatchable(f"{cls.__name__}.{name}")
+            for old_part, new_part in zip(before, after):
+                _copy_edit(old_part, new_part)
+        elif before != after:
+            raise Unpatchable(f"{cls.__name__}.{name}")
+    for name, value in changes:
+        setattr(old, name, value)
+
+
+def write(path: Path, graph: Graph, media: frozenset):
+    """Pickle the graph flat: every object as an empty shell first, then their fields. Pickled
+    as it is, the graph is one long chain (paper → meeting → committee → meeting → …) and
+    pickle recurses along it until the stack ends."""
+    objects = _objects(graph)
+    shells = {id(obj) for obj in objects}
+
+    class FlatPickler(pickle.Pickler):
+        def reducer_override(self, obj):
+            if id(obj) in shells:
+                return copyreg.__newobj__, (type(obj),)
+            return NotImplemented
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".graph-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump({"version": VERSION, "code": code_digest()}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler = FlatPickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.dump((media, objects, [obj.__dict__ for obj in objects], graph))
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _objects(graph: Graph) -> list:
+    objects = []
+    for folder in FOLDERS.values():
+        for obj in getattr(graph, folder).values():
+            objects.append(obj)
+            for owned, owner in OWNED.items():
+                if type(obj) is owner:
+                    objects.extend(getattr(obj, owned))
+    return objects
+
+
+def write_in_background(path: Path, graph: Graph, media: frozenset) -> int | None:
+    """Fork a child that writes the snapshot while the build renders (pickling a city's graph
+    takes two seconds); `wait` collects it. None where there is no fork (Windows): no snapshot."""
+    if not hasattr(os, "fork"):
+        return None
+    pid = os.fork()
+    if pid:
+        return pid
+    status = 0
+    try:
+        write(path, graph, media)
+    except BaseException:  # a missing snapshot costs time, never correctness
+        status = 1
+    finally:
+        os._exit(status)
+
+
+def wait(pid: int | None):
+    if pid is not None:
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
