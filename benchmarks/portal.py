@@ -18,7 +18,7 @@ from benchmarks.measure import PYTHON, Measured, folder_size, run_measured
 from ratsinfo import PROJECT_ROOT
 
 BUILD_CHILD = """
-import json, logging, sys, time
+import json, logging, os, sys, time
 from pathlib import Path
 from ratsinfo.build import build_site
 events = []
@@ -30,7 +30,8 @@ plugins.setLevel(logging.INFO)
 plugins.addHandler(Recorder())
 started = time.monotonic()
 result = build_site(Path(sys.argv[1]), Path(sys.argv[2]), overrides=json.loads(sys.argv[3]))
-print(json.dumps({"seconds": result.seconds, "pages": result.pages, "events": events}))
+print(json.dumps({"seconds": result.seconds, "pages": result.pages, "events": events}), flush=True)
+os._exit(0)  # as the ratsinfo command ends (ratsinfo/cli.command)
 """
 
 # The search plugin's own code, on a finished output/, as its `finalized` handler runs it.

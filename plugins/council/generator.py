@@ -41,7 +41,6 @@ class CouncilGenerator(Generator):
         self._compare_with = None
         self._redate_from = None
         self._stand = None
-        self._snapshot_writer = None
 
     def generate_context(self):
         content = Path(self.settings["PATH"])
@@ -51,19 +50,23 @@ class CouncilGenerator(Generator):
         snapshot_file = snapshot.snapshot_path(folder, publish_contact_data)
         with incremental.bulk_allocation():
             listing = list_content(content)
-            self.graph = snapshot.load(snapshot_file, content, listing, publish_contact_data) if cached else None
-            if self.graph is None:
+            patched = snapshot.load(snapshot_file, content, listing, publish_contact_data) if cached else None
+            if patched is None:
                 cache = ParseCache(folder if cached else None)
                 try:
                     self.graph = load_graph(content, publish_contact_data, cache, listing)
                 except ContentError as exc:
                     raise RuntimeError(f"Inhalt fehlerhaft: {exc}") from exc
+                # What pages show of each object, for their fingerprints; kept in the snapshot.
+                self.graph.tokens = self._key_tokens(self.graph.stamps)
             else:
                 cache = None
+                self.graph, edited = patched
+                self.graph.tokens.update(self._key_tokens({key: self.graph.stamps[key] for key in edited}))
         if cache is not None:
             cache.save()
             if cached:
-                self._snapshot_writer = snapshot.write_in_background(snapshot_file, self.graph, listing["file"][1])
+                snapshot.write_in_background(snapshot_file, self.graph, listing["file"][1])
         bodies = list(self.graph.bodies.values())
         self.context["council_body"] = bodies[0] if bodies else None
         # Other plugins (feeds, calendars, sitemap) render from the same graph.
@@ -89,10 +92,9 @@ class CouncilGenerator(Generator):
         attachments, copied = self._copy_attachments("dateien", output)
         write_if_changed(output / incremental.STATE_FILE,
                          incremental.state_bytes(fingerprints, attachments, self._stand))
-        write_if_changed(output / MANIFEST, (json.dumps(shards, indent=0, sort_keys=True) + "\n").encode("utf-8"))
+        write_if_changed(output / MANIFEST, incremental.json_lines(shards).encode("utf-8"))
         log.info("ratsinfo: %d Seiten gerendert (%d neu geschrieben), %d übernommen (%d davon neu datiert), "
                  "%d Dateien kopiert", len(to_render) - redated, written, reused, redated, copied)
-        snapshot.wait(self._snapshot_writer)
 
     def _plan_build(self):
         """Which pages to render: those whose fingerprint changed since the previous build."""
@@ -121,17 +123,18 @@ class CouncilGenerator(Generator):
         before, before_stand = incremental.load_state(previous) if use_cache else ({}, None)
         self._stand = stand_of(data_as_of)
         global_fp = self._global_fingerprint(site)
-        tokens = incremental.key_tokens({key: (stamp, self._url_of(key)) for key, stamp in self.graph.stamps.items()})
+        tokens = self.graph.tokens
         # Overlay (ratsinfo/build.py): output/ receives only what changed, the previous
         # output/ keeps the rest. Otherwise unchanged pages are hard-linked from it.
         overlay = bool(self.settings.get("RATSINFO_OVERLAY")) and previous is not None
         self._compare_with = previous if overlay else None
         fingerprints, to_render, to_redate, reused = {}, [], [], 0
+        in_previous = site_files(previous) if overlay else None
         for spec in specs:
             fingerprint = incremental.page_fingerprint(global_fp, spec.depends_on, tokens, spec.salt)
             fingerprints[spec.path] = fingerprint
             if (fingerprint is not None and before.get(spec.path) == fingerprint
-                    and _reuse(previous, output, spec.path, overlay)):
+                    and _reuse(previous, output, spec.path, in_previous)):
                 reused += 1
                 if before_stand != self._stand and spec.path.endswith(".html"):
                     to_redate.append(spec)
@@ -153,6 +156,10 @@ class CouncilGenerator(Generator):
         if end < 0:
             return self._render_bytes(replace(spec, produce=None))
         return page[:start] + footer + page[end + len(STAND_CLOSE):]
+
+    def _key_tokens(self, stamps: dict) -> dict:
+        """A page shows of an object what its file holds, and links to its URL."""
+        return incremental.key_tokens({key: (stamp, self._url_of(key)) for key, stamp in stamps.items()})
 
     def _url_of(self, key):
         kind, object_id = key
@@ -275,12 +282,27 @@ def _same_file(source: Path, copy: Path) -> bool:
     return a.st_ino == b.st_ino and a.st_dev == b.st_dev or (a.st_size == b.st_size and b.st_mtime >= a.st_mtime)
 
 
-def _reuse(previous: Path | None, output: Path, path: str, overlay: bool) -> bool:
-    """Take an unchanged page from the previous build (a hard link, or nothing to do in an overlay)."""
+def site_files(folder: Path) -> set[str]:
+    """The files of a built site, without its search index: one listing instead of a stat per page."""
+    found = set()
+    for parent, dirs, files in os.walk(folder):
+        relative = os.path.relpath(parent, folder)
+        if relative == ".":
+            dirs[:] = [d for d in dirs if d != "pagefind"]
+            found.update(files)
+        else:
+            relative = relative.replace(os.sep, "/")
+            found.update(f"{relative}/{name}" for name in files)
+    return found
+
+
+def _reuse(previous: Path | None, output: Path, path: str, in_previous: set[str] | None) -> bool:
+    """Take an unchanged page from the previous build: nothing to do in an overlay (`in_previous`:
+    the previous output's files), else a hard link."""
     if previous is None:
         return False
-    if overlay:
-        return os.path.isfile(f"{previous}/{path}")
+    if in_previous is not None:
+        return path in in_previous
     source, target = previous / path, output / path
     if not source.is_file():
         return False

@@ -331,6 +331,8 @@ class Graph:
     files: dict[str, File] = field(default_factory=dict)
     # (kind, id) -> stat stamp of its content file(s): what page fingerprints are made of.
     stamps: dict[tuple[str, str], tuple] = field(default_factory=dict)
+    # (kind, id) -> what a page shows of it, as a number (plugins/council/incremental.key_tokens).
+    tokens: dict = field(default_factory=dict)
 
     def published_files(self) -> list[File]:
         return [f for f in self.files.values() if f.meetings or f.papers]
@@ -354,24 +356,26 @@ def read_front_matter(path: Path) -> dict:
     return data
 
 
-def list_folder(folder: str) -> tuple[dict[str, os.stat_result], frozenset[str]]:
-    """The stat of each .md and .txt file in a content folder, and the names of the other files
-    (documents' media: whether one is there decides whether it is published)."""
-    stats, others = {}, []
+def list_folder(folder: str) -> tuple[dict[str, tuple], frozenset[str]]:
+    """The stamp of each .md and .txt file in a content folder (mtime, ctime, size, inode: what
+    changes when a file changes), and the names of the other files (documents' media: whether
+    one is there decides whether it is published)."""
+    stamps, others = {}, []
     try:
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.name.endswith((".md", ".txt")):
                     if entry.is_file():
-                        stats[entry.name] = entry.stat()
+                        st = entry.stat()
+                        stamps[entry.name] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
                 elif entry.is_file():
                     others.append(entry.name)
     except (FileNotFoundError, NotADirectoryError):
         pass
-    return stats, frozenset(others)
+    return stamps, frozenset(others)
 
 
-def list_content(content: Path) -> dict[str, tuple[dict[str, os.stat_result], frozenset[str]]]:
+def list_content(content: Path) -> dict[str, tuple[dict[str, tuple], frozenset[str]]]:
     """Every content file by kind: one scandir per folder, done once per build."""
     return {kind: list_folder(os.path.join(content, folder)) for kind, folder in FOLDERS.items()}
 
@@ -379,25 +383,22 @@ def list_content(content: Path) -> dict[str, tuple[dict[str, os.stat_result], fr
 def content_stamps(listing: dict) -> dict[tuple[str, str], tuple]:
     """(kind, id) -> stamp of its file(s), as load_graph records them in Graph.stamps."""
     stamps = {}
-    for kind, (stats, _) in listing.items():
-        for name in stats:
+    for kind, (files, _) in listing.items():
+        for name, stamp in files.items():
             if name.endswith(".md"):
-                stamps[(kind, name[:-3])] = _stamp(stats, name)
+                text = files.get(f"{name[:-3]}.txt")
+                stamps[(kind, name[:-3])] = stamp if text is None else stamp + text
     return stamps
 
 
-def _stamp(stats: dict[str, os.stat_result], name: str) -> tuple:
-    """What changes when a file changes (mtime, ctime, size, inode); for a document also its
-    text beside it (foo.md, foo.txt), which shows on its reading view."""
-    st = stats[name]
-    stamp = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
-    text = stats.get(f"{name[:-3]}.txt")
-    if text is not None:
-        stamp += (text.st_mtime_ns, text.st_ctime_ns, text.st_size, text.st_ino)
-    return stamp
+def _stamp(files: dict[str, tuple], name: str) -> tuple:
+    """A file's stamp; for a document also its text's beside it (foo.md, foo.txt), which shows
+    on its reading view."""
+    text = files.get(f"{name[:-3]}.txt")
+    return files[name] if text is None else files[name] + text
 
 
-def _scan(content: Path, kind: str, cache, stats: dict[str, os.stat_result]):
+def _scan(content: Path, kind: str, cache, stats: dict[str, tuple]):
     """(stamp, front matter) of every content file of `kind`, parsed or from the cache.
     Plain strings: this runs for every object on every build that loads the whole graph."""
     if not stats:
@@ -407,8 +408,7 @@ def _scan(content: Path, kind: str, cache, stats: dict[str, os.stat_result]):
     for name in sorted(stats):
         if not name.endswith(".md"):
             continue
-        st = stats[name]
-        stamp = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+        stamp = stats[name]
         data = cache.get(kind, name, stamp) if cache else None
         if data is None:
             misses.append(len(found))

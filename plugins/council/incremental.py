@@ -137,18 +137,34 @@ def global_fingerprint(theme: Path, settings_subset: dict) -> str:
     return digest.hexdigest()
 
 
-def key_tokens(stamps: dict) -> dict:
-    """(kind, id) -> one string of what a page shows of it (stamp, URL), made once per build."""
-    return {key: f"{key[0]}\x1f{key[1]}\x1f{value!r}" for key, value in stamps.items()}
+class KeyTokens(dict):
+    """(kind, id) -> a 128-bit number for what a page shows of it (stamp, URL), made once per
+    build. A page's fingerprint adds up the numbers of what it depends on: no sorting and
+    joining of strings for 120,000 pages (0.5 s at city scale)."""
+
+    def __missing__(self, key):  # a deleted object
+        return _token(key, None)
 
 
-def page_fingerprint(global_fp: str, depends_on, tokens: dict, salt: str = "") -> str | None:
+def _token(key, value) -> int:
+    return int.from_bytes(hashlib.blake2b(f"{key[0]}\x1f{key[1]}\x1f{value!r}".encode(), digest_size=16).digest(),
+                          "big")
+
+
+def key_tokens(stamps: dict) -> KeyTokens:
+    return KeyTokens((key, _token(key, value)) for key, value in stamps.items())
+
+
+_MASK = (1 << 128) - 1
+
+
+def page_fingerprint(global_fp: str, depends_on, tokens: KeyTokens, salt: str = "") -> str | None:
     """None when the page depends on everything: such pages are always rendered.
     `tokens` comes from key_tokens; a key without one (a deleted object) counts as None."""
     if depends_on is None:
         return None
-    shown = sorted(tokens.get(key) or f"{key[0]}\x1f{key[1]}\x1fNone" for key in depends_on)
-    return hashlib.sha1("\x1e".join([global_fp, salt, *shown]).encode()).hexdigest()
+    shown = sum(map(tokens.__getitem__, depends_on)) & _MASK
+    return hashlib.sha1(f"{global_fp}\x1e{salt}\x1e{shown:032x}\x1e{len(depends_on)}".encode()).hexdigest()
 
 
 def load_state(output: Path | None) -> tuple[dict[str, str], str | None]:
@@ -167,7 +183,10 @@ def load_state(output: Path | None) -> tuple[dict[str, str], str | None]:
 def state_bytes(pages: dict[str, str | None], attachments: list[str], stand: str | None = None) -> bytes:
     """Every planned file with its fingerprint (None: always rendered) and the attachments:
     all that an overlay build keeps in output/ without writing it (ratsinfo/build.py)."""
-    # One line per page, so that two states can be compared with diff.
-    return (json.dumps({"stand": stand, "pages": dict(sorted(pages.items())), "attachments": sorted(attachments)},
-                       indent=0,
-                       separators=(",", ":")) + "\n").encode("utf-8")
+    return json_lines({"stand": stand, "pages": pages, "attachments": sorted(attachments)}).encode("utf-8")
+
+
+def json_lines(data) -> str:
+    """JSON with one entry per line, so that two builds' files can be compared with diff.
+    Not indent=: that takes Python's slow encoder (0.1 s per 100,000 entries)."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",\n", ":")) + "\n"

@@ -20,8 +20,14 @@ import logging
 import os
 import pickle
 import tempfile
+from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 
 from plugins.council import graph as model
 from plugins.council.graph import (FOLDERS, Graph, Maker, check_file_name, content_stamps, read_front_matter,
@@ -79,15 +85,16 @@ def snapshot_path(cache_folder: Path, publish_contact_data: bool) -> Path:
 def code_digest() -> str:
     """Our classes and how they are loaded: a snapshot from other code is never used."""
     digest = hashlib.sha1()
-    for module in (model, __import__(__name__, fromlist=["_"])):
-        digest.update(Path(module.__file__).read_bytes())
+    for source in (model.__file__, __file__):
+        digest.update(Path(source).read_bytes())
     return digest.hexdigest()
 
 
-def load(path: Path, content: Path, listing: dict, publish_contact_data: bool) -> Graph | None:
-    """The graph from the snapshot with content/'s edits copied onto it, or None."""
+def load(path: Path, content: Path, listing: dict, publish_contact_data: bool) -> tuple[Graph, list] | None:
+    """The graph from the snapshot with content/'s edits copied onto it, and the (kind, id) of
+    the objects edited since the snapshot was taken; None when the graph must be loaded in full."""
     try:
-        with path.open("rb") as handle:
+        with _reading(path), path.open("rb") as handle:
             header = pickle.load(handle)
             if header != {"version": VERSION, "code": code_digest()}:
                 log.debug("ratsinfo: Schnappschuss von anderem Code")
@@ -121,7 +128,7 @@ def load(path: Path, content: Path, listing: dict, publish_contact_data: bool) -
         return None
     graph.stamps.update((key, stamps[key]) for key in edited)
     log.info("ratsinfo: Objektgraph aus dem Schnappschuss, %d Dateien seitdem bearbeitet", len(edited))
-    return graph
+    return graph, edited
 
 
 def patch(graph: Graph, content: Path, listing: dict, publish_contact_data: bool, edited: list):
@@ -199,26 +206,61 @@ def _objects(graph: Graph) -> list:
     return objects
 
 
-def write_in_background(path: Path, graph: Graph, media: frozenset) -> int | None:
-    """Fork a child that writes the snapshot while the build renders (pickling a city's graph
-    takes two seconds); `wait` collects it. None where there is no fork (Windows): no snapshot."""
-    if not hasattr(os, "fork"):
-        return None
-    pid = os.fork()
-    if pid:
-        return pid
-    status = 0
+# Writers this process started, to be reaped.
+_writers: list[int] = []
+
+
+def write_in_background(path: Path, graph: Graph, media: frozenset):
+    """Fork a child that writes the snapshot (pickling a city's graph takes two seconds): the
+    build does not wait for it. It holds the snapshot's lock, taken before the fork, so that a
+    build starting meanwhile waits for the snapshot instead of loading in full.
+    Where there is no fork or no flock (Windows) there is no snapshot."""
+    if fcntl is None or not hasattr(os, "fork"):
+        return
+    _reap()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = os.open(_lock_path(path), os.O_RDWR | os.O_CREAT, 0o600)
     try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        pid = os.fork()
+    except BaseException:
+        os.close(lock)
+        raise
+    if pid:
+        os.close(lock)  # the child's copy keeps the lock until it exits
+        _writers.append(pid)
+        return
+    status = 1
+    try:
+        # Not the build's output: whoever reads it (a terminal, the benchmark) need not wait for us.
+        quiet = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(quiet, fd)
         write(path, graph, media)
-    except BaseException:  # a missing snapshot costs time, never correctness
-        status = 1
-    finally:
+        status = 0
+    finally:  # a missing snapshot costs time, never correctness
         os._exit(status)
 
 
-def wait(pid: int | None):
-    if pid is not None:
+@contextmanager
+def _reading(path: Path):
+    """Wait for a snapshot being written (by the previous build's child)."""
+    if fcntl is None:
+        yield
+        return
+    with open(_lock_path(path), "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_SH)
+        yield
+
+
+def _lock_path(path: Path) -> Path:
+    return path.with_suffix(".lock")
+
+
+def _reap():
+    for pid in list(_writers):
         try:
-            os.waitpid(pid, 0)
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                _writers.remove(pid)
         except ChildProcessError:
-            pass
+            _writers.remove(pid)

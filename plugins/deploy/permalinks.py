@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from plugins.council.incremental import json_lines
+
 FOLDER = "_ratsinfo"
 
 
@@ -56,4 +58,4 @@ def redirects(previous_output: Path | None, permalinks: dict[str, str]) -> dict[
 
 
 def serialise(mapping: dict[str, str]) -> bytes:
-    return (json.dumps(mapping, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    return json_lines(mapping).encode("utf-8")

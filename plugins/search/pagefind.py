@@ -23,6 +23,7 @@ from pathlib import Path
 import pagefind_bin
 
 from plugins.council.incremental import STATE_FILE as BUILD_STATE_FILE
+from plugins.council.incremental import json_lines
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ def index_shards(output: Path, shards: dict, previous: Path, overlay: bool = Fal
                 os.link(page(path), link)
             _run(pagefind_command(tmp, str(target)))
         indexed += 1
-    (output / STATE).write_text(json.dumps(state, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    (output / STATE).write_text(json_lines(state), encoding="utf-8")
     return indexed, kept
 
 
