@@ -77,6 +77,12 @@ msgstr "Mon"
 #, fuzzy
 msgid "Vorlagen"
 msgstr "Papers"
+
+msgid "Vorlagen %(year)s"
+msgstr "Papers of %(year)s"
+
+msgid "Ohne Art"
+msgstr "Without a type"
 '''
 
 
@@ -153,6 +159,8 @@ def test_without_a_catalogue_every_page_is_german(german_site):
     assert "Stand der Daten: 06.05.2025." in meeting
     assert '<th scope="col">Mo</th>' in page(german_site, "kalender/2025-05.html")
     assert "Sitzungskalender Mai 2025" in page(german_site, "kalender/2025-05.html")
+    assert "<h1>Vorlagen 2025</h1>" in page(german_site, "vorlagen/jahr-2025.html")
+    assert "<h1>Ohne Art</h1>" in page(german_site, "vorlagen/art-ohne.html")
     assert "<h1>Seite nicht gefunden</h1>" in page(german_site, "404.html")
     assert '<a class="skip" href="#inhalt">Zum Inhalt springen</a>' in page(german_site, "seiten/impressum.html")
 
@@ -193,6 +201,10 @@ def test_a_catalogue_translates_meeting_pages_navigation_calendar_and_404(counci
     # the committee's own name and classification come from the source and stay as they are.
     assert '<h2 id="g-1">Committees</h2>' in page(site, "gremien/index.html")
     assert "Hauptausschuss" in page(site, "gremien/index.html")
+    # So are the headings of paper lists; a paper's own type would stay as the source has it.
+    assert "<h1>Papers of 2025</h1>" in page(site, "vorlagen/jahr-2025.html")
+    assert "<h1>Without a type</h1>" in page(site, "vorlagen/art-ohne.html")
+    assert ">Without a type</a>" in page(site, "vorlagen/index.html")
     # Calendars speak the portal's language too; the data in them stays as it is.
     calendar_file = page(site, "sitzungen/m.ics").replace("\n ", "")
     assert "Agenda (public part):" in calendar_file and "Spielplatz" in calendar_file

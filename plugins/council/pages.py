@@ -237,9 +237,9 @@ def _paper_pages(papers) -> list[PageSpec]:
     by_year, by_type = defaultdict(list), defaultdict(list)
     for paper in papers:
         by_year[paper.date.year if paper.date else 0].append(paper)
-        by_type[paper.paper_type or "Ohne Art"].append(paper)
+        by_type[paper.paper_type or ""].append(paper)  # "": without a type (the page says so in its language)
     years = sorted((y for y in by_year if y), reverse=True)
-    types = sorted(by_type, key=str.lower)
+    types = sorted(by_type, key=lambda t: (t == "", t.lower()))  # those without a type last
     type_urls = {t: f"vorlagen/art-{slugify(t) or 'ohne'}" for t in types}
     context = {
         "newest": papers[:PAGE_SIZE],
@@ -249,11 +249,9 @@ def _paper_pages(papers) -> list[PageSpec]:
     pages = [PageSpec("vorlagen/index.html", "papers", context, paper_row_deps(papers[:PAGE_SIZE]),
                       salt=repr((context["years"], context["types"])))]
     for year in years:
-        pages += paginated(f"vorlagen/jahr-{year}", "papers_list", by_year[year],
-                           {"heading": f"Vorlagen {year}"})
+        pages += paginated(f"vorlagen/jahr-{year}", "papers_list", by_year[year], {"year": year})
     for paper_type in types:
-        pages += paginated(type_urls[paper_type], "papers_list", by_type[paper_type],
-                           {"heading": paper_type})
+        pages += paginated(type_urls[paper_type], "papers_list", by_type[paper_type], {"paper_type": paper_type})
     for paper in papers:
         pages.append(PageSpec(paper.url, "paper", {"paper": paper}, paper_deps(paper)))
     return pages
