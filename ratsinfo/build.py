@@ -123,8 +123,8 @@ def apply_overlay(staging: Path, output: Path) -> set[str]:
     planned = _planned(staging / STATE_FILE)
     keep = set(planned)
     try:
-        bundles = set(json.loads((staging / SEARCH_STATE).read_text(encoding="utf-8")))
-    except (OSError, ValueError):
+        bundles = set(json.loads((staging / SEARCH_STATE).read_text(encoding="utf-8"))["bundles"])
+    except (OSError, ValueError, KeyError, TypeError):
         bundles = None  # no index in this build (PAGEFIND off): an old one would not match the pages
     for folder, dirs, files in os.walk(staging):
         relative = os.path.relpath(folder, staging)

@@ -75,23 +75,19 @@ def index_shards(output: Path, shards: dict, previous: Path, overlay: bool = Fal
         fresh = output / path
         return fresh if not overlay or fresh.is_file() else previous / path
 
-    try:
-        before = json.loads((previous / STATE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        before = {}
-    try:  # what each page shows, from the council plugin; not its footer's "Stand der Daten"
-        shown = json.loads((output / BUILD_STATE_FILE).read_text(encoding="utf-8"))["pages"]
-    except (OSError, ValueError, KeyError):
-        shown = {}
+    before = _read_json(previous / STATE)
+    if "bundles" not in before:
+        before = {}  # none, or written before pages had versions: every bundle is indexed once
+    versions = _page_versions(output, shards, previous, before.get("pages", {}), overlay)
     indexed = kept = 0
-    state = {}
+    state = {"bundles": {}, "pages": versions}
     for name, shard in sorted(shards.items()):
         # The bundle "" is the whole index in pagefind/ itself (sites below the split threshold).
         target = output / "pagefind" / name if name else output / "pagefind"
         # What Pagefind reads is the HTML, so the bundle is as current as its pages' files.
-        state[name] = fingerprint = _pages_digest([(p, shown.get(p), page(p)) for p in shard["pages"]])
+        state["bundles"][name] = fingerprint = _pages_digest([(p, versions.get(p), page(p)) for p in shard["pages"]])
         old = previous / "pagefind" / name if name else previous / "pagefind"
-        if before.get(name) == fingerprint and old.is_dir():
+        if before.get("bundles", {}).get(name) == fingerprint and old.is_dir():
             if not overlay and old.resolve() != target.resolve():
                 _link_tree(old, target)
             kept += 1
@@ -108,16 +104,42 @@ def index_shards(output: Path, shards: dict, previous: Path, overlay: bool = Fal
     return indexed, kept
 
 
+def _page_versions(output: Path, shards: dict, previous: Path, before: dict, overlay: bool) -> dict:
+    """Each page's version: the fingerprint (plugins/council/incremental.py) of the build that
+    last changed its HTML. A page rendered again with the same bytes (a document page after its
+    paper's meeting was renamed: it shows the paper's committees, not the meeting) or only
+    re-dated (the footer is not indexed) keeps its version, so its bundle is not indexed again.
+    In an overlay a page is in output/ only if its bytes changed (ratsinfo/build.py)."""
+    shown = _read_json(output / BUILD_STATE_FILE).get("pages", {})
+    shown_before = _read_json(previous / BUILD_STATE_FILE).get("pages", {}) if before else {}
+    versions = {}
+    for shard in shards.values():
+        for path in shard["pages"]:
+            fingerprint, kept = shown.get(path), before.get(path)
+            if fingerprint and kept and (fingerprint == shown_before.get(path)
+                                         or overlay and not (output / path).is_file()):
+                versions[path] = kept
+            else:
+                versions[path] = fingerprint
+    return versions
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def _pages_digest(pages: list[tuple[str, str | None, Path]]) -> str:
     """What the bundle was indexed from, without reading 100,000 pages on every build: a page's
-    fingerprint (everything it shows, plugins/council/incremental.py) where it has one, else its
-    file's identity (a page whose bytes change gets a new file: written and renamed). The
-    fingerprint leaves out the footer's date, which Pagefind does not index (not in
-    data-pagefind-body), so a new day of data re-indexes nothing."""
+    version (_page_versions) where it has one, else its file's identity (a page whose bytes
+    change gets a new file: written and renamed)."""
     digest = hashlib.sha1()
-    for path, fingerprint, file in pages:
-        if fingerprint:
-            digest.update(f"{path}\0{fingerprint}\0".encode("utf-8"))
+    for path, version, file in pages:
+        if version:
+            digest.update(f"{path}\0{version}\0".encode("utf-8"))
             continue
         st = os.stat(file)
         digest.update(f"{path}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8"))
