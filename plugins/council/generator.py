@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import multiprocessing
 import os
 import shutil
+import sys
 from dataclasses import replace
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import jinja2
+from jinja2 import FileSystemBytecodeCache
 from pelican.generators import Generator
 
 from plugins.council import format as fmt
@@ -37,6 +41,8 @@ class CouncilGenerator(Generator):
         self.env.filters.update(fmt.FILTERS)
         # The portal's texts in RATSINFO_LANGUAGE, German without a catalogue (docs/i18n.md).
         install_translations(self.env, self.settings)
+        if self.settings.get("RATSINFO_CACHE", True):
+            self.env.bytecode_cache = template_cache(self.env)
         self.graph = None
         self._compare_with = None
         self._redate_from = None
@@ -130,8 +136,8 @@ class CouncilGenerator(Generator):
         self._compare_with = previous if overlay else None
         fingerprints, to_render, to_redate, reused = {}, [], [], 0
         in_previous = site_files(previous) if overlay else None
-        for spec in specs:
-            fingerprint = incremental.page_fingerprint(global_fp, spec.depends_on, tokens, spec.salt)
+        computed = incremental.page_fingerprints(global_fp, [(s.depends_on, s.salt) for s in specs], tokens)
+        for spec, fingerprint in zip(specs, computed):
             fingerprints[spec.path] = fingerprint
             if (fingerprint is not None and before.get(spec.path) == fingerprint
                     and _reuse(previous, output, spec.path, in_previous)):
@@ -245,6 +251,17 @@ class CouncilGenerator(Generator):
                     shutil.copy2(source, dest)
                 copied += 1
         return paths, copied
+
+
+def template_cache(env) -> FileSystemBytecodeCache:
+    """Compiled templates in our cache folder: compiling them took longer than rendering the few
+    pages a small change needs. Jinja checks each template's source; how it compiles depends on
+    the environment too (autoescape, gettext style, extensions), so that is part of the folder."""
+    shape = repr((jinja2.__version__, env.autoescape, getattr(env, "newstyle_gettext", None),
+                  sorted(env.extensions), sys.version_info[:2]))
+    folder = incremental.cache_root() / f"vorlagen-{hashlib.sha1(shape.encode()).hexdigest()[:16]}"
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(folder))
 
 
 # The footer's "Stand der Daten" (theme/templates/base.html): the one thing every page shows that
