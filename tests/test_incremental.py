@@ -168,10 +168,6 @@ def test_a_new_day_of_data_re_dates_pages_without_rendering_them(demo_content, t
     assert redated > pages * 0.9 and rendered < 10, said
 
 
-def _loaded_from_snapshot(caplog) -> bool:
-    return any("aus dem Schnappschuss" in r.getMessage() for r in caplog.records)
-
-
 def _forget_logged_messages():
     """Pelican's loggers drop a message they have logged before in this process (LimitFilter)."""
     from pelican.log import LimitFilter
@@ -186,13 +182,15 @@ def _with_text(content: Path) -> Path:
 
 def test_edits_copied_onto_the_graph_snapshot_give_the_full_build(demo_content, tmp_path, caplog):
     """A rebuild after edits that leave the graph's links and orders alone copies them onto the
-    snapshot of the last load (plugins/council/snapshot.py) instead of reading every file; other
-    edits load the graph in full. Both must give what a build from nothing gives."""
+    snapshot of the last load (plugins/council/snapshot.py) instead of reading every file; if
+    templates alone show what was edited, it also keeps the last full planning's plan
+    (plugins/council/plan_index.py). Other edits load the graph in full. Every way must give
+    what a build from nothing gives."""
     content = tmp_path / "content"
     shutil.copytree(demo_content, content)
     site = tmp_path / "site"
     overrides = {**OVERRIDES, "PAGEFIND": False, "PUBLIC_URL": "https://rat.example/"}
-    caplog.set_level(logging.DEBUG, logger="plugins.council.snapshot")
+    caplog.set_level(logging.DEBUG, logger="plugins.council")
     build_site(content, site, overrides=overrides)
 
     meeting_file = _meeting_of_a_committee_with_papers(content)
@@ -205,31 +203,39 @@ def test_edits_copied_onto_the_graph_snapshot_give_the_full_build(demo_content, 
     memberships = [dict(m, voting_right=not m.get("voting_right")) for m in person["memberships"]]
     organization_file = content / "organizations" / f"{meeting['organizations'][0]}.md"
     text_file = _with_text(content).with_suffix(".txt")
-    snapshot_edits = {
-        "Sitzung umbenannt, abgesagt, Ergebnisse": lambda: _edit(meeting_file, name="Sondersitzung", cancelled=True,
-                                                                  agenda=agenda),
-        # Its type decides which list it is on: the lists are planned anew from the patched graph.
-        "Vorlage umbenannt, neue Art": lambda: _edit(paper_file, name="Umbenannte Vorlage", paper_type="Anfrage"),
-        "Person: Anrede, Stimmrecht": lambda: _edit(person_file, form_of_address="Frau Dr.", memberships=memberships),
-        "Gremium wird Fraktion": lambda: _edit(organization_file, short_name="UA", organization_type="Fraktion"),
-        "Dokumenttext geändert": lambda: text_file.write_text("Ganz neuer Text.\n\nZweiter Absatz.", encoding="utf-8"),
-    }
-    full_loads = {
+    plan_kept, plan_anew, loaded_in_full = "Seitenplan übernommen", "Schnappschuss, neu geplant", "vollständig"
+    changes = [
+        # Only templates show these: the plan of the last full planning holds.
+        ("Sitzung umbenannt, Ergebnisse", plan_kept, lambda: _edit(meeting_file, name="Sondersitzung", agenda=agenda)),
+        ("Vorlage umbenannt", plan_kept, lambda: _edit(paper_file, name="Umbenannte Vorlage")),
+        ("Person: Anrede, Stimmrecht", plan_kept, lambda: _edit(person_file, form_of_address="Frau Dr.",
+                                                               memberships=memberships)),
+        ("Dokumenttext geändert", plan_kept, lambda: text_file.write_text("Ganz neuer Text.\n\nZweiter Absatz.",
+                                                                          encoding="utf-8")),
+        # The plan reads these (upcoming meetings, lists by type, groups): planned anew.
+        ("Sitzung abgesagt", plan_anew, lambda: _edit(meeting_file, cancelled=True)),
+        ("Vorlage mit neuer Art", plan_anew, lambda: _edit(paper_file, paper_type="Anfrage")),
+        ("Gremium wird Fraktion", plan_anew, lambda: _edit(organization_file, short_name="UA",
+                                                          organization_type="Fraktion")),
         # The start orders a committee's meetings: loaded in full.
-        "Sitzung verlegt": lambda: _edit(meeting_file, start="2019-02-14T17:00:00+01:00"),
-        "neue Person": lambda: (content / "persons" / "neu-1.md").write_bytes(
-            render_front_matter({"id": "neu-1", "name": "Neue Person", "family_name": "Person"})),
-    }
-    for name, change in [*snapshot_edits.items(), *full_loads.items()]:
+        ("Sitzung verlegt", loaded_in_full, lambda: _edit(meeting_file, start="2019-02-14T17:00:00+01:00")),
+        ("neue Person", loaded_in_full, lambda: (content / "persons" / "neu-1.md").write_bytes(
+            render_front_matter({"id": "neu-1", "name": "Neue Person", "family_name": "Person"}))),
+        # After a full load, a new snapshot and plan.
+        ("Sitzung noch einmal umbenannt", plan_kept, lambda: _edit(meeting_file, name="Letzte Sitzung")),
+    ]
+    for name, way, change in changes:
         change()
         caplog.clear()
         _forget_logged_messages()
         build_site(content, site, overrides=overrides)
-        assert _loaded_from_snapshot(caplog) == (name in snapshot_edits), name
-        full = tmp_path / "full"
-        shutil.rmtree(full, ignore_errors=True)
-        build_site(content, full, overrides={**overrides, "RATSINFO_CACHE": False})
-        incremental, expected = tree(site), tree(full)
+        said = " ".join(r.getMessage() for r in caplog.records)
+        assert ("aus dem Schnappschuss" in said, "Seitenplan übernommen" in said) == \
+            {plan_kept: (True, True), plan_anew: (True, False), loaded_in_full: (False, False)}[way], f"{name}: {said}"
+        full_site = tmp_path / "full"
+        shutil.rmtree(full_site, ignore_errors=True)
+        build_site(content, full_site, overrides={**overrides, "RATSINFO_CACHE": False})
+        incremental, expected = tree(site), tree(full_site)
         differing = sorted(p for p in expected.keys() | incremental.keys() if incremental.get(p) != expected.get(p))
         assert not differing, f"{name}: {differing[:10]}"
 

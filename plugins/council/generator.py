@@ -21,7 +21,7 @@ from pelican.generators import Generator
 
 from plugins.council import format as fmt
 from plugins.council import incremental
-from plugins.council import snapshot
+from plugins.council import plan_index, snapshot
 from plugins.council.graph import ContentError, list_content, load_graph
 from plugins.council.incremental import ParseCache
 from plugins.council.pages import PageSpec, plan
@@ -47,6 +47,8 @@ class CouncilGenerator(Generator):
         self._compare_with = None
         self._redate_from = None
         self._stand = None
+        self._patched = None
+        self._plan_file = None
 
     def generate_context(self):
         content = Path(self.settings["PATH"])
@@ -54,10 +56,11 @@ class CouncilGenerator(Generator):
         cached = self.settings.get("RATSINFO_CACHE", True)
         folder = incremental.cache_folder(content)
         snapshot_file = snapshot.snapshot_path(folder, publish_contact_data)
+        self._plan_file = plan_index.index_path(folder, publish_contact_data) if cached else None
         with incremental.bulk_allocation():
             listing = list_content(content)
-            patched = snapshot.load(snapshot_file, content, listing, publish_contact_data) if cached else None
-            if patched is None:
+            self._patched = snapshot.load(snapshot_file, content, listing, publish_contact_data) if cached else None
+            if self._patched is None:
                 cache = ParseCache(folder if cached else None)
                 try:
                     self.graph = load_graph(content, publish_contact_data, cache, listing)
@@ -67,12 +70,13 @@ class CouncilGenerator(Generator):
                 self.graph.tokens = self._key_tokens(self.graph.stamps)
             else:
                 cache = None
-                self.graph, edited = patched
+                self.graph = self._patched.graph
+                edited = self._patched.edited
                 self.graph.tokens.update(self._key_tokens({key: self.graph.stamps[key] for key in edited}))
         if cache is not None:
             cache.save()
             if cached:
-                snapshot.write_in_background(snapshot_file, self.graph, listing["file"][1])
+                snapshot.write_graph_in_background(snapshot_file, self.graph, listing["file"][1])
         bodies = list(self.graph.bodies.values())
         self.context["council_body"] = bodies[0] if bodies else None
         # Other plugins (feeds, calendars, sitemap) render from the same graph.
@@ -115,27 +119,37 @@ class CouncilGenerator(Generator):
             "has_terms": bool(self.graph.terms),
         }
         self._site = site
-        # Other plugins add files that follow the same plan: calendars (plugins/feeds).
-        specs = plan(self.graph, today, data_as_of) + list(self.context.get("council_extra_specs", []))
-        # The search page must know the index bundles before it is rendered.
-        shards = plan_shards(specs, int(self.settings.get("SEARCH_SHARD_PAGES") or 20_000))
-        self._site["search_bundles"] = sorted(shards) if is_split(shards) else []
-        for spec in specs:
-            if spec.path == "suche.html":
-                spec.salt = repr(self._site["search_bundles"])
         previous_output = self.settings.get("RATSINFO_PREVIOUS_OUTPUT")
         previous = Path(previous_output) if previous_output else None
         use_cache = self.settings.get("RATSINFO_CACHE", True)
         before, before_stand = incremental.load_state(previous) if use_cache else ({}, None)
         self._stand = stand_of(data_as_of)
         global_fp = self._global_fingerprint(site)
-        tokens = self.graph.tokens
         # Overlay (ratsinfo/build.py): output/ receives only what changed, the previous
         # output/ keeps the rest. Otherwise unchanged pages are hard-linked from it.
         overlay = bool(self.settings.get("RATSINFO_OVERLAY")) and previous is not None
         self._compare_with = previous if overlay else None
-        fingerprints, to_render, to_redate, reused = {}, [], [], 0
         in_previous = site_files(previous) if overlay else None
+        fingerprints = {}
+        index = self._plan_index(today, data_as_of, global_fp) if overlay and before_stand == self._stand else None
+        council = self._replan(index, today, data_as_of, before, in_previous, fingerprints) if index else None
+        if council is not None:
+            # Only edits that templates show since the last full planning: its plan holds.
+            shards = index.shards
+        else:
+            index = None
+            fingerprints.clear()
+            council = plan(self.graph, today, data_as_of)
+            # The search page must know the index bundles before it is rendered.
+            shards = plan_shards(council, int(self.settings.get("SEARCH_SHARD_PAGES") or 20_000))
+        self._site["search_bundles"] = sorted(shards) if is_split(shards) else []
+        for spec in council:
+            if spec.path == "suche.html":
+                spec.salt = repr(self._site["search_bundles"])
+        # Other plugins add files that follow the same plan: calendars (plugins/feeds).
+        specs = council + list(self.context.get("council_extra_specs", []))
+        tokens = self.graph.tokens
+        to_render, to_redate, reused = [], [], len(fingerprints)
         computed = incremental.page_fingerprints(global_fp, [(s.depends_on, s.salt) for s in specs], tokens)
         for spec, fingerprint in zip(specs, computed):
             fingerprints[spec.path] = fingerprint
@@ -146,6 +160,12 @@ class CouncilGenerator(Generator):
                     to_redate.append(spec)
             else:
                 to_render.append(spec)
+        if index is None and self._plan_file is not None and self.graph.snapshot_id is not None and (
+                self._patched is None or self._patched.render_only):
+            # The plan of the graph as its snapshot has it: a later build may take it (plan_index).
+            plan_index.write_in_background(self._plan_file, self.graph.snapshot_id, today.isoformat(),
+                                           repr(data_as_of), global_fp, council, fingerprints, shards,
+                                           self._site["search_bundles"])
         if to_redate:
             # The day of the data changed, nothing else on these pages: only their footer is new.
             footer = self.get_template(STAND_TEMPLATE).render({**self.context, "site": self._site})
@@ -153,6 +173,35 @@ class CouncilGenerator(Generator):
             self._redate_from = previous
             to_redate = [replace(s, produce=partial(self._redated, s, redated)) for s in to_redate]
         return to_render + to_redate, len(to_redate), fingerprints, shards, reused
+
+    def _plan_index(self, today: date, data_as_of, global_fp: str) -> plan_index.PlanIndex | None:
+        """The last full planning's plan, if it is this build's: same snapshot, only edits that
+        templates show since, same day, import time, code and settings."""
+        if self._plan_file is None or self._patched is None or not self._patched.render_only:
+            return None
+        index = plan_index.load(self._plan_file)
+        if index is None or (index.snapshot_id, index.day, index.data_as_of, index.global_fp) != (
+                self.graph.snapshot_id, today.isoformat(), repr(data_as_of), global_fp):
+            return None
+        return index
+
+    def _replan(self, index, today, data_as_of, before: dict, in_previous: set[str], fingerprints: dict):
+        """Plan again only the pages that show an edited object, and those that output/ has not
+        as planned (a build in between had other edits, or a page is missing); the others keep
+        their fingerprint (into `fingerprints`)."""
+        again = index.pages_showing(self._patched.edited)
+        for path, fingerprint in zip(index.paths, index.fingerprints):
+            if fingerprint is None or before.get(path) != fingerprint or path not in in_previous:
+                again.add(path)
+        fingerprints.update((path, fingerprint) for path, fingerprint in zip(index.paths, index.fingerprints)
+                            if path not in again)
+        specs = plan(self.graph, today, data_as_of,
+                     only={path: section for path, section in zip(index.paths, index.sections) if path in again})
+        if {spec.path for spec in specs} != again:  # not the plan it was: plan everything
+            log.warning("ratsinfo: gespeicherter Seitenplan passt nicht, plane alle Seiten")
+            return None
+        log.info("ratsinfo: Seitenplan übernommen, %d Seiten neu geplant", len(again))
+        return specs
 
     def _redated(self, spec: PageSpec, footer: bytes) -> bytes:
         """The previous page with the new "Stand der Daten"; rendered in full if it has none."""

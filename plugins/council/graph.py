@@ -333,6 +333,8 @@ class Graph:
     stamps: dict[tuple[str, str], tuple] = field(default_factory=dict)
     # (kind, id) -> what a page shows of it, as a number (plugins/council/incremental.key_tokens).
     tokens: dict = field(default_factory=dict)
+    # The snapshot this graph was written to or loaded from (plugins/council/snapshot.py).
+    snapshot_id: str | None = None
 
     def published_files(self) -> list[File]:
         return [f for f in self.files.values() if f.meetings or f.papers]

@@ -11,6 +11,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Callable
 
 from plugins.council.graph import Graph, meeting_sort_key, paper_sort_key, slugify
@@ -34,6 +35,8 @@ class PageSpec:
     salt: str = ""
     # A file that is not a template page (a calendar): its bytes, made at render time.
     produce: Callable[[], bytes] | None = None
+    # Which part of the plan made it (pages.SECTIONS), to plan it again alone.
+    section: str = ""
 
 
 @dataclass
@@ -135,37 +138,72 @@ def _months_between(first: date, last: date) -> list[date]:
     return months
 
 
-def plan(graph: Graph, today: date, data_as_of=None) -> list[PageSpec]:
+def plan(graph: Graph, today: date, data_as_of=None, only: dict[str, str] | None = None) -> list[PageSpec]:
+    """Every page of the site; with `only` ({path: section}, as PageSpec.section), just those:
+    the sections they are in are planned as in a whole plan and the rest left out (papers' and
+    documents' pages are made one by one), so that the specs are the same."""
+    wanted = set(only.values()) if only is not None else set(SECTIONS)
     meetings = sorted(graph.meetings.values(), key=meeting_sort_key)
-    papers = sorted(graph.papers.values(), key=paper_sort_key, reverse=True)
     upcoming = [m for m in meetings if m.start and m.start.date() >= today and not m.cancelled]
-    persons = sorted(graph.persons.values(), key=lambda p: p.sort_key)
+    papers = sorted(graph.papers.values(), key=paper_sort_key, reverse=True) if wanted & {"home", "paper-lists"} else []
     organizations = sorted(graph.organizations.values(), key=lambda o: o.name.lower())
-    committees = [o for o in organizations if o.category == "Gremien"]
-
-    pages = [
-        PageSpec("index.html", "home", {
+    pages = []
+    if "home" in wanted:
+        committees = [o for o in organizations if o.category == "Gremien"]
+        pages.append(PageSpec("index.html", "home", {
             "upcoming": upcoming[:HOME_MEETINGS], "newest_papers": papers[:HOME_PAPERS],
             "committees": committees, "data_as_of": data_as_of,
         }, meeting_row_deps(upcoming[:HOME_MEETINGS]) | paper_row_deps(papers[:HOME_PAPERS]) | _deps(*committees),
             # It shows the time of the import (every footer shows the day); today decides what is upcoming.
-            salt=repr((today, data_as_of))),
+            salt=repr((today, data_as_of))))
         # It lists the search bundles, known only after planning: the generator adds them as salt.
-        PageSpec("suche.html", "search", {}, frozenset()),
+        pages.append(PageSpec("suche.html", "search", {}, frozenset()))
+    sections = [
+        ("meetings", lambda: _meeting_pages(meetings, upcoming, today)),
+        ("calendar", lambda: _calendar_pages(meetings, today)),
+        ("paper-lists", lambda: _paper_list_pages(papers)),
+        ("persons", lambda: _person_pages(sorted(graph.persons.values(), key=lambda p: p.sort_key), today)),
+        ("organizations", lambda: _organization_pages(organizations, today)),
+        ("terms", lambda: _term_pages(graph, meetings)),
     ]
-    pages += _meeting_pages(meetings, upcoming, today)
-    pages += _calendar_pages(meetings, today)
-    paper_pages = _paper_pages(papers)
-    pages += paper_pages
-    pages += _person_pages(persons, today)
-    pages += _organization_pages(organizations, today)
-    pages += _term_pages(graph, meetings)
-    # Each paper's dependencies were just worked out for its page; its documents reuse them.
-    by_paper = {spec.context["paper"]: spec.depends_on for spec in paper_pages if spec.template == "paper"}
-    for f in graph.published_files():
-        pages.append(PageSpec(f.url, "file", {"file": f}, file_deps(f, by_paper.__getitem__),
-                              load=lambda f=f: {"paragraphs": paragraphs(f)}))
-    return pages
+    for name, planned in sections:
+        if name in wanted:
+            pages += planned()
+    if only is None:
+        paper_pages = [paper_page(p) for p in sorted(graph.papers.values(), key=paper_sort_key, reverse=True)]
+        # Each paper's dependencies were just worked out for its page; its documents reuse them.
+        by_paper = {spec.context["paper"]: spec.depends_on for spec in paper_pages}
+        pages += paper_pages + [file_page(f, by_paper.__getitem__) for f in graph.published_files()]
+    else:
+        by_url = {o.url: o for o in graph.papers.values()} if "papers" in wanted else {}
+        by_url.update({f.url: f for f in graph.published_files()} if "files" in wanted else {})
+        pages += [paper_page(o) if o.kind == "paper" else file_page(o) for o in
+                  (by_url.get(path) for path, section in only.items() if section in ("papers", "files")) if o]
+    for page in pages:
+        page.section = page.section or SECTION_OF_TEMPLATE.get(page.template, "home")
+    return pages if only is None else [page for page in pages if page.path in only]
+
+
+# The parts of a plan, by what they need to be planned (see `plan`).
+SECTIONS = ("home", "meetings", "calendar", "paper-lists", "papers", "persons", "organizations", "terms", "files")
+SECTION_OF_TEMPLATE = {
+    "meetings": "meetings", "meetings_year": "meetings", "meeting": "meetings", "calendar": "calendar",
+    "papers": "paper-lists", "papers_list": "paper-lists", "paper": "papers", "persons": "persons",
+    "person": "persons", "organizations": "organizations", "organization": "organizations",
+    "terms": "terms", "term": "terms", "file": "files",
+}
+
+
+def paper_page(paper) -> PageSpec:
+    return PageSpec(paper.url, "paper", {"paper": paper}, paper_deps(paper))
+
+
+def file_page(f, deps_of_paper=paper_deps) -> PageSpec:
+    return PageSpec(f.url, "file", {"file": f}, file_deps(f, deps_of_paper), load=partial(_file_text, f))
+
+
+def _file_text(f) -> dict:
+    return {"paragraphs": paragraphs(f)}
 
 
 def _meeting_pages(meetings, upcoming, today) -> list[PageSpec]:
@@ -233,7 +271,7 @@ def _weeks(month: date, meetings) -> list[list[tuple[date | None, list]]]:
     return [[(d, by_day.get(d, []) if d else []) for d in days[i:i + 7]] for i in range(0, len(days), 7)]
 
 
-def _paper_pages(papers) -> list[PageSpec]:
+def _paper_list_pages(papers) -> list[PageSpec]:
     by_year, by_type = defaultdict(list), defaultdict(list)
     for paper in papers:
         by_year[paper.date.year if paper.date else 0].append(paper)
@@ -252,8 +290,6 @@ def _paper_pages(papers) -> list[PageSpec]:
         pages += paginated(f"vorlagen/jahr-{year}", "papers_list", by_year[year], {"year": year})
     for paper_type in types:
         pages += paginated(type_urls[paper_type], "papers_list", by_type[paper_type], {"paper_type": paper_type})
-    for paper in papers:
-        pages.append(PageSpec(paper.url, "paper", {"paper": paper}, paper_deps(paper)))
     return pages
 
 

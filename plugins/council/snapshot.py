@@ -20,8 +20,9 @@ import logging
 import os
 import pickle
 import tempfile
+import uuid
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 try:
@@ -61,6 +62,25 @@ DISPLAY = {
                   "originator_organizations", "related_papers", "superordinated_papers", "subordinated_papers"},
     model.Consultation: {"organizations", "role", "authoritative"},
 }
+# Of those, what neither the page plan nor the search bundles read (plugins/council/pages.py,
+# shards.py): only templates show it. Edits of nothing else leave the plan as it was, so a
+# build may take the plan of the last full planning and render only the pages that show the
+# edited objects (plugins/council/plan_index.py). Not here: a meeting's cancellation (upcoming
+# lists), a paper's type (lists by type), organization types (groups), term dates, membership
+# dates (current members), a document's date (its search bundle), links (dependencies).
+RENDER_ONLY = {
+    model.Body: set(),
+    model.Term: {"name", "source", "web", "modified"},
+    model.Organization: {"source", "web", "modified", "short_name", "start_date", "end_date", "website", "location"},
+    model.Person: {"source", "web", "modified", "form_of_address", "title", "email", "phone"},
+    model.Membership: {"voting_right"},
+    model.File: {"name", "source", "web", "modified", "mime_type", "size", "access_url", "media", "media_type",
+                 "text_path"},
+    model.Meeting: {"name", "source", "web", "modified", "end", "state", "location"},
+    model.AgendaItem: {"number", "name", "result", "resolution_text"},
+    model.Paper: {"name", "source", "web", "modified"},
+    model.Consultation: {"role", "authoritative"},
+}
 # Lists of objects that belong to the edited one: compared and copied item by item.
 OWNED = {"memberships": model.Person, "agenda": model.Meeting, "consultations": model.Paper}
 # Filled in by loading the graph from other objects (back-links, owners, permalinks): not the edit's.
@@ -90,11 +110,18 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def load(path: Path, content: Path, listing: dict, publish_contact_data: bool) -> tuple[Graph, list] | None:
-    """The graph from the snapshot with content/'s edits copied onto it, and the (kind, id) of
-    the objects edited since the snapshot was taken; None when the graph must be loaded in full."""
+@dataclass
+class Patched:
+    graph: Graph
+    edited: list  # (kind, id) of the objects edited since the snapshot was taken
+    render_only: bool  # whether all their edits are of RENDER_ONLY fields
+
+
+def load(path: Path, content: Path, listing: dict, publish_contact_data: bool) -> Patched | None:
+    """The graph from the snapshot with content/'s edits copied onto it; None when the graph
+    must be loaded in full."""
     try:
-        with _reading(path), path.open("rb") as handle:
+        with reading(path), path.open("rb") as handle:
             header = pickle.load(handle)
             if header != {"version": VERSION, "code": code_digest()}:
                 log.debug("ratsinfo: Schnappschuss von anderem Code")
@@ -119,7 +146,7 @@ def load(path: Path, content: Path, listing: dict, publish_contact_data: bool) -
     if len(edited) > MAX_EDITS:
         return None
     try:
-        patch(graph, content, listing, publish_contact_data, edited)
+        render_only = patch(graph, content, listing, publish_contact_data, edited)
     except Unpatchable as exc:
         log.debug("ratsinfo: Schnappschuss nicht anwendbar, %s geändert", exc)
         return None
@@ -128,11 +155,13 @@ def load(path: Path, content: Path, listing: dict, publish_contact_data: bool) -
         return None
     graph.stamps.update((key, stamps[key]) for key in edited)
     log.info("ratsinfo: Objektgraph aus dem Schnappschuss, %d Dateien seitdem bearbeitet", len(edited))
-    return graph, edited
+    return Patched(graph, edited, render_only)
 
 
-def patch(graph: Graph, content: Path, listing: dict, publish_contact_data: bool, edited: list):
+def patch(graph: Graph, content: Path, listing: dict, publish_contact_data: bool, edited: list) -> bool:
+    """Copy the edits onto the graph; True if all of them are of RENDER_ONLY fields."""
     maker = Maker(graph, content, listing, publish_contact_data)
+    render_only = True
     for kind, object_id in edited:
         folder = os.path.join(content, FOLDERS[kind])
         data = read_front_matter(Path(folder, f"{object_id}.md"))
@@ -142,15 +171,17 @@ def patch(graph: Graph, content: Path, listing: dict, publish_contact_data: bool
         if kind == "paper":
             maker.link_paper(new, data)
         sort_own_lists(new)
-        _copy_edit(old, new)
+        render_only &= _copy_edit(old, new)
+    return render_only
 
 
-def _copy_edit(old, new):
+def _copy_edit(old, new) -> bool:
+    """Copy `new`'s DISPLAY fields onto `old`; True if only RENDER_ONLY fields differed."""
     cls = type(old)
     if type(new) is not cls:
         raise Unpatchable(cls.__name__)
     display, derived = DISPLAY[cls], DERIVED.get(cls, set())
-    changes = []
+    changes, render_only = [], True
     for f in fields(cls):
         name = f.name
         if name in derived:
@@ -158,15 +189,17 @@ def _copy_edit(old, new):
         before, after = getattr(old, name), getattr(new, name)
         if name in display:
             changes.append((name, after))
+            render_only &= name in RENDER_ONLY[cls] or before == after
         elif OWNED.get(name) is cls:
             if len(before) != len(after):
                 raise Unpatchable(f"{cls.__name__}.{name}")
             for old_part, new_part in zip(before, after):
-                _copy_edit(old_part, new_part)
+                render_only &= _copy_edit(old_part, new_part)
         elif before != after:
             raise Unpatchable(f"{cls.__name__}.{name}")
     for name, value in changes:
         setattr(old, name, value)
+    return render_only
 
 
 def write(path: Path, graph: Graph, media: frozenset):
@@ -210,11 +243,11 @@ def _objects(graph: Graph) -> list:
 _writers: list[int] = []
 
 
-def write_in_background(path: Path, graph: Graph, media: frozenset):
-    """Fork a child that writes the snapshot (pickling a city's graph takes two seconds): the
-    build does not wait for it. It holds the snapshot's lock, taken before the fork, so that a
-    build starting meanwhile waits for the snapshot instead of loading in full.
-    Where there is no fork or no flock (Windows) there is no snapshot."""
+def write_in_background(path: Path, write_file):
+    """Fork a child that calls write_file(path) (pickling a city's graph takes two seconds): the
+    build does not wait for it. It holds the file's lock, taken before the fork, so that a build
+    starting meanwhile waits for the file (`reading`) instead of doing without.
+    Where there is no fork or no flock (Windows) nothing is written."""
     if fcntl is None or not hasattr(os, "fork"):
         return
     _reap()
@@ -236,14 +269,20 @@ def write_in_background(path: Path, graph: Graph, media: frozenset):
         quiet = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(quiet, fd)
-        write(path, graph, media)
+        write_file(path)
         status = 0
-    finally:  # a missing snapshot costs time, never correctness
+    finally:  # a missing file costs time, never correctness
         os._exit(status)
 
 
+def write_graph_in_background(path: Path, graph: Graph, media: frozenset):
+    """The snapshot of a graph just loaded in full, under a new id (plan_index refers to it)."""
+    graph.snapshot_id = uuid.uuid4().hex
+    write_in_background(path, lambda target: write(target, graph, media))
+
+
 @contextmanager
-def _reading(path: Path):
+def reading(path: Path):
     """Wait for a snapshot being written (by the previous build's child)."""
     if fcntl is None:
         yield
