@@ -130,15 +130,14 @@ class CouncilGenerator(Generator):
         overlay = bool(self.settings.get("RATSINFO_OVERLAY")) and previous is not None
         self._compare_with = previous if overlay else None
         in_previous = site_files(previous) if overlay else None
-        fingerprints = {}
         index = self._plan_index(today, data_as_of, global_fp) if overlay and before_stand == self._stand else None
-        council = self._replan(index, today, data_as_of, before, in_previous, fingerprints) if index else None
-        if council is not None:
+        replanned = self._replan(index, today, data_as_of, before, in_previous) if index else None
+        if replanned is not None:
             # Only edits that templates show since the last full planning: its plan holds.
+            council, fingerprints = replanned
             shards = index.shards
         else:
-            index = None
-            fingerprints.clear()
+            index, fingerprints = None, {}
             council = plan(self.graph, today, data_as_of)
             # The search page must know the index bundles before it is rendered.
             shards = plan_shards(council, int(self.settings.get("SEARCH_SHARD_PAGES") or 20_000))
@@ -160,12 +159,8 @@ class CouncilGenerator(Generator):
                     to_redate.append(spec)
             else:
                 to_render.append(spec)
-        if index is None and self._plan_file is not None and self.graph.snapshot_id is not None and (
-                self._patched is None or self._patched.render_only):
-            # The plan of the graph as its snapshot has it: a later build may take it (plan_index).
-            plan_index.write_in_background(self._plan_file, self.graph.snapshot_id, today.isoformat(),
-                                           repr(data_as_of), global_fp, council, fingerprints, shards,
-                                           self._site["search_bundles"])
+        if index is None:
+            self._keep_plan(today, data_as_of, global_fp, council, fingerprints, shards)
         if to_redate:
             # The day of the data changed, nothing else on these pages: only their footer is new.
             footer = self.get_template(STAND_TEMPLATE).render({**self.context, "site": self._site})
@@ -185,23 +180,32 @@ class CouncilGenerator(Generator):
             return None
         return index
 
-    def _replan(self, index, today, data_as_of, before: dict, in_previous: set[str], fingerprints: dict):
+    def _replan(self, index, today, data_as_of, before: dict, in_previous: set[str]):
         """Plan again only the pages that show an edited object, and those that output/ has not
-        as planned (a build in between had other edits, or a page is missing); the others keep
-        their fingerprint (into `fingerprints`)."""
+        as planned (a build in between had other edits, or a page is missing). Returns their
+        specs and the other pages' fingerprints, or None if the index does not fit after all."""
         again = index.pages_showing(self._patched.edited)
         for path, fingerprint in zip(index.paths, index.fingerprints):
             if fingerprint is None or before.get(path) != fingerprint or path not in in_previous:
                 again.add(path)
-        fingerprints.update((path, fingerprint) for path, fingerprint in zip(index.paths, index.fingerprints)
-                            if path not in again)
         specs = plan(self.graph, today, data_as_of,
                      only={path: section for path, section in zip(index.paths, index.sections) if path in again})
         if {spec.path for spec in specs} != again:  # not the plan it was: plan everything
             log.warning("ratsinfo: gespeicherter Seitenplan passt nicht, plane alle Seiten")
             return None
         log.info("ratsinfo: Seitenplan übernommen, %d Seiten neu geplant", len(again))
-        return specs
+        return specs, {path: fingerprint for path, fingerprint in zip(index.paths, index.fingerprints)
+                       if path not in again}
+
+    def _keep_plan(self, today, data_as_of, global_fp: str, council: list, fingerprints: dict, shards: dict):
+        """The plan of the graph as its snapshot has it (loaded in full, or edited only where
+        templates show it): a later build may take it (plan_index)."""
+        if self._plan_file is None or self.graph.snapshot_id is None:
+            return
+        if self._patched is not None and not self._patched.render_only:
+            return
+        plan_index.write_in_background(self._plan_file, self.graph.snapshot_id, today.isoformat(), repr(data_as_of),
+                                       global_fp, council, fingerprints, shards, self._site["search_bundles"])
 
     def _redated(self, spec: PageSpec, footer: bytes) -> bytes:
         """The previous page with the new "Stand der Daten"; rendered in full if it has none."""
