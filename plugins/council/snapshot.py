@@ -265,6 +265,8 @@ def write_in_background(path: Path, write_file):
         return
     status = 1
     try:
+        # Behind the build's own work: it renders on every core meanwhile.
+        os.nice(10)
         # Not the build's output: whoever reads it (a terminal, the benchmark) need not wait for us.
         quiet = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
