@@ -170,7 +170,7 @@ def plan(graph: Graph, today: date, data_as_of=None, only: dict[str, str] | None
         if name in wanted:
             pages += planned()
     if only is None:
-        paper_pages = [paper_page(p) for p in sorted(graph.papers.values(), key=paper_sort_key, reverse=True)]
+        paper_pages = [paper_page(p) for p in papers]  # the whole plan: `papers` holds them all, sorted
         # Each paper's dependencies were just worked out for its page; its documents reuse them.
         by_paper = {spec.context["paper"]: spec.depends_on for spec in paper_pages}
         pages += paper_pages + [file_page(f, by_paper.__getitem__) for f in graph.published_files()]
