@@ -22,8 +22,7 @@ from pathlib import Path
 
 import pagefind_bin
 
-from plugins.council.incremental import STATE_FILE as BUILD_STATE_FILE
-from plugins.council.incremental import json_lines
+from plugins.council.incremental import json_lines, load_state
 
 log = logging.getLogger(__name__)
 
@@ -110,8 +109,8 @@ def _page_versions(output: Path, shards: dict, previous: Path, before: dict, ove
     paper's meeting was renamed: it shows the paper's committees, not the meeting) or only
     re-dated (the footer is not indexed) keeps its version, so its bundle is not indexed again.
     In an overlay a page is in output/ only if its bytes changed (ratsinfo/build.py)."""
-    shown = _read_json(output / BUILD_STATE_FILE).get("pages", {})
-    shown_before = _read_json(previous / BUILD_STATE_FILE).get("pages", {}) if before else {}
+    shown, _ = load_state(output)
+    shown_before = load_state(previous)[0] if before else {}
     versions = {}
     for shard in shards.values():
         for path in shard["pages"]:
