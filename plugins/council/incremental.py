@@ -95,11 +95,23 @@ class ParseCache:
             path = self._path(kind)
             if path is None or used == self.entries[kind]:
                 continue
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".parse-")
-            with os.fdopen(fd, "wb") as handle:
+            with replacing(path) as handle:
                 pickle.dump({"version": self.VERSION, "entries": used}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
+
+
+@contextmanager
+def replacing(path: Path):
+    """A file handle whose bytes become `path` at once when the block ends, or never: a reader
+    sees the old file or the new one, not half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 @contextmanager

@@ -13,14 +13,13 @@ the one in output/ (a build in between); every other page keeps its fingerprint.
 from __future__ import annotations
 
 import logging
-import os
 import pickle
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from plugins.council import snapshot
+from plugins.council.incremental import replacing
 
 log = logging.getLogger(__name__)
 
@@ -73,13 +72,7 @@ def write_in_background(path: Path, snapshot_id: str, day: str, data_as_of: str,
                 shown_on[key].append(number)
         index = PlanIndex(snapshot_id, day, data_as_of, global_fp, paths, [spec.section for spec in specs],
                           [fingerprints[p] for p in paths], dict(shown_on), shards, search_bundles)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".plan-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump({"version": VERSION, "index": index}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, target)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        with replacing(target) as handle:
+            pickle.dump({"version": VERSION, "index": index}, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
     snapshot.write_in_background(path, write)

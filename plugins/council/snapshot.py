@@ -19,7 +19,6 @@ import hashlib
 import logging
 import os
 import pickle
-import tempfile
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -33,6 +32,7 @@ except ImportError:  # Windows
 from plugins.council import graph as model
 from plugins.council.graph import (FOLDERS, Graph, Maker, check_file_name, content_stamps, read_front_matter,
                                    sort_own_lists)
+from plugins.council.incremental import replacing
 
 log = logging.getLogger(__name__)
 
@@ -215,17 +215,10 @@ def write(path: Path, graph: Graph, media: frozenset):
                 return copyreg.__newobj__, (type(obj),)
             return NotImplemented
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".graph-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump({"version": VERSION, "code": code_digest()}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler = FlatPickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler.dump((media, objects, [obj.__dict__ for obj in objects], graph))
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with replacing(path) as handle:
+        pickle.dump({"version": VERSION, "code": code_digest()}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        FlatPickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(
+            (media, objects, [obj.__dict__ for obj in objects], graph))
 
 
 def _objects(graph: Graph) -> list:
