@@ -111,6 +111,14 @@ def _next_import_day(content: Path):
     note.write_text(json.dumps(data), encoding="utf-8")
 
 
+def _differs_from_a_build_without_cache(content: Path, site: Path, full: Path, overrides: dict) -> list[str]:
+    """The files in which `site` differs from a build of `content` from nothing (into `full`)."""
+    shutil.rmtree(full, ignore_errors=True)
+    build_site(content, full, overrides={**overrides, "RATSINFO_CACHE": False})
+    incremental, expected = tree(site), tree(full)
+    return sorted(p for p in expected.keys() | incremental.keys() if incremental.get(p) != expected.get(p))
+
+
 def test_lists_calendars_and_feeds_follow_every_kind_of_change(demo_content, tmp_path):
     """Lists, month calendars and .ics files are reused when unchanged: each kind of
     change below must still reach every page it shows on, as a full build has it."""
@@ -146,11 +154,7 @@ def test_lists_calendars_and_feeds_follow_every_kind_of_change(demo_content, tmp
     for name, change in changes.items():
         change()
         build_site(content, site, overrides=overrides)
-        full = tmp_path / "full"
-        shutil.rmtree(full, ignore_errors=True)
-        build_site(content, full, overrides={**overrides, "RATSINFO_CACHE": False})
-        incremental, expected = tree(site), tree(full)
-        differing = sorted(p for p in expected.keys() | incremental.keys() if incremental.get(p) != expected.get(p))
+        differing = _differs_from_a_build_without_cache(content, site, tmp_path / "full", overrides)
         assert not differing, f"{name}: {differing[:10]}"
 
 
@@ -232,11 +236,7 @@ def test_edits_copied_onto_the_graph_snapshot_give_the_full_build(demo_content, 
         said = " ".join(r.getMessage() for r in caplog.records)
         assert ("aus dem Schnappschuss" in said, "Seitenplan übernommen" in said) == \
             {plan_kept: (True, True), plan_anew: (True, False), loaded_in_full: (False, False)}[way], f"{name}: {said}"
-        full_site = tmp_path / "full"
-        shutil.rmtree(full_site, ignore_errors=True)
-        build_site(content, full_site, overrides={**overrides, "RATSINFO_CACHE": False})
-        incremental, expected = tree(site), tree(full_site)
-        differing = sorted(p for p in expected.keys() | incremental.keys() if incremental.get(p) != expected.get(p))
+        differing = _differs_from_a_build_without_cache(content, site, tmp_path / "full", overrides)
         assert not differing, f"{name}: {differing[:10]}"
 
 

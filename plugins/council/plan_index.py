@@ -44,7 +44,7 @@ class PlanIndex:
 
 
 def index_path(cache_folder: Path, publish_contact_data: bool) -> Path:
-    return cache_folder / f"plan-{'kontakt' if publish_contact_data else 'ohne-kontakt'}.pickle"
+    return snapshot.cache_file(cache_folder, "plan", publish_contact_data)
 
 
 def load(path: Path) -> PlanIndex | None:

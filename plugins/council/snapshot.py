@@ -99,7 +99,12 @@ class Unpatchable(Exception):
 
 
 def snapshot_path(cache_folder: Path, publish_contact_data: bool) -> Path:
-    return cache_folder / f"graph-{'kontakt' if publish_contact_data else 'ohne-kontakt'}.pickle"
+    return cache_file(cache_folder, "graph", publish_contact_data)
+
+
+def cache_file(cache_folder: Path, name: str, publish_contact_data: bool) -> Path:
+    """A file of ours for what the graph holds, which depends on PUBLISH_CONTACT_DATA."""
+    return cache_folder / f"{name}-{'kontakt' if publish_contact_data else 'ohne-kontakt'}.pickle"
 
 
 def code_digest() -> str:
