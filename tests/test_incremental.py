@@ -240,6 +240,43 @@ def test_edits_copied_onto_the_graph_snapshot_give_the_full_build(demo_content, 
         assert not differing, f"{name}: {differing[:10]}"
 
 
+def test_an_agenda_item_made_non_public_after_the_snapshot_vanishes_everywhere(demo_content, tmp_path, caplog):
+    """The publication rule holds on every way a rebuild can take: an item made non-public loads
+    the graph in full (the flag is no field to copy onto the snapshot), and text put into a
+    non-public item by hand is dropped when the edit is copied onto the snapshot."""
+    content = tmp_path / "content"
+    shutil.copytree(demo_content, content)
+    site = tmp_path / "site"
+    overrides = {**OVERRIDES, "PAGEFIND": False, "PUBLIC_URL": "https://rat.example/"}
+    caplog.set_level(logging.INFO, logger="plugins.council")
+    build_site(content, site, overrides=overrides)
+    meeting_file = _meeting_of_a_committee_with_papers(content)
+    meeting = read_front_matter(meeting_file)
+    secret = "Grundstücksverkauf Geheimweg 7"
+    agenda = [dict(meeting["agenda"][0], name=secret, public=True), *meeting["agenda"][1:]]
+    _edit(meeting_file, agenda=agenda)
+    build_site(content, site, overrides=overrides)
+    assert any(secret in page.decode("utf-8", "replace") for page in tree(site).values())
+
+    steps = [
+        # Loaded in full: whether an item is public is no field to copy.
+        ("nichtöffentlich gemacht", dict(agenda[0], public=False), False),
+        # Then its result is written in by hand: from the snapshot, with the plan kept.
+        ("Ergebnis ergänzt", dict(agenda[0], public=False, result=secret), True),
+    ]
+    for name, item, from_snapshot in steps:
+        _edit(meeting_file, agenda=[item, *agenda[1:]])
+        caplog.clear()
+        _forget_logged_messages()
+        build_site(content, site, overrides=overrides)
+        said = " ".join(r.getMessage() for r in caplog.records)
+        assert ("aus dem Schnappschuss" in said, "Seitenplan übernommen" in said) == (from_snapshot,) * 2, \
+            f"{name}: {said}"
+        leaking = [path for path, page in tree(site).items() if secret.encode() in page]
+        assert not leaking, f"{name}: {leaking}"
+        assert not _differs_from_a_build_without_cache(content, site, tmp_path / "full", overrides), name
+
+
 def test_a_broken_edit_is_reported_as_without_snapshot(demo_content, tmp_path):
     content = tmp_path / "content"
     shutil.copytree(demo_content, content)
