@@ -116,7 +116,10 @@ def _check(args) -> int:
     result = check_site(Path(args.output))
     for page, link, why in result.broken[:200]:
         print(f"{page}: {link} – {why}")
-    print(f"{result.pages} Seiten, {result.links} interne Links geprüft, {len(result.broken)} kaputt.")
+    for first, second in result.collisions[:200]:
+        print(f"{first} und {second}: dieselbe Adresse auf IIS und Windows-Freigaben (Groß-/Kleinschreibung)")
+    print(f"{result.pages} Seiten, {result.links} interne Links geprüft, {len(result.broken)} kaputt, "
+          f"{len(result.collisions)} Adressen doppelt.")
     return 0 if result.ok else 1
 
 

@@ -24,7 +24,7 @@ from plugins.council import incremental
 from plugins.council import plan_index, snapshot
 from plugins.council.graph import ContentError, list_content, load_graph
 from plugins.council.incremental import ParseCache
-from plugins.council.pages import PageSpec, plan
+from plugins.council.pages import PageSpec, check_unique_paths, plan
 from plugins.council.shards import MANIFEST, is_split, plan_shards
 from plugins.i18n import install_translations
 
@@ -147,6 +147,11 @@ class CouncilGenerator(Generator):
                 spec.salt = repr(self._site["search_bundles"])
         # Other plugins add files that follow the same plan: calendars (plugins/feeds).
         specs = council + list(self.context.get("council_extra_specs", []))
+        # A plan taken over from the index keeps the paths it was checked with; new pages and
+        # attachments are checked against them.
+        check_unique_paths([(spec.path, spec) for spec in specs]
+                           + [(path, None) for path in fingerprints]
+                           + [(f"dateien/{f.media}", f) for f in self.graph.published_files() if f.media])
         tokens = self.graph.tokens
         to_render, to_redate, reused = [], [], len(fingerprints)
         computed = incremental.page_fingerprints(global_fp, [(s.depends_on, s.salt) for s in specs], tokens)
