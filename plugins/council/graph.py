@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from plugins.council.format import N_
+from plugins.council.links import warn_skipped
 
 try:
     _Loader = yaml.CSafeLoader
@@ -381,10 +382,15 @@ def list_folder(folder: str) -> tuple[dict[str, tuple], frozenset[str]]:
     changes when a file changes), and the names of the other files (documents' media: whether
     one is there decides whether it is published)."""
     stamps, others = {}, []
+    if os.path.islink(folder):
+        raise ContentError(f"{folder} ist eine symbolische Verknüpfung (auf {os.readlink(folder)}). ratsinfo liest "
+                           f"Ratsdaten nur aus echten Ordnern im Inhaltsordner: den Ordner dorthin verschieben.")
     try:
         with os.scandir(folder) as entries:
             for entry in entries:
-                if entry.name.endswith((".md", ".txt")):
+                if entry.is_symlink():  # never read nor published (plugins/council/links.py)
+                    warn_skipped(entry.path)
+                elif entry.name.endswith((".md", ".txt")):
                     if entry.is_file():
                         st = entry.stat()
                         stamps[entry.name] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
@@ -533,7 +539,7 @@ class Maker:
                     access_url=_str(data.get("access_url")),
                     media=media if media in self.present else None,
                     media_type=_str(data.get("media_type")),
-                    text_path=f"{self.files_folder}/{text_name}" if text_name else None)
+                    text_path=f"{self.files_folder}/{text_name}" if text_name in self.present else None)
 
     def _organization(self, data: dict) -> Organization:
         return Organization(
