@@ -249,7 +249,7 @@ def parser() -> argparse.ArgumentParser:
     )
     pub.add_argument("--output", default="output", metavar="ORDNER", help="gebautes Portal (Standard: output)")
     pub.add_argument("--to", required=True, metavar="ZIEL", help="veröffentlichter Ordner, z. B. /var/www/ratsinfo")
-    pub.add_argument("--keep", type=int, default=3, metavar="N", help="so viele Versionen behalten (Standard: 3)")
+    pub.add_argument("--keep", type=int, default=3, metavar="N", help="so viele Versionen behalten (Standard: 3; mindestens 2: die laufende und die vorige)")
     pub.set_defaults(run=_publish)
 
     back = commands.add_parser(

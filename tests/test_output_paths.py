@@ -97,3 +97,15 @@ def test_check_reports_two_pages_that_share_an_address_on_a_case_insensitive_ser
     result = check_site(site)
     assert result.collisions == [("vorlagen/ART-anfrage.html", "vorlagen/art-anfrage.html")]
     assert not result.ok
+
+
+def test_a_document_file_named_like_another_documents_page_stops_the_build_naming_both(tmp_path):
+    content, output = tmp_path / "content", tmp_path / "output"
+    write(content, "files", {"id": "a", "name": "Anlage A", "media": "b.html"})
+    (content / "files" / "b.html").write_text("<p>Datei von A</p>", encoding="utf-8")
+    write(content, "files", {"id": "b", "name": "Anlage B"})
+    write(content, "papers", {"id": "1", "name": "Vorlage", "reference": "VO/1", "main_file": "a",
+                              "auxiliary_files": ["b"]})
+    with pytest.raises(BuildFailed, match="dateien/b.html.*Anlage B.*Anlage A|dateien/b.html.*Anlage A.*Anlage B"):
+        build_site(content, output, overrides=NO_SEARCH)
+    assert not output.exists()

@@ -150,9 +150,7 @@ class CouncilGenerator(Generator):
         specs = council + list(self.context.get("council_extra_specs", []))
         # A plan taken over from the index keeps the paths it was checked with; new pages and
         # attachments are checked against them.
-        check_unique_paths([(spec.path, spec) for spec in specs]
-                           + [(path, None) for path in fingerprints]
-                           + [(f"dateien/{f.media}", f) for f in self.graph.published_files() if f.media])
+        check_unique_paths(specs, fingerprints, [f for f in self.graph.published_files() if f.media])
         tokens = self.graph.tokens
         to_render, to_redate, reused = [], [], len(fingerprints)
         computed = incremental.page_fingerprints(global_fp, [(s.depends_on, s.salt) for s in specs], tokens)

@@ -189,10 +189,17 @@ class PathCollision(Exception):
     """Two pages would be written to one file; the message names both and what to do."""
 
 
-def check_unique_paths(entries):
-    """`entries`: (output path, the PageSpec or File written there). Every path once, also
-    ignoring case: IIS and Windows shares serve Anfrage.html and anfrage.html as one file, and a
-    second page written to a path silently replaces the first."""
+def check_unique_paths(specs: list[PageSpec], paths=(), files=()):
+    """Every output path once, also ignoring case: IIS and Windows shares serve Anfrage.html and
+    anfrage.html as one file, and a second page written to a path silently replaces the first.
+    `paths`: pages planned before (no spec at hand), `files`: documents whose file is copied to
+    dateien/."""
+    lowered = [spec.path.lower() for spec in specs] + [path.lower() for path in paths]
+    lowered += [f"dateien/{f.media}".lower() for f in files]
+    if len(set(lowered)) == len(lowered):  # the usual case, in a twentieth of a second at city scale
+        return
+    entries = [(spec.path, spec) for spec in specs] + [(path, None) for path in paths]
+    entries += [(f"dateien/{f.media}", f) for f in files]
     seen = {}
     for path, what in entries:
         key = path.lower()
