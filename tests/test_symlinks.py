@@ -23,8 +23,8 @@ def write(content: Path, folder: str, data: dict):
     (content / folder / f"{data['id']}.md").write_bytes(render_front_matter(data))
 
 
-def secret_file(tmp_path: Path, name: str) -> Path:
-    path = tmp_path / "ausserhalb" / name
+def secret_file(tmp_path: Path, name: str, folder: str = "ausserhalb") -> Path:
+    path = tmp_path / folder / name
     path.parent.mkdir(exist_ok=True)
     path.write_text(f"Title: Geheim {name}\n\n{SECRET}\n", encoding="utf-8")
     return path
@@ -80,10 +80,10 @@ def test_linked_hand_written_pages_and_files_they_link_are_not_published(tmp_pat
         "Title: Hilfe\nSlug: hilfe\n\n[Plan]({static}/anhang/plan.pdf) und [Bild]({static}/bilder/logo.svg)\n",
         encoding="utf-8")
     (content / "pages" / "geheim.md").symlink_to(secret_file(tmp_path, "seite.md"))
-    (content / "pages" / "ordner").symlink_to(secret_file(tmp_path, "x.md").parent, target_is_directory=True)
+    (content / "pages" / "ordner").symlink_to(secret_file(tmp_path, "x.md", "seiten").parent, target_is_directory=True)
     (content / "anhang").mkdir()
     (content / "anhang" / "plan.pdf").symlink_to(secret_file(tmp_path, "plan.pdf"))
-    (content / "bilder").symlink_to(secret_file(tmp_path, "logo.svg").parent, target_is_directory=True)
+    (content / "bilder").symlink_to(secret_file(tmp_path, "logo.svg", "bilder").parent, target_is_directory=True)
     with caplog.at_level(logging.WARNING):
         build_site(content, output, overrides=NO_SEARCH)
     assert (output / "seiten" / "hilfe.html").is_file()
