@@ -1,7 +1,9 @@
-"""`ratsinfo check`: broken internal links and anchors in a built site."""
+"""`ratsinfo check`: broken internal links and anchors in a built site, and files that share an
+address on a server that ignores case (IIS, Windows shares)."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -29,10 +31,28 @@ class CheckResult:
     pages: int = 0
     links: int = 0
     broken: list[tuple[str, str, str]] = field(default_factory=list)  # (page, link, why)
+    # Two files whose paths differ only in case: one replaces the other on IIS or a Windows share.
+    collisions: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.broken
+        return not self.broken and not self.collisions
+
+
+def case_collisions(site: Path) -> list[tuple[str, str]]:
+    """Pairs of files (sorted) whose paths are equal ignoring case, outside the search index."""
+    seen: dict[str, str] = {}
+    found = []
+    for folder, dirs, files in os.walk(site):
+        relative = os.path.relpath(folder, site)
+        if relative == ".":
+            dirs[:] = [d for d in dirs if d not in SKIP_FOLDERS]
+        for name in files:
+            path = name if relative == "." else f"{relative}/{name}".replace(os.sep, "/")
+            other = seen.setdefault(path.lower(), path)
+            if other != path:
+                found.append(tuple(sorted((other, path))))
+    return sorted(found)
 
 
 def check_site(site: Path, limit: int = 1000) -> CheckResult:
@@ -50,7 +70,7 @@ def check_site(site: Path, limit: int = 1000) -> CheckResult:
             parsed[path] = parser
         return parsed[path]
 
-    result = CheckResult(pages=len(pages))
+    result = CheckResult(pages=len(pages), collisions=case_collisions(site))
     for page in pages:
         relative = page.relative_to(site).as_posix()
         for link in parse(page).links:

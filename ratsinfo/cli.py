@@ -116,7 +116,10 @@ def _check(args) -> int:
     result = check_site(Path(args.output))
     for page, link, why in result.broken[:200]:
         print(f"{page}: {link} – {why}")
-    print(f"{result.pages} Seiten, {result.links} interne Links geprüft, {len(result.broken)} kaputt.")
+    for first, second in result.collisions[:200]:
+        print(f"{first} und {second}: dieselbe Adresse auf IIS und Windows-Freigaben (Groß-/Kleinschreibung)")
+    print(f"{result.pages} Seiten, {result.links} interne Links geprüft, {len(result.broken)} kaputt, "
+          f"{len(result.collisions)} Adressen doppelt.")
     return 0 if result.ok else 1
 
 
@@ -246,7 +249,7 @@ def parser() -> argparse.ArgumentParser:
     )
     pub.add_argument("--output", default="output", metavar="ORDNER", help="gebautes Portal (Standard: output)")
     pub.add_argument("--to", required=True, metavar="ZIEL", help="veröffentlichter Ordner, z. B. /var/www/ratsinfo")
-    pub.add_argument("--keep", type=int, default=3, metavar="N", help="so viele Versionen behalten (Standard: 3)")
+    pub.add_argument("--keep", type=int, default=3, metavar="N", help="so viele Versionen behalten (Standard: 3; mindestens 2: die laufende und die vorige)")
     pub.set_defaults(run=_publish)
 
     back = commands.add_parser(

@@ -107,6 +107,11 @@ def _check(output) -> str:
     checked = check_site(Path(output))
     for page, link, why in checked.broken[:50]:
         log.error("  %s: %s (%s)", page, link, why)
+    for first, second in checked.collisions[:50]:
+        log.error("  %s und %s: dieselbe Adresse auf IIS und Windows-Freigaben", first, second)
+    if checked.collisions:
+        raise UpdateFailed(f"{len(checked.collisions)} Adressen doppelt (nur Groß-/Kleinschreibung verschieden), "
+                           f"z. B. {checked.collisions[0]}")
     if not checked.ok:
         raise UpdateFailed(f"{len(checked.broken)} kaputte Links, z. B. {checked.broken[0]}")
     return f"{checked.pages} Seiten, {checked.links} Links, keine kaputt"

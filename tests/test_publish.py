@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from plugins.council.incremental import STATE_FILE
 from ratsinfo.check import check_site
-from ratsinfo.publish import PublishFailed, current_release, publish, rollback
+from ratsinfo.publish import PublishFailed, current_release, publish, releases_of, rollback
 
 
 def site(folder: Path, text: str) -> Path:
@@ -53,12 +54,53 @@ def test_publish_switches_atomically_and_rollback_goes_back(tmp_path):
         rollback(target)
 
 
-def test_first_publish_keeps_a_plain_folder_as_oldest_version(tmp_path):
+def files_under(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def test_publish_onto_a_folder_ratsinfo_did_not_create_refuses_and_touches_nothing(tmp_path):
     target = site(tmp_path / "ratsinfo", "handgemacht")
-    publish(site(tmp_path / "build", "neu"), target)
-    assert "neu" in (target / "index.html").read_text(encoding="utf-8")
+    (target / "bilder").mkdir()
+    (target / "bilder" / "logo.svg").write_text("<svg/>", encoding="utf-8")
+    before = files_under(target)
+    with pytest.raises(PublishFailed, match="nicht ratsinfo gebaut.*nichts verändert"):
+        publish(site(tmp_path / "build", "neu"), target)
+    assert target.is_dir() and not target.is_symlink()
+    assert files_under(target) == before
+    assert not releases_of(target).exists()
+
+
+def test_publish_onto_a_link_or_versions_folder_of_someone_else_refuses_and_touches_nothing(tmp_path):
+    elsewhere = site(tmp_path / "anderes-portal", "fremd")
+    target = tmp_path / "ratsinfo"
+    target.symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(PublishFailed, match="symbolische Verknüpfung.*nichts verändert"):
+        publish(site(tmp_path / "build", "neu"), target)
+    assert os.readlink(target) == str(elsewhere) and files_under(elsewhere)["index.html"].count("fremd")
+    with pytest.raises(PublishFailed, match="nicht mit ratsinfo publish"):
+        rollback(target)
+
+    other = tmp_path / "zweites"
+    site(releases_of(other) / "sicherung", "aufheben")
+    with pytest.raises(PublishFailed, match="nicht von ratsinfo publish.*nichts verändert"):
+        publish(tmp_path / "build", other)
+    assert not other.exists() and [p.name for p in releases_of(other).iterdir()] == ["sicherung"]
+
+
+def test_first_publish_onto_an_empty_folder_or_an_earlier_build_keeps_the_build_as_oldest_version(tmp_path):
+    empty = tmp_path / "leer"
+    empty.mkdir()
+    publish(site(tmp_path / "build", "neu"), empty)
+    assert empty.is_symlink() and "neu" in shown(empty)
+
+    target = site(tmp_path / "ratsinfo", "frueher gebaut")
+    (target / STATE_FILE).parent.mkdir()
+    (target / STATE_FILE).write_text("{}", encoding="utf-8")
+    publish(tmp_path / "build", target)
+    assert "neu" in shown(target)
     rollback(target)
-    assert "handgemacht" in (target / "index.html").read_text(encoding="utf-8")
+    assert "frueher gebaut" in shown(target)
 
 
 def test_publish_refuses_something_that_is_not_a_built_site(tmp_path):
@@ -90,3 +132,23 @@ def test_update_imports_builds_checks_and_publishes_and_a_failed_one_changes_not
     assert "Update fehlgeschlagen" in failed.stderr and "unverändert" in failed.stderr
     assert os.readlink(www) == published
     assert "Import fehlgeschlagen" in (tmp_path / "update.log").read_text(encoding="utf-8")
+
+
+def shown(target: Path) -> str:
+    return (target / "index.html").read_text(encoding="utf-8")
+
+
+def test_publish_rollback_rollback_publish_rollback_returns_to_the_good_release(tmp_path):
+    target = tmp_path / "www" / "ratsinfo"
+    target.parent.mkdir()
+    for number, text in enumerate(["eins", "zwei", "drei", "kaputt-1"]):
+        publish(site(tmp_path / f"build{number}", text), target)
+    rollback(target)
+    rollback(target)  # drei was not right either: zwei is the good release
+    assert "zwei" in shown(target)
+    publish(site(tmp_path / "build4", "kaputt-2"), target)
+    rollback(target)
+    assert "zwei" in shown(target)
+    # Three releases kept: eins, the oldest, and drei, rolled away from, were pruned.
+    kept = sorted(shown(v) for v in releases_of(target).iterdir() if not v.name.startswith("."))
+    assert [text[text.index(">") + 1:text.index("</p>")] for text in kept] == ["kaputt-1", "kaputt-2", "zwei"]

@@ -3,6 +3,7 @@
 from pelican import signals
 
 from plugins.council.generator import CouncilGenerator
+from plugins.council.links import drop_linked_static_files, keep_pelican_from_links
 
 
 def get_generators(pelican):
@@ -11,3 +12,6 @@ def get_generators(pelican):
 
 def register():
     signals.get_generators.connect(get_generators)
+    # Symbolic links in content/ never reach output/ (plugins/council/links.py).
+    signals.initialized.connect(keep_pelican_from_links)
+    signals.static_generator_finalized.connect(drop_linked_static_files)

@@ -24,7 +24,8 @@ from plugins.council import incremental
 from plugins.council import plan_index, snapshot
 from plugins.council.graph import ContentError, list_content, load_graph
 from plugins.council.incremental import ParseCache
-from plugins.council.pages import PageSpec, plan
+from plugins.council.links import warn_skipped
+from plugins.council.pages import PageSpec, check_unique_paths, plan
 from plugins.council.shards import MANIFEST, is_split, plan_shards
 from plugins.i18n import install_translations
 
@@ -147,6 +148,9 @@ class CouncilGenerator(Generator):
                 spec.salt = repr(self._site["search_bundles"])
         # Other plugins add files that follow the same plan: calendars (plugins/feeds).
         specs = council + list(self.context.get("council_extra_specs", []))
+        # A plan taken over from the index keeps the paths it was checked with; new pages and
+        # attachments are checked against them.
+        check_unique_paths(specs, fingerprints, [f for f in self.graph.published_files() if f.media])
         tokens = self.graph.tokens
         to_render, to_redate, reused = [], [], len(fingerprints)
         computed = incremental.page_fingerprints(global_fp, [(s.depends_on, s.salt) for s in specs], tokens)
@@ -289,10 +293,12 @@ class CouncilGenerator(Generator):
         paths, copied = [], 0
         source_dir = Path(self.settings["PATH"]) / "files"
         for f in self.graph.published_files():
-            if not f.media:
+            source = source_dir / f.media if f.media else None
+            if source is None or source.is_symlink():  # listed as a real file, made a link since
+                if source is not None:
+                    warn_skipped(str(source))
                 continue
             paths.append(f"{folder}/{f.media}")
-            source = source_dir / f.media
             places = [output / folder / f.media] + ([self._compare_with / folder / f.media] if self._compare_with else [])
             if not any(_same_file(source, place) for place in places):
                 dest = output / folder / f.media

@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from plugins.council.format import N_
+from plugins.council.links import warn_skipped
 
 try:
     _Loader = yaml.CSafeLoader
@@ -318,6 +319,24 @@ URL_FOLDERS = {
     "meeting": "sitzungen", "paper": "vorlagen", "person": "personen",
     "organization": "gremien", "file": "dateien", "term": "wahlperioden", "body": "koerperschaften",
 }
+# The names of the list pages in each folder (plugins/council/pages.py). An object whose id or
+# reference is one of them would be written to the list's file (a paper "Index" replaced
+# vorlagen/index.html), so it takes another address. Compared ignoring case: IIS and Windows
+# shares serve INDEX.html and index.html as one file.
+LIST_PAGE_NAMES = {
+    "sitzungen": re.compile(r"index|jahr-\d+", re.IGNORECASE),
+    "vorlagen": re.compile(r"index|jahr-\d+(-seite-\d+)?|art-.*", re.IGNORECASE),
+}
+_ONLY_INDEX = re.compile(r"index", re.IGNORECASE)
+# The address of such an object: its kind before its id (gremien/gremium-index.html).
+RESERVED_PREFIX = {
+    "meeting": "sitzung", "paper": "vorlage", "person": "person", "organization": "gremium",
+    "file": "dokument", "term": "wahlperiode", "body": "koerperschaft",
+}
+
+
+def is_list_page_name(kind: str, name: str) -> bool:
+    return bool(LIST_PAGE_NAMES.get(URL_FOLDERS[kind], _ONLY_INDEX).fullmatch(name))
 
 
 @dataclass
@@ -363,10 +382,15 @@ def list_folder(folder: str) -> tuple[dict[str, tuple], frozenset[str]]:
     changes when a file changes), and the names of the other files (documents' media: whether
     one is there decides whether it is published)."""
     stamps, others = {}, []
+    if os.path.islink(folder):
+        raise ContentError(f"{folder} ist eine symbolische Verknüpfung (auf {os.readlink(folder)}). ratsinfo liest "
+                           f"Ratsdaten nur aus echten Ordnern im Inhaltsordner: den Ordner dorthin verschieben.")
     try:
         with os.scandir(folder) as entries:
             for entry in entries:
-                if entry.name.endswith((".md", ".txt")):
+                if entry.is_symlink():  # never read nor published (plugins/council/links.py)
+                    warn_skipped(entry.path)
+                elif entry.name.endswith((".md", ".txt")):
                     if entry.is_file():
                         st = entry.stat()
                         stamps[entry.name] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
@@ -494,7 +518,10 @@ class Maker:
         self.publish_contact_data = publish_contact_data
 
     def make(self, kind: str, data: dict):
-        return getattr(self, f"_{kind}")(data)
+        obj = getattr(self, f"_{kind}")(data)
+        if is_list_page_name(kind, obj.id):
+            obj.slug = f"{RESERVED_PREFIX[kind]}-{obj.id}"
+        return obj
 
     def _body(self, data: dict) -> Body:
         return Body(**_base(data, "Körperschaft"), short_name=_str(data.get("short_name")),
@@ -512,7 +539,7 @@ class Maker:
                     access_url=_str(data.get("access_url")),
                     media=media if media in self.present else None,
                     media_type=_str(data.get("media_type")),
-                    text_path=f"{self.files_folder}/{text_name}" if text_name else None)
+                    text_path=f"{self.files_folder}/{text_name}" if text_name in self.present else None)
 
     def _organization(self, data: dict) -> Organization:
         return Organization(
@@ -641,12 +668,14 @@ def slugify(value: str) -> str:
 
 
 def _paper_slugs(graph: Graph):
-    """Papers are known by their reference (VO/2025/0012 → vo-2025-0012), where it is unique."""
+    """Papers are known by their reference (VO/2025/0012 → vo-2025-0012), where it is unique and
+    not the name of a list (`Index`, `Jahr 2030`, `Art …`): such a paper keeps its id."""
     candidates = defaultdict(list)
     for paper in graph.papers.values():
-        if paper.reference and slugify(paper.reference):
-            candidates[slugify(paper.reference)].append(paper)
-    taken = set(graph.papers)
+        slug = slugify(paper.reference) if paper.reference else ""
+        if slug and not is_list_page_name("paper", slug):
+            candidates[slug].append(paper)
+    taken = {(paper.slug or paper.id).lower() for paper in graph.papers.values()}
     for slug, papers in sorted(candidates.items()):
         if len(papers) == 1 and slug not in taken:
             papers[0].slug = slug

@@ -7,6 +7,7 @@ render pages in parallel and re-render only those whose objects changed
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from datetime import date
 from functools import partial
 from typing import Callable
 
-from plugins.council.graph import Graph, meeting_sort_key, paper_sort_key, slugify
+from plugins.council.graph import FOLDERS, Graph, meeting_sort_key, paper_sort_key, slugify
 
 HOME_MEETINGS = 8
 HOME_PAPERS = 10
@@ -184,6 +185,54 @@ def plan(graph: Graph, today: date, data_as_of=None, only: dict[str, str] | None
     return pages if only is None else [page for page in pages if page.path in only]
 
 
+class PathCollision(Exception):
+    """Two pages would be written to one file; the message names both and what to do."""
+
+
+def check_unique_paths(specs: list[PageSpec], paths=(), files=()):
+    """Every output path once, also ignoring case: IIS and Windows shares serve Anfrage.html and
+    anfrage.html as one file, and a second page written to a path silently replaces the first.
+    `paths`: pages planned before (no spec at hand), `files`: documents whose file is copied to
+    dateien/."""
+    lowered = [spec.path.lower() for spec in specs] + [path.lower() for path in paths]
+    lowered += [f"dateien/{f.media}".lower() for f in files]
+    if len(set(lowered)) == len(lowered):  # the usual case, in a twentieth of a second at city scale
+        return
+    entries = [(spec.path, spec) for spec in specs] + [(path, None) for path in paths]
+    entries += [(f"dateien/{f.media}", f) for f in files]
+    seen = {}
+    for path, what in entries:
+        key = path.lower()
+        if key in seen:
+            other_path, other = seen[key]
+            raise PathCollision(
+                f"Zwei Seiten hätten dieselbe Adresse: {other_path} zeigt {describe(other)}, {path} zeigt "
+                f"{describe(what)}"
+                + ("" if other_path == path else " (gleich für IIS und Windows-Freigaben, die Groß- und "
+                                                 "Kleinschreibung nicht unterscheiden)")
+                + ". Eine der beiden Inhaltsdateien umbenennen (Id) oder in der Quelle korrigieren und neu "
+                  "bauen. Es wurde nichts geschrieben.")
+        seen[key] = (path, what)
+
+
+_SHOWN = {"paper": "die Vorlage", "meeting": "die Sitzung", "person": "die Person", "organization": "das Gremium",
+          "term": "die Wahlperiode", "file": "das Dokument"}
+
+
+def describe(what) -> str:
+    """A page or attachment in words, with the content file it comes from."""
+    if getattr(what, "kind", None) == "file":  # an attachment copied to dateien/
+        return f"die Datei {what.media} des Dokuments „{what.name}“ (Inhaltsdatei {FOLDERS['file']}/{what.id}.md)"
+    for key, label in _SHOWN.items():
+        obj = what.context.get(key) if isinstance(what, PageSpec) else None
+        if obj is not None:
+            return f"{label} „{obj.name}“ (Inhaltsdatei {FOLDERS[obj.kind]}/{obj.id}.md)"
+    if isinstance(what, PageSpec):
+        topic = {k: what.context[k] for k in ("year", "paper_type") if k in what.context}
+        return f"eine Liste ({what.template}{', ' + repr(topic) if topic else ''})"
+    return "eine Seite"
+
+
 # The parts of a plan, by what they need to be planned (see `plan`).
 SECTIONS = ("home", "meetings", "calendar", "paper-lists", "papers", "persons", "organizations", "terms", "files")
 SECTION_OF_TEMPLATE = {
@@ -278,7 +327,7 @@ def _paper_list_pages(papers) -> list[PageSpec]:
         by_type[paper.paper_type or ""].append(paper)  # "": without a type (the page says so in its language)
     years = sorted((y for y in by_year if y), reverse=True)
     types = sorted(by_type, key=lambda t: (t == "", t.lower()))  # those without a type last
-    type_urls = {t: f"vorlagen/art-{slugify(t) or 'ohne'}" for t in types}
+    type_urls = _type_urls(by_type)
     context = {
         "newest": papers[:PAGE_SIZE],
         "years": [(y, len(by_year[y]), f"vorlagen/jahr-{y}.html") for y in years],
@@ -291,6 +340,22 @@ def _paper_list_pages(papers) -> list[PageSpec]:
     for paper_type in types:
         pages += paginated(type_urls[paper_type], "papers_list", by_type[paper_type], {"paper_type": paper_type})
     return pages
+
+
+def _type_urls(by_type: dict[str, list]) -> dict[str, str]:
+    """`vorlagen/art-<slug>` per paper type. Types that differ only in case or punctuation
+    (Anfrage, ANFRAGE) have one slug: the type whose oldest paper is oldest keeps the plain
+    address, as it had it before the other came; the others add a short hash of their name."""
+    by_slug = defaultdict(list)
+    for paper_type, papers in by_type.items():  # papers newest first: [-1] is the oldest
+        # Without a type first: "ohne" was always its address.
+        by_slug[slugify(paper_type) or "ohne"].append((paper_type != "", paper_sort_key(papers[-1]), paper_type))
+    urls = {}
+    for slug, claims in by_slug.items():
+        for rank, (_, _, paper_type) in enumerate(sorted(claims)):
+            suffix = "" if rank == 0 else "-" + hashlib.sha1(paper_type.encode("utf-8")).hexdigest()[:6]
+            urls[paper_type] = f"vorlagen/art-{slug}{suffix}"
+    return urls
 
 
 def _person_pages(persons, today) -> list[PageSpec]:
