@@ -82,14 +82,18 @@ def test_a_spurious_500_is_retried(demo_dump, tmp_path):
     assert list((content / "meetings").glob("*.md"))
 
 
-def test_mass_deletion_is_refused_without_force(demo_dump, tmp_path):
+def test_mass_deletion_is_refused_without_force(own_dump, tmp_path):
     content = tmp_path / "content"
-    with DumpServer(demo_dump, base_of(demo_dump)) as server:
+    with DumpServer(own_dump, base_of(own_dump)) as server:
         import_oparl(server.url + "system", content, show_progress=False)
         before = snapshot(content)
-        # The server loses its meetings and papers (lists and single objects alike).
-        server.missing_prefixes = {f"bodies/1/{name}" for name in
-                                   ("meetings", "papers", "agendaitems", "consultations", "files")}
+        # The server loses its meetings and papers: the lists answer empty, the single
+        # objects 404 (a list that answers 404 fails the run before any guard).
+        lost = ("meetings", "papers", "agendaitems", "consultations", "files")
+        for name in lost:
+            (own_dump / f"bodies/1/{name}.json").write_text(
+                '{"data": [], "pagination": {"totalElements": 0}, "links": {}}', encoding="utf-8")
+        server.missing_prefixes = {f"bodies/1/{name}/" for name in lost}
         with pytest.raises(ImportFailed, match="--force"):
             import_oparl(server.url + "system", content, show_progress=False, full=True)
         assert snapshot(content) == before

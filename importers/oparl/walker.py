@@ -80,6 +80,17 @@ FOLLOW_REFS = {
 }
 
 
+def list_failed(url: str, list_type: str, status: int) -> ImportFailed:
+    """A list that cannot be read is no empty list: taken as empty, a full run would
+    delete every object of its kind (401/403: the source no longer lets us read it)."""
+    return ImportFailed(
+        f"Die Liste {url} ({list_type}) antwortet mit HTTP {status}. Eine Liste, die nicht abrufbar "
+        "ist, ist nicht leer; der Import wird abgebrochen, damit keine Objekte gelöscht werden. "
+        "Bitte Adresse und Zugangsrechte der Quelle prüfen (beim Betreiber des "
+        "Ratsinformationssystems nachfragen) und den Import wiederholen."
+    )
+
+
 def type_of(obj: dict, expected: str | None) -> str | None:
     """The short type name ("Meeting") of an object, or the expected one if it has none."""
     raw = obj.get("type")
@@ -228,8 +239,12 @@ class Walker:
             try:
                 page = self.source.get_json(next_url)
             except NotFound as exc:
-                self.report.problem(f"Liste nicht abrufbar (HTTP {exc.status})", next_url)
-                return
+                if filters and exc.status == 404 and len(seen) == 1:
+                    # Sternberg answers an empty `modified_since` result with 404 and an
+                    # SD.NET error object (research/oparl.md S3): no changes, not a lost list.
+                    self.report.problem("Leere Änderungsliste als HTTP 404 (als leer gewertet)", next_url)
+                    return
+                raise list_failed(next_url, list_type, exc.status) from exc
             data, next_url = quirks.list_page(page, next_url, self.report)
             if next_url and filters:
                 next_url = vendors.with_filters(next_url, filters, self.vendor)
