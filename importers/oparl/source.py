@@ -11,6 +11,7 @@ import json
 import shutil
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -35,6 +36,49 @@ class TooLarge(Exception):
     pass
 
 
+class LimitExceeded(ImportFailed):
+    """A limit of the run was reached (time, list pages, size of an answer). Never a
+    problem to note and go on: what was not read would look deleted or unchanged."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one run may take from a source; `ratsinfo import oparl --help` names them.
+
+    The defaults fit a large city (100,000 papers, 20 per page) on a slow server,
+    and stop a source that never ends: an endless `links.next`, a JSON answer of
+    gigabytes, a server that answers byte by byte.
+    """
+
+    run_seconds: float | None = 8 * 3600  # None: no limit
+    list_pages: int = 20_000  # per list
+    json_bytes: int = 50 * 1024 * 1024  # per answer
+
+    def deadline(self) -> "Deadline":
+        return Deadline(self.run_seconds)
+
+
+class Deadline:
+    """The end of a run's time, checked before and while every request."""
+
+    def __init__(self, seconds: float | None):
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds if seconds else None
+
+    def remaining(self) -> float | None:
+        return None if self.end is None else self.end - time.monotonic()
+
+    def check(self, url: str | None = None):
+        remaining = self.remaining()
+        if remaining is not None and remaining <= 0:
+            where = f" (zuletzt bei {url})" if url else ""
+            raise LimitExceeded(
+                f"Der Import hat sein Zeitlimit von {self.seconds / 60:g} Minuten überschritten{where}. "
+                "Nichts wurde geändert. Ist die Quelle so langsam oder so groß, das Limit mit "
+                "--max-run-time erhöhen; sonst später wiederholen (ein abgebrochener Lauf setzt fort)."
+            )
+
+
 def parse_json(raw: bytes | str, url: str):
     """Parse a response; control characters inside strings are accepted.
 
@@ -46,6 +90,17 @@ def parse_json(raw: bytes | str, url: str):
         return json.loads(text, strict=False)
     except json.JSONDecodeError as exc:
         raise ImportFailed(f"Ungültiges JSON von {url}: {exc}") from exc
+    except RecursionError as exc:
+        # A hostile answer nests arrays thousands deep; no OParl object does.
+        raise ImportFailed(f"Ungültiges JSON von {url}: zu tief verschachtelt") from exc
+
+
+def too_large(url: str, limit: int) -> LimitExceeded:
+    return LimitExceeded(
+        f"Die Antwort von {url} ist größer als {limit / 1024 / 1024:g} MB; so große JSON-Antworten "
+        "nimmt der Import nicht an. Nichts wurde geändert. Liefert die Quelle wirklich so große "
+        "Listenseiten, das Limit mit --max-json-size erhöhen."
+    )
 
 
 class RateLimit:
@@ -118,10 +173,14 @@ class HttpSource:
         backoff: float = 0.5,
         rate: float = 10.0,
         cache: ResumeCache | None = None,
+        limits: Limits = Limits(),
     ):
         self.client = httpx.Client(
             timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT}
         )
+        self.timeout = timeout
+        self.limits = limits
+        self.deadline = limits.deadline()
         self.retries = retries
         self.backoff = backoff
         self.rate = RateLimit(rate)
@@ -138,12 +197,18 @@ class HttpSource:
         polite = urlsplit(url).hostname not in LOOPBACK
         for attempt in range(self.retries + 1):
             if attempt:
-                time.sleep(self.backoff * 2 ** (attempt - 1))
+                pause = self.backoff * 2 ** (attempt - 1)
+                remaining = self.deadline.remaining()
+                time.sleep(pause if remaining is None else max(0.0, min(pause, remaining)))
             try:
                 if polite:
                     self.rate.wait()
+                self.deadline.check(url)
+                remaining = self.deadline.remaining()
+                # No single request outlives the run: its timeout ends with the run's time.
+                timeout = self.timeout if remaining is None else min(self.timeout, remaining)
                 self.requests += 1
-                with self.client.stream("GET", url, headers=headers) as response:
+                with self.client.stream("GET", url, headers=headers, timeout=timeout) as response:
                     if response.status_code == 304:
                         response._content = b""
                         return response
@@ -154,11 +219,16 @@ class HttpSource:
                         raise NotFound(url, response.status_code)
                     if response.status_code >= 400:
                         raise ImportFailed(f"{url}: HTTP {response.status_code}")
+                    declared = response.headers.get("content-length", "")
+                    if max_size is not None and declared.isdigit() and int(declared) > max_size:
+                        raise TooLarge(f"{url}: größer als {max_size} Bytes")
                     chunks, size = [], 0
                     for chunk in response.iter_bytes():
                         size += len(chunk)
                         if max_size is not None and size > max_size:
                             raise TooLarge(f"{url}: größer als {max_size} Bytes")
+                        # A server that answers byte by byte never trips the read timeout.
+                        self.deadline.check(url)
                         chunks.append(chunk)
                     response._content = b"".join(chunks)
                     return response
@@ -175,7 +245,10 @@ class HttpSource:
         cached = self.cache.get(url) if self.cache else None
         if cached is not None:
             return parse_json(cached, url)
-        payload = self._get(url).content
+        try:
+            payload = self._get(url, self.limits.json_bytes).content
+        except TooLarge as exc:
+            raise too_large(url, self.limits.json_bytes) from exc
         data = parse_json(payload, url)
         if self.cache:
             self.cache.put(url, payload)
@@ -207,7 +280,9 @@ class DumpSource:
     HTTP cache.
     """
 
-    def __init__(self, folder: Path, entry_file: Path):
+    def __init__(self, folder: Path, entry_file: Path, limits: Limits = Limits()):
+        self.limits = limits
+        self.deadline = limits.deadline()
         self.folder = folder.resolve()
         self.entry_file = entry_file
         entry = parse_json(entry_file.read_bytes(), str(entry_file))
@@ -250,7 +325,11 @@ class DumpSource:
 
     def get_json(self, url: str):
         self.requests += 1
-        return parse_json(self._path_for(url).read_bytes(), url)
+        self.deadline.check(url)
+        path = self._path_for(url)
+        if path.stat().st_size > self.limits.json_bytes:
+            raise too_large(url, self.limits.json_bytes)
+        return parse_json(path.read_bytes(), url)
 
     def get_bytes(self, url: str, max_size: int | None = None, validators: dict | None = None):
         self.requests += 1
@@ -260,23 +339,24 @@ class DumpSource:
         return path.read_bytes(), "", {}
 
 
-def open_source(location: str, *, rate: float = 10.0, timeout: float = 30.0, cache_dir: Path | None = None):
+def open_source(location: str, *, rate: float = 10.0, timeout: float = 30.0, cache_dir: Path | None = None,
+                limits: Limits = Limits()):
     """Return (source, entry URL) for an http(s) URL or a dump folder/file."""
     scheme = urlsplit(location).scheme.lower()
     if scheme in ("http", "https"):
         cache = ResumeCache(cache_dir) if cache_dir else None
-        return HttpSource(timeout=timeout, rate=rate, cache=cache), location
+        return HttpSource(timeout=timeout, rate=rate, cache=cache, limits=limits), location
     if scheme and len(scheme) > 1:
         raise ImportFailed(f"Nur http(s)-URLs oder lokale Ordner werden unterstützt, nicht {scheme}:")
     path = Path(location)
     if path.is_dir():
         for name in ("system.json", "body.json", "bodies.json"):
             if (path / name).is_file():
-                source = DumpSource(path, path / name)
+                source = DumpSource(path, path / name, limits)
                 return source, source.entry_url
         raise ImportFailed(f"{path}: kein system.json in diesem Ordner gefunden")
     if path.is_file():
-        source = DumpSource(path.parent, path)
+        source = DumpSource(path.parent, path, limits)
         return source, source.entry_url
     raise ImportFailed(f"{location}: weder URL noch vorhandener Ordner oder Datei")
 

@@ -15,7 +15,7 @@ from typing import Callable
 
 from importers.errors import ImportFailed
 from importers.oparl import quirks, vendors
-from importers.oparl.source import NotFound
+from importers.oparl.source import Limits, LimitExceeded, NotFound
 from importers.report import Report
 from importers.values import int_value
 
@@ -132,8 +132,10 @@ class Walker:
         previous: Crawl | None = None,
         since: datetime | None = None,
         concurrency: int = 4,
+        max_list_pages: int = Limits.list_pages,
     ):
         self.source = source
+        self.max_list_pages = max_list_pages
         self.report = report
         self.on_progress = on_progress or (lambda kind, n: None)
         self.crawl = copy.deepcopy(previous) if previous is not None else Crawl()
@@ -217,6 +219,8 @@ class Walker:
         def first_page(url):
             try:
                 return url, self.source.get_json(url)
+            except LimitExceeded:
+                raise
             except (NotFound, ImportFailed):
                 return url, None
 
@@ -236,6 +240,13 @@ class Walker:
                 self.report.problem("Paginierungs-Schleife: links.next zeigt auf eine frühere Seite", next_url)
                 return
             seen.add(next_url)
+            if len(seen) > self.max_list_pages:
+                raise LimitExceeded(
+                    f"Die Liste {url} ({list_type}) hat mehr als {self.max_list_pages} Seiten; "
+                    f"links.next endet nicht (zuletzt {next_url}). Der Import wird abgebrochen, "
+                    "nichts wurde geändert. Ist die Liste wirklich so lang, --max-list-pages erhöhen; "
+                    "sonst dem Betreiber der Quelle die endlose Paginierung melden."
+                )
             try:
                 page = self.source.get_json(next_url)
             except NotFound as exc:
@@ -384,6 +395,8 @@ class Walker:
     def _fetch(self, url: str):
         try:
             return url, self.source.get_json(url), None
+        except LimitExceeded:
+            raise  # the run's limit, not a fault of this one object
         except (NotFound, ImportFailed) as exc:
             return url, None, exc
 
