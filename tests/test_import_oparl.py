@@ -230,22 +230,6 @@ def test_unchanged_attachment_is_asked_for_conditionally(own_dump, tmp_path):
     assert {p.name: p.stat().st_mtime_ns for p in (content / "files").glob("*.pdf")} == media
 
 
-def test_interrupted_import_resumes_without_asking_again(own_dump, tmp_path):
-    content = tmp_path / "content"
-    with DumpServer(own_dump, base_of(own_dump)) as server:
-        server.die_after = 40  # the server dies in the middle of the walk
-        with pytest.raises(ImportFailed):
-            import_oparl(server.url + "system", content, show_progress=False)
-        assert not content.exists() or not list(content.rglob("*.md"))
-        answered = list(server.requests)
-        server.die_after = None
-        server.requests.clear()
-        import_oparl(server.url + "system", content, show_progress=False)
-    assert len(list((content / "meetings").glob("*.md"))) == 189
-    repeated = [r for r in server.requests if r in answered and not r.startswith("documents/")]
-    assert not repeated, f"schon geladene Antworten erneut angefragt: {repeated[:5]}"
-
-
 def test_a_slow_answer_is_retried_after_the_timeout(own_dump, tmp_path):
     content = tmp_path / "content"
     with DumpServer(own_dump, base_of(own_dump)) as server:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from importers.content import read_front_matter
 from importers.errors import ImportFailed
 from importers.oparl import import_oparl
 from importers.oparl.source import Limits
@@ -90,6 +91,114 @@ def test_losing_one_kind_is_refused_without_force_even_when_others_outnumber_it(
                               full=True, force=True)
     assert report.deleted["person"] == len(persons)
     assert not list((content / "persons").glob("*.md"))
+
+
+# -- 2. a resumed run trusts nothing the source may have changed since ---------------
+
+
+def resume_folder(entry_url: str) -> Path:
+    from importers.oparl import resume_dir
+
+    return resume_dir(entry_url)
+
+
+def drop_from_list(dump: Path, list_path: str, object_suffix: str):
+    """The object leaves every page of the list, as a depublished record does (Karlsruhe, M13)."""
+    for page in sorted((dump / list_path).parent.glob((dump / list_path).name + "*.json")):
+        data = json.loads(page.read_text(encoding="utf-8"))
+        kept = [o for o in data.get("data", []) if not o["id"].endswith(object_suffix)]
+        if len(kept) != len(data.get("data", [])):
+            page.write_text(json.dumps({**data, "data": kept}, ensure_ascii=False), encoding="utf-8")
+            return
+    raise AssertionError(f"{object_suffix} nicht in {list_path}")
+
+
+def test_resumed_run_does_not_publish_a_paper_depublished_after_the_failure(own_dump, tmp_path):
+    content = tmp_path / "content"
+    with DumpServer(own_dump, base_of(own_dump)) as server:
+        entry = server.url + "system"
+        # The meeting list fails for good; the other lists were answered and are kept.
+        server.faults["bodies/1/meetings"] = [500] * 4
+        with pytest.raises(ImportFailed):
+            import_oparl(entry, content, show_progress=False, mirror_files=False)
+        assert resume_folder(entry).is_dir()
+        # Before the next run, the town withdraws paper 7: out of the list, 401 alone.
+        drop_from_list(own_dump, "bodies/1/papers", "/papers/7")
+        server.faults["bodies/1/papers/7"] = [401] * 10
+        server.requests.clear()
+        import_oparl(entry, content, show_progress=False, mirror_files=False)
+        assert "bodies/1/papers" in server.requests, "Liste nicht erneut gefragt"
+    papers = {read_front_matter(p)["source"] for p in (content / "papers").glob("*.md")}
+    assert server.url + "bodies/1/papers/7" not in papers
+    assert server.url + "bodies/1/papers/8" in papers
+    assert not resume_folder(entry).exists(), "Fortsetzungsspeicher nach Erfolg nicht gelöscht"
+
+
+def test_resume_cache_is_readable_by_its_owner_only(demo_dump, tmp_path):
+    with DumpServer(demo_dump, base_of(demo_dump)) as server:
+        server.faults["bodies"] = [500] * 4
+        with pytest.raises(ImportFailed):
+            import_oparl(server.url + "system", tmp_path / "content", show_progress=False)
+        folder = resume_folder(server.url + "system")
+    entries = list(folder.iterdir())
+    assert entries, "der abgebrochene Lauf hat nichts zum Fortsetzen behalten"
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert all(entry.stat().st_mode & 0o077 == 0 for entry in entries)
+
+
+def test_a_failed_resume_leaves_no_cache(demo_dump, tmp_path):
+    with DumpServer(demo_dump, base_of(demo_dump)) as server:
+        entry = server.url + "system"
+        server.faults["bodies"] = [500] * 8
+        with pytest.raises(ImportFailed):
+            import_oparl(entry, tmp_path / "content", show_progress=False)
+        assert resume_folder(entry).is_dir()
+        with pytest.raises(ImportFailed):
+            import_oparl(entry, tmp_path / "content", show_progress=False)
+    assert not resume_folder(entry).exists()
+
+
+def test_resumed_run_asks_again_for_lists_but_not_for_single_objects_it_got(tmp_path):
+    from tests.support.karlsruhe_server import KarlsruheServer
+    from tests.test_oparl_quirks import FIXTURES, KA, KARLSRUHE
+
+    content = tmp_path / "content"
+    paper, answered, broken = KA + "papers/vo/52547", KA + "consultations/35121", KA + "consultations/35096"
+    with KarlsruheServer(FIXTURES / "karlsruhe") as server:
+        local = lambda url: url.replace(KARLSRUHE, server.url)  # noqa: E731
+        # Consultations 35121, 35096 and 35097 are in no list and fetched alone (35121
+        # links paper 52547, taken out of the list here). 35096 answers 503 for good:
+        # the run fails after the others were answered.
+        server.unlist(paper)
+        server.withdrawn[broken] = 503
+        with pytest.raises(ImportFailed, match="nicht erreichbar"):
+            import_oparl(server.system_url, content, show_progress=False, mirror_files=False, rate=0)
+        assert answered.removeprefix(KARLSRUHE) in server.requests
+        del server.withdrawn[broken]
+        server.requests.clear()
+        import_oparl(server.system_url, content, show_progress=False, mirror_files=False, rate=0)
+        asked = list(server.requests)
+    assert "oparl/bodies/0001/papers" in asked and "oparl/bodies/0001/meetings" in asked
+    assert answered.removeprefix(KARLSRUHE) not in asked
+    assert broken.removeprefix(KARLSRUHE) in asked
+    papers = {read_front_matter(p)["source"] for p in (content / "papers").glob("*.md")}
+    assert local(paper) in papers
+
+
+def test_a_linked_object_the_server_fails_to_answer_fails_the_run(tmp_path):
+    """A 503 says nothing about the object; reading it as absent would delete it."""
+    from tests.support.karlsruhe_server import KarlsruheServer
+    from tests.test_oparl_quirks import FIXTURES, KA
+
+    content = tmp_path / "content"
+    with KarlsruheServer(FIXTURES / "karlsruhe") as server:
+        import_oparl(server.system_url, content, show_progress=False, mirror_files=False, rate=0)
+        before = snapshot(content)
+        server.withdraw(KA + "consultations/35096", 503)
+        with pytest.raises(ImportFailed, match="nicht erreichbar"):
+            import_oparl(server.system_url, content, show_progress=False, mirror_files=False, rate=0,
+                         full=True)
+    assert snapshot(content) == before
 
 
 # -- 3. limits: pages per list, size of an answer, time of a run --------------------
@@ -195,3 +304,42 @@ def test_deeply_nested_json_is_reported_as_invalid_not_a_traceback(tmp_path):
 
     with pytest.raises(ImportFailed, match="zu tief verschachtelt"):
         parse_json(b"[" * 100_000 + b"]" * 100_000, "http://127.0.0.1/bodies/1/papers")
+
+
+# -- 4. no string of a source can stop the importer ---------------------------------
+
+
+def put_lone_surrogate(dump: Path, object_suffix: str) -> str:
+    """Paper `object_suffix` gets a name with half a UTF-16 pair, as JSON escape."""
+    for page in sorted((dump / "bodies/1").glob("papers*.json")):
+        data = json.loads(page.read_text(encoding="utf-8"))
+        for obj in data["data"]:
+            if obj["id"].endswith(object_suffix):
+                obj["name"] = "Haushalt \ud800 2027"
+                page.write_text(json.dumps(data), encoding="utf-8")  # ASCII: "\ud800" stays an escape
+                own = dump / (obj["id"].split("/oparl/v1.1/", 1)[1] + ".json")
+                own.write_text(json.dumps(obj), encoding="utf-8")
+                return obj["id"]
+    raise AssertionError(object_suffix)
+
+
+def test_lone_surrogate_in_a_name_is_replaced_and_reported_in_every_run(own_dump, tmp_path):
+    from importers.values import LONE_SURROGATE_PROBLEM
+
+    put_lone_surrogate(own_dump, "/papers/7")
+    content = tmp_path / "content"
+    with DumpServer(own_dump, base_of(own_dump)) as server:
+        first = import_oparl(server.url + "system", content, show_progress=False, mirror_files=False)
+        second = import_oparl(server.url + "system", content, show_progress=False, mirror_files=False,
+                              full=True)
+    paper = read_front_matter(content / "papers" / "7.md")
+    assert paper["name"] == "Haushalt \ufffd 2027"
+    for report in (first, second):
+        problem = {p["problem"]: p for p in report.as_dict()["problems"]}[LONE_SURROGATE_PROBLEM]
+        assert any(e.startswith(server.url + "bodies/1/papers") for e in problem["examples"])
+
+
+def test_lone_surrogate_in_a_dump_folder_is_replaced(own_dump, tmp_path):
+    put_lone_surrogate(own_dump, "/papers/7")
+    import_oparl(str(own_dump), tmp_path / "content", show_progress=False, mirror_files=False)
+    assert read_front_matter(tmp_path / "content" / "papers" / "7.md")["name"] == "Haushalt \ufffd 2027"

@@ -52,14 +52,16 @@ def import_oparl(
     content_dir = Path(content_dir)
     report = Report()
     source, entry_url = open_source(location, rate=rate, timeout=timeout, cache_dir=resume_dir(location),
-                                    limits=limits)
+                                    limits=limits, report=report)
     store_file = store.store_path(content_dir, entry_url)
     previous = None if full or not source.supports_filters else store.load(store_file)
     if previous and _last_full_run(previous[1]) < datetime.now(timezone.utc) - FULL_RUN_EVERY:
         previous = None
     try:
+        since = _since(previous[0]) if previous else None
+        # An interrupted run resumes only as the same attempt: same source, same mode.
+        source.begin(f"{entry_url} {since.isoformat() if since else 'vollständig'}")
         with import_progress(show_progress) as progress:
-            since = _since(previous[0]) if previous else None
             walker = Walker(
                 source, report, on_progress=progress.count,
                 previous=previous[0] if previous else None, since=since, concurrency=concurrency,
@@ -82,6 +84,9 @@ def import_oparl(
         last_full = previous[1].get("last_full") if previous else datetime.now(timezone.utc).isoformat()
         _save_store(store_file, crawl, previous[1] if previous else {}, last_full)
         source.finished()
+    except BaseException:
+        source.failed()
+        raise
     finally:
         source.close()
     note_successful_run(content_dir, report)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 import shutil
 import threading
 import time
@@ -18,6 +20,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from importers.errors import ImportFailed
+from importers.report import Report
+from importers.values import LONE_SURROGATE_PROBLEM, without_lone_surrogates
 
 USER_AGENT = "ratsinfo-importer/0.1"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -34,6 +38,11 @@ class NotFound(Exception):
 
 class TooLarge(Exception):
     pass
+
+
+class Unreachable(ImportFailed):
+    """The source did not answer (connection, timeout, 5xx, 429) even after retries.
+    Unlike 404 for one object, this says nothing about the object: never read as absent."""
 
 
 class LimitExceeded(ImportFailed):
@@ -79,20 +88,31 @@ class Deadline:
             )
 
 
-def parse_json(raw: bytes | str, url: str):
+# Only a \u escape can put a surrogate into a parsed string (the bytes are decoded
+# with replacement); answers without one skip the walk through every string.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def parse_json(raw: bytes | str, url: str, report: Report | None = None):
     """Parse a response; control characters inside strings are accepted.
 
     CC e-gov ALLRIS (Braunschweig) sends raw control characters inside JSON
-    strings (research/oparl.md C3), which strict parsing rejects.
+    strings (research/oparl.md C3), which strict parsing rejects. Every OParl
+    string enters here, so lone surrogates are replaced here, once for all.
     """
     text = raw.decode("utf-8-sig", errors="replace") if isinstance(raw, bytes) else raw
     try:
-        return json.loads(text, strict=False)
+        data = json.loads(text, strict=False)
     except json.JSONDecodeError as exc:
         raise ImportFailed(f"Ungültiges JSON von {url}: {exc}") from exc
     except RecursionError as exc:
         # A hostile answer nests arrays thousands deep; no OParl object does.
         raise ImportFailed(f"Ungültiges JSON von {url}: zu tief verschachtelt") from exc
+    if _SURROGATE_ESCAPE.search(text):
+        data, replaced = without_lone_surrogates(data)
+        if replaced and report is not None:
+            report.problem(LONE_SURROGATE_PROBLEM, url)
+    return data
 
 
 def too_large(url: str, limit: int) -> LimitExceeded:
@@ -123,37 +143,88 @@ class RateLimit:
 
 
 class ResumeCache:
-    """Raw responses of the current run, kept until the run succeeds.
+    """The answers of one interrupted attempt, for the run that continues it.
 
-    An import that is interrupted (server gone, machine stopped) leaves its
-    responses here; the next run asks only for what is missing. A successful
-    run clears the cache. Entries older than `max_age` are not trusted.
+    A run that fails (server gone, machine stopped) leaves its answers here. Only
+    the next run of the same attempt (same source, same mode: everything, or the
+    changes since the same moment) may use them, and only for single objects: every
+    list page is asked again, because a list is where the source says what still
+    exists and is public. If one list page differs from what the failed run got, the
+    source has changed in between and nothing here is trusted. A resume is tried once:
+    after a resumed run fails or is killed, the next run starts afresh. Success
+    deletes the cache. The folder is the owner's alone (0700): the answers hold
+    what the publication rule has not yet filtered.
     """
+
+    MANIFEST = "attempt.json"
 
     def __init__(self, folder: Path, max_age: float = 24 * 3600):
         self.folder = Path(folder)
         self.max_age = max_age
         self.hits = 0
+        self.resuming = False
+        self.trusted = False
+        self.lock = threading.Lock()
 
     def _path(self, url: str) -> Path:
         return self.folder / hashlib.sha256(url.encode("utf-8")).hexdigest()
 
-    def get(self, url: str) -> bytes | None:
-        path = self._path(url)
+    def begin(self, attempt: str) -> bool:
+        """Start or continue `attempt`; True when the answers of its failed run are used."""
+        manifest = self._read_manifest()
+        self.resuming = (
+            manifest.get("attempt") == attempt
+            and manifest.get("resumed") is False
+            and isinstance(manifest.get("started"), (int, float))
+            and 0 <= time.time() - manifest["started"] <= self.max_age
+        )
+        if not self.resuming:
+            self.clear()
+            manifest = {"attempt": attempt, "started": time.time()}
+        self.trusted = self.resuming
+        # Written before any request: a resumed run that dies leaves "resumed" behind.
+        self._write(self.folder / self.MANIFEST, json.dumps({**manifest, "resumed": self.resuming}).encode())
+        return self.resuming
+
+    def _read_manifest(self) -> dict:
         try:
-            if time.time() - path.stat().st_mtime > self.max_age:
-                return None
-            payload = path.read_bytes()
+            data = json.loads((self.folder / self.MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def replay(self, url: str) -> bytes | None:
+        """The failed run's answer for a single object, while the source is unchanged."""
+        if not self.trusted:
+            return None
+        try:
+            payload = self._path(url).read_bytes()
         except FileNotFoundError:
             return None
         self.hits += 1
         return payload
 
-    def put(self, url: str, payload: bytes):
-        self.folder.mkdir(parents=True, exist_ok=True)
+    def record(self, url: str, payload: bytes):
+        """Keep a fresh answer; one that differs from the failed run's ends all trust."""
         path = self._path(url)
+        if self.trusted:
+            try:
+                before = path.read_bytes()
+            except FileNotFoundError:
+                before = None
+            if before is not None and before != payload:
+                with self.lock:
+                    self.trusted = False
+        self._write(path, payload)
+
+    def _write(self, path: Path, payload: bytes):
+        with self.lock:
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self.folder.chmod(0o700)
         tmp = path.with_name(path.name + f".{threading.get_ident()}.tmp")
-        tmp.write_bytes(payload)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
         tmp.replace(path)
 
     def clear(self):
@@ -174,7 +245,9 @@ class HttpSource:
         rate: float = 10.0,
         cache: ResumeCache | None = None,
         limits: Limits = Limits(),
+        report: Report | None = None,
     ):
+        self.report = report
         self.client = httpx.Client(
             timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT}
         )
@@ -212,7 +285,7 @@ class HttpSource:
                     if response.status_code == 304:
                         response._content = b""
                         return response
-                    if response.status_code >= 500:
+                    if response.status_code >= 500 or response.status_code == 429:
                         last_error = ImportFailed(f"{url}: HTTP {response.status_code}")
                         continue
                     if response.status_code in (401, 403, 404, 410):
@@ -234,24 +307,36 @@ class HttpSource:
                     return response
             except (httpx.TransportError,) as exc:
                 last_error = exc
-        raise ImportFailed(f"{url} nicht erreichbar nach {self.retries + 1} Versuchen: {last_error}")
+        raise Unreachable(f"{url} nicht erreichbar nach {self.retries + 1} Versuchen: {last_error}")
+
+    def begin(self, attempt: str):
+        """Name this run's attempt (source and mode) before the first request."""
+        if self.cache:
+            self.cache.begin(attempt)
 
     def finished(self):
         """The run succeeded: what the resume cache held is in content/ now."""
         if self.cache:
             self.cache.clear()
 
-    def get_json(self, url: str):
-        cached = self.cache.get(url) if self.cache else None
+    def failed(self):
+        """The run failed. Its answers stay for one resume; a failed resume keeps nothing."""
+        if self.cache and self.cache.resuming:
+            self.cache.clear()
+
+    def get_json(self, url: str, *, replay: bool = False):
+        """The parsed answer. `replay`: a single object that an interrupted run of the same
+        attempt already got may come from the resume cache (never a list page)."""
+        cached = self.cache.replay(url) if self.cache and replay else None
         if cached is not None:
-            return parse_json(cached, url)
+            return parse_json(cached, url, self.report)
         try:
             payload = self._get(url, self.limits.json_bytes).content
         except TooLarge as exc:
             raise too_large(url, self.limits.json_bytes) from exc
-        data = parse_json(payload, url)
+        data = parse_json(payload, url, self.report)
         if self.cache:
-            self.cache.put(url, payload)
+            self.cache.record(url, payload)
         return data
 
     def get_bytes(self, url: str, max_size: int | None = None, validators: dict | None = None):
@@ -280,12 +365,13 @@ class DumpSource:
     HTTP cache.
     """
 
-    def __init__(self, folder: Path, entry_file: Path, limits: Limits = Limits()):
+    def __init__(self, folder: Path, entry_file: Path, limits: Limits = Limits(), report: Report | None = None):
+        self.report = report
         self.limits = limits
         self.deadline = limits.deadline()
         self.folder = folder.resolve()
         self.entry_file = entry_file
-        entry = parse_json(entry_file.read_bytes(), str(entry_file))
+        entry = parse_json(entry_file.read_bytes(), str(entry_file), report)
         entry_id = entry.get("id") if isinstance(entry, dict) else None
         if not isinstance(entry_id, str) or "/" not in entry_id:
             raise ImportFailed(f"{entry_file} enthält kein OParl-Objekt mit id")
@@ -302,7 +388,13 @@ class DumpSource:
     def close(self):
         pass
 
+    def begin(self, attempt: str):
+        pass
+
     def finished(self):
+        pass
+
+    def failed(self):
         pass
 
     def _path_for(self, url: str) -> Path:
@@ -323,13 +415,13 @@ class DumpSource:
                 return target
         raise NotFound(url, 404)
 
-    def get_json(self, url: str):
+    def get_json(self, url: str, *, replay: bool = False):
         self.requests += 1
         self.deadline.check(url)
         path = self._path_for(url)
         if path.stat().st_size > self.limits.json_bytes:
             raise too_large(url, self.limits.json_bytes)
-        return parse_json(path.read_bytes(), url)
+        return parse_json(path.read_bytes(), url, self.report)
 
     def get_bytes(self, url: str, max_size: int | None = None, validators: dict | None = None):
         self.requests += 1
@@ -340,23 +432,23 @@ class DumpSource:
 
 
 def open_source(location: str, *, rate: float = 10.0, timeout: float = 30.0, cache_dir: Path | None = None,
-                limits: Limits = Limits()):
+                limits: Limits = Limits(), report: Report | None = None):
     """Return (source, entry URL) for an http(s) URL or a dump folder/file."""
     scheme = urlsplit(location).scheme.lower()
     if scheme in ("http", "https"):
         cache = ResumeCache(cache_dir) if cache_dir else None
-        return HttpSource(timeout=timeout, rate=rate, cache=cache, limits=limits), location
+        return HttpSource(timeout=timeout, rate=rate, cache=cache, limits=limits, report=report), location
     if scheme and len(scheme) > 1:
         raise ImportFailed(f"Nur http(s)-URLs oder lokale Ordner werden unterstützt, nicht {scheme}:")
     path = Path(location)
     if path.is_dir():
         for name in ("system.json", "body.json", "bodies.json"):
             if (path / name).is_file():
-                source = DumpSource(path, path / name, limits)
+                source = DumpSource(path, path / name, limits, report)
                 return source, source.entry_url
         raise ImportFailed(f"{path}: kein system.json in diesem Ordner gefunden")
     if path.is_file():
-        source = DumpSource(path.parent, path, limits)
+        source = DumpSource(path.parent, path, limits, report)
         return source, source.entry_url
     raise ImportFailed(f"{location}: weder URL noch vorhandener Ordner oder Datei")
 

@@ -15,7 +15,7 @@ from typing import Callable
 
 from importers.errors import ImportFailed
 from importers.oparl import quirks, vendors
-from importers.oparl.source import Limits, LimitExceeded, NotFound
+from importers.oparl.source import Limits, LimitExceeded, NotFound, Unreachable
 from importers.report import Report
 from importers.values import int_value
 
@@ -394,9 +394,11 @@ class Walker:
 
     def _fetch(self, url: str):
         try:
-            return url, self.source.get_json(url), None
-        except LimitExceeded:
-            raise  # the run's limit, not a fault of this one object
+            return url, self.source.get_json(url, replay=True), None
+        except (LimitExceeded, Unreachable):
+            # The run's limit, or a source that does not answer: not a fault of this one
+            # object, and an object we could not ask for must not look depublished.
+            raise
         except (NotFound, ImportFailed) as exc:
             return url, None, exc
 
