@@ -201,7 +201,9 @@ def parser() -> argparse.ArgumentParser:
         description="Liest ein OParl-System (System- oder Body-URL über http/https) oder einen lokalen "
         "Ordner mit OParl-JSON (z. B. von `ratsinfo demo`). Unveränderte Daten schreiben keine Datei neu. "
         "Ab dem zweiten Lauf werden nur Änderungen abgefragt (modified_since); gelöschte Objekte "
-        "verschwinden. Ein abgebrochener Lauf setzt beim nächsten Mal fort. Am Ende steht ein Bericht "
+        "verschwinden. Ein abgebrochener Lauf setzt beim nächsten Mal fort (einmal; alle Listen werden "
+        "neu abgefragt). Eine Liste, die mit 401, 403 oder 404 antwortet, bricht den Lauf ab, ebenso ein "
+        "überschrittenes Limit (Zeit, Seiten je Liste, Größe einer Antwort). Am Ende steht ein Bericht "
         "über die Mängel der Quelle (auch in content/.ratsinfo/last-import-report.json).",
     )
     oparl.add_argument("url", metavar="URL", help="System- oder Body-URL, oder Ordner/Datei eines OParl-Dumps")

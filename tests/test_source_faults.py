@@ -343,3 +343,24 @@ def test_lone_surrogate_in_a_dump_folder_is_replaced(own_dump, tmp_path):
     put_lone_surrogate(own_dump, "/papers/7")
     import_oparl(str(own_dump), tmp_path / "content", show_progress=False, mirror_files=False)
     assert read_front_matter(tmp_path / "content" / "papers" / "7.md")["name"] == "Haushalt \ufffd 2027"
+
+
+def test_text_that_is_no_utf8_in_a_sqlite_export_is_replaced_and_reported(tmp_path):
+    import sqlite3
+
+    from importers.sql import import_sql
+    from importers.values import LONE_SURROGATE_PROBLEM
+    from ratsinfo.demo import write_demo_sqlite
+
+    database = tmp_path / "export.sqlite"
+    write_demo_sqlite(database)
+    with sqlite3.connect(database) as db:
+        # "Haushalt <ED A0 80> 2027": a surrogate encoded as if it were a character
+        # (CESU-8, what some exports write for text from an NVARCHAR column).
+        db.execute("UPDATE papers SET name = CAST(x'4861757368616c7420eda0802032303237' AS TEXT) "
+                   "WHERE id = (SELECT MIN(id) FROM papers)")
+    report = import_sql(str(database), tmp_path / "content", mirror_files=False, show_progress=False)
+    names = [read_front_matter(p).get("name", "") for p in (tmp_path / "content" / "papers").glob("*.md")]
+    assert "Haushalt \ufffd\ufffd\ufffd 2027" in names
+    problem = {p["problem"]: p for p in report.as_dict()["problems"]}[LONE_SURROGATE_PROBLEM]
+    assert problem["count"] == 1 and "papers" in problem["examples"][0]
