@@ -20,7 +20,7 @@ DEMO_OUT = "build/demo-oparl"
 def _import_oparl(args) -> int:
     from importers.errors import ImportFailed
     from importers.oparl import import_oparl
-    from importers.oparl.source import Limits
+    from importers.oparl.limits import Limits
     from importers.publication import Policy
 
     policy = Policy(publish_contact_data=args.publish_contact_data)

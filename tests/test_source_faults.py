@@ -19,7 +19,7 @@ import pytest
 from importers.content import read_front_matter
 from importers.errors import ImportFailed
 from importers.oparl import import_oparl
-from importers.oparl.source import Limits
+from importers.oparl.limits import Limits
 from tests.conftest import base_of
 from tests.support.oparl_server import DumpServer
 

@@ -17,8 +17,9 @@ from pathlib import Path
 from importers.content import ContentWriter, note_successful_run
 from importers.files import MAX_SIZE
 from importers.oparl import store
+from importers.oparl.limits import Limits
 from importers.oparl.normalise import Normaliser
-from importers.oparl.source import Limits, open_source
+from importers.oparl.source import open_source
 from importers.oparl.walker import Crawl, Walker
 from importers.progress import import_progress
 from importers.publication import Policy, publish

@@ -6,20 +6,18 @@ walker never knows which one it talks to.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import re
-import shutil
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 
 from importers.errors import ImportFailed
+from importers.oparl.limits import Limits, too_large
+from importers.oparl.resume import ResumeCache
 from importers.report import Report
 from importers.values import LONE_SURROGATE_PROBLEM, without_lone_surrogates
 
@@ -43,49 +41,6 @@ class TooLarge(Exception):
 class Unreachable(ImportFailed):
     """The source did not answer (connection, timeout, 5xx, 429) even after retries.
     Unlike 404 for one object, this says nothing about the object: never read as absent."""
-
-
-class LimitExceeded(ImportFailed):
-    """A limit of the run was reached (time, list pages, size of an answer). Never a
-    problem to note and go on: what was not read would look deleted or unchanged."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How much one run may take from a source; `ratsinfo import oparl --help` names them.
-
-    The defaults fit a large city (100,000 papers, 20 per page) on a slow server,
-    and stop a source that never ends: an endless `links.next`, a JSON answer of
-    gigabytes, a server that answers byte by byte.
-    """
-
-    run_seconds: float | None = 8 * 3600  # None: no limit
-    list_pages: int = 20_000  # per list
-    json_bytes: int = 50 * 1024 * 1024  # per answer
-
-    def deadline(self) -> "Deadline":
-        return Deadline(self.run_seconds)
-
-
-class Deadline:
-    """The end of a run's time, checked before and while every request."""
-
-    def __init__(self, seconds: float | None):
-        self.seconds = seconds
-        self.end = time.monotonic() + seconds if seconds else None
-
-    def remaining(self) -> float | None:
-        return None if self.end is None else self.end - time.monotonic()
-
-    def check(self, url: str | None = None):
-        remaining = self.remaining()
-        if remaining is not None and remaining <= 0:
-            where = f" (zuletzt bei {url})" if url else ""
-            raise LimitExceeded(
-                f"Der Import hat sein Zeitlimit von {self.seconds / 60:g} Minuten überschritten{where}. "
-                "Nichts wurde geändert. Ist die Quelle so langsam oder so groß, das Limit mit "
-                "--max-run-time erhöhen; sonst später wiederholen (ein abgebrochener Lauf setzt fort)."
-            )
 
 
 # Only a \u escape can put a surrogate into a parsed string (the bytes are decoded
@@ -115,14 +70,6 @@ def parse_json(raw: bytes | str, url: str, report: Report | None = None):
     return data
 
 
-def too_large(url: str, limit: int) -> LimitExceeded:
-    return LimitExceeded(
-        f"Die Antwort von {url} ist größer als {limit / 1024 / 1024:g} MB; so große JSON-Antworten "
-        "nimmt der Import nicht an. Nichts wurde geändert. Liefert die Quelle wirklich so große "
-        "Listenseiten, das Limit mit --max-json-size erhöhen."
-    )
-
-
 class RateLimit:
     """At most `rate` requests per second across all threads (politeness to slow RIS)."""
 
@@ -140,95 +87,6 @@ class RateLimit:
             self.next_slot = slot + self.interval
         if slot > now:
             time.sleep(slot - now)
-
-
-class ResumeCache:
-    """The answers of one interrupted attempt, for the run that continues it.
-
-    A run that fails (server gone, machine stopped) leaves its answers here. Only
-    the next run of the same attempt (same source, same mode: everything, or the
-    changes since the same moment) may use them, and only for single objects: every
-    list page is asked again, because a list is where the source says what still
-    exists and is public. If one list page differs from what the failed run got, the
-    source has changed in between and nothing here is trusted. A resume is tried once:
-    after a resumed run fails or is killed, the next run starts afresh. Success
-    deletes the cache. The folder is the owner's alone (0700): the answers hold
-    what the publication rule has not yet filtered.
-    """
-
-    MANIFEST = "attempt.json"
-
-    def __init__(self, folder: Path, max_age: float = 24 * 3600):
-        self.folder = Path(folder)
-        self.max_age = max_age
-        self.hits = 0
-        self.resuming = False
-        self.trusted = False
-        self.lock = threading.Lock()
-
-    def _path(self, url: str) -> Path:
-        return self.folder / hashlib.sha256(url.encode("utf-8")).hexdigest()
-
-    def begin(self, attempt: str) -> bool:
-        """Start or continue `attempt`; True when the answers of its failed run are used."""
-        manifest = self._read_manifest()
-        self.resuming = (
-            manifest.get("attempt") == attempt
-            and manifest.get("resumed") is False
-            and isinstance(manifest.get("started"), (int, float))
-            and 0 <= time.time() - manifest["started"] <= self.max_age
-        )
-        if not self.resuming:
-            self.clear()
-            manifest = {"attempt": attempt, "started": time.time()}
-        self.trusted = self.resuming
-        # Written before any request: a resumed run that dies leaves "resumed" behind.
-        self._write(self.folder / self.MANIFEST, json.dumps({**manifest, "resumed": self.resuming}).encode())
-        return self.resuming
-
-    def _read_manifest(self) -> dict:
-        try:
-            data = json.loads((self.folder / self.MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
-
-    def replay(self, url: str) -> bytes | None:
-        """The failed run's answer for a single object, while the source is unchanged."""
-        if not self.trusted:
-            return None
-        try:
-            payload = self._path(url).read_bytes()
-        except FileNotFoundError:
-            return None
-        self.hits += 1
-        return payload
-
-    def record(self, url: str, payload: bytes):
-        """Keep a fresh answer; one that differs from the failed run's ends all trust."""
-        path = self._path(url)
-        if self.trusted:
-            try:
-                before = path.read_bytes()
-            except FileNotFoundError:
-                before = None
-            if before is not None and before != payload:
-                with self.lock:
-                    self.trusted = False
-        self._write(path, payload)
-
-    def _write(self, path: Path, payload: bytes):
-        with self.lock:
-            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            self.folder.chmod(0o700)
-        tmp = path.with_name(path.name + f".{threading.get_ident()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        tmp.replace(path)
-
-    def clear(self):
-        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class HttpSource:

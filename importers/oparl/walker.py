@@ -15,7 +15,8 @@ from typing import Callable
 
 from importers.errors import ImportFailed
 from importers.oparl import quirks, vendors
-from importers.oparl.source import Limits, LimitExceeded, NotFound, Unreachable
+from importers.oparl.limits import LimitExceeded, Limits
+from importers.oparl.source import NotFound, Unreachable
 from importers.report import Report
 from importers.values import int_value
 
