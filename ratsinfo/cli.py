@@ -253,7 +253,8 @@ def parser() -> argparse.ArgumentParser:
                      help="Ordner, unter dem die Dateipfade der Dokumente liegen (statt root in der Zuordnung)")
     sql.add_argument("--full", action="store_true", help="alle Zeilen neu lesen statt nur geänderte")
     sql.add_argument("--force", action="store_true",
-                     help="auch dann schreiben, wenn mehr als die Hälfte der Objekte gelöscht würde")
+                     help="auch dann schreiben, wenn mehr als die Hälfte der Objekte (insgesamt oder "
+                     "einer Art) gelöscht würde")
     sql.add_argument("--no-files", action="store_true",
                      help="Dokumente nicht übernehmen, nur auf das Original verlinken")
     sql.add_argument("--publish-contact-data", action="store_true",

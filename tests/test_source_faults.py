@@ -364,3 +364,38 @@ def test_text_that_is_no_utf8_in_a_sqlite_export_is_replaced_and_reported(tmp_pa
     assert "Haushalt \ufffd\ufffd\ufffd 2027" in names
     problem = {p["problem"]: p for p in report.as_dict()["problems"]}[LONE_SURROGATE_PROBLEM]
     assert problem["count"] == 1 and "papers" in problem["examples"][0]
+
+
+# -- the webmaster's view ----------------------------------------------------------
+
+
+def test_import_help_names_every_limit_with_its_default():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "ratsinfo.cli", "import", "oparl", "--help"],
+                            capture_output=True, text=True, check=True)
+    text = " ".join(result.stdout.split())
+    assert "--max-run-time MIN" in text and "(Standard: 480; 0 = unbegrenzt)" in text
+    assert "--max-list-pages N" in text and "(Standard: 20000)" in text
+    assert "--max-json-size MB" in text and "(Standard: 50 MB)" in text
+
+
+def test_a_list_answering_403_ends_the_command_with_a_german_message_and_exit_2(demo_dump, tmp_path):
+    import subprocess
+    import sys
+
+    content = tmp_path / "content"
+    with DumpServer(demo_dump, base_of(demo_dump)) as server:
+        import_oparl(server.url + "system", content, show_progress=False, mirror_files=False)
+        before = snapshot(content)
+        server.faults["bodies/1/papers"] = [403] * 10
+        result = subprocess.run(
+            [sys.executable, "-m", "ratsinfo.cli", "import", "oparl", server.url + "system",
+             "--content", str(content), "--full", "--no-files"],
+            capture_output=True, text=True,
+        )
+    assert result.returncode == 2
+    assert "antwortet mit HTTP 403" in result.stderr and "ist unverändert" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(content) == before
