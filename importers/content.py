@@ -215,18 +215,8 @@ class ContentWriter:
         owned_before = set(state.get("owned", {}).get(self.source_key, []))
         owned_now = set(desired) | set(staged)
         removed = sorted(owned_before - owned_now)
-        objects_before = [p for p in owned_before if p.endswith(".md")]
-        objects_removed = [p for p in removed if p.endswith(".md")]
-        if (
-            not self.force
-            and len(objects_before) >= 20
-            and len(objects_removed) > self.max_delete_share * len(objects_before)
-        ):
-            raise ImportFailed(
-                f"Der Import würde {len(objects_removed)} von {len(objects_before)} Objekten löschen "
-                f"(mehr als {self.max_delete_share:.0%}). Nichts wurde geändert. Wenn das so gewollt "
-                "ist, mit --force wiederholen."
-            )
+        if not self.force:
+            check_deletions(owned_before, removed, self.max_delete_share)
 
         for relpath, payload in sorted(desired.items()):
             self._put(relpath, payload)
@@ -285,6 +275,34 @@ class ContentWriter:
         if self.state_path.is_file() and self.state_path.read_bytes() == payload:
             return
         _atomic_write(self.state_path, payload)
+
+
+# Below this many objects (of one kind, or in all) deleting most of them can be an
+# ordinary change (two of three legislative terms end); above it, it is a lost source.
+GUARD_MIN_OBJECTS = 20
+KIND_PLURALS = {
+    "body": "Körperschaften", "term": "Wahlperioden", "organization": "Gremien", "person": "Personen",
+    "meeting": "Sitzungen", "paper": "Vorlagen", "file": "Dateien",
+}
+
+
+def check_deletions(owned_before: set[str], removed: list[str], max_share: float):
+    """Refuse a run that would delete more than `max_share` of all objects, or of one
+    kind: a source that lost its papers must not pass because its files outnumber them."""
+    before = [p for p in owned_before if p.endswith(".md")]
+    gone = [p for p in removed if p.endswith(".md")]
+    groups = [("Objekten", before, gone)]
+    for kind, plural in KIND_PLURALS.items():
+        folder = KINDS[kind] + "/"
+        groups.append((plural, [p for p in before if p.startswith(folder)],
+                       [p for p in gone if p.startswith(folder)]))
+    for label, had, lost in groups:
+        if len(had) >= GUARD_MIN_OBJECTS and len(lost) > max_share * len(had):
+            raise ImportFailed(
+                f"Der Import würde {len(lost)} von {len(had)} {label} löschen (mehr als "
+                f"{max_share:.0%}). Nichts wurde geändert. Meist hat die Quelle Daten verloren oder "
+                "verweigert den Zugriff; wenn das Löschen so gewollt ist, mit --force wiederholen."
+            )
 
 
 def _kind_of(relpath: str) -> str:

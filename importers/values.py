@@ -7,6 +7,36 @@ from datetime import date, datetime
 
 _SPACE = re.compile(r"\s+")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+# Half of a UTF-16 pair without its other half (JSON "\\ud800", an NVARCHAR cut in
+# two). No UTF-8 file can hold it: YAML, JSON state and SQLite would all refuse it,
+# in this run and in every later one.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+LONE_SURROGATE_PROBLEM = "Ungültiges Zeichen (einzelnes UTF-16-Surrogat) durch \ufffd ersetzt"
+
+
+def without_lone_surrogates(value):
+    """(value, how many were replaced): every string inside `value` (dict keys too)
+    with each lone surrogate replaced by U+FFFD. Applied where source data enters."""
+    if isinstance(value, str):
+        cleaned, count = _LONE_SURROGATE.subn(REPLACEMENT, value)
+        return cleaned, count
+    if isinstance(value, dict):
+        total, cleaned = 0, {}
+        for key, item in value.items():
+            key, a = without_lone_surrogates(key)
+            item, b = without_lone_surrogates(item)
+            cleaned[key] = item
+            total += a + b
+        return (cleaned, total) if total else (value, 0)
+    if isinstance(value, (list, tuple)):
+        total, items = 0, []
+        for item in value:
+            item, count = without_lone_surrogates(item)
+            items.append(item)
+            total += count
+        return (type(value)(items), total) if total else (value, 0)
+    return value, 0
 
 
 def text(value) -> str | None:

@@ -20,14 +20,17 @@ DEMO_OUT = "build/demo-oparl"
 def _import_oparl(args) -> int:
     from importers.errors import ImportFailed
     from importers.oparl import import_oparl
+    from importers.oparl.limits import Limits
     from importers.publication import Policy
 
     policy = Policy(publish_contact_data=args.publish_contact_data)
+    limits = Limits(run_seconds=args.max_run_time * 60 or None, list_pages=args.max_list_pages,
+                    json_bytes=int(args.max_json_size * 1024 * 1024))
     try:
         report = import_oparl(
             args.url, Path(args.content), policy=policy, force=args.force, full=args.full,
             mirror_files=not args.no_files, rate=args.rate, concurrency=args.concurrency,
-            timeout=args.timeout, max_file_size=int(args.max_file_size * 1024 * 1024),
+            timeout=args.timeout, max_file_size=int(args.max_file_size * 1024 * 1024), limits=limits,
         )
     except ImportFailed as exc:
         print(f"Import abgebrochen: {exc}\nDer Inhaltsordner {args.content} ist unverändert.", file=sys.stderr)
@@ -161,6 +164,31 @@ def _update(args) -> int:
     return 0
 
 
+def _number(text: str, convert, smallest, wanted: str):
+    try:
+        value = convert(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} ist keine {wanted}") from None
+    if value < smallest:
+        raise argparse.ArgumentTypeError(f"{text!r} ist keine {wanted}")
+    return value
+
+
+def _not_negative(text: str) -> float:
+    return _number(text, float, 0, "Zahl ≥ 0")
+
+
+def _positive(text: str) -> float:
+    value = _number(text, float, 0, "Zahl > 0")
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} ist keine Zahl > 0")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    return _number(text, int, 1, "ganze Zahl ≥ 1")
+
+
 def parser() -> argparse.ArgumentParser:
     root = GermanParser(prog="ratsinfo", description=DESCRIPTION)
     commands = root.add_subparsers(dest="command", metavar="BEFEHL", required=True, parser_class=GermanParser)
@@ -176,7 +204,9 @@ def parser() -> argparse.ArgumentParser:
         description="Liest ein OParl-System (System- oder Body-URL über http/https) oder einen lokalen "
         "Ordner mit OParl-JSON (z. B. von `ratsinfo demo`). Unveränderte Daten schreiben keine Datei neu. "
         "Ab dem zweiten Lauf werden nur Änderungen abgefragt (modified_since); gelöschte Objekte "
-        "verschwinden. Ein abgebrochener Lauf setzt beim nächsten Mal fort. Am Ende steht ein Bericht "
+        "verschwinden. Ein abgebrochener Lauf setzt beim nächsten Mal fort (einmal; alle Listen werden "
+        "neu abgefragt). Eine Liste, die mit 401, 403 oder 404 antwortet, bricht den Lauf ab, ebenso ein "
+        "überschrittenes Limit (Zeit, Seiten je Liste, Größe einer Antwort). Am Ende steht ein Bericht "
         "über die Mängel der Quelle (auch in content/.ratsinfo/last-import-report.json).",
     )
     oparl.add_argument("url", metavar="URL", help="System- oder Body-URL, oder Ordner/Datei eines OParl-Dumps")
@@ -189,8 +219,17 @@ def parser() -> argparse.ArgumentParser:
                        help="höchstens N gleichzeitige Anfragen (Standard: 4)")
     oparl.add_argument("--timeout", type=float, default=30.0, metavar="SEK",
                        help="Zeitlimit je Anfrage in Sekunden (Standard: 30), danach neuer Versuch")
+    oparl.add_argument("--max-run-time", type=_not_negative, default=480, metavar="MIN",
+                       help="Zeitlimit des ganzen Laufs in Minuten, danach Abbruch ohne Änderung "
+                       "(Standard: 480; 0 = unbegrenzt)")
+    oparl.add_argument("--max-list-pages", type=_positive_int, default=20_000, metavar="N",
+                       help="höchstens N Seiten je Liste; eine längere (endloses links.next) bricht den "
+                       "Lauf ab (Standard: 20000)")
+    oparl.add_argument("--max-json-size", type=_positive, default=50, metavar="MB",
+                       help="größte angenommene JSON-Antwort; eine größere bricht den Lauf ab (Standard: 50 MB)")
     oparl.add_argument("--force", action="store_true",
-                       help="auch dann schreiben, wenn mehr als die Hälfte der Objekte gelöscht würde")
+                       help="auch dann schreiben, wenn mehr als die Hälfte der Objekte (insgesamt oder "
+                       "einer Art) gelöscht würde")
     oparl.add_argument("--max-file-size", type=float, default=50, metavar="MB",
                        help="größere Dokumente nicht spiegeln, nur verlinken (Standard: 50 MB)")
     oparl.add_argument("--no-files", action="store_true",
@@ -217,7 +256,8 @@ def parser() -> argparse.ArgumentParser:
                      help="Ordner, unter dem die Dateipfade der Dokumente liegen (statt root in der Zuordnung)")
     sql.add_argument("--full", action="store_true", help="alle Zeilen neu lesen statt nur geänderte")
     sql.add_argument("--force", action="store_true",
-                     help="auch dann schreiben, wenn mehr als die Hälfte der Objekte gelöscht würde")
+                     help="auch dann schreiben, wenn mehr als die Hälfte der Objekte (insgesamt oder "
+                     "einer Art) gelöscht würde")
     sql.add_argument("--no-files", action="store_true",
                      help="Dokumente nicht übernehmen, nur auf das Original verlinken")
     sql.add_argument("--publish-contact-data", action="store_true",

@@ -17,6 +17,7 @@ from pathlib import Path
 from importers.content import ContentWriter, note_successful_run
 from importers.files import MAX_SIZE
 from importers.oparl import store
+from importers.oparl.limits import Limits
 from importers.oparl.normalise import Normaliser
 from importers.oparl.source import open_source
 from importers.oparl.walker import Crawl, Walker
@@ -45,22 +46,27 @@ def import_oparl(
     concurrency: int = 4,
     timeout: float = 30.0,
     max_file_size: int = MAX_SIZE,
+    limits: Limits = Limits(),
     show_progress: bool | None = None,
 ) -> Report:
     """Fetch, normalise, filter and write one OParl source. Raises ImportFailed."""
     content_dir = Path(content_dir)
     report = Report()
-    source, entry_url = open_source(location, rate=rate, timeout=timeout, cache_dir=resume_dir(location))
+    source, entry_url = open_source(location, rate=rate, timeout=timeout, cache_dir=resume_dir(location),
+                                    limits=limits, report=report)
     store_file = store.store_path(content_dir, entry_url)
     previous = None if full or not source.supports_filters else store.load(store_file)
     if previous and _last_full_run(previous[1]) < datetime.now(timezone.utc) - FULL_RUN_EVERY:
         previous = None
     try:
+        since = _since(previous[0]) if previous else None
+        # An interrupted run resumes only as the same attempt: same source, same mode.
+        source.begin(f"{entry_url} {since.isoformat() if since else 'vollständig'}")
         with import_progress(show_progress) as progress:
-            since = _since(previous[0]) if previous else None
             walker = Walker(
                 source, report, on_progress=progress.count,
                 previous=previous[0] if previous else None, since=since, concurrency=concurrency,
+                max_list_pages=limits.list_pages,
             )
             crawl = walker.walk(entry_url)
             report.mode = f"inkrementell seit {since.isoformat()}" if since else "vollständig"
@@ -73,16 +79,30 @@ def import_oparl(
                 fetch_file=source.get_bytes if mirror_files else None,
                 force=force,
                 max_file_size=max_file_size,
-                on_file=progress.task("Dateien", file_count),
+                on_file=_within(source.deadline, progress.task("Dateien", file_count)),
             )
             writer.write(records)
         last_full = previous[1].get("last_full") if previous else datetime.now(timezone.utc).isoformat()
         _save_store(store_file, crawl, previous[1] if previous else {}, last_full)
         source.finished()
+    except BaseException:
+        source.failed()
+        raise
     finally:
         source.close()
     note_successful_run(content_dir, report)
     return report
+
+
+def _within(deadline, on_file):
+    """After each attachment, stop the run when its time is up: the writer notes a
+    failed download and goes on, but a run past its deadline must end unwritten."""
+
+    def tick():
+        deadline.check()
+        on_file()
+
+    return tick
 
 
 def resume_dir(location: str) -> Path:

@@ -6,9 +6,8 @@ walker never knows which one it talks to.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import shutil
+import re
 import threading
 import time
 from pathlib import Path
@@ -17,6 +16,10 @@ from urllib.parse import urlsplit
 import httpx
 
 from importers.errors import ImportFailed
+from importers.oparl.limits import Limits, too_large
+from importers.oparl.resume import ResumeCache
+from importers.report import Report
+from importers.values import LONE_SURROGATE_PROBLEM, without_lone_surrogates
 
 USER_AGENT = "ratsinfo-importer/0.1"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -35,17 +38,36 @@ class TooLarge(Exception):
     pass
 
 
-def parse_json(raw: bytes | str, url: str):
+class Unreachable(ImportFailed):
+    """The source did not answer (connection, timeout, 5xx, 429) even after retries.
+    Unlike 404 for one object, this says nothing about the object: never read as absent."""
+
+
+# Only a \u escape can put a surrogate into a parsed string (the bytes are decoded
+# with replacement); answers without one skip the walk through every string.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def parse_json(raw: bytes | str, url: str, report: Report | None = None):
     """Parse a response; control characters inside strings are accepted.
 
     CC e-gov ALLRIS (Braunschweig) sends raw control characters inside JSON
-    strings (research/oparl.md C3), which strict parsing rejects.
+    strings (research/oparl.md C3), which strict parsing rejects. Every OParl
+    string enters here, so lone surrogates are replaced here, once for all.
     """
     text = raw.decode("utf-8-sig", errors="replace") if isinstance(raw, bytes) else raw
     try:
-        return json.loads(text, strict=False)
+        data = json.loads(text, strict=False)
     except json.JSONDecodeError as exc:
         raise ImportFailed(f"Ungültiges JSON von {url}: {exc}") from exc
+    except RecursionError as exc:
+        # A hostile answer nests arrays thousands deep; no OParl object does.
+        raise ImportFailed(f"Ungültiges JSON von {url}: zu tief verschachtelt") from exc
+    if _SURROGATE_ESCAPE.search(text):
+        data, replaced = without_lone_surrogates(data)
+        if replaced and report is not None:
+            report.problem(LONE_SURROGATE_PROBLEM, url)
+    return data
 
 
 class RateLimit:
@@ -67,44 +89,6 @@ class RateLimit:
             time.sleep(slot - now)
 
 
-class ResumeCache:
-    """Raw responses of the current run, kept until the run succeeds.
-
-    An import that is interrupted (server gone, machine stopped) leaves its
-    responses here; the next run asks only for what is missing. A successful
-    run clears the cache. Entries older than `max_age` are not trusted.
-    """
-
-    def __init__(self, folder: Path, max_age: float = 24 * 3600):
-        self.folder = Path(folder)
-        self.max_age = max_age
-        self.hits = 0
-
-    def _path(self, url: str) -> Path:
-        return self.folder / hashlib.sha256(url.encode("utf-8")).hexdigest()
-
-    def get(self, url: str) -> bytes | None:
-        path = self._path(url)
-        try:
-            if time.time() - path.stat().st_mtime > self.max_age:
-                return None
-            payload = path.read_bytes()
-        except FileNotFoundError:
-            return None
-        self.hits += 1
-        return payload
-
-    def put(self, url: str, payload: bytes):
-        self.folder.mkdir(parents=True, exist_ok=True)
-        path = self._path(url)
-        tmp = path.with_name(path.name + f".{threading.get_ident()}.tmp")
-        tmp.write_bytes(payload)
-        tmp.replace(path)
-
-    def clear(self):
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
 class HttpSource:
     """OParl over HTTP(S): timeouts, retries with backoff on 5xx and connection
     errors, a politeness limit, and a resume cache for interrupted runs."""
@@ -118,10 +102,16 @@ class HttpSource:
         backoff: float = 0.5,
         rate: float = 10.0,
         cache: ResumeCache | None = None,
+        limits: Limits = Limits(),
+        report: Report | None = None,
     ):
+        self.report = report
         self.client = httpx.Client(
             timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT}
         )
+        self.timeout = timeout
+        self.limits = limits
+        self.deadline = limits.deadline()
         self.retries = retries
         self.backoff = backoff
         self.rate = RateLimit(rate)
@@ -138,47 +128,73 @@ class HttpSource:
         polite = urlsplit(url).hostname not in LOOPBACK
         for attempt in range(self.retries + 1):
             if attempt:
-                time.sleep(self.backoff * 2 ** (attempt - 1))
+                pause = self.backoff * 2 ** (attempt - 1)
+                remaining = self.deadline.remaining()
+                time.sleep(pause if remaining is None else max(0.0, min(pause, remaining)))
             try:
                 if polite:
                     self.rate.wait()
+                self.deadline.check(url)
+                remaining = self.deadline.remaining()
+                # No single request outlives the run: its timeout ends with the run's time.
+                timeout = self.timeout if remaining is None else min(self.timeout, remaining)
                 self.requests += 1
-                with self.client.stream("GET", url, headers=headers) as response:
+                with self.client.stream("GET", url, headers=headers, timeout=timeout) as response:
                     if response.status_code == 304:
                         response._content = b""
                         return response
-                    if response.status_code >= 500:
+                    if response.status_code >= 500 or response.status_code == 429:
                         last_error = ImportFailed(f"{url}: HTTP {response.status_code}")
                         continue
                     if response.status_code in (401, 403, 404, 410):
                         raise NotFound(url, response.status_code)
                     if response.status_code >= 400:
                         raise ImportFailed(f"{url}: HTTP {response.status_code}")
+                    declared = response.headers.get("content-length", "")
+                    if max_size is not None and declared.isdigit() and int(declared) > max_size:
+                        raise TooLarge(f"{url}: größer als {max_size} Bytes")
                     chunks, size = [], 0
                     for chunk in response.iter_bytes():
                         size += len(chunk)
                         if max_size is not None and size > max_size:
                             raise TooLarge(f"{url}: größer als {max_size} Bytes")
+                        # A server that answers byte by byte never trips the read timeout.
+                        self.deadline.check(url)
                         chunks.append(chunk)
                     response._content = b"".join(chunks)
                     return response
             except (httpx.TransportError,) as exc:
                 last_error = exc
-        raise ImportFailed(f"{url} nicht erreichbar nach {self.retries + 1} Versuchen: {last_error}")
+        raise Unreachable(f"{url} nicht erreichbar nach {self.retries + 1} Versuchen: {last_error}")
+
+    def begin(self, attempt: str):
+        """Name this run's attempt (source and mode) before the first request."""
+        if self.cache:
+            self.cache.begin(attempt)
 
     def finished(self):
         """The run succeeded: what the resume cache held is in content/ now."""
         if self.cache:
             self.cache.clear()
 
-    def get_json(self, url: str):
-        cached = self.cache.get(url) if self.cache else None
+    def failed(self):
+        """The run failed. Its answers stay for one resume; a failed resume keeps nothing."""
+        if self.cache and self.cache.resuming:
+            self.cache.clear()
+
+    def get_json(self, url: str, *, replay: bool = False):
+        """The parsed answer. `replay`: a single object that an interrupted run of the same
+        attempt already got may come from the resume cache (never a list page)."""
+        cached = self.cache.replay(url) if self.cache and replay else None
         if cached is not None:
-            return parse_json(cached, url)
-        payload = self._get(url).content
-        data = parse_json(payload, url)
+            return parse_json(cached, url, self.report)
+        try:
+            payload = self._get(url, self.limits.json_bytes).content
+        except TooLarge as exc:
+            raise too_large(url, self.limits.json_bytes) from exc
+        data = parse_json(payload, url, self.report)
         if self.cache:
-            self.cache.put(url, payload)
+            self.cache.record(url, payload)
         return data
 
     def get_bytes(self, url: str, max_size: int | None = None, validators: dict | None = None):
@@ -207,10 +223,13 @@ class DumpSource:
     HTTP cache.
     """
 
-    def __init__(self, folder: Path, entry_file: Path):
+    def __init__(self, folder: Path, entry_file: Path, limits: Limits = Limits(), report: Report | None = None):
+        self.report = report
+        self.limits = limits
+        self.deadline = limits.deadline()
         self.folder = folder.resolve()
         self.entry_file = entry_file
-        entry = parse_json(entry_file.read_bytes(), str(entry_file))
+        entry = parse_json(entry_file.read_bytes(), str(entry_file), report)
         entry_id = entry.get("id") if isinstance(entry, dict) else None
         if not isinstance(entry_id, str) or "/" not in entry_id:
             raise ImportFailed(f"{entry_file} enthält kein OParl-Objekt mit id")
@@ -227,7 +246,13 @@ class DumpSource:
     def close(self):
         pass
 
+    def begin(self, attempt: str):
+        pass
+
     def finished(self):
+        pass
+
+    def failed(self):
         pass
 
     def _path_for(self, url: str) -> Path:
@@ -248,9 +273,13 @@ class DumpSource:
                 return target
         raise NotFound(url, 404)
 
-    def get_json(self, url: str):
+    def get_json(self, url: str, *, replay: bool = False):
         self.requests += 1
-        return parse_json(self._path_for(url).read_bytes(), url)
+        self.deadline.check(url)
+        path = self._path_for(url)
+        if path.stat().st_size > self.limits.json_bytes:
+            raise too_large(url, self.limits.json_bytes)
+        return parse_json(path.read_bytes(), url, self.report)
 
     def get_bytes(self, url: str, max_size: int | None = None, validators: dict | None = None):
         self.requests += 1
@@ -260,23 +289,24 @@ class DumpSource:
         return path.read_bytes(), "", {}
 
 
-def open_source(location: str, *, rate: float = 10.0, timeout: float = 30.0, cache_dir: Path | None = None):
+def open_source(location: str, *, rate: float = 10.0, timeout: float = 30.0, cache_dir: Path | None = None,
+                limits: Limits = Limits(), report: Report | None = None):
     """Return (source, entry URL) for an http(s) URL or a dump folder/file."""
     scheme = urlsplit(location).scheme.lower()
     if scheme in ("http", "https"):
         cache = ResumeCache(cache_dir) if cache_dir else None
-        return HttpSource(timeout=timeout, rate=rate, cache=cache), location
+        return HttpSource(timeout=timeout, rate=rate, cache=cache, limits=limits, report=report), location
     if scheme and len(scheme) > 1:
         raise ImportFailed(f"Nur http(s)-URLs oder lokale Ordner werden unterstützt, nicht {scheme}:")
     path = Path(location)
     if path.is_dir():
         for name in ("system.json", "body.json", "bodies.json"):
             if (path / name).is_file():
-                source = DumpSource(path, path / name)
+                source = DumpSource(path, path / name, limits, report)
                 return source, source.entry_url
         raise ImportFailed(f"{path}: kein system.json in diesem Ordner gefunden")
     if path.is_file():
-        source = DumpSource(path.parent, path)
+        source = DumpSource(path.parent, path, limits, report)
         return source, source.entry_url
     raise ImportFailed(f"{location}: weder URL noch vorhandener Ordner oder Datei")
 

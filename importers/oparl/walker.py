@@ -15,7 +15,8 @@ from typing import Callable
 
 from importers.errors import ImportFailed
 from importers.oparl import quirks, vendors
-from importers.oparl.source import NotFound
+from importers.oparl.limits import LimitExceeded, Limits
+from importers.oparl.source import NotFound, Unreachable
 from importers.report import Report
 from importers.values import int_value
 
@@ -80,6 +81,17 @@ FOLLOW_REFS = {
 }
 
 
+def list_failed(url: str, list_type: str, status: int) -> ImportFailed:
+    """A list that cannot be read is no empty list: taken as empty, a full run would
+    delete every object of its kind (401/403: the source no longer lets us read it)."""
+    return ImportFailed(
+        f"Die Liste {url} ({list_type}) antwortet mit HTTP {status}. Eine Liste, die nicht abrufbar "
+        "ist, ist nicht leer; der Import wird abgebrochen, damit keine Objekte gelöscht werden. "
+        "Bitte Adresse und Zugangsrechte der Quelle prüfen (beim Betreiber des "
+        "Ratsinformationssystems nachfragen) und den Import wiederholen."
+    )
+
+
 def type_of(obj: dict, expected: str | None) -> str | None:
     """The short type name ("Meeting") of an object, or the expected one if it has none."""
     raw = obj.get("type")
@@ -121,8 +133,10 @@ class Walker:
         previous: Crawl | None = None,
         since: datetime | None = None,
         concurrency: int = 4,
+        max_list_pages: int = Limits.list_pages,
     ):
         self.source = source
+        self.max_list_pages = max_list_pages
         self.report = report
         self.on_progress = on_progress or (lambda kind, n: None)
         self.crawl = copy.deepcopy(previous) if previous is not None else Crawl()
@@ -206,6 +220,8 @@ class Walker:
         def first_page(url):
             try:
                 return url, self.source.get_json(url)
+            except LimitExceeded:
+                raise
             except (NotFound, ImportFailed):
                 return url, None
 
@@ -225,11 +241,22 @@ class Walker:
                 self.report.problem("Paginierungs-Schleife: links.next zeigt auf eine frühere Seite", next_url)
                 return
             seen.add(next_url)
+            if len(seen) > self.max_list_pages:
+                raise LimitExceeded(
+                    f"Die Liste {url} ({list_type}) hat mehr als {self.max_list_pages} Seiten; "
+                    f"links.next endet nicht (zuletzt {next_url}). Der Import wird abgebrochen, "
+                    "nichts wurde geändert. Ist die Liste wirklich so lang, --max-list-pages erhöhen; "
+                    "sonst dem Betreiber der Quelle die endlose Paginierung melden."
+                )
             try:
                 page = self.source.get_json(next_url)
             except NotFound as exc:
-                self.report.problem(f"Liste nicht abrufbar (HTTP {exc.status})", next_url)
-                return
+                if filters and exc.status == 404 and len(seen) == 1:
+                    # Sternberg answers an empty `modified_since` result with 404 and an
+                    # SD.NET error object (research/oparl.md S3): no changes, not a lost list.
+                    self.report.problem("Leere Änderungsliste als HTTP 404 (als leer gewertet)", next_url)
+                    return
+                raise list_failed(next_url, list_type, exc.status) from exc
             data, next_url = quirks.list_page(page, next_url, self.report)
             if next_url and filters:
                 next_url = vendors.with_filters(next_url, filters, self.vendor)
@@ -368,7 +395,11 @@ class Walker:
 
     def _fetch(self, url: str):
         try:
-            return url, self.source.get_json(url), None
+            return url, self.source.get_json(url, replay=True), None
+        except (LimitExceeded, Unreachable):
+            # The run's limit, or a source that does not answer: not a fault of this one
+            # object, and an object we could not ask for must not look depublished.
+            raise
         except (NotFound, ImportFailed) as exc:
             return url, None, exc
 

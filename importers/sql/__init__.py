@@ -58,7 +58,7 @@ def import_sql(
     spec = load_mapping(mapping)
     if files_root is not None and "file" in spec.objects:
         spec.objects["file"] = replace(spec.objects["file"], root=Path(files_root).resolve())
-    db = Database(location)
+    db = Database(location, report)
     try:
         source_key = f"sql:{db.label}"
         store_file = store.store_path(content_dir, source_key)

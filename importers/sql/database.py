@@ -19,8 +19,10 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 from sqlalchemy.sql import sqltypes
 
 from importers.errors import ImportFailed
+from importers.report import Report
 from importers.sql.fields import BOOL, CONTENT, DATE, DATETIME, INT, FieldType, Link
 from importers.sql.mapping import Column, Mapping, MappingError, Relation
+from importers.values import LONE_SURROGATE_PROBLEM, without_lone_surrogates
 
 # Drivers installed with ratsinfo, used when a URL names only the database system.
 # Oracle (oracledb) and SQL Server (pyodbc) work with their drivers installed by hand.
@@ -37,10 +39,13 @@ def first_line(exc: BaseException) -> str:
 
 
 class Database:
-    def __init__(self, location: str):
+    def __init__(self, location: str, report: Report | None = None):
+        self.report = report
         self.url, self.label = _engine_url(location)
         try:
             self.engine = sa.create_engine(self.url)
+            if self.url.get_backend_name() == "sqlite":
+                sa.event.listen(self.engine, "connect", _lenient_text)
         except NoSuchModuleError as exc:
             raise ImportFailed(f"Datenbanksystem in {self.label} unbekannt: {first_line(exc)}") from exc
         except ModuleNotFoundError as exc:
@@ -170,22 +175,36 @@ class Rows:
             statement = statement.where(where)
         return self.db.connection.execution_options(yield_per=2000).execute(statement)
 
+    def _clean(self, row) -> tuple:
+        """Every row leaves the database here: lone surrogates (an NVARCHAR cut in
+        two, bytes that are no UTF-8) become U+FFFD and are reported with the row."""
+        row, replaced = without_lone_surrogates(tuple(row))
+        if replaced and self.db.report is not None:
+            self.db.report.problem(LONE_SURROGATE_PROBLEM, f"{self.relation.label}: {row[0]}")
+        return row
+
     def all(self, expressions: list) -> list[tuple]:
-        return [tuple(row) for row in self.select(expressions)]
+        return [self._clean(row) for row in self.select(expressions)]
 
     def newer(self, expressions: list, column: str, since) -> list[tuple]:
-        return [tuple(row) for row in self.select(expressions, self.c(column) >= since)]
+        return [self._clean(row) for row in self.select(expressions, self.c(column) >= since)]
 
     def by_keys(self, expressions: list, key: str, keys: list) -> list[tuple]:
         rows = []
         for start in range(0, len(keys), IN_CHUNK):
             chunk = keys[start:start + IN_CHUNK]
-            rows += [tuple(row) for row in self.select(expressions, self.c(key).in_(chunk))]
+            rows += [self._clean(row) for row in self.select(expressions, self.c(key).in_(chunk))]
         return rows
 
     def one(self, expression, key: str, value):
         row = self.select([expression], self.c(key) == value).first()
-        return row[0] if row is not None else None
+        return self._clean(row)[0] if row is not None else None
+
+
+def _lenient_text(dbapi_connection, _record):
+    """SQLite hands out TEXT as stored; bytes that are no UTF-8 would stop every run.
+    Kept as lone surrogates, they are replaced and reported by Rows._clean."""
+    dbapi_connection.text_factory = lambda raw: raw.decode("utf-8", "surrogateescape")
 
 
 # What a column of each kind of field may be. A column of another type is a mistake
