@@ -83,7 +83,7 @@ def import_oparl(
             )
             writer.write(records)
         last_full = previous[1].get("last_full") if previous else datetime.now(timezone.utc).isoformat()
-        kept, withheld = store.publishable(crawl, records, policy)
+        kept, withheld = store.publishable(crawl, records, policy, withheld_before)
         _save_store(store_file, kept, stored[1] if stored else {}, {
             "last_full": last_full, "withheld": json.dumps(sorted(withheld)),
             "contact_data": _flag(policy.publish_contact_data),

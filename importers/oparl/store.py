@@ -33,9 +33,9 @@ _STRUCTURE = ("id", "type", "created", "modified", "deleted", "web", "body")
 # Per type, the fields importers/oparl/normalise.py reads and the walker needs to put
 # a changed child back into its parent. Anything else a server sends is not kept.
 _FIELDS = {
-    "Body": ("name", "shortName", "website", "ags", "legislativeTerm", "system", "organization", "person",
-             "meeting", "paper", "legislativeTermList", "membership", "agendaItem", "consultation", "file",
-             "locationList"),
+    "Body": ("name", "shortName", "website", "ags", "legislativeTerm", "system", "location", "organization",
+             "person", "meeting", "paper", "legislativeTermList", "membership", "agendaItem", "consultation",
+             "file", "locationList"),
     "LegislativeTerm": ("name", "startDate", "endDate"),
     "Organization": ("name", "shortName", "organizationType", "classification", "startDate", "endDate",
                      "subOrganizationOf", "website", "location", "membership", "meeting"),
@@ -121,8 +121,11 @@ def migrate_legacy(content: Path, source_key: str, path: Path):
     legacy.with_name(legacy.name + ".tmp").unlink(missing_ok=True)
 
 
-def publishable(crawl: Crawl, records: list[Record], policy: Policy) -> tuple[Crawl, set[str]]:
-    """The part of the crawl behind the published records, and the ids of withheld agenda items."""
+def publishable(crawl: Crawl, records: list[Record], policy: Policy,
+                withheld_before: set[str] = frozenset()) -> tuple[Crawl, set[str]]:
+    """The part of the crawl behind the published records, and the ids of withheld agenda items:
+    those withheld now, and those withheld before that nothing has opened since (their meeting
+    may be missing from this run)."""
     keep: dict[str, set[str]] = {}  # object id -> fields kept
     withheld: set[str] = set()
 
@@ -151,11 +154,15 @@ def publishable(crawl: Crawl, records: list[Record], policy: Policy) -> tuple[Cr
                 else:
                     withheld.add(item["source"])
                     take(item["source"], _WITHHELD_ITEM + (("name",) if quirks.is_agenda_heading(raw) else ()))
-    # Locations the normaliser reads: of organizations and meetings, never of persons.
+    # Locations of organizations and meetings (the normaliser reads them) and of bodies
+    # (the walker would fetch a missing one again), never of persons: their homes.
     for object_id in list(keep):
-        if crawl.types[object_id] in ("Organization", "Meeting"):
+        if crawl.types[object_id] in ("Body", "Organization", "Meeting"):
             take(quirks.link(crawl.objects[object_id].get("location")))
 
+    opened = {item["source"] for record in records if record.kind == "meeting"
+              for item in record.data.get("agenda", []) if item.get("public") is True}
+    withheld |= set(withheld_before) - opened - crawl.deleted
     stored = Crawl(oparl_version=crawl.oparl_version, bodies=list(crawl.bodies), deleted=set(crawl.deleted))
     if crawl.system:
         stored.system = {k: crawl.system[k] for k in _SYSTEM_FIELDS if k in crawl.system}
