@@ -270,3 +270,17 @@ def test_paper_consulted_in_non_public_item_shows_only_that_it_was_discussed(tmp
     assert written["consultations"] == [{"source": server.local(API + "consultations/1"),
                                          "meeting": meeting["id"], "organizations": ["1"], "public": False}]
     assert b"Kaufpreis" not in every_byte(content)
+
+
+def test_broken_private_state_stops_the_import_with_a_clear_message(tmp_path, state_dir):
+    """It remembers which items were withheld; guessing without it could open one."""
+    from importers.errors import ImportFailed
+
+    content = tmp_path / "content"
+    with Musterstadt([item(1, "Haushalt"), item(2, "Personalsache", public=False)]) as server:
+        run_import(server.entry, content)
+        before = every_byte(content)
+        next(state_dir.rglob("oparl-*.sqlite")).write_bytes(b"kein SQLite " * 100)
+        with pytest.raises(ImportFailed, match="beschädigt.*löschen"):
+            run_import(server.entry, content, full=True)
+    assert every_byte(content) == before

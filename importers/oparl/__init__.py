@@ -52,16 +52,16 @@ def import_oparl(
     report = Report()
     source, entry_url = open_source(location, rate=rate, timeout=timeout, cache_dir=resume_dir(location))
     policy = policy or Policy()
-    store_file = store.store_path(content_dir, entry_url)
-    store.migrate_legacy(content_dir, entry_url, store_file)
-    stored = store.load(store_file)
-    withheld_before = store.withheld_items(stored[1]) if stored else set()
-    previous = None if full or not source.supports_filters else stored
-    if previous and (_last_full_run(previous[1]) < datetime.now(timezone.utc) - FULL_RUN_EVERY
-                     or previous[1].get("contact_data") != _flag(policy.publish_contact_data)):
-        # The store keeps contact data only when it is published: a changed policy needs everything.
-        previous = None
     try:
+        store_file = store.store_path(content_dir, entry_url)
+        store.migrate_legacy(content_dir, entry_url, store_file)
+        stored = store.load(store_file)
+        withheld_before = store.withheld_items(stored[1]) if stored else set()
+        previous = None if full or not source.supports_filters else stored
+        if previous and (_last_full_run(previous[1]) < datetime.now(timezone.utc) - FULL_RUN_EVERY
+                         or previous[1].get("contact_data") != _flag(policy.publish_contact_data)):
+            # The store keeps contact data only when it is published: a changed policy needs everything.
+            previous = None
         with import_progress(show_progress) as progress:
             since = _since(previous[0]) if previous else None
             walker = Walker(

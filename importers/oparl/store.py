@@ -23,6 +23,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from importers.errors import ImportFailed
 from importers.oparl import quirks
 from importers.oparl.walker import Crawl
 from importers.publication import Policy
@@ -80,14 +81,22 @@ def load(path: Path) -> tuple[Crawl, dict] | None:
     if not path.is_file():
         return None
     crawl = Crawl()
-    with sqlite3.connect(path) as db:
-        meta = dict(db.execute("SELECT key, value FROM meta"))
-        for object_id, type_name, data in db.execute("SELECT id, type, data FROM objects"):
-            crawl.objects[object_id] = json.loads(data)
-            crawl.types[object_id] = type_name
-        crawl.deleted = {row[0] for row in db.execute("SELECT id FROM deleted")}
-    crawl.bodies = json.loads(meta.get("bodies", "[]"))
-    crawl.system = json.loads(meta["system"]) if meta.get("system") else None
+    try:
+        with sqlite3.connect(path) as db:
+            meta = dict(db.execute("SELECT key, value FROM meta"))
+            for object_id, type_name, data in db.execute("SELECT id, type, data FROM objects"):
+                crawl.objects[object_id] = json.loads(data)
+                crawl.types[object_id] = type_name
+            crawl.deleted = {row[0] for row in db.execute("SELECT id FROM deleted")}
+        crawl.bodies = json.loads(meta.get("bodies", "[]"))
+        crawl.system = json.loads(meta["system"]) if meta.get("system") else None
+        json.loads(meta.get("withheld", "[]"))
+    except (sqlite3.Error, ValueError) as exc:
+        # It holds which agenda items were withheld: guessing without it could open one.
+        raise ImportFailed(
+            f"Importzustand {path} ist beschädigt ({exc}). Nichts wurde geändert. Die Datei löschen "
+            "(der nächste Import ist dann vollständig und urteilt allein nach der Quelle) und neu starten."
+        ) from exc
     crawl.oparl_version = meta.get("oparl_version", "")
     return crawl, meta
 
