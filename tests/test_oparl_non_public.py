@@ -284,3 +284,20 @@ def test_broken_private_state_stops_the_import_with_a_clear_message(tmp_path, st
         with pytest.raises(ImportFailed, match="beschädigt.*löschen"):
             run_import(server.entry, content, full=True)
     assert every_byte(content) == before
+
+
+def test_withheld_mark_outlives_a_run_without_its_meeting(tmp_path):
+    content = tmp_path / "content"
+    with Musterstadt([item(1, "Haushalt"), item(2, "Personalsache", public=False)]) as server:
+        run_import(server.entry, content)
+        # For one run the server has lost the meeting (the town let it go, with --force).
+        server.add_list(server.body["meeting"], [])
+        server.add_list(server.body["agendaItem"], [])
+        run_import(server.entry, content, full=True, force=True)
+        assert not list((content / "meetings").glob("*.md"))
+        # It comes back, the item without its flag.
+        server.set_agenda([item(1, "Haushalt"), item(2, "Personalsache Meier")])
+        run_import(server.entry, content, full=True)
+        agenda = agenda_of(content, server)
+    assert [entry["public"] for entry in agenda] == [True, False]
+    assert b"Meier" not in every_byte(content)
