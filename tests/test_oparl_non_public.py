@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from importers.content import read_front_matter
 from tests.test_oparl_quirks import FixtureServer, by_source, problems_of, run_import
 
 MUSTER = "https://ris.musterstadt.example/"
