@@ -25,9 +25,11 @@ def base_of(folder: Path) -> str:
 
 @pytest.fixture(scope="session", autouse=True)
 def private_cache(tmp_path_factory):
-    """Resume caches of test imports go to a temporary folder, not ~/.cache."""
+    """Resume caches and the importers' private state go to temporary folders, not ~/.cache, ~/.local/state."""
     mp = pytest.MonkeyPatch()
     mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    mp.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+    mp.delenv("RATSINFO_STATE_DIR", raising=False)
     yield
     mp.undo()
 

@@ -53,14 +53,49 @@ def test_non_public_items_show_only_as_placeholder(demo_site):
     assert placeholders > 10
 
 
-def test_importer_bookkeeping_in_content_holds_no_non_public_text(demo_content):
-    """The raw store of incremental runs sits in content/.ratsinfo/; it keeps withheld items' places only."""
+def test_importer_private_state_holds_no_non_public_text_and_is_not_in_content(demo_content):
+    """The raw store of incremental runs sits in the private state folder; it keeps withheld items' places only."""
     import sqlite3
 
-    stores = list((demo_content / ".ratsinfo").glob("oparl-*.sqlite"))
+    from importers.state import state_dir
+
+    assert not list(demo_content.rglob("*.sqlite"))
+    stores = list(state_dir(demo_content).glob("oparl-*.sqlite"))
     assert stores
     for store in stores:
         with sqlite3.connect(store) as db:
             text = "\n".join(row[0] for row in db.execute("SELECT data FROM objects"))
         for marker in NON_PUBLIC_MARKERS:
             assert marker not in text
+
+
+def test_plugins_show_a_consultation_in_a_non_public_item_only_as_discussed_there(tmp_path):
+    """The re-check when reading content/: hand-edited or stale files cannot open the closed part."""
+    from importers.content import render_front_matter
+    from ratsinfo.build import build_site
+
+    def write(folder: str, data: dict):
+        (content / folder).mkdir(parents=True, exist_ok=True)
+        (content / folder / f"{data['id']}.md").write_bytes(render_front_matter(data))
+
+    content, output = tmp_path / "content", tmp_path / "output"
+    write("organizations", {"id": "o", "source": "hand", "name": "Bauausschuss"})
+    write("meetings", {"id": "m", "source": "hand", "name": "3. Sitzung des Bauausschusses",
+                       "start": "2026-03-05T17:00:00+01:00", "organizations": ["o"], "agenda": [
+                           {"id": "1", "number": "Ö 1", "name": "Radweg Lindenallee", "public": True, "paper": "v"},
+                           {"id": "2", "number": "N 1", "name": "Grundstückstausch Geheimweg", "public": False},
+                           {"id": "3", "number": "N 2", "name": "Vergabe an Firma Geheim", "public": "false"}]})
+    write("papers", {"id": "v", "source": "hand", "name": "Radweg Lindenallee", "reference": "VO/2026/0007",
+                     "consultations": [
+                         {"meeting": "m", "agenda_item": "1", "organizations": ["o"], "role": "Vorberatung"},
+                         {"meeting": "m", "agenda_item": "2", "organizations": ["o"], "role": "Tausch mit Geheimweg"},
+                         {"meeting": "m", "agenda_item": "3", "role": "Vergabe an Firma Geheim"},
+                         {"meeting": "m", "public": False, "role": "Rolle trotz Sperre"}]})
+    build_site(content, output, overrides={"PAGEFIND": False})
+    paper = next((output / "vorlagen").glob("*.html")).read_text(encoding="utf-8")
+    meeting = (output / "sitzungen" / "m.html").read_text(encoding="utf-8")
+    assert "Vorberatung" in paper and "sitzungen/m.html#top-1" in paper
+    assert paper.count("in nichtöffentlicher Sitzung beraten") == 3
+    for closed in ("Geheim", "#top-2", "#top-3", "Rolle trotz Sperre"):
+        assert closed not in paper, closed
+    assert "Geheim" not in meeting

@@ -54,11 +54,17 @@ def import_oparl(
     report = Report()
     source, entry_url = open_source(location, rate=rate, timeout=timeout, cache_dir=resume_dir(location),
                                     limits=limits, report=report)
-    store_file = store.store_path(content_dir, entry_url)
-    previous = None if full or not source.supports_filters else store.load(store_file)
-    if previous and _last_full_run(previous[1]) < datetime.now(timezone.utc) - FULL_RUN_EVERY:
-        previous = None
+    policy = policy or Policy()
     try:
+        store_file = store.store_path(content_dir, entry_url)
+        store.migrate_legacy(content_dir, entry_url, store_file)
+        stored = store.load(store_file)
+        withheld_before = store.withheld_items(stored[1]) if stored else set()
+        previous = None if full or not source.supports_filters else stored
+        if previous and (_last_full_run(previous[1]) < datetime.now(timezone.utc) - FULL_RUN_EVERY
+                         or previous[1].get("contact_data") != _flag(policy.publish_contact_data)):
+            # The store keeps contact data only when it is published: a changed policy needs everything.
+            previous = None
         since = _since(previous[0]) if previous else None
         # An interrupted run resumes only as the same attempt: same source, same mode.
         source.begin(f"{entry_url} {since.isoformat() if since else 'vollständig'}")
@@ -70,7 +76,7 @@ def import_oparl(
             )
             crawl = walker.walk(entry_url)
             report.mode = f"inkrementell seit {since.isoformat()}" if since else "vollständig"
-            records = publish(Normaliser(crawl, report).records(), policy or Policy(), report)
+            records = publish(Normaliser(crawl, report, withheld_before).records(), policy, report)
             file_count = sum(1 for r in records if r.kind == "file")
             writer = ContentWriter(
                 content_dir,
@@ -83,7 +89,11 @@ def import_oparl(
             )
             writer.write(records)
         last_full = previous[1].get("last_full") if previous else datetime.now(timezone.utc).isoformat()
-        _save_store(store_file, crawl, previous[1] if previous else {}, last_full)
+        kept, withheld = store.publishable(crawl, records, policy, withheld_before)
+        _save_store(store_file, kept, stored[1] if stored else {}, {
+            "last_full": last_full, "withheld": json.dumps(sorted(withheld)),
+            "contact_data": _flag(policy.publish_contact_data),
+        })
         source.finished()
     except BaseException:
         source.failed()
@@ -132,13 +142,15 @@ def _last_full_run(meta: dict) -> datetime:
         return datetime.min.replace(tzinfo=timezone.utc)
 
 
-def _save_store(path: Path, crawl: Crawl, previous_meta: dict, last_full: str):
+def _flag(value: bool) -> str:
+    return "1" if value else "0"
+
+
+def _save_store(path: Path, crawl: Crawl, previous_meta: dict, meta: dict[str, str]):
     digest = hashlib.sha256(
-        json.dumps([crawl.objects, sorted(crawl.types.items()), sorted(crawl.deleted)],
+        json.dumps([crawl.objects, sorted(crawl.types.items()), sorted(crawl.deleted), meta],
                    sort_keys=True, ensure_ascii=False).encode("utf-8")
     ).hexdigest()
-    if previous_meta.get("digest") == digest and previous_meta.get("last_full") == last_full and path.is_file():
+    if previous_meta.get("digest") == digest and path.is_file():
         return
-    store.save(path, crawl, {"digest": digest, "last_full": last_full})
-
-
+    store.save(path, crawl, {**meta, "digest": digest})

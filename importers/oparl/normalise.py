@@ -21,9 +21,12 @@ _KIND_OF_TYPE = {
 
 
 class Normaliser:
-    def __init__(self, crawl: Crawl, report: Report):
+    def __init__(self, crawl: Crawl, report: Report, withheld_before: set[str] = frozenset()):
         self.crawl = crawl
         self.report = report
+        # Agenda items an earlier run withheld (importers/oparl/store.py): they stay
+        # withheld until the source explicitly says they are public.
+        self.withheld_before = withheld_before
 
     # -- helpers -------------------------------------------------------------
 
@@ -166,7 +169,7 @@ class Normaliser:
         items = [i for i in items if i is not None]
         if all(isinstance(int_value(i.get("order")), int) for i in items):
             items.sort(key=lambda i: int_value(i.get("order")))
-        publicity = quirks.agenda_publicity(items)
+        publicity = quirks.agenda_publicity(items, self.report, self.withheld_before)
         record = Record("meeting", obj["id"])
         agenda = []
         for item, public in zip(items, publicity):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from importers import publication
 from importers.report import Report
 
 # CC e-gov ALLRIS sends "N/A" and blanks for missing values (C1); Karlsruhe's
@@ -168,12 +169,22 @@ _PUBLIC_HEADING = re.compile(
 )
 
 
-def agenda_publicity(items: list[dict]) -> list[bool]:
+def is_agenda_heading(item: dict) -> bool:
+    """A Sternberg heading item ("Nichtöffentliche Sitzung", "< Sitzungsteil öffentlich >")."""
+    name = item.get("name") if isinstance(item.get("name"), str) else ""
+    return not item.get("consultation") and bool(_NON_PUBLIC_HEADING.match(name) or _PUBLIC_HEADING.match(name))
+
+
+def agenda_publicity(items: list[dict], report: Report, withheld_before: set[str] = frozenset()) -> list[bool]:
     """Whether each agenda item is public, in agenda order.
 
-    An explicit `public` wins. Without it, items after a non-public heading are
-    non-public (the heading itself too). Anything unclear counts as public only
-    when nothing marks it otherwise, because OParl is specified for public data.
+    A present `public` decides by the one rule (importers/publication.py): only
+    `true` (or "true") publishes, any other value withholds and is reported.
+    Without it, items after a non-public heading are non-public (the heading
+    itself too); otherwise the item counts as public, because OParl is specified
+    for public data. An item withheld by an earlier run stays withheld until the
+    source says `public: true` (a `modified_since` answer may bring the item
+    without the heading that withheld it).
     """
     result = []
     in_non_public_part = False
@@ -184,9 +195,9 @@ def agenda_publicity(items: list[dict]) -> list[bool]:
                 in_non_public_part = True
             elif _PUBLIC_HEADING.match(name):
                 in_non_public_part = False
-        explicit = item.get("public")
-        if isinstance(explicit, bool):
-            result.append(explicit and not in_non_public_part)
+        if "public" in item:
+            public = publication.public_flag(item["public"], report, item.get("id"), "AgendaItem.public")
         else:
-            result.append(not in_non_public_part)
+            public = item.get("id") not in withheld_before
+        result.append(public and not in_non_public_part)
     return result

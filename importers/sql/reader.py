@@ -17,6 +17,7 @@ from typing import Callable
 
 import sqlalchemy as sa
 
+from importers.publication import public_flag
 from importers.report import Report
 from importers.sql.convert import (
     field_value, key_text, moment, newest, order_value, sort_key, tag, to_bool, untag,
@@ -175,17 +176,10 @@ class KindReader:
         """The mapping's publication rule for one row; anything unclear is not published."""
         approved = True
         if "public" in rule:
-            flag = to_bool(rule["public"])
-            if flag is None and rule["public"] is not None:
-                self.report.problem(f"Unklarer Wert {rule['public']!r} in der Freigabe-Spalte "
-                                    "(als nicht öffentlich behandelt)", key)
-            approved &= flag is True
+            approved &= public_flag(rule["public"], self.report, key, "der Freigabe-Spalte", meaning=to_bool)
         if "not_public" in rule and rule["not_public"] is not None:
-            flag = to_bool(rule["not_public"])
-            if flag is None:
-                self.report.problem(f"Unklarer Wert {rule['not_public']!r} in der Spalte "
-                                    "für Nichtöffentliches (als nicht öffentlich behandelt)", key)
-            approved &= flag is False
+            approved &= public_flag(rule["not_public"], self.report, key, "der Spalte für Nichtöffentliches",
+                                    meaning=_negated_bool)
         if "released" in rule and rule["released"] is not None:
             released = moment(rule["released"], self.zone)
             if released is None:
@@ -231,6 +225,12 @@ class ListReader:
                     values.append(value)
             result[owner] = values
         return result
+
+
+def _negated_bool(value) -> bool | None:
+    """A "not public" column read as the flag "public"."""
+    flag = to_bool(value)
+    return None if flag is None else not flag
 
 
 def _matches(value, accepted: tuple) -> bool:

@@ -254,6 +254,9 @@ class Consultation:
     organizations: list = field(default_factory=list)
     role: str | None = None
     authoritative: bool | None = None
+    # False: dealt with in a non-public agenda item. Pages say only that, with no
+    # link into the closed part and no role (importers/publication.py decides the same).
+    public: bool = True
 
     @property
     def result(self) -> str | None:
@@ -607,8 +610,9 @@ class Maker:
             if not isinstance(item, dict):
                 continue
             item_id = _str(item.get("id")) or str(position + 1)
-            if item.get("public") is False:
-                # Re-check of the publication rule: only the place in the agenda survives.
+            if item.get("public") is not True:
+                # Re-check of the publication rule: only an explicit true is public; of
+                # anything else only the place in the agenda survives.
                 meeting.agenda.append(AgendaItem(item_id, meeting, False, number=_str(item.get("number"))))
                 continue
             meeting.agenda.append(AgendaItem(
@@ -629,13 +633,17 @@ class Maker:
             if not isinstance(c, dict):
                 continue
             meeting = graph.meetings.get(_str(c.get("meeting")) or "")
-            agenda_item = None
-            if meeting is not None:
-                item_id = _str(c.get("agenda_item"))
-                agenda_item = next((i for i in meeting.agenda if i.id == item_id), None)
+            item_id = _str(c.get("agenda_item"))
+            agenda_item = next((i for i in meeting.agenda if i.id == item_id), None) if meeting and item_id else None
+            organizations = [graph.organizations[o] for o in map(_str, _list(c.get("organizations")))
+                             if o in graph.organizations]
+            # Re-check of the publication rule: an item that is not public, or that
+            # cannot be found to be public, closes the consultation.
+            if c.get("public", True) is not True or (item_id and not (agenda_item and agenda_item.public)):
+                paper.consultations.append(Consultation(paper, meeting, None, organizations, public=False))
+                continue
             paper.consultations.append(Consultation(
-                paper, meeting, agenda_item,
-                organizations=[graph.organizations[o] for o in map(_str, _list(c.get("organizations"))) if o in graph.organizations],
+                paper, meeting, agenda_item, organizations,
                 role=_str(c.get("role")),
                 authoritative=c.get("authoritative") if isinstance(c.get("authoritative"), bool) else None,
             ))
