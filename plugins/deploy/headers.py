@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from plugins.council.graph import URL_FOLDERS
+
 # Pagefind's files (IIS refuses unknown extensions: Pagefind #354, #527), calendars, feeds.
 MIME_TYPES = {
     ".pf_meta": "application/octet-stream",
@@ -38,7 +40,7 @@ CONTENT_SECURITY_POLICY = "; ".join([
 # reading views, <id>.html). They are served in a sandbox: no script in them runs, and the browser
 # gives each an origin of its own, so even a document that is HTML after all cannot reach the
 # portal. Reading views need no script and no form, so one policy fits the whole folder.
-DOCUMENTS_FOLDER = "dateien"
+DOCUMENTS_FOLDER = URL_FOLDERS["file"]
 DOCUMENTS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY + "; sandbox"
 
 # What the browser shows itself, without script: PDF in its viewer (Chromium shows a sandboxed
