@@ -112,3 +112,106 @@ def test_changed_permalink_redirects_and_the_redirect_survives_later_builds(demo
         response = httpx.get(base + old_url)
     assert response.status_code == 301
     assert response.headers["location"].endswith(f"/ratsinfo/{new_url}")
+
+
+def small_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+# Documents in dateien/, as a source (or a hand-written content/ folder) may bring them, and how a
+# browser must be told to take each: the browser's own viewer for PDF and images, else a download.
+ATTACHMENTS = {
+    "dokument.pdf": (small_pdf(), "inline"),
+    "plan.png": (b"\x89PNG\r\n\x1a\n", "inline"),
+    "foto.jpg": (b"\xff\xd8\xff\xe0", "inline"),
+    "grafik.gif": (b"GIF89a", "inline"),
+    "tabelle.xlsx": (b"PK\x03\x04", "attachment"),
+    "seite.htm": (b"<script>alert(document.domain)</script>", "attachment"),
+    "bild.svg": (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "attachment"),
+    "daten.xml": (b'<x:script xmlns:x="http://www.w3.org/1999/xhtml">alert(1)</x:script>', "attachment"),
+    "ohne-endung": (b"<script>alert(1)</script>", "attachment"),
+}
+
+
+@pytest.fixture(scope="module")
+def site_with_attachments(tmp_path_factory):
+    from tests.test_escaping import evil_content, write
+
+    content = tmp_path_factory.mktemp("attachments") / "content"
+    evil_content(content)
+    ids = []
+    for number, (name, (payload, _)) in enumerate(sorted(ATTACHMENTS.items())):
+        ids.append(f"anlage-{number}")
+        write(content, "files", {"id": ids[-1], "name": name, "media": name})
+        (content / "files" / name).write_bytes(payload)
+    write(content, "papers", {"id": "anlagen", "name": "Anlagen", "reference": "VO/2025/0001", "auxiliary_files": ids})
+    output = content.parent / "output"
+    build_site(content, output, overrides={"PAGEFIND": False})
+    assert all((output / "dateien" / name).is_file() for name in ATTACHMENTS)
+    return output
+
+
+def directives(policy: str) -> dict[str, str]:
+    return {d.strip().split(" ")[0]: d.strip() for d in policy.split(";") if d.strip()}
+
+
+def test_documents_are_sandboxed_and_only_pdf_and_images_open_in_the_browser(site_with_attachments):
+    with apache_serving(site_with_attachments) as base:
+        for name, (_, disposition) in ATTACHMENTS.items():
+            response = httpx.get(base + "dateien/" + name)
+            assert response.status_code == 200, name
+            assert directives(response.headers["content-security-policy"])["sandbox"] == "sandbox", name
+            assert response.headers["content-disposition"].split(";")[0] == disposition, name
+            assert response.headers["x-content-type-options"] == "nosniff"
+        # The reading views beside them are our pages: shown, under the same sandbox.
+        reading_view = httpx.get(base + "dateien/f.html")
+        assert reading_view.headers["content-type"] == "text/html; charset=utf-8"
+        assert "content-disposition" not in reading_view.headers
+        assert "sandbox" in directives(reading_view.headers["content-security-policy"])
+        # Everywhere else the portal's own policy, without a sandbox (the search needs its scripts).
+        for page in ("index.html", "suche.html", "vorlagen/index.html"):
+            assert "sandbox" not in directives(httpx.get(base + page).headers["content-security-policy"]), page
+
+
+def test_a_pdf_opens_in_chromium_and_a_reading_view_keeps_its_style_in_the_sandbox(site_with_attachments, browser):
+    with apache_serving(site_with_attachments) as base:
+        page = browser.new_page()
+        # Chromium shows a sandboxed PDF in its viewer (an extension frame), not as a download.
+        with page.expect_event("framenavigated", predicate=lambda f: f.url.startswith("chrome-extension://")):
+            response = page.goto(base + "dateien/dokument.pdf")
+        assert response.status == 200
+        page.goto(base + "dateien/f.html")
+        header = page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor")
+        assert header not in ("rgba(0, 0, 0, 0)", "transparent")
+        page.close()
+
+
+def test_web_config_sandboxes_documents_and_serves_only_the_types_a_build_mirrors(demo_site):
+    root = ET.parse(demo_site / "web.config").getroot()
+    [location] = [loc for loc in root.iter("location") if loc.get("path") == "dateien"]
+    server = location.find("system.webServer")
+    headers = server.find("httpProtocol/customHeaders")
+    assert [r.get("name") for r in headers.iter("remove")] == ["Content-Security-Policy"]
+    [policy] = [a.get("value") for a in headers.iter("add") if a.get("name") == "Content-Security-Policy"]
+    assert directives(policy)["sandbox"] == "sandbox"
+    assert directives(policy)["default-src"] == "default-src 'self'"
+    # IIS answers 404.3 for an extension it has no type for: after <clear/>, dateien/ serves the
+    # reading views and what the importers mirror, nothing a source could slip in (.svg, .htm, .xml).
+    static = server.find("staticContent")
+    assert static[0].tag == "clear"
+    types = {m.get("fileExtension"): m.get("mimeType") for m in static.iter("mimeMap")}
+    assert types == {".html": "text/html; charset=utf-8", ".pdf": "application/pdf", ".png": "image/png",
+                     ".jpg": "image/jpeg", ".gif": "image/gif",
+                     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                     ".odt": "application/vnd.oasis.opendocument.text",
+                     ".ods": "application/vnd.oasis.opendocument.spreadsheet"}

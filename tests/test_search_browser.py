@@ -148,3 +148,74 @@ def test_newest_first_sorts_by_date(demo_site, browser, tmp_path):
             stamps.append(re.search(r'data-pagefind-sort="datum:([0-9-]+)"', html).group(1))
         assert stamps == sorted(stamps, reverse=True)
         page.close()
+
+
+def hostile_site(tmp_path, name: str | None = None):
+    """Every field a source sends is markup (tests/test_escaping.py), built with its search index;
+    `name` replaces the committee's name and the paper's type."""
+    from importers.content import read_front_matter, render_front_matter
+    from ratsinfo.build import build_site
+    from tests.test_escaping import evil_content
+
+    content = tmp_path / "content"
+    evil_content(content)
+    if name is not None:
+        for path, field in ((content / "organizations" / "o.md", "name"), (content / "papers" / "v.md", "paper_type")):
+            data = read_front_matter(path)
+            data[field] = name
+            path.write_bytes(render_front_matter(data))
+    build_site(content, tmp_path / "site", overrides={"RATSINFO_TODAY": "2026-11-20"})
+    return tmp_path / "site"
+
+
+FEED_ELEMENTS = "#search img, #search script, #search strong, #search b"
+
+
+def test_filter_values_and_results_from_a_hostile_feed_are_text_on_the_search_page(browser, tmp_path):
+    from tests.test_escaping import EVIL
+
+    site = hostile_site(tmp_path)
+    # No CSP here (a plain static server, like `make serve`, a mirror without .htaccess, nginx).
+    with serve_site(site, tmp_path) as base:
+        page = browser.new_page()
+        dialogs = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(f"{base}suche.html?q=fett")
+        result_titles(page)
+        page.wait_for_selector(".pagefind-ui__filter-label", state="attached")
+        page.evaluate("document.querySelectorAll('#search details').forEach(d => d.open = true)")
+        # The committee and the paper type are the feed's markup: each shows as text.
+        labels = [label.inner_text() for label in page.query_selector_all(".pagefind-ui__filter-label")]
+        assert sum(label.startswith(EVIL) for label in labels) >= 2, labels
+        assert page.query_selector_all(FEED_ELEMENTS) == []
+        excerpts = page.query_selector_all(".pagefind-ui__result-excerpt *")
+        assert {e.evaluate("e => e.localName") for e in excerpts} <= {"mark"}
+        assert dialogs == []
+        page.close()
+
+
+# Markup and an ampersand, but no double quote: Pagefind 1.5 cannot filter by a value with one.
+HOSTILE_NAME = "<img src=x onerror=alert(1)> Bau & Verkehr 'Süd' &amp;"
+
+
+def test_a_filter_in_the_address_is_text_and_ticking_one_writes_text_back(browser, tmp_path):
+    from urllib.parse import parse_qs, urlencode, urlsplit
+
+    site = hostile_site(tmp_path, HOSTILE_NAME)
+    with serve_site(site, tmp_path) as base:
+        page = browser.new_page()
+        page.goto(f"{base}suche.html?" + urlencode({"q": "fett", "Gremium": HOSTILE_NAME}))
+        result_titles(page)
+        page.evaluate("document.querySelectorAll('#search details').forEach(d => d.open = true)")
+        ticked = page.query_selector_all("input[type=checkbox]:checked")
+        assert [box.evaluate("b => b.labels[0].textContent") for box in ticked] == [HOSTILE_NAME + " (3)"]
+        page.wait_for_function("parseInt(document.querySelector('.pagefind-ui__message').textContent) === 3")
+        # The paper type's box: its value goes into the address as the feed's text.
+        paper_type = next(box for box in page.query_selector_all("input[type=checkbox]")
+                          if box.get_attribute("name") == "Vorlagenart")
+        paper_type.check()
+        page.wait_for_function("location.search.includes('Vorlagenart=')")
+        assert parse_qs(urlsplit(page.url).query) == {"q": ["fett"], "Gremium": [HOSTILE_NAME],
+                                                      "Vorlagenart": [HOSTILE_NAME]}
+        assert page.query_selector_all(FEED_ELEMENTS) == []
+        page.close()

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import re
 
-from plugins.deploy.headers import IMMUTABLE, MIME_TYPES, SECURITY_HEADERS, SHORT, THEME
+from plugins.deploy.headers import (
+    DOCUMENTS_CONTENT_SECURITY_POLICY,
+    IMMUTABLE,
+    INLINE_DOCUMENTS,
+    MIME_TYPES,
+    SECURITY_HEADERS,
+    SHORT,
+    THEME,
+)
 
 
 def _quote(value: str) -> str:
@@ -66,3 +74,25 @@ def htaccess(base_path: str, redirects: dict[str, str]) -> str:
             lines.append(f"  RewriteRule ^{re.escape(old)}$ /%{{ENV:RATSINFO_BASE}}{new} [R=301,L]")
         lines.append("</IfModule>")
     return "\n".join(lines) + "\n"
+
+
+def documents_htaccess() -> str:
+    """The .htaccess of dateien/ (headers.DOCUMENTS_FOLDER): Apache merges it after the site's,
+    so its headers replace the site's there. Only mod_headers; no path to know."""
+    inline = "|".join(INLINE_DOCUMENTS)
+    return "\n".join([
+        "# Geschrieben von ratsinfo build – Änderungen gehen beim nächsten Build verloren.",
+        "# Dokumente aus der Quelle: in einer Sandbox (kein Skript, eigener Ursprung). PDF und Bilder",
+        "# zeigt der Browser selbst, alles andere wird heruntergeladen. Braucht mod_headers.",
+        "<IfModule mod_headers.c>",
+        f"  Header always set Content-Security-Policy {_quote(DOCUMENTS_CONTENT_SECURITY_POLICY)}",
+        "  Header set Content-Disposition attachment",
+        f'  <FilesMatch "(?i)\\.({inline})$">',
+        "    Header set Content-Disposition inline",
+        "  </FilesMatch>",
+        "  # Die Lesesichten (<id>.html) sind Seiten des Portals.",
+        '  <FilesMatch "\\.html$">',
+        "    Header unset Content-Disposition",
+        "  </FilesMatch>",
+        "</IfModule>",
+    ]) + "\n"

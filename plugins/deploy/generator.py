@@ -9,7 +9,8 @@ from pelican.generators import Generator
 
 from plugins.council.generator import write_if_changed
 from plugins.deploy import permalinks
-from plugins.deploy.apache import htaccess
+from plugins.deploy.apache import documents_htaccess, htaccess
+from plugins.deploy.headers import DOCUMENTS_FOLDER
 from plugins.deploy.iis import web_config
 from plugins.i18n import install_translations
 
@@ -41,4 +42,5 @@ class DeployGenerator(Generator):
         write_if_changed(output / permalinks.FOLDER / "permalinks.json", permalinks.serialise(links))
         write_if_changed(output / permalinks.FOLDER / "redirects.json", permalinks.serialise(moved))
         write_if_changed(output / ".htaccess", htaccess(base, moved).encode("utf-8"))
+        write_if_changed(output / DOCUMENTS_FOLDER / ".htaccess", documents_htaccess().encode("utf-8"))
         write_if_changed(output / "web.config", web_config(base, moved).encode("utf-8"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from plugins.council.graph import URL_FOLDERS
+
 # Pagefind's files (IIS refuses unknown extensions: Pagefind #354, #527), calendars, feeds.
 MIME_TYPES = {
     ".pf_meta": "application/octet-stream",
@@ -33,6 +35,33 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'self'",
 ])
+
+# dateien/ holds the documents a source supplies (PDF, images, office files; beside them our
+# reading views, <id>.html). They are served in a sandbox: no script in them runs, and the browser
+# gives each an origin of its own, so even a document that is HTML after all cannot reach the
+# portal. Reading views need no script and no form, so one policy fits the whole folder.
+DOCUMENTS_FOLDER = URL_FOLDERS["file"]
+DOCUMENTS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY + "; sandbox"
+
+# What the browser shows itself, without script: PDF in its viewer (Chromium shows a sandboxed
+# PDF; Safari downloads it instead), images as images. Every other document is a download
+# (Content-Disposition: attachment), whatever its name: a source may slip in .svg, .htm, .xml.
+INLINE_DOCUMENTS = ("pdf", "png", "jpg", "jpeg", "gif")
+
+# The types the importers mirror (importers/files.py recognises them by content) and the reading
+# views: on IIS, which refuses any extension it has no type for, dateien/ serves only these.
+DOCUMENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".gif": "image/gif",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,

@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from plugins.deploy.headers import IMMUTABLE, MIME_TYPES, SECURITY_HEADERS
+from plugins.deploy.headers import (
+    DOCUMENT_TYPES,
+    DOCUMENTS_CONTENT_SECURITY_POLICY,
+    DOCUMENTS_FOLDER,
+    IMMUTABLE,
+    MIME_TYPES,
+    SECURITY_HEADERS,
+)
 
 
 def web_config(base_path: str, redirects: dict[str, str]) -> str:
@@ -51,9 +58,26 @@ def web_config(base_path: str, redirects: dict[str, str]) -> str:
         ET.SubElement(cache, "clientCache", cacheControlMode="UseMaxAge",
                       cacheControlMaxAge=_timespan(int(max_age)), cacheControlCustom="immutable")
 
+    _documents(configuration)
+
     ET.indent(configuration)
     comment = "<!-- Geschrieben von ratsinfo build. Weiterleitungen brauchen das IIS-Modul URL Rewrite. -->\n"
     return '<?xml version="1.0" encoding="utf-8"?>\n' + comment + ET.tostring(configuration, encoding="unicode") + "\n"
+
+
+def _documents(configuration: ET.Element):
+    """dateien/ in a sandbox (headers.DOCUMENTS_CONTENT_SECURITY_POLICY). IIS cannot set a header
+    by file type without the URL Rewrite module, so instead of Content-Disposition by type (as
+    Apache does) the folder knows only the types a build puts there: anything else answers 404.3."""
+    location = ET.SubElement(configuration, "location", path=DOCUMENTS_FOLDER)
+    server = ET.SubElement(location, "system.webServer")
+    headers = ET.SubElement(ET.SubElement(server, "httpProtocol"), "customHeaders")
+    ET.SubElement(headers, "remove", name="Content-Security-Policy")
+    ET.SubElement(headers, "add", name="Content-Security-Policy", value=DOCUMENTS_CONTENT_SECURITY_POLICY)
+    static = ET.SubElement(server, "staticContent")
+    ET.SubElement(static, "clear")
+    for extension, mime in DOCUMENT_TYPES.items():
+        ET.SubElement(static, "mimeMap", fileExtension=extension, mimeType=mime)
 
 
 def _timespan(seconds: int) -> str:

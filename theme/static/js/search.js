@@ -1,7 +1,12 @@
 // Search page: Pagefind's UI from our own host. The query and the filters live
 // in the URL (?q=…&Gremium=…), so a search can be shared and bookmarked.
+//
+// The UI reads the index through pagefind-text/pagefind.js, which hands it every
+// filter name and value as escaped HTML (the UI writes them with innerHTML). The
+// address holds the source's text: asHtml/asText translate between the two.
+import { asHtml, asText } from "./pagefind-text/pagefind.js";
+
 (function () {
-  "use strict";
   var container = document.getElementById("search");
   if (!container || typeof PagefindUI === "undefined") { return; }
 
@@ -24,7 +29,10 @@
     .map(function (name) { return bundle + name + "/"; });
   var ui = new PagefindUI({
     element: "#search",
-    bundlePath: bundles.length ? bundles[0] : bundle,
+    // The UI imports "<bundlePath>pagefind.js": our text-only layer, which loads the real bundle
+    // from basePath (a Pagefind option the UI passes on).
+    bundlePath: new URL("pagefind-text/", import.meta.url).href,
+    basePath: bundles.length ? bundles[0] : bundle,
     mergeIndex: bundles.slice(1).map(function (path) { return { bundlePath: path }; }),
     // Result URLs are stored from the site root; prefix them with where this site lives.
     baseUrl: new URL(container.getAttribute("data-root") || "./", document.baseURI).pathname,
@@ -70,7 +78,7 @@
   // Filters from the URL: every parameter but q names a filter.
   var filters = {};
   params.forEach(function (value, key) {
-    if (key !== "q" && key !== "sortierung") { (filters[key] = filters[key] || []).push(value); }
+    if (key !== "q" && key !== "sortierung") { (filters[asHtml(key)] = filters[asHtml(key)] || []).push(asHtml(value)); }
   });
   if (Object.keys(filters).length) { ui.triggerFilters(filters); }
   if (params.get("q")) { ui.triggerSearch(params.get("q")); }
@@ -82,7 +90,7 @@
     var input = container.querySelector(".pagefind-ui__search-input");
     if (input && input.value.trim()) { next.set("q", input.value.trim()); }
     container.querySelectorAll("input[type=checkbox]:checked").forEach(function (box) {
-      next.append(box.name, box.__value !== undefined ? box.__value : box.value);
+      next.append(asText(box.name), asText(box.__value !== undefined ? box.__value : box.value));
     });
     var query = next.toString();
     history.replaceState(null, "", query ? "?" + query : window.location.pathname);
