@@ -26,6 +26,7 @@ from importers.errors import ImportFailed
 from importers.ids import IdMap
 from importers.records import KINDS, Record, Ref
 from importers.report import Report
+from ratsinfo.killpoints import kill_point
 
 STATE_DIR = ".ratsinfo"
 STATE_FILE = "state.json"
@@ -113,6 +114,7 @@ class ContentWriter:
 
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / STATE_DIR).mkdir(exist_ok=True)
+        kill_point("import:before-staging")
         staging = Path(tempfile.mkdtemp(prefix="staging-", dir=self.root / STATE_DIR))
         try:
             desired: dict[str, bytes] = {}
@@ -178,6 +180,7 @@ class ContentWriter:
                 data["media_type"] = mime
                 staged[f"{folder}/{object_id}.{ext}"] = path
                 text = text or extracted
+                kill_point("import:staged-file")
         self.on_file()
         if text:
             data["text"] = f"{object_id}.txt"
@@ -238,8 +241,10 @@ class ContentWriter:
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, target)
+            kill_point("import:applied-file")
         for relpath in removed:
             (self.root / relpath).unlink(missing_ok=True)
+            kill_point("import:applied-file")
             if relpath.endswith(".md"):
                 self.report.deleted[_kind_of(relpath)] += 1
 
@@ -263,6 +268,7 @@ class ContentWriter:
         new_state = {"version": 1, "ids": ids.as_dict(), "owned": dict(sorted(owned.items()))}
         if validators:
             new_state["validators"] = validators
+        kill_point("import:before-state")
         self._put_state(new_state)
 
     def _put(self, relpath: str, payload: bytes):
@@ -279,6 +285,7 @@ class ContentWriter:
         elif counts:
             self.report.created[kind] += 1
         _atomic_write(target, payload)
+        kill_point("import:applied-file")
 
     def _put_state(self, state: dict):
         payload = (json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")

@@ -27,6 +27,7 @@ from pathlib import Path
 from plugins.council.incremental import STATE_FILE, cache_root
 from plugins.search.pagefind import STATE as SEARCH_STATE
 from ratsinfo import PROJECT_ROOT
+from ratsinfo.killpoints import kill_point
 
 SETTINGS_FILE = PROJECT_ROOT / "pelicanconf.py"
 
@@ -67,6 +68,9 @@ def _build(content: Path, output: Path, overrides: dict | None, Pelican, read_se
         },
     )
     _quiet_pelican()
+    from pelican import signals
+
+    signals.content_written.connect(_page_written)  # once: blinker keeps a receiver only once
     try:
         Pelican(settings).run()
     except Exception as exc:  # Pelican and plugins raise anything; the webmaster gets one message
@@ -74,6 +78,7 @@ def _build(content: Path, output: Path, overrides: dict | None, Pelican, read_se
         raise BuildFailed(f"Bauen fehlgeschlagen, {output} bleibt unverändert: {exc}") from exc
     finally:
         gc.unfreeze()  # the graph was frozen while building (plugins/council/incremental.py)
+    kill_point("build:before-apply")
     if overlay:
         try:
             files = apply_overlay(staging, output)
@@ -138,6 +143,7 @@ def apply_overlay(staging: Path, output: Path) -> set[str]:
                 _move(os.path.join(folder, name), os.path.join(output, rel))
             else:
                 _move_if_changed(staging / rel, output / rel)
+            kill_point("build:overlay-move")
     _apply_search_index(staging, output, bundles)
     for folder, dirs, files in os.walk(output, topdown=False):
         relative = os.path.relpath(folder, output)
@@ -214,8 +220,13 @@ def _swap(staging: Path, output: Path):
     previous = output.parent / f".{output.name}.alt-{os.getpid()}"
     if output.exists():
         os.replace(output, previous)
+    kill_point("build:swap")
     os.replace(staging, output)
     shutil.rmtree(previous, ignore_errors=True)
+
+
+def _page_written(path, context=None):
+    kill_point("build:page")  # mid-build: Pelican has written some pages into the staging folder
 
 
 def _quiet_pelican():
