@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from importers.content import STATE_DIR, STATE_FILE
+from importers.content import LOCK_FILE, STAGING_PREFIX, STATE_DIR, STATE_FILE
 from importers.records import KINDS
 from plugins.council.incremental import STATE_FILE as BUILD_STATE
 from ratsinfo.killpoints import ENVIRONMENT
@@ -57,7 +57,9 @@ def _edit_objects(folder: Path, edit):
         if isinstance(data, dict) and data.get("id") and edit(copy.deepcopy(data)) is False:
             path.unlink()
             continue
-        path.write_text(json.dumps(walk(data), ensure_ascii=False), encoding="utf-8")
+        edited = walk(copy.deepcopy(data))
+        if edited != data:
+            path.write_text(json.dumps(edited, ensure_ascii=False), encoding="utf-8")
 
 
 def _add_paper(folder: Path, base: str, number: int, name: str, pdf_of: int):
@@ -151,8 +153,9 @@ def unowned_content(content: Path) -> list[str]:
 
 
 def leftovers(root: Path, allowed: set[str]) -> list[str]:
-    """Staging and temporary files: every dot-name, except the ones that belong there."""
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob(".*") if p.name not in allowed)
+    """Staging folders and temporary files (dot-names, except those that belong there)."""
+    return sorted(rel.as_posix() for rel in (p.relative_to(root) for p in root.rglob("*"))
+                  if any(part.startswith((".", STAGING_PREFIX)) and part not in allowed for part in rel.parts))
 
 
 @pytest.fixture(scope="module")
@@ -236,7 +239,6 @@ def built(imported, tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("kills", [
     ["build:page:1"],
-    ["build:before-apply:1"],
     ["build:overlay-move:5"],
     ["build:overlay-move:5", "build:swap:1"],
 ])
@@ -256,3 +258,53 @@ def test_a_killed_build_is_repaired_by_the_next_build_without_leftovers(kills, i
     expected, got = site_tree(built), site_tree(output)
     assert sorted(p for p in expected.keys() | got.keys() if expected.get(p) != got.get(p)) == []
     assert indexed(output) == indexed(built)
+
+
+def test_a_second_import_into_the_same_content_stops_and_leaves_the_running_imports_staging_alone(imported, tmp_path):
+    """Two imports into one content/ (cron and a webmaster): the second stops with a message and
+    deletes nothing; the staging folder belongs to the run that holds the lock."""
+    from importers.content import ContentWriter
+    from importers.errors import ImportFailed
+    from importers.report import Report
+    from ratsinfo.locking import exclusive
+
+    content = tmp_path / "content"
+    shutil.copytree(imported["A"], content)
+    running = content / STATE_DIR / "staging-laufender-import"
+    running.mkdir()
+    (running / "17.pdf").write_bytes(b"%PDF-1.4 halb geladen")
+    before = content_tree(content)
+    with exclusive(content / STATE_DIR / LOCK_FILE):  # as a running import holds it
+        with pytest.raises(ImportFailed, match="schreibt gerade ein anderer Import"):
+            ContentWriter(content, "https://example.org/oparl", Report()).write([])
+    assert (running / "17.pdf").is_file()
+    assert content_tree(content) == before
+
+
+def test_a_staging_folder_that_no_running_import_holds_is_removed(sources, imported, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(imported["A"], content)
+    stale = content / STATE_DIR / "staging-abgebrochen"
+    stale.mkdir()
+    (stale / "17.pdf").write_bytes(b"%PDF-1.4 halb geladen")
+    (content / STATE_DIR / ".tmp-state").write_bytes(b"{")
+    _import(sources["A"], content, tmp_path)
+    assert leftovers(content, allowed={STATE_DIR}) == []
+    assert content_tree(content) == content_tree(imported["A"])
+
+
+def test_a_build_removes_what_builds_killed_before_it_left_beside_and_in_output(imported, tmp_path):
+    from ratsinfo.build import build_site
+
+    content = _with_pages(imported["A"], tmp_path / "content")
+    output = tmp_path / "site" / "output"
+    build_site(content, output, overrides={"RATSINFO_TODAY": DEMO_TODAY, "PAGEFIND": False})
+    for leftover in (output.parent / ".output.neu-4711", output.parent / ".output.alt-4712",
+                     output.parent / ".output.neu-4711.pagefind-x1", output / ".pagefind.alt-4713"):
+        (leftover / "sitzungen").mkdir(parents=True)
+        (leftover / "sitzungen" / "1.html").write_text("alt", encoding="utf-8")
+    unrelated = output.parent / ".andere-seite.neu-1"  # another site's folder is none of ours
+    unrelated.mkdir()
+    build_site(content, output, overrides={"RATSINFO_TODAY": DEMO_TODAY, "PAGEFIND": False})
+    assert sorted(p.name for p in output.parent.iterdir()) == [".andere-seite.neu-1", "output"]
+    assert leftovers(output, allowed={".htaccess"}) == []
