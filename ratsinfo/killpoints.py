@@ -7,6 +7,12 @@ state is written …). With `RATSINFO_TEST_KILL_AT=<name>:<n>` in the environmen
 the n-th call of that name sends SIGKILL to the calling process: no `finally`,
 no cleanup, as with a real kill (tests/test_kill_safety.py). Without it the
 call costs one dictionary lookup.
+
+The points: import:before-staging, import:staged-file (an attachment downloaded),
+import:applied-file (a file written, moved or deleted in content/), import:before-state
+(importers/content.py); build:page (Pelican wrote a page into the staging folder),
+build:before-apply, build:overlay-move (a file moved into output/), build:swap (between
+the two renames of a full build) (ratsinfo/build.py).
 """
 
 from __future__ import annotations
