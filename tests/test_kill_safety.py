@@ -160,7 +160,7 @@ def leftovers(root: Path, allowed: set[str]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def imported(sources, tmp_path_factory) -> dict[str, Path]:
-    """content/ after an uninterrupted import of A, and after A then C."""
+    """content/ after uninterrupted imports: of A; of A, then C; of A, then B."""
     root = tmp_path_factory.mktemp("imported")
     home = root / "home"
     _import(sources["A"], root / "A", home)
