@@ -163,6 +163,8 @@ def imported(sources, tmp_path_factory) -> dict[str, Path]:
     """content/ after uninterrupted imports: of A; of A, then C; of A, then B."""
     root = tmp_path_factory.mktemp("imported")
     home = root / "home"
+    # Hand-written pages beside imported data, as in the checkout: Pelican writes them (build:page).
+    shutil.copytree(PROJECT / "content" / "pages", root / "A" / "pages")
     _import(sources["A"], root / "A", home)
     shutil.copytree(root / "A", root / "C")
     _import(sources["C"], root / "C", home)
@@ -220,19 +222,14 @@ def _sync(source: Path, target: Path):
         path.unlink()
 
 
-def _with_pages(content: Path, folder: Path) -> Path:
-    shutil.copytree(content, folder)
-    shutil.copytree(PROJECT / "content" / "pages", folder / "pages")  # hand-written pages: Pelican writes them
-    return folder
-
-
 @pytest.fixture(scope="module")
 def built(imported, tmp_path_factory) -> Path:
     """output/ after an uninterrupted build of A, then of C."""
     root = tmp_path_factory.mktemp("built")
-    content = _with_pages(imported["A"], root / "content")
+    content = root / "content"
+    shutil.copytree(imported["A"], content)
     _build(content, root / "site" / "output", root)
-    _sync(_with_pages(imported["C"], root / "C"), content)
+    _sync(imported["C"], content)
     _build(content, root / "site" / "output", root)
     return root / "site" / "output"
 
@@ -243,12 +240,13 @@ def built(imported, tmp_path_factory) -> Path:
     ["build:overlay-move:5", "build:swap:1"],
 ])
 def test_a_killed_build_is_repaired_by_the_next_build_without_leftovers(kills, imported, built, tmp_path):
-    content = _with_pages(imported["A"], tmp_path / "content")
+    content = tmp_path / "content"
+    shutil.copytree(imported["A"], content)
     output = tmp_path / "site" / "output"
     _build(content, output, tmp_path)
-    _sync(_with_pages(imported["B"], tmp_path / "B"), content)
+    _sync(imported["B"], content)
     _build(content, output, tmp_path, kill_at=kills[0])
-    _sync(_with_pages(imported["C"], tmp_path / "C"), content)
+    _sync(imported["C"], content)
     for kill_at in kills[1:]:
         _build(content, output, tmp_path, kill_at=kill_at)
     _build(content, output, tmp_path)
@@ -296,7 +294,8 @@ def test_a_staging_folder_that_no_running_import_holds_is_removed(sources, impor
 def test_a_build_removes_what_builds_killed_before_it_left_beside_and_in_output(imported, tmp_path):
     from ratsinfo.build import build_site
 
-    content = _with_pages(imported["A"], tmp_path / "content")
+    content = tmp_path / "content"
+    shutil.copytree(imported["A"], content)
     output = tmp_path / "site" / "output"
     build_site(content, output, overrides={"RATSINFO_TODAY": DEMO_TODAY, "PAGEFIND": False})
     for leftover in (output.parent / ".output.neu-4711", output.parent / ".output.alt-4712",
