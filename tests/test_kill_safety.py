@@ -307,3 +307,20 @@ def test_a_build_removes_what_builds_killed_before_it_left_beside_and_in_output(
     build_site(content, output, overrides={"RATSINFO_TODAY": DEMO_TODAY, "PAGEFIND": False})
     assert sorted(p.name for p in output.parent.iterdir()) == [".andere-seite.neu-1", "output"]
     assert leftovers(output, allowed={".htaccess"}) == []
+
+
+def test_while_an_overlay_is_applied_output_claims_no_build_and_keeps_its_redirect_history(imported, tmp_path):
+    """A build killed while moving files into output/ leaves pages of two builds. Without a build
+    state the next build trusts none of them and builds from nothing; the permalinks from which
+    redirects are made stay those of the last complete build until the very end."""
+    content = tmp_path / "content"
+    shutil.copytree(imported["A"], content)
+    output = tmp_path / "site" / "output"
+    _build(content, output, tmp_path)
+    history = (output / "_ratsinfo" / "permalinks.json").read_bytes()
+    _sync(imported["B"], content)
+    _build(content, output, tmp_path, kill_at="build:overlay-move:1")
+
+    assert not (output / BUILD_STATE).exists()
+    assert not (output / "_ratsinfo" / "search-state.json").exists()
+    assert (output / "_ratsinfo" / "permalinks.json").read_bytes() == history
