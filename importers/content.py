@@ -26,11 +26,18 @@ from importers.errors import ImportFailed
 from importers.ids import IdMap
 from importers.records import KINDS, Record, Ref
 from importers.report import Report
+from ratsinfo.killpoints import kill_point
+from ratsinfo.locking import Busy, exclusive
 
 STATE_DIR = ".ratsinfo"
 STATE_FILE = "state.json"
 REPORT_FILE = "last-import-report.json"
 FINISHED_FILE = "last-import.json"
+LOCK_FILE = "import.lock"
+# In STATE_DIR: a run's staging folder, and the temporary names of state files being replaced.
+# A run killed before it cleans up leaves them; the next run deletes them (remove_stale_staging).
+STAGING_PREFIX = "staging-"
+TEMP_PREFIX = ".tmp-"
 # The source fields of a File that decide whether the attachment must be fetched again.
 FILE_SOURCE_FIELDS = ("access_url", "download_url", "size", "sha512", "modified", "mime_type")
 
@@ -83,6 +90,7 @@ class ContentWriter:
         self.max_delete_share = max_delete_share
         self.force = force
         self.on_file = on_file or (lambda: None)
+        self.scratch: Path | None = None
 
     # -- state ---------------------------------------------------------------
 
@@ -101,6 +109,19 @@ class ContentWriter:
     # -- main ----------------------------------------------------------------
 
     def write(self, records: list[Record]):
+        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / STATE_DIR).mkdir(exist_ok=True)
+        lock = self.root / STATE_DIR / LOCK_FILE
+        try:
+            with exclusive(lock):
+                remove_stale_staging(self.root / STATE_DIR)
+                self._write(records)
+        except Busy:
+            raise ImportFailed(f"In {self.root} schreibt gerade ein anderer Import (Sperrdatei {lock}). "
+                               "Warten, bis er fertig ist, dann erneut importieren.") from None
+
+    def _write(self, records: list[Record]):
+        """Under the lock: no other run's staging folder is in use, and the state is ours to change."""
         state = self._load_state()
         self.validators: dict[str, dict] = dict(state.get("validators", {}))
         ids = IdMap(state.get("ids"))
@@ -111,9 +132,9 @@ class ContentWriter:
         published = {(r.kind, r.source) for r in records}
         published |= {pair for r in records for pair in r.nested}
 
-        self.root.mkdir(parents=True, exist_ok=True)
-        (self.root / STATE_DIR).mkdir(exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix="staging-", dir=self.root / STATE_DIR))
+        kill_point("import:before-staging")
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.root / STATE_DIR))
+        self.scratch = staging  # new files are written here first, then renamed into content/
         try:
             desired: dict[str, bytes] = {}
             staged: dict[str, Path] = {}
@@ -178,6 +199,7 @@ class ContentWriter:
                 data["media_type"] = mime
                 staged[f"{folder}/{object_id}.{ext}"] = path
                 text = text or extracted
+                kill_point("import:staged-file")
         self.on_file()
         if text:
             data["text"] = f"{object_id}.txt"
@@ -218,8 +240,12 @@ class ContentWriter:
         if not self.force:
             check_deletions(owned_before, removed, self.max_delete_share)
 
-        for relpath, payload in sorted(desired.items()):
-            self._put(relpath, payload)
+        # Own before writing: a run killed from here on leaves only files that the state names,
+        # and the next run updates or deletes them. Ids and validators stay the last run's.
+        self._put_state({**state, "owned": {**state.get("owned", {}),
+                                            self.source_key: sorted(owned_before | owned_now)}})
+        # An object's .md comes last, after its attachment and text: a run killed in between
+        # leaves the old .md, whose source fields no longer match, so the next run fetches again.
         for relpath, path in sorted(staged.items()):
             target = self.root / relpath
             if path == target:
@@ -227,9 +253,14 @@ class ContentWriter:
             if target.is_file() and _same_file_content(target, path):
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
+            _fsync(path)  # after a power cut, never a torn attachment that a later run keeps
             os.replace(path, target)
+            kill_point("import:applied-file")
+        for relpath in sorted(desired, key=lambda p: (p.endswith(".md"), p)):
+            self._put(relpath, desired[relpath])
         for relpath in removed:
             (self.root / relpath).unlink(missing_ok=True)
+            kill_point("import:applied-file")
             if relpath.endswith(".md"):
                 self.report.deleted[_kind_of(relpath)] += 1
 
@@ -253,6 +284,7 @@ class ContentWriter:
         new_state = {"version": 1, "ids": ids.as_dict(), "owned": dict(sorted(owned.items()))}
         if validators:
             new_state["validators"] = validators
+        kill_point("import:before-state")
         self._put_state(new_state)
 
     def _put(self, relpath: str, payload: bytes):
@@ -268,13 +300,24 @@ class ContentWriter:
                 self.report.updated[kind] += 1
         elif counts:
             self.report.created[kind] += 1
-        _atomic_write(target, payload)
+        _atomic_write(target, payload, scratch=self.scratch)
+        kill_point("import:applied-file")
 
     def _put_state(self, state: dict):
         payload = (json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
         if self.state_path.is_file() and self.state_path.read_bytes() == payload:
             return
-        _atomic_write(self.state_path, payload)
+        _atomic_write(self.state_path, payload, durable=True)
+
+
+def remove_stale_staging(state_dir: Path):
+    """What runs killed before their cleanup left in STATE_DIR (up to the size of all attachments).
+    Only with the import lock held: then no live run uses any of it."""
+    for entry in list(os.scandir(state_dir)):
+        if entry.name.startswith(STAGING_PREFIX) and entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        elif entry.name.startswith(TEMP_PREFIX):
+            Path(entry.path).unlink(missing_ok=True)
 
 
 # Below this many objects (of one kind, or in all) deleting most of them can be an
@@ -310,16 +353,41 @@ def _kind_of(relpath: str) -> str:
     return next((kind for kind, name in KINDS.items() if name == folder), folder)
 
 
-def _atomic_write(target: Path, payload: bytes):
+def _atomic_write(target: Path, payload: bytes, *, scratch: Path | None = None, durable: bool = False):
+    """Readers see the old bytes or the new ones. The temporary file lies in `scratch` (the run's
+    staging folder, same file system) or beside the target with TEMP_PREFIX: where a killed
+    run's leftover is found and deleted. `durable`: on disk before this returns (the state)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=scratch or target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    if durable:
+        _fsync_folder(target.parent)
+
+
+def _fsync(path: Path):
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_folder(folder: Path):
+    """The rename itself survives a power cut only once the folder is on disk (POSIX; Windows
+    cannot open folders and commits renames with the file system's journal)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _same_file_content(a: Path, b: Path) -> bool:
@@ -335,6 +403,6 @@ def note_successful_run(content_dir: Path, report: Report):
     payload = report.to_json() + "\n"
     report_path = state / REPORT_FILE
     if not report_path.is_file() or report_path.read_text(encoding="utf-8") != payload:
-        report_path.write_text(payload, encoding="utf-8")
+        _atomic_write(report_path, payload.encode("utf-8"))
     finished = datetime.now(timezone.utc).astimezone().replace(microsecond=0).isoformat()
-    (state / FINISHED_FILE).write_text(json.dumps({"finished": finished}) + "\n", encoding="utf-8")
+    _atomic_write(state / FINISHED_FILE, (json.dumps({"finished": finished}) + "\n").encode("utf-8"))

@@ -25,10 +25,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from plugins.council.incremental import STATE_FILE, cache_root
+from plugins.deploy.permalinks import FOLDER as HISTORY
 from plugins.search.pagefind import STATE as SEARCH_STATE
 from ratsinfo import PROJECT_ROOT
+from ratsinfo.killpoints import kill_point
+from ratsinfo.locking import Busy, exclusive
 
 SETTINGS_FILE = PROJECT_ROOT / "pelicanconf.py"
+# An overlay moves these last, in this order. Until the build state arrives, output/ has none,
+# and a build killed while moving is followed by one that builds from nothing (no page is
+# taken for current because an old state said so). The redirects' history before the
+# permalinks they were made from: a next build reading old permalinks and new redirects
+# arrives at the same redirects.
+MOVED_LAST = (f"{HISTORY}/redirects.json", f"{HISTORY}/permalinks.json", SEARCH_STATE, STATE_FILE)
 
 
 class BuildFailed(Exception):
@@ -51,6 +60,7 @@ def build_site(content: Path, output: Path, overrides: dict | None = None) -> Bu
         raise BuildFailed(f"Inhaltsordner {content} gibt es nicht. Erst importieren: ratsinfo import oparl URL")
     output.parent.mkdir(parents=True, exist_ok=True)
     with _only_build(output):
+        clear_leftovers(output)
         return _build(content, output, overrides, Pelican, read_settings)
 
 
@@ -67,6 +77,9 @@ def _build(content: Path, output: Path, overrides: dict | None, Pelican, read_se
         },
     )
     _quiet_pelican()
+    from pelican import signals
+
+    signals.content_written.connect(_page_written)  # once: blinker keeps a receiver only once
     try:
         Pelican(settings).run()
     except Exception as exc:  # Pelican and plugins raise anything; the webmaster gets one message
@@ -74,6 +87,7 @@ def _build(content: Path, output: Path, overrides: dict | None, Pelican, read_se
         raise BuildFailed(f"Bauen fehlgeschlagen, {output} bleibt unverändert: {exc}") from exc
     finally:
         gc.unfreeze()  # the graph was frozen while building (plugins/council/incremental.py)
+    kill_point("build:before-apply")
     if overlay:
         try:
             files = apply_overlay(staging, output)
@@ -99,22 +113,34 @@ def lock_file(output: Path) -> Path:
 def _only_build(output: Path):
     """Two builds into one output/ would apply their overlays over each other: the second waits
     for nothing and stops with a message (cron jobs overlapping a webmaster's manual build)."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks; one build at a time is the webmaster's care
-        yield
-        return
     lock_path = lock_file(output)
-    with open(lock_path, "a+") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildFailed(f"In {output} baut gerade ein anderer Build (Sperrdatei {lock_path}). "
-                              f"Warten, bis er fertig ist, dann erneut bauen.") from None
-        try:
+    try:
+        with exclusive(lock_path):
             yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    except Busy:
+        raise BuildFailed(f"In {output} baut gerade ein anderer Build (Sperrdatei {lock_path}). "
+                          f"Warten, bis er fertig ist, dann erneut bauen.") from None
+
+
+def clear_leftovers(output: Path):
+    """What builds killed before their cleanup left (each as large as the site): staging folders
+    and a previous output/ beside output/, the search index's trash inside it. Only under the
+    build lock: then no live build of this output/ uses any of it."""
+    staging, previous = f".{output.name}.neu-", f".{output.name}.alt-"
+    beside = [Path(e.path) for e in os.scandir(output.parent) if e.name.startswith((staging, previous))]
+    olds = [p for p in beside if p.name.startswith(previous) and p.is_dir() and not p.is_symlink()]
+    if not output.exists() and len(olds) == 1:
+        # Killed between the two renames of _swap: the site before it is the one to build on
+        # (its permalinks are the history of the redirects).
+        os.replace(olds[0], output)
+        beside.remove(olds[0])
+    inside = [Path(e.path) for folder in (output, output / "pagefind") if folder.is_dir()
+              for e in os.scandir(folder) if e.name.startswith(".") and ".alt-" in e.name]
+    for leftover in beside + inside:
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
 
 
 def apply_overlay(staging: Path, output: Path) -> set[str]:
@@ -126,6 +152,7 @@ def apply_overlay(staging: Path, output: Path) -> set[str]:
         bundles = set(json.loads((staging / SEARCH_STATE).read_text(encoding="utf-8"))["bundles"])
     except (OSError, ValueError, KeyError, TypeError):
         bundles = None  # no index in this build (PAGEFIND off): an old one would not match the pages
+    _forget_last_build(output)
     for folder, dirs, files in os.walk(staging):
         relative = os.path.relpath(folder, staging)
         if relative == "pagefind":
@@ -134,10 +161,13 @@ def apply_overlay(staging: Path, output: Path) -> set[str]:
         for name in files:
             rel = name if relative == "." else f"{relative}/{name}"
             keep.add(rel)
+            if rel in MOVED_LAST:
+                continue
             if rel in planned:  # the council plugin staged it only because its bytes differ
                 _move(os.path.join(folder, name), os.path.join(output, rel))
             else:
                 _move_if_changed(staging / rel, output / rel)
+            kill_point("build:overlay-move")
     _apply_search_index(staging, output, bundles)
     for folder, dirs, files in os.walk(output, topdown=False):
         relative = os.path.relpath(folder, output)
@@ -149,7 +179,23 @@ def apply_overlay(staging: Path, output: Path) -> set[str]:
                 os.unlink(os.path.join(folder, name))
         if relative != "." and not os.listdir(folder):
             os.rmdir(folder)
+    for rel in MOVED_LAST:
+        if (staging / rel).is_file():
+            _move_if_changed(staging / rel, output / rel)
     return keep
+
+
+def _forget_last_build(output: Path):
+    """Before the first file moves: output/ no longer claims to be a build whose pages and search
+    bundles a next build may keep (MOVED_LAST). On disk before anything else changes."""
+    for rel in (STATE_FILE, SEARCH_STATE):
+        (output / rel).unlink(missing_ok=True)
+    if os.name == "posix":
+        fd = os.open(output / Path(STATE_FILE).parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _planned(state_file: Path) -> set[str]:
@@ -214,8 +260,13 @@ def _swap(staging: Path, output: Path):
     previous = output.parent / f".{output.name}.alt-{os.getpid()}"
     if output.exists():
         os.replace(output, previous)
+    kill_point("build:swap")
     os.replace(staging, output)
     shutil.rmtree(previous, ignore_errors=True)
+
+
+def _page_written(path, context=None):
+    kill_point("build:page")  # mid-build: Pelican has written some pages into the staging folder
 
 
 def _quiet_pelican():

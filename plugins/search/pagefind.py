@@ -92,7 +92,9 @@ def index_shards(output: Path, shards: dict, previous: Path, overlay: bool = Fal
             kept += 1
             continue
         shutil.rmtree(target, ignore_errors=True)
-        with tempfile.TemporaryDirectory(dir=output.parent, prefix=".pagefind-") as tmp:
+        # Named after the build's staging folder: a build killed here leaves it where the next
+        # one clears leftovers (ratsinfo.build.clear_leftovers).
+        with tempfile.TemporaryDirectory(dir=output.parent, prefix=f".{output.name}.pagefind-") as tmp:
             for path in shard["pages"]:
                 link = Path(tmp) / path
                 link.parent.mkdir(parents=True, exist_ok=True)
