@@ -23,6 +23,26 @@ def base_of(folder: Path) -> str:
     return system_id[: -len("system")]
 
 
+# Tiers: `make test-fast` runs what needs no browser, Apache or database server and leaves out the
+# long end-to-end modules (each import, kill and rebuild there runs the whole demo several times).
+SLOW_MODULES = {"test_incremental", "test_kill_safety", "test_source_faults", "test_karlsruhe"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        code = getattr(getattr(item, "function", None), "__code__", None)
+        names = set(code.co_names) if code else set()
+        if "browser" in fixtures:
+            item.add_marker(pytest.mark.browser)
+        if "apache" in fixtures or "apache_serving" in names:
+            item.add_marker(pytest.mark.apache)
+        if "scratch_database" in names:
+            item.add_marker(pytest.mark.database)
+        if item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def private_cache(tmp_path_factory):
     """Resume caches and the importers' private state go to temporary folders, not ~/.cache, ~/.local/state."""
