@@ -21,6 +21,7 @@ from typing import Callable
 
 import yaml
 
+import boundedyaml
 from importers import files as attachments
 from importers.errors import ImportFailed
 from importers.ids import IdMap
@@ -36,10 +37,8 @@ FILE_SOURCE_FIELDS = ("access_url", "download_url", "size", "sha512", "modified"
 
 try:
     _Dumper = yaml.CSafeDumper
-    _Loader = yaml.CSafeLoader
 except AttributeError:  # PyYAML without libyaml
     _Dumper = yaml.SafeDumper
-    _Loader = yaml.SafeLoader
 
 
 def render_front_matter(data: dict, body: str = "") -> bytes:
@@ -54,7 +53,13 @@ def read_front_matter(path: Path) -> dict:
     end = raw.find("\n---\n", 3)
     if end < 0:
         return {}
-    data = yaml.load(raw[4:end + 1], Loader=_Loader)
+    try:
+        # The previous run's file, unless someone edited it: no more than a few aliases.
+        data = boundedyaml.load(raw[4:end + 1], str(path), first_line=2)
+    except boundedyaml.TooManyAliases as exc:
+        raise ImportFailed(str(exc)) from None
+    except yaml.YAMLError as exc:
+        raise ImportFailed(f"{path}: ungültiges YAML ({exc}). Die Datei löschen und erneut importieren.") from None
     return data if isinstance(data, dict) else {}
 
 
