@@ -24,6 +24,7 @@ import yaml
 import boundedyaml
 from importers import files as attachments
 from importers.errors import ImportFailed
+from importers.hosts import HostRefused
 from importers.ids import IdMap
 from importers.records import KINDS, Record, Ref
 from importers.report import Report
@@ -192,6 +193,14 @@ class ContentWriter:
         url = data["access_url"]
         try:
             payload, content_type, fresh = self.fetch_file(url, self.max_file_size, validators)
+        except HostRefused as exc:
+            # An address the host rule refuses (intranet, another host, https → http):
+            # neither a copy nor a link to it is published.
+            self.report.withheld["Dateien von nicht erlaubten Adressen"] += 1
+            self.report.problem(f"Datei von nicht erlaubter Adresse zurückgehalten ({exc.reason})", url)
+            data.pop("access_url", None)
+            data.pop("download_url", None)
+            return None
         except Exception as exc:  # network, 404, size: the file stays a link to the original
             self.report.files_failed += 1
             self.report.problem(f"Datei nicht geladen: {type(exc).__name__}", url)

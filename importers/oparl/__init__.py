@@ -18,7 +18,7 @@ from importers.content import ContentWriter, note_successful_run
 from importers.files import MAX_SIZE
 from importers.oparl import store
 from importers.oparl.normalise import Normaliser
-from importers.oparl.source import open_source
+from importers.oparl.source import FILE_DEADLINE, open_source
 from importers.oparl.walker import Crawl, Walker
 from importers.progress import import_progress
 from importers.publication import Policy, publish
@@ -46,11 +46,15 @@ def import_oparl(
     timeout: float = 30.0,
     max_file_size: int = MAX_SIZE,
     show_progress: bool | None = None,
+    allow_hosts: tuple[str, ...] = (),
+    file_deadline: float = FILE_DEADLINE,
 ) -> Report:
-    """Fetch, normalise, filter and write one OParl source. Raises ImportFailed."""
+    """Fetch, normalise, filter and write one OParl source. Raises ImportFailed.
+    Attachments come only from the source's host and `allow_hosts` (importers/hosts.py)."""
     content_dir = Path(content_dir)
     report = Report()
-    source, entry_url = open_source(location, rate=rate, timeout=timeout, cache_dir=resume_dir(location))
+    source, entry_url = open_source(location, rate=rate, timeout=timeout, cache_dir=resume_dir(location),
+                                    allow_hosts=tuple(allow_hosts), file_deadline=file_deadline)
     store_file = store.store_path(content_dir, entry_url)
     previous = None if full or not source.supports_filters else store.load(store_file)
     if previous and _last_full_run(previous[1]) < datetime.now(timezone.utc) - FULL_RUN_EVERY:
