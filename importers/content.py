@@ -221,7 +221,12 @@ class ContentWriter:
         path = staging / f"{object_id}.{ext}"
         path.write_bytes(payload)
         self.report.files_downloaded += 1
-        return path, mime, ext, attachments.extract_text(payload, mime)
+        try:
+            text = attachments.extract_text(payload, mime)
+        except attachments.ExtractionStopped as exc:  # the file is published, without text
+            self.report.problem(f"Text der Datei nicht ausgelesen: {exc}", url)
+            text = None
+        return path, mime, ext, text
 
     # -- apply ---------------------------------------------------------------
 

@@ -285,3 +285,98 @@ def test_refused_address_is_never_connected_to(loopback_only):
     with guarded_client(rule, 5, "test") as client, pytest.raises(HostRefused, match="10.9.9.9"):
         client.get("http://dms.stadt.example/1.pdf")
     assert loopback_only == []
+
+
+# -- deadlines and limits -------------------------------------------------------------
+
+def text_bomb(repeats: int) -> bytes:
+    """A PDF of a few KB whose one page draws `repeats` lines: a compressed content stream
+    expands ~1000-fold, and pypdf spends CPU time and memory on every line."""
+    import io
+    import zlib
+
+    body = zlib.compress(b"BT /F1 12 Tf 72 720 Td " + b"(Hahaha) Tj T* " * repeats + b"ET", 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Filter /FlateDecode /Length %d >>\nstream\n" % len(body) + body + b"\nendstream",
+    ]
+    out, offsets = io.BytesIO(b"%PDF-1.4\n"), []
+    out.seek(0, 2)
+    for number, obj in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + obj + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 6\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets))
+    out.write(b"trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref)
+    return out.getvalue()
+
+
+def test_pdf_whose_text_explodes_is_published_without_text_when_the_cpu_limit_stops_it(
+        own_dump, tmp_path, monkeypatch):
+    from importers import files
+
+    bomb = text_bomb(300_000)  # ~9 KB; unlimited, pypdf needs seconds of CPU and gives 1.8 MB of text
+    assert len(bomb) < 12_000
+    (own_dump / "documents/100.pdf").write_bytes(bomb)
+    monkeypatch.setattr(files, "TEXT_LIMITS", files.Limits(cpu_seconds=1, wall_seconds=600))
+    content = tmp_path / "content"
+    with DumpServer(own_dump, base_of(own_dump)) as server:
+        report = import_oparl(server.url + "system", content, show_progress=False)
+    bombed = file_100(content)
+    assert (content / "files" / bombed["media"]).read_bytes() == bomb
+    assert "text" not in bombed and not (content / "files" / f"{bombed['id']}.txt").exists()
+    stopped = [(problem, examples) for problem, examples in problems(report).items()
+               if problem.startswith("Text der Datei nicht ausgelesen: CPU-Zeit (1 s) erschöpft")]
+    assert len(stopped) == 1 and stopped[0][1][0].endswith("/documents/100.pdf")
+    # The files after it are read by a fresh child, under the same limits.
+    others = [f for f in map(read_front_matter, (content / "files").glob("*.md")) if f["id"] != bombed["id"]]
+    assert others and all(f.get("text") for f in others)
+
+
+def test_text_is_cut_at_the_character_limit(monkeypatch):
+    from importers import files
+
+    monkeypatch.setattr(files, "TEXT_LIMITS", files.Limits(max_chars=1_000))
+    text = files.extract_text(text_bomb(2_000), "application/pdf")
+    assert text.startswith("Hahaha") and len(text) == 1_000
+
+
+def test_pdf_needing_more_memory_than_allowed_gives_no_text_and_the_next_one_is_read(monkeypatch):
+    from importers import files
+
+    # The child itself needs ~45 MB; this PDF of 12 KB needs well over 100 MB to be read.
+    monkeypatch.setattr(files, "TEXT_LIMITS", files.Limits(memory_bytes=100 << 20))
+    with pytest.raises(files.ExtractionStopped, match=r"Speicher \(100 MB\) erschöpft"):
+        files.extract_text(text_bomb(1_000_000), "application/pdf")
+    assert files.extract_text(text_bomb(3), "application/pdf") == "HahahaHahahaHahaha"
+
+
+def trickle(handler):
+    """Promises 10,000 bytes and sends one every 50 ms: every read arrives well within the
+    read timeout, the whole would take eight minutes."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/pdf")
+    handler.send_header("Content-Length", "10000")
+    handler.end_headers()
+    try:
+        for _ in range(10_000):
+            handler.wfile.write(b"%")
+            handler.wfile.flush()
+            time.sleep(0.05)
+    except OSError:  # the importer gave up: that is what the test wants
+        pass
+
+
+def test_a_server_trickling_bytes_is_cut_off_at_the_file_deadline(files, loopback_only):
+    from importers.oparl.source import TooSlow, open_source
+
+    files.routes["/langsam.pdf"] = trickle
+    source = open_source(files.url + "/oparl/v1.1/system", rate=0, timeout=5, file_deadline=1)[0]
+    with pytest.raises(TooSlow, match="nicht innerhalb von 1 s"):
+        source.get_bytes(files.url + "/langsam.pdf")
+    source.close()
+    assert files.requests == ["/langsam.pdf"]  # no retry: the file's time is up
