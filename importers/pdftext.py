@@ -4,7 +4,8 @@ A PDF is a program: nested form XObjects repeat their content, so a 9 KB file
 took pypdf 55 s of CPU and gave 1.4 MB of text (issue 13). pypdf has no limits
 of its own, so it runs in a child process: the kernel ends it when its CPU time
 (RLIMIT_CPU) or memory (RLIMIT_AS) runs out, and the parent kills it after a
-wall-clock time. Its text is cut at a number of characters. A stopped
+wall-clock time. Its text is cut at a number of characters, fewer for a
+small file (a 9 KB PDF gave 1.4 MB of text). A stopped
 extraction gives no text; the file itself is still published.
 
 One child serves file after file (a demo import extracts ~900 PDFs; a process
@@ -45,6 +46,13 @@ class Limits:
     memory_bytes: int = 1 << 30    # address space of the child, interpreter and pypdf included
     wall_seconds: float = 60.0     # a child waiting on nothing (or swapping) is killed after this
     max_chars: int = 2_000_000     # text kept per file (~700 dense pages); the rest is cut
+    # ... and no more than this many characters per byte of PDF (at least `min_chars`): deflated
+    # text gives ~4 per byte, a few KB that expand to megabytes of text are a bomb.
+    chars_per_byte: int = 20
+    min_chars: int = 100_000
+
+    def chars_for(self, size: int) -> int:
+        return min(self.max_chars, max(self.min_chars, self.chars_per_byte * size))
 
 
 class ExtractionStopped(Exception):
@@ -64,7 +72,8 @@ class Extractor:
             if self.process is None or self.process.poll() is not None or self.memory != limits.memory_bytes:
                 self._start(limits.memory_bytes)
             try:
-                self.process.stdin.write(_REQUEST.pack(limits.cpu_seconds, limits.max_chars, len(data)) + data)
+                header = _REQUEST.pack(limits.cpu_seconds, limits.chars_for(len(data)), len(data))
+                self.process.stdin.write(header + data)
                 self.process.stdin.flush()
                 deadline = time.monotonic() + limits.wall_seconds
                 status, length = _ANSWER.unpack(self._read(_ANSWER.size, deadline))

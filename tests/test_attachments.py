@@ -345,6 +345,15 @@ def test_text_is_cut_at_the_character_limit(monkeypatch):
     assert text.startswith("Hahaha") and len(text) == 1_000
 
 
+def test_small_pdf_gives_no_more_than_twenty_characters_per_byte(monkeypatch):
+    from importers import files
+
+    monkeypatch.setattr(files, "TEXT_LIMITS", files.Limits(min_chars=1_000))
+    bomb = text_bomb(30_000)  # ~1.2 KB that pypdf turns into 180,000 characters
+    text = files.extract_text(bomb, "application/pdf")
+    assert text.startswith("Hahaha") and len(text) == 20 * len(bomb)
+
+
 def test_pdf_needing_more_memory_than_allowed_gives_no_text_and_the_next_one_is_read(monkeypatch):
     from importers import files
 
