@@ -36,10 +36,12 @@ FINISHED_FILE = "last-import.json"
 # The source fields of a File that decide whether the attachment must be fetched again.
 FILE_SOURCE_FIELDS = ("access_url", "download_url", "size", "sha512", "modified", "mime_type")
 
-try:
-    _Dumper = yaml.CSafeDumper
-except AttributeError:  # PyYAML without libyaml
-    _Dumper = yaml.SafeDumper
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml when there
+    """Never an alias, even for an object a record holds twice: readers refuse more than a
+    few (boundedyaml), and content/ is meant to be read and edited by people."""
+
+    def ignore_aliases(self, data):
+        return True
 
 
 def render_front_matter(data: dict, body: str = "") -> bytes:

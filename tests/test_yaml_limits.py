@@ -82,3 +82,12 @@ def test_a_few_aliases_in_a_hand_written_file_are_still_read():
 def test_gender_star_in_text_is_not_taken_for_an_alias():
     text = "name: 'Bürger*innenversammlung'\ntext: Mitarbeiter*innen * Beschluss\n"
     assert boundedyaml.load(text, "x.md", max_aliases=0)["name"] == "Bürger*innenversammlung"
+
+
+def test_content_written_by_the_importer_never_holds_an_alias():
+    from importers.content import render_front_matter
+
+    shared = ["1", "2"]
+    written = render_front_matter({"id": "7", "organizations": shared, "participants": shared})
+    assert b"&" not in written and b"*" not in written
+    assert boundedyaml.load(written.decode().split("---\n")[1], "x.md", max_aliases=0)["participants"] == shared
