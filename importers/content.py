@@ -82,6 +82,7 @@ class ContentWriter:
         max_delete_share: float = 0.5,
         force: bool = False,
         on_file: Callable[[], None] | None = None,
+        check_url: Callable[[str], None] | None = None,
     ):
         self.root = Path(root)
         self.source_key = source_key
@@ -91,6 +92,8 @@ class ContentWriter:
         self.max_delete_share = max_delete_share
         self.force = force
         self.on_file = on_file or (lambda: None)
+        # The host rule (importers/hosts.py) for copies kept from earlier runs: raises HostRefused.
+        self.check_url = check_url
 
     # -- state ---------------------------------------------------------------
 
@@ -158,6 +161,8 @@ class ContentWriter:
         previous = read_front_matter(previous_path) if previous_path.is_file() else {}
         unchanged_source = all(previous.get(k) == data.get(k) for k in FILE_SOURCE_FIELDS)
         media_ok = previous.get("media") and (self.root / folder / previous["media"]).is_file()
+        if media_ok and unchanged_source and not self._host_still_allowed(data):
+            unchanged_source = False  # fetch again: the host rule withholds it (_download)
         if unchanged_source and (media_ok or self.fetch_file is None):
             # Same file as last time: keep the copy and text we already have.
             for key in ("media", "media_type", "text"):
@@ -190,6 +195,17 @@ class ContentWriter:
         if text:
             data["text"] = f"{object_id}.txt"
             desired[f"{folder}/{object_id}.txt"] = text.encode("utf-8")
+
+    def _host_still_allowed(self, data: dict) -> bool:
+        """A copy made under an earlier rule (another --allow-host, an older ratsinfo) is kept
+        only while the rule still allows its address."""
+        if self.check_url is None or not data.get("access_url"):
+            return True
+        try:
+            self.check_url(data["access_url"])
+        except HostRefused:
+            return False
+        return True
 
     def _download(self, data: dict, object_id: str, staging: Path, validators: dict | None):
         url = data["access_url"]

@@ -389,3 +389,19 @@ def test_a_server_trickling_bytes_is_cut_off_at_the_file_deadline(files, loopbac
         source.get_bytes(files.url + "/langsam.pdf")
     source.close()
     assert files.requests == ["/langsam.pdf"]  # no retry: the file's time is up
+
+
+def test_copy_from_a_host_no_longer_allowed_is_withdrawn(own_dump, tmp_path, loopback_only):
+    with FileServer() as files:
+        files.routes["/doc.pdf"] = (200, {"Content-Type": "application/pdf"},
+                                    (own_dump / "documents/100.pdf").read_bytes())
+        point_file_at(own_dump, 100, f"http://localhost:{files.port}/doc.pdf")
+        content = tmp_path / "content"
+        with DumpServer(own_dump, base_of(own_dump)) as server:
+            import_oparl(server.url + "system", content, show_progress=False, allow_hosts=("localhost",))
+            mirrored = file_100(content)["media"]
+            report = import_oparl(server.url + "system", content, show_progress=False, full=True)
+    assert not (content / "files" / mirrored).exists()
+    assert "media" not in file_100(content) and "access_url" not in file_100(content)
+    assert report.withheld["Dateien von nicht erlaubten Adressen"] == 1
+    assert files.requests == ["/doc.pdf"]  # withdrawn without asking the host again

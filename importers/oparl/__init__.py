@@ -78,6 +78,7 @@ def import_oparl(
                 force=force,
                 max_file_size=max_file_size,
                 on_file=progress.task("Dateien", file_count),
+                check_url=getattr(source, "hosts", None) and source.hosts.check_url,
             )
             writer.write(records)
         last_full = previous[1].get("last_full") if previous else datetime.now(timezone.utc).isoformat()
