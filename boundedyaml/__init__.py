@@ -44,7 +44,8 @@ def check_aliases(text: str, source: str, max_aliases: int = MAX_ALIASES, first_
     """Raise TooManyAliases when `text` holds more than `max_aliases` aliases.
 
     `first_line` is the line of the file on which `text` starts (front matter
-    starts below its `---`), so the message names the line an editor shows. An alias is always written with a literal `*`, so text without one needs no
+    starts below its `---`), so the message names the line an editor shows.
+    An alias is always written with a literal `*`, so text without one needs no
     scan (most files: this runs once per content file on a full build).
     """
     if "*" not in text:
@@ -57,8 +58,8 @@ def check_aliases(text: str, source: str, max_aliases: int = MAX_ALIASES, first_
             if isinstance(event, yaml.AliasEvent):
                 count += 1
                 if count > max_aliases:
-                    line = event.start_mark.line if event.start_mark else 0
-                    raise TooManyAliases(source, first_line + line)
+                    line = first_line + (event.start_mark.line if event.start_mark else 0)
+                    raise TooManyAliases(source, line)
     finally:
         parser.dispose()
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from dataclasses import dataclass, field
+from typing import Callable
 from urllib.parse import urlsplit
 
 import httpcore
@@ -73,8 +74,8 @@ class HostPolicy:
 
     source_url: str
     allowed_hosts: frozenset[str] = frozenset()
-    resolver: object = resolve
-    _source_kinds: set[str] | None = field(default=None, repr=False)
+    resolver: Callable[[str, int], list[str]] = resolve
+    _source_kinds: set[str] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self):
         self.allowed_hosts = frozenset(h.strip().rstrip(".").lower() for h in self.allowed_hosts if h.strip())
@@ -87,7 +88,8 @@ class HostPolicy:
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https"):
             raise HostRefused(url, f"nur http und https werden geladen, nicht {scheme or 'ohne Schema'}")
-        if scheme == "http" and (self.source_https or (came_from and urlsplit(came_from).scheme.lower() == "https")):
+        downgrade = self.source_https or (came_from and urlsplit(came_from).scheme.lower() == "https")
+        if scheme == "http" and downgrade:
             raise HostRefused(url, "von https auf http herabgestuft")
         if parts.username or parts.password:
             raise HostRefused(url, "Adresse mit Benutzername oder Passwort")
@@ -115,8 +117,8 @@ class HostPolicy:
         for address in addresses:
             kind = address_kind(address)
             if kind != PUBLIC and kind not in allowed:
-                raise HostRefused(f"{host} ({address})", f"Adresse ist {kind}, die Quelle nicht "
-                                  "(Dateien aus dem internen Netz werden nie veröffentlicht)")
+                raise HostRefused(f"{host} ({address})", f"Adresse ist {kind}, die der Quelle nicht: Dokumente "
+                                  "aus internen Netzen nur von einer Quelle im selben Netz")
         return addresses
 
 
@@ -127,8 +129,12 @@ class GuardedBackend(httpcore.SyncBackend):
         self.policy = policy
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        try:
+            addresses = self.policy.addresses(host, port)
+        except OSError as exc:  # the name does not resolve: a network error like any other
+            raise httpcore.ConnectError(f"{host}: {exc}") from exc
         last_error: Exception | None = None
-        for address in self.policy.addresses(host, port):
+        for address in addresses:
             try:
                 return super().connect_tcp(address, port, timeout, local_address, socket_options)
             except httpcore.ConnectError as exc:  # try the host's next address
