@@ -20,6 +20,10 @@ import yaml
 import boundedyaml
 from plugins.council.format import N_
 
+# Content files are read through boundedyaml, never yaml.load directly: content/ may be
+# edited by hand, and a file with nested aliases expands to gigabytes once the graph walks
+# its values (issue 13). The message names the file and line instead.
+
 FOLDERS = {
     "body": "bodies", "term": "terms", "organization": "organizations", "person": "persons",
     "meeting": "meetings", "paper": "papers", "file": "files",
