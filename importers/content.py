@@ -21,8 +21,10 @@ from typing import Callable
 
 import yaml
 
+import boundedyaml
 from importers import files as attachments
 from importers.errors import ImportFailed
+from importers.hosts import HostRefused
 from importers.ids import IdMap
 from importers.records import KINDS, Record, Ref
 from importers.report import Report
@@ -41,12 +43,12 @@ TEMP_PREFIX = ".tmp-"
 # The source fields of a File that decide whether the attachment must be fetched again.
 FILE_SOURCE_FIELDS = ("access_url", "download_url", "size", "sha512", "modified", "mime_type")
 
-try:
-    _Dumper = yaml.CSafeDumper
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # PyYAML without libyaml
-    _Dumper = yaml.SafeDumper
-    _Loader = yaml.SafeLoader
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml when there
+    """Never an alias, even for an object a record holds twice: readers refuse more than a
+    few (boundedyaml), and content/ is meant to be read and edited by people."""
+
+    def ignore_aliases(self, data):
+        return True
 
 
 def render_front_matter(data: dict, body: str = "") -> bytes:
@@ -61,7 +63,13 @@ def read_front_matter(path: Path) -> dict:
     end = raw.find("\n---\n", 3)
     if end < 0:
         return {}
-    data = yaml.load(raw[4:end + 1], Loader=_Loader)
+    try:
+        # The previous run's file, unless someone edited it: no more than a few aliases.
+        data = boundedyaml.load(raw[4:end + 1], str(path), first_line=2)
+    except boundedyaml.TooManyAliases as exc:
+        raise ImportFailed(str(exc)) from None
+    except yaml.YAMLError as exc:
+        raise ImportFailed(f"{path}: ungültiges YAML ({exc}). Die Datei löschen und erneut importieren.") from None
     return data if isinstance(data, dict) else {}
 
 
@@ -81,6 +89,7 @@ class ContentWriter:
         max_delete_share: float = 0.5,
         force: bool = False,
         on_file: Callable[[], None] | None = None,
+        check_url: Callable[[str], None] | None = None,
     ):
         self.root = Path(root)
         self.source_key = source_key
@@ -91,6 +100,8 @@ class ContentWriter:
         self.force = force
         self.on_file = on_file or (lambda: None)
         self.scratch: Path | None = None
+        # The host rule (importers/hosts.py) for copies kept from earlier runs: raises HostRefused.
+        self.check_url = check_url
 
     # -- state ---------------------------------------------------------------
 
@@ -171,6 +182,8 @@ class ContentWriter:
         previous = read_front_matter(previous_path) if previous_path.is_file() else {}
         unchanged_source = all(previous.get(k) == data.get(k) for k in FILE_SOURCE_FIELDS)
         media_ok = previous.get("media") and (self.root / folder / previous["media"]).is_file()
+        if media_ok and unchanged_source and not self._host_still_allowed(data):
+            unchanged_source = False  # fetch again: the host rule withholds it (_download)
         if unchanged_source and (media_ok or self.fetch_file is None):
             # Same file as last time: keep the copy and text we already have.
             for key in ("media", "media_type", "text"):
@@ -205,10 +218,29 @@ class ContentWriter:
             data["text"] = f"{object_id}.txt"
             desired[f"{folder}/{object_id}.txt"] = text.encode("utf-8")
 
+    def _host_still_allowed(self, data: dict) -> bool:
+        """A copy made under an earlier rule (another --allow-host, an older ratsinfo) is kept
+        only while the rule still allows its address."""
+        if self.check_url is None or not data.get("access_url"):
+            return True
+        try:
+            self.check_url(data["access_url"])
+        except HostRefused:
+            return False
+        return True
+
     def _download(self, data: dict, object_id: str, staging: Path, validators: dict | None):
         url = data["access_url"]
         try:
             payload, content_type, fresh = self.fetch_file(url, self.max_file_size, validators)
+        except HostRefused as exc:
+            # An address the host rule refuses (intranet, another host, https → http):
+            # neither a copy nor a link to it is published.
+            self.report.withheld["Dateien von nicht erlaubten Adressen"] += 1
+            self.report.problem(f"Datei von nicht erlaubter Adresse zurückgehalten ({exc.reason})", url)
+            data.pop("access_url", None)
+            data.pop("download_url", None)
+            return None
         except Exception as exc:  # network, 404, size: the file stays a link to the original
             self.report.files_failed += 1
             self.report.problem(f"Datei nicht geladen: {type(exc).__name__}", url)
@@ -229,7 +261,12 @@ class ContentWriter:
         path = staging / f"{object_id}.{ext}"
         path.write_bytes(payload)
         self.report.files_downloaded += 1
-        return path, mime, ext, attachments.extract_text(payload, mime)
+        try:
+            text = attachments.extract_text(payload, mime)
+        except attachments.ExtractionStopped as exc:  # the file is published, without text
+            self.report.problem(f"Text der Datei nicht ausgelesen: {exc}", url)
+            text = None
+        return path, mime, ext, text
 
     # -- apply ---------------------------------------------------------------
 

@@ -1,18 +1,20 @@
 """Attachments: fetch with a size limit, check the type by content, extract text.
 
 The name on disk is always ours (`<id>.<ext>`, the extension from the sniffed
-type), never the `fileName` a feed sends.
+type), never the `fileName` a feed sends. Text is extracted in a child process
+with limits (importers/pdftext.py).
 """
 
 from __future__ import annotations
 
-import io
-import logging
 import re
 
-from pypdf import PdfReader
+from importers.pdftext import ExtractionStopped, Limits, extract
+
+__all__ = ["ExtractionStopped", "Limits", "MAX_SIZE", "TEXT_LIMITS", "extract_text", "sniff"]
 
 MAX_SIZE = 50 * 1024 * 1024
+TEXT_LIMITS = Limits()
 
 # Types we mirror, recognised by their first bytes. HTML, SVG and scripts are
 # never mirrored: served from our host they could run in the portal's origin.
@@ -46,14 +48,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def extract_text(data: bytes, mime: str) -> str | None:
-    """Plain text of a PDF's text layer, or None (scans, other types, broken files)."""
+    """Plain text of a PDF's text layer, or None (scans, other types, broken files).
+    Raises ExtractionStopped when a limit of TEXT_LIMITS stopped it."""
     if mime != "application/pdf":
         return None
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except Exception:  # pypdf raises many kinds on broken files; a missing text is fine
-        return None
-    text = _CONTROL.sub("", "\n\n".join(p.strip() for p in pages)).strip()
+    text = extract(data, TEXT_LIMITS)
+    text = _CONTROL.sub("", text or "").strip()
     return text or None

@@ -31,6 +31,7 @@ def _import_oparl(args) -> int:
             args.url, Path(args.content), policy=policy, force=args.force, full=args.full,
             mirror_files=not args.no_files, rate=args.rate, concurrency=args.concurrency,
             timeout=args.timeout, max_file_size=int(args.max_file_size * 1024 * 1024), limits=limits,
+            allow_hosts=tuple(args.allow_host),
         )
     except ImportFailed as exc:
         print(f"Import abgebrochen: {exc}\nDer Inhaltsordner {args.content} ist unverändert.", file=sys.stderr)
@@ -234,6 +235,11 @@ def parser() -> argparse.ArgumentParser:
                        help="größere Dokumente nicht spiegeln, nur verlinken (Standard: 50 MB)")
     oparl.add_argument("--no-files", action="store_true",
                        help="Dokumente nicht herunterladen, nur auf das Original verlinken")
+    oparl.add_argument("--allow-host", action="append", default=[], metavar="HOST",
+                       help="Dokumente auch von diesem Host laden (mehrfach möglich). Ohne diese Option nur "
+                       "vom Host der Quelle; nie über Weiterleitungen auf andere Hosts, nie von https auf "
+                       "http, nie aus internen Netzen (außer die Quelle liegt selbst dort). Abgelehnte "
+                       "Dokumente werden nicht veröffentlicht und im Bericht genannt.")
     oparl.add_argument("--publish-contact-data", action="store_true",
                        help="E-Mail und Telefon von Personen übernehmen (nur mit Einwilligung!)")
     oparl.set_defaults(run=_import_oparl)

@@ -19,7 +19,7 @@ from importers.files import MAX_SIZE
 from importers.oparl import store
 from importers.oparl.limits import Limits
 from importers.oparl.normalise import Normaliser
-from importers.oparl.source import open_source
+from importers.oparl.source import FILE_DEADLINE, open_source
 from importers.oparl.walker import Crawl, Walker
 from importers.progress import import_progress
 from importers.publication import Policy, publish
@@ -48,12 +48,16 @@ def import_oparl(
     max_file_size: int = MAX_SIZE,
     limits: Limits = Limits(),
     show_progress: bool | None = None,
+    allow_hosts: tuple[str, ...] = (),
+    file_deadline: float = FILE_DEADLINE,
 ) -> Report:
-    """Fetch, normalise, filter and write one OParl source. Raises ImportFailed."""
+    """Fetch, normalise, filter and write one OParl source. Raises ImportFailed.
+    Attachments come only from the source's host and `allow_hosts` (importers/hosts.py)."""
     content_dir = Path(content_dir)
     report = Report()
     source, entry_url = open_source(location, rate=rate, timeout=timeout, cache_dir=resume_dir(location),
-                                    limits=limits, report=report)
+                                    limits=limits, report=report,
+                                    allow_hosts=tuple(allow_hosts), file_deadline=file_deadline)
     policy = policy or Policy()
     try:
         store_file = store.store_path(content_dir, entry_url)
@@ -86,6 +90,7 @@ def import_oparl(
                 force=force,
                 max_file_size=max_file_size,
                 on_file=_within(source.deadline, progress.task("Dateien", file_count)),
+                check_url=getattr(source, "hosts", None) and source.hosts.check_url,
             )
             writer.write(records)
         last_full = previous[1].get("last_full") if previous else datetime.now(timezone.utc).isoformat()

@@ -11,7 +11,7 @@ import re
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -20,6 +20,7 @@ from importers.oparl.limits import Limits, too_large
 from importers.oparl.resume import ResumeCache
 from importers.report import Report
 from importers.values import LONE_SURROGATE_PROBLEM, without_lone_surrogates
+from importers.hosts import HostPolicy, guarded_client
 
 USER_AGENT = "ratsinfo-importer/0.1"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -46,6 +47,17 @@ class Unreachable(ImportFailed):
 # Only a \u escape can put a surrogate into a parsed string (the bytes are decoded
 # with replacement); answers without one skip the walk through every string.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+class TooSlow(Exception):
+    """A file did not arrive within its total time (a server trickling bytes)."""
+
+
+# A file's whole download, redirects and retries included, may take this long.
+# A timeout per read alone never ends a server that sends one byte every few seconds.
+FILE_DEADLINE = 300.0
+MAX_REDIRECTS = 5
+REDIRECTS = (301, 302, 303, 307, 308)
 
 
 def parse_json(raw: bytes | str, url: str, report: Report | None = None):
@@ -104,6 +116,9 @@ class HttpSource:
         cache: ResumeCache | None = None,
         limits: Limits = Limits(),
         report: Report | None = None,
+        source_url: str = "",
+        allow_hosts: tuple[str, ...] = (),
+        file_deadline: float = FILE_DEADLINE,
     ):
         self.report = report
         self.client = httpx.Client(
@@ -112,6 +127,11 @@ class HttpSource:
         self.timeout = timeout
         self.limits = limits
         self.deadline = limits.deadline()
+        # Attachments go through their own client: the host rule (importers/hosts.py)
+        # checks every hop and every address connected to.
+        self.hosts = HostPolicy(source_url, frozenset(allow_hosts))
+        self.file_client = guarded_client(self.hosts, timeout, USER_AGENT)
+        self.file_deadline = file_deadline
         self.retries = retries
         self.backoff = backoff
         self.rate = RateLimit(rate)
@@ -120,6 +140,7 @@ class HttpSource:
 
     def close(self):
         self.client.close()
+        self.file_client.close()
 
     def _get(self, url: str, max_size: int | None = None, headers: dict | None = None) -> httpx.Response:
         last_error: Exception | None = None
@@ -204,12 +225,77 @@ class HttpSource:
             headers["If-None-Match"] = validators["etag"]
         if validators and validators.get("last_modified"):
             headers["If-Modified-Since"] = validators["last_modified"]
-        response = self._get(url, max_size, headers or None)
+        response = self._get_file(url, max_size, headers or None)
         fresh = {k: v for k, v in (("etag", response.headers.get("etag")),
                                    ("last_modified", response.headers.get("last-modified"))) if v}
         if response.status_code == 304:
             return None, "", validators or fresh
         return response.content, response.headers.get("content-type", ""), fresh
+
+    def _get_file(self, url: str, max_size: int | None, headers: dict | None) -> httpx.Response:
+        """Follow redirects ourselves, hop by hop, each hop checked by the host rule,
+        all within one deadline for the whole file."""
+        deadline = time.monotonic() + self.file_deadline
+        run_remaining = self.deadline.remaining()
+        if run_remaining is not None:
+            # No file outlives the run: after it, the run ends at its own deadline (_within).
+            deadline = min(deadline, time.monotonic() + max(0.0, run_remaining))
+        came_from = None
+        for _hop in range(MAX_REDIRECTS + 1):
+            self.hosts.check_url(url, came_from)
+            response = self._file_hop(url, max_size, headers, deadline)
+            if response.status_code not in REDIRECTS:
+                return response
+            location = response.headers.get("location")
+            if not location:
+                raise ImportFailed(f"{url}: Weiterleitung (HTTP {response.status_code}) ohne Ziel")
+            came_from, url = url, urljoin(url, location)
+        raise ImportFailed(f"{url}: mehr als {MAX_REDIRECTS} Weiterleitungen")
+
+    def _file_hop(self, url: str, max_size: int | None, headers: dict | None, deadline: float) -> httpx.Response:
+        """One request of a file download: retries as in _get, but never past the deadline."""
+        last_error: Exception | None = None
+        polite = urlsplit(url).hostname not in LOOPBACK
+        for attempt in range(self.retries + 1):
+            if attempt:
+                time.sleep(min(self.backoff * 2 ** (attempt - 1), max(0.0, deadline - time.monotonic())))
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            try:
+                if polite:
+                    self.rate.wait()
+                self.requests += 1
+                with self.file_client.stream("GET", url, headers=headers,
+                                             timeout=min(self.timeout, remaining)) as response:
+                    status = response.status_code
+                    if status == 304 or status in REDIRECTS:
+                        response._content = b""
+                        return response
+                    if status >= 500 or status == 429:
+                        last_error = ImportFailed(f"{url}: HTTP {status}")
+                        continue
+                    if status in (401, 403, 404, 410):
+                        raise NotFound(url, status)
+                    if status >= 400:
+                        raise ImportFailed(f"{url}: HTTP {status}")
+                    chunks, size = [], 0
+                    for chunk in response.iter_bytes():
+                        size += len(chunk)
+                        if max_size is not None and size > max_size:
+                            raise TooLarge(f"{url}: größer als {max_size} Bytes")
+                        if time.monotonic() > deadline:
+                            break
+                        chunks.append(chunk)
+                    else:
+                        response._content = b"".join(chunks)
+                        return response
+                    break
+            except httpx.TransportError as exc:
+                last_error = exc
+        if time.monotonic() >= deadline:
+            raise TooSlow(f"{url}: nicht innerhalb von {self.file_deadline:.0f} s vollständig geladen")
+        raise ImportFailed(f"{url} nicht erreichbar nach {self.retries + 1} Versuchen: {last_error}")
 
 
 class DumpSource:
@@ -290,12 +376,15 @@ class DumpSource:
 
 
 def open_source(location: str, *, rate: float = 10.0, timeout: float = 30.0, cache_dir: Path | None = None,
-                limits: Limits = Limits(), report: Report | None = None):
-    """Return (source, entry URL) for an http(s) URL or a dump folder/file."""
+                limits: Limits = Limits(), report: Report | None = None,
+                allow_hosts: tuple[str, ...] = (), file_deadline: float = FILE_DEADLINE):
+    """Return (source, entry URL) for an http(s) URL or a dump folder/file.
+    `allow_hosts`: hosts besides the source's own that attachments may come from."""
     scheme = urlsplit(location).scheme.lower()
     if scheme in ("http", "https"):
         cache = ResumeCache(cache_dir) if cache_dir else None
-        return HttpSource(timeout=timeout, rate=rate, cache=cache, limits=limits, report=report), location
+        return HttpSource(timeout=timeout, rate=rate, cache=cache, limits=limits, report=report,
+                          source_url=location, allow_hosts=allow_hosts, file_deadline=file_deadline), location
     if scheme and len(scheme) > 1:
         raise ImportFailed(f"Nur http(s)-URLs oder lokale Ordner werden unterstützt, nicht {scheme}:")
     path = Path(location)

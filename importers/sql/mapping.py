@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+import boundedyaml
 from importers.errors import ImportFailed
 from importers.sql.fields import FIELDS, LOCATION, LOCATION_PARTS, PARENTS, REQUIRED, Link
 
@@ -172,9 +173,11 @@ class _Reader:
 
     def mapping(self) -> Mapping:
         try:
-            root = yaml.compose(self.raw.decode("utf-8"), Loader=yaml.SafeLoader)
+            root = boundedyaml.compose(self.raw.decode("utf-8"), f"Zuordnung {self.path}")
         except UnicodeDecodeError:
             raise MappingError(f"Zuordnung {self.path}: keine UTF-8-Datei") from None
+        except boundedyaml.TooManyAliases as exc:
+            raise MappingError(str(exc)) from None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else 1

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import yaml
 
+import boundedyaml
 from plugins.council.format import N_
 from plugins.council.links import warn_skipped
 
-try:
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # PyYAML without libyaml
-    _Loader = yaml.SafeLoader
+# Content files are read through boundedyaml, never yaml.load directly: content/ may be
+# edited by hand, and a file with nested aliases expands to gigabytes once the graph walks
+# its values (issue 13). The message names the file and line instead.
 
 FOLDERS = {
     "body": "bodies", "term": "terms", "organization": "organizations", "person": "persons",
@@ -372,7 +372,10 @@ def read_front_matter(path: Path) -> dict:
     if end < 0:
         raise ContentError(f"{path}: Front-Matter wird nicht mit --- abgeschlossen")
     try:
-        data = yaml.load(raw[4:end + 1], Loader=_Loader)
+        # Content we did not write may be hostile: no more than a few aliases.
+        data = boundedyaml.load(raw[4:end + 1], str(path), first_line=2)
+    except boundedyaml.TooManyAliases as exc:
+        raise ContentError(str(exc)) from None
     except yaml.YAMLError as exc:
         raise ContentError(f"{path}: ungültiges YAML: {exc}") from exc
     if not isinstance(data, dict) or not _str(data.get("id")):

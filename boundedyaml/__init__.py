@@ -1,0 +1,76 @@
+"""YAML with a cap on aliases, for every file ratsinfo reads: content/ and SQL mappings.
+
+Why a package of its own: both rooms read YAML from places they do not control
+(content/ may be edited by hand or written by an older version; a mapping comes
+from the webmaster), and by the one-way rule of docs/architecture.md importers/
+may not import plugins/ nor the other way round. This tiny package knows neither
+room, so both may import it.
+
+Why a cap: a YAML alias repeats a whole subtree. Nested aliases ("billion
+laughs") let a 1 KB file expand to gigabytes as soon as anything walks or
+prints the value (issue 13: 6.7 GB from one content file). Our importer never
+writes aliases, and the neutral mapping uses none. With at most MAX_ALIASES
+aliases the expansion is bounded (b aliases on each of L levels, b·L <= 16,
+repeat a subtree at most 3^5 ≈ 250 times), so a hand-written file may still use
+a few.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+try:
+    Loader = yaml.CSafeLoader
+except AttributeError:  # PyYAML without libyaml
+    Loader = yaml.SafeLoader
+
+MAX_ALIASES = 16
+
+
+class TooManyAliases(yaml.YAMLError):
+    """A YAML file uses more aliases than MAX_ALIASES; the message names the file."""
+
+    def __init__(self, source: str, line: int):
+        super().__init__(
+            f"{source}, Zeile {line}: mehr als {MAX_ALIASES} YAML-Aliase (*name) – so eine Datei kann "
+            "beim Lesen Gigabytes an Speicher belegen und wird nicht gelesen. ratsinfo schreibt "
+            "keine Aliase: die Datei neu importieren oder die Aliase durch die Werte ersetzen."
+        )
+        self.source = source
+        self.line = line
+
+
+def check_aliases(text: str, source: str, max_aliases: int = MAX_ALIASES, first_line: int = 1):
+    """Raise TooManyAliases when `text` holds more than `max_aliases` aliases.
+
+    `first_line` is the line of the file on which `text` starts (front matter
+    starts below its `---`), so the message names the line an editor shows.
+    An alias is always written with a literal `*`, so text without one needs no
+    scan (most files: this runs once per content file on a full build).
+    """
+    if "*" not in text:
+        return
+    parser = Loader(text)
+    try:
+        count = 0
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                count += 1
+                if count > max_aliases:
+                    line = first_line + (event.start_mark.line if event.start_mark else 0)
+                    raise TooManyAliases(source, line)
+    finally:
+        parser.dispose()
+
+
+def load(text: str, source: str, max_aliases: int = MAX_ALIASES, first_line: int = 1):
+    """The data of one YAML document (safe types only), after the alias check."""
+    check_aliases(text, source, max_aliases, first_line)
+    return yaml.load(text, Loader=Loader)
+
+
+def compose(text: str, source: str, max_aliases: int = MAX_ALIASES):
+    """The node tree of one YAML document (with marks for line numbers), after the alias check."""
+    check_aliases(text, source, max_aliases)
+    return yaml.compose(text, Loader=yaml.SafeLoader)

@@ -1,0 +1,206 @@
+"""PDF text extraction in a child process with limits on CPU time, memory, wall time and output.
+
+A PDF is a program: nested form XObjects repeat their content, so a 9 KB file
+took pypdf 55 s of CPU and gave 1.4 MB of text (issue 13). pypdf has no limits
+of its own, so it runs in a child process: the kernel ends it when its CPU time
+(RLIMIT_CPU) or memory (RLIMIT_AS) runs out, and the parent kills it after a
+wall-clock time. Its text is cut at a number of characters, fewer for a
+small file (a 9 KB PDF gave 1.4 MB of text). A stopped
+extraction gives no text; the file itself is still published.
+
+One child serves file after file (a demo import extracts ~900 PDFs; a process
+per file would cost more than the extraction), and is started again after it
+was stopped. It is spawned fresh, not forked: a fork of a large importer would
+start with the importer's memory and fail its own memory limit.
+
+Parent and child talk over the child's stdin/stdout: a request is a header
+(CPU seconds, maximum characters, length) and the PDF's bytes; an answer is
+a status byte, a length and UTF-8 text.
+"""
+
+from __future__ import annotations
+
+import atexit
+import io
+import math
+import os
+import select
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+_REQUEST = struct.Struct(">IQQ")  # CPU seconds, max characters, PDF length
+_ANSWER = struct.Struct(">BQ")  # status (below), length of the text that follows
+_NO_TEXT, _TEXT, _OUT_OF_MEMORY = 0, 1, 2
+_PROJECT = str(Path(__file__).resolve().parent.parent)
+
+
+@dataclass(frozen=True)
+class Limits:
+    cpu_seconds: int = 20          # CPU time per file; legible 300-page reports need ~3 s
+    memory_bytes: int = 1 << 30    # address space of the child, interpreter and pypdf included
+    wall_seconds: float = 60.0     # a child waiting on nothing (or swapping) is killed after this
+    max_chars: int = 2_000_000     # text kept per file (~700 dense pages); the rest is cut
+    # ... and no more than this many characters per byte of PDF (at least `min_chars`): deflated
+    # text gives ~4 per byte, a few KB that expand to megabytes of text are a bomb.
+    chars_per_byte: int = 20
+    min_chars: int = 100_000
+
+    def chars_for(self, size: int) -> int:
+        return min(self.max_chars, max(self.min_chars, self.chars_per_byte * size))
+
+
+class ExtractionStopped(Exception):
+    """A limit stopped the extraction; the message says which."""
+
+
+class Extractor:
+    """The parent's side: one child at a time, restarted after it was stopped."""
+
+    def __init__(self):
+        self.process: subprocess.Popen | None = None
+        self.memory = None
+        self.lock = threading.Lock()
+
+    def text(self, data: bytes, limits: Limits) -> str | None:
+        with self.lock:
+            if self.process is None or self.process.poll() is not None or self.memory != limits.memory_bytes:
+                self._start(limits.memory_bytes)
+            try:
+                header = _REQUEST.pack(limits.cpu_seconds, limits.chars_for(len(data)), len(data))
+                self.process.stdin.write(header + data)
+                self.process.stdin.flush()
+                deadline = time.monotonic() + limits.wall_seconds
+                status, length = _ANSWER.unpack(self._read(_ANSWER.size, deadline))
+                text = self._read(length, deadline).decode("utf-8")
+            except TimeoutError:
+                self.stop()
+                raise ExtractionStopped(f"nach {limits.wall_seconds:.0f} s abgebrochen") from None
+            except (EOFError, BrokenPipeError):
+                # The kernel ended the child: CPU time (SIGXCPU), or memory outside Python's reach.
+                code = self.process.wait()
+                self.process = None
+                if code == -getattr(signal, "SIGXCPU", 0):
+                    raise ExtractionStopped(f"CPU-Zeit ({limits.cpu_seconds} s) erschöpft") from None
+                raise ExtractionStopped(f"Auslesen abgestürzt (Exit {code}; Speichergrenze "
+                                        f"{limits.memory_bytes >> 20} MB)") from None
+        if status == _OUT_OF_MEMORY:
+            raise ExtractionStopped(f"Speicher ({limits.memory_bytes >> 20} MB) erschöpft")
+        return text if status == _TEXT else None
+
+    def _start(self, memory: int):
+        self.stop()
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, (_PROJECT, os.environ.get("PYTHONPATH")))))
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "importers.pdftext", str(memory)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+        )
+        self.memory = memory
+
+    def _read(self, size: int, deadline: float) -> bytes:
+        if os.name == "nt":  # select() takes no pipes on Windows
+            return self._read_in_thread(size, deadline)
+        chunks, missing, fd = [], size, self.process.stdout.fileno()
+        while missing:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+                raise TimeoutError
+            chunk = os.read(fd, min(missing, 1 << 20))
+            if not chunk:
+                raise EOFError
+            chunks.append(chunk)
+            missing -= len(chunk)
+        return b"".join(chunks)
+
+    def _read_in_thread(self, size: int, deadline: float) -> bytes:
+        result: list[bytes] = []
+        reader = threading.Thread(target=lambda: result.append(self.process.stdout.read(size)), daemon=True)
+        reader.start()
+        reader.join(max(0.0, deadline - time.monotonic()))
+        if reader.is_alive():
+            raise TimeoutError
+        if not result or len(result[0]) < size:
+            raise EOFError
+        return result[0]
+
+    def stop(self):
+        """End the child (ours, by its own handle) and wait for it."""
+        process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+_extractor = Extractor()
+atexit.register(_extractor.stop)
+
+
+def extract(data: bytes, limits: Limits) -> str | None:
+    """Plain text of a PDF's text layer, or None; ExtractionStopped when a limit was hit."""
+    return _extractor.text(data, limits)
+
+
+# -- the child ---------------------------------------------------------------------
+
+def _pages_text(data: bytes, max_chars: int) -> str:
+    import logging
+
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    pages, total = [], 0
+    for page in PdfReader(io.BytesIO(data)).pages:
+        text = (page.extract_text() or "").strip()
+        pages.append(text)
+        total += len(text) + 2
+        if total >= max_chars:
+            break
+    return "\n\n".join(pages)[:max_chars]
+
+
+def _lower(resource, which: int, soft: int):
+    """Set a soft limit, never above the hard one (which only root could raise)."""
+    hard = resource.getrlimit(which)[1]
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(which, (soft, hard))
+
+
+def _serve(memory: int):
+    try:
+        import resource
+    except ImportError:  # Windows: only the wall-clock time and the text cap apply
+        resource = None
+    if resource:
+        _lower(resource, resource.RLIMIT_AS, memory)
+        _lower(resource, resource.RLIMIT_CORE, 0)
+    requests, answers = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # whatever a library prints must not end up in the answers
+    while True:
+        header = requests.read(_REQUEST.size)
+        if len(header) < _REQUEST.size:
+            return  # the parent closed the pipe: done
+        cpu, max_chars, size = _REQUEST.unpack(header)
+        data = requests.read(size)
+        if resource:
+            # RLIMIT_CPU counts the whole life of the process: allow `cpu` more seconds from now.
+            usage = resource.getrusage(resource.RUSAGE_SELF)
+            _lower(resource, resource.RLIMIT_CPU, math.ceil(usage.ru_utime + usage.ru_stime) + cpu)
+        try:
+            payload = _pages_text(data, max_chars).encode("utf-8", errors="replace")
+            answer = _ANSWER.pack(_TEXT, len(payload)) + payload
+        except MemoryError:
+            answer = _ANSWER.pack(_OUT_OF_MEMORY, 0)
+        except Exception:  # pypdf raises many kinds on broken files: no text
+            answer = _ANSWER.pack(_NO_TEXT, 0)
+        answers.write(answer)
+        answers.flush()
+
+
+if __name__ == "__main__":
+    _serve(int(sys.argv[1]))

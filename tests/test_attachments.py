@@ -1,0 +1,407 @@
+"""Attachments come only from trusted hosts, within a deadline, and their text within limits (issue 13).
+
+No test here sends anything beyond loopback: `loopback_only` refuses every
+connection and name lookup that would leave 127.0.0.0/8 or ::1 and records the
+attempt, so a regression shows up as a recorded attempt, never as traffic.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import shutil
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from importers.content import read_front_matter
+from importers.oparl import import_oparl
+from tests.conftest import base_of
+from tests.support.oparl_server import DumpServer
+
+DEMO_BASE = "https://oparl.muldenau.example/oparl/v1.1/"
+INTRANET = "http://10.20.30.40/personal/gehaelter.pdf"
+
+
+# -- no traffic beyond loopback ------------------------------------------------
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture
+def loopback_only(monkeypatch) -> list[str]:
+    """Every connection or lookup that would leave this machine: refused here, and listed."""
+    attempts: list[str] = []
+    real_connect, real_getaddrinfo = socket.socket.connect, socket.getaddrinfo
+
+    def connect(sock, address):
+        if isinstance(address, tuple) and not _is_loopback(address[0]):
+            attempts.append(f"connect {address[0]}")
+            raise ConnectionRefusedError("Test: keine Verbindung außerhalb von Loopback")
+        return real_connect(sock, address)
+
+    def getaddrinfo(host, *args, **kwargs):
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        if name != "localhost" and not _is_loopback(name):
+            try:
+                ipaddress.ip_address(name.split("%", 1)[0])  # a literal address needs no lookup
+            except ValueError:
+                attempts.append(f"lookup {name}")
+                raise socket.gaierror(socket.EAI_NONAME, "Test: keine Namensauflösung")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return attempts
+
+
+# -- a file server beside the OParl server, both on 127.0.0.1 ---------------------
+
+class FileServer:
+    """Answers each path from `routes`: (status, headers, body), or a callable for trickling."""
+
+    def __init__(self):
+        self.routes: dict[str, object] = {}
+        self.requests: list[str] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                server.requests.append(self.path)
+                route = server.routes.get(self.path)
+                if callable(route):
+                    route(self)
+                    return
+                status, headers, body = route or (404, {}, b"")
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.httpd.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def point_file_at(dump: Path, number: int, url: str):
+    """File `number` (its own answer, its list page and every paper embedding it) names `url`."""
+    old = f'"{DEMO_BASE}documents/{number}.pdf"'.encode()
+    for path in dump.rglob("*.json"):
+        raw = path.read_bytes()
+        if old in raw:
+            path.write_bytes(raw.replace(old, f'"{url}"'.encode()))
+
+
+@pytest.fixture
+def own_dump(demo_dump, tmp_path) -> Path:
+    copy = tmp_path / "dump"
+    shutil.copytree(demo_dump, copy)
+    return copy
+
+
+def file_100(content: Path) -> dict:
+    return next(f for f in map(read_front_matter, (content / "files").glob("*.md"))
+                if f["source"].endswith("/files/100"))
+
+
+def problems(report) -> dict[str, list[str]]:
+    return {p["problem"]: p["examples"] for p in report.as_dict()["problems"]}
+
+
+# -- the host rule over HTTP -------------------------------------------------------
+
+def test_attachment_pointing_at_an_intranet_address_is_withheld_without_any_connection(
+        own_dump, tmp_path, loopback_only):
+    point_file_at(own_dump, 100, INTRANET)
+    content = tmp_path / "content"
+    with DumpServer(own_dump, base_of(own_dump)) as server:
+        report = import_oparl(server.url + "system", content, show_progress=False)
+    assert loopback_only == [], "Verbindung außerhalb von Loopback versucht"
+    withheld = file_100(content)
+    assert "media" not in withheld and "text" not in withheld
+    assert "access_url" not in withheld and "download_url" not in withheld
+    assert INTRANET not in "".join(p.read_text(encoding="utf-8") for p in content.rglob("*.md"))
+    assert any(INTRANET in examples for problem, examples in problems(report).items()
+               if problem.startswith("Datei von nicht erlaubter Adresse zurückgehalten"))
+    assert report.withheld["Dateien von nicht erlaubten Adressen"] == 1
+    # Every other document is mirrored as before: the run succeeds.
+    others = [f for f in map(read_front_matter, (content / "files").glob("*.md")) if f["id"] != withheld["id"]]
+    assert others and all(f.get("media") for f in others)
+
+
+def file_source(files: FileServer, *allowed: str):
+    """The OParl source as the importer opens it, its API on the file server's host."""
+    from importers.oparl.source import open_source
+
+    return open_source(files.url + "/oparl/v1.1/system", rate=0, allow_hosts=allowed)[0]
+
+
+@pytest.fixture
+def files(demo_dump):
+    with FileServer() as server:
+        server.routes["/doc.pdf"] = (200, {"Content-Type": "application/pdf"},
+                                     (demo_dump / "documents/100.pdf").read_bytes())
+        yield server
+
+
+@pytest.mark.parametrize("target", [
+    "http://localhost:{port}/doc.pdf",     # another host name, even on this machine
+    "http://10.20.30.40/doc.pdf",          # private
+    "http://169.254.169.254/latest/meta-data/",  # link-local (cloud metadata)
+    "http://[::1]:{port}/doc.pdf",         # loopback under another name than the source's
+])
+def test_redirect_from_the_source_host_to_another_host_is_refused(files, loopback_only, target):
+    from importers.hosts import HostRefused
+
+    files.routes["/weiter"] = (302, {"Location": target.format(port=files.port)}, b"")
+    source = file_source(files)
+    with pytest.raises(HostRefused):
+        source.get_bytes(files.url + "/weiter")
+    source.close()
+    assert loopback_only == [] and files.requests == ["/weiter"]
+
+
+def test_redirect_within_the_source_host_is_followed(files, demo_dump, loopback_only):
+    files.routes["/weiter"] = (302, {"Location": "/doc.pdf"}, b"")
+    source = file_source(files)
+    payload, _, _ = source.get_bytes(files.url + "/weiter")
+    source.close()
+    assert payload == (demo_dump / "documents/100.pdf").read_bytes()
+    assert files.requests == ["/weiter", "/doc.pdf"]
+
+
+def test_another_host_is_fetched_from_only_when_allowed(files, loopback_only):
+    from importers.hosts import HostRefused
+
+    elsewhere = f"http://localhost:{files.port}/doc.pdf"
+    with pytest.raises(HostRefused, match="--allow-host"):
+        file_source(files).get_bytes(elsewhere)
+    assert files.requests == []
+    payload, _, _ = file_source(files, "LOCALHOST").get_bytes(elsewhere)
+    assert payload.startswith(b"%PDF-") and files.requests == ["/doc.pdf"]
+
+
+def test_allow_host_is_offered_on_the_command_line():
+    from ratsinfo.cli import parser
+
+    args = parser().parse_args(["import", "oparl", "https://ris.example/oparl", "--allow-host", "a.example",
+                                "--allow-host", "b.example"])
+    assert args.allow_host == ["a.example", "b.example"]
+
+
+# -- the host rule itself: decided before any traffic --------------------------------
+
+class Resolver:
+    """A name table instead of DNS; lists every name it was asked for."""
+
+    def __init__(self, table: dict[str, list[str]]):
+        self.table, self.asked = table, []
+
+    def __call__(self, host: str, port: int) -> list[str]:
+        self.asked.append(host)
+        return self.table[host]
+
+
+def policy(source: str, *allowed: str, table: dict | None = None):
+    from importers.hosts import HostPolicy
+
+    return HostPolicy(source, frozenset(allowed), Resolver(table or {"ris.stadt.example": ["93.184.216.34"]}))
+
+
+def test_another_host_name_is_refused_before_it_is_even_looked_up():
+    from importers.hosts import HostRefused
+
+    rule = policy("https://ris.stadt.example/oparl/v1/system")
+    with pytest.raises(HostRefused, match="--allow-host"):
+        rule.check_url("https://intranet.stadt.example/akte.pdf")
+    assert rule.resolver.asked == []
+    rule.check_url("https://RIS.stadt.example./dokumente/1.pdf")  # the same host, however spelt
+
+
+@pytest.mark.parametrize("address", ["10.0.0.5", "172.16.3.4", "192.168.1.10", "100.64.0.1", "fd12::1",
+                                     "169.254.169.254", "fe80::1", "127.0.0.1", "::1", "::ffff:10.0.0.5",
+                                     "0.0.0.0", "224.0.0.1"])
+def test_public_source_never_reaches_an_internal_address(address):
+    from importers.hosts import HostRefused
+
+    rule = policy("https://ris.stadt.example/oparl", "dokumente.stadt.example",
+                  table={"ris.stadt.example": ["93.184.216.34"], "dokumente.stadt.example": ["93.184.216.35", address]})
+    with pytest.raises(HostRefused, match="Adresse ist"):
+        rule.addresses("dokumente.stadt.example", 443)
+    assert rule.addresses("ris.stadt.example", 443) == ["93.184.216.34"]
+
+
+def test_source_in_the_intranet_may_fetch_from_the_intranet_but_not_from_loopback():
+    from importers.hosts import HostRefused
+
+    rule = policy("http://ris.intern/oparl", "dms.intern",
+                  table={"ris.intern": ["10.1.1.1"], "dms.intern": ["10.2.2.2"], "lo.intern": ["127.0.0.1"]})
+    assert rule.addresses("dms.intern", 80) == ["10.2.2.2"]
+    with pytest.raises(HostRefused):
+        rule.addresses("lo.intern", 80)
+
+
+def test_https_source_refuses_http_and_a_redirect_never_downgrades():
+    from importers.hosts import HostRefused
+
+    rule = policy("https://ris.stadt.example/oparl")
+    with pytest.raises(HostRefused, match="herabgestuft"):
+        rule.check_url("http://ris.stadt.example/dokumente/1.pdf")
+    http_source = policy("http://ris.stadt.example/oparl")
+    http_source.check_url("https://ris.stadt.example/dokumente/1.pdf")
+    with pytest.raises(HostRefused, match="herabgestuft"):
+        http_source.check_url("http://ris.stadt.example/1.pdf", came_from="https://ris.stadt.example/dokumente/1.pdf")
+    with pytest.raises(HostRefused):
+        http_source.check_url("file:///etc/passwd")
+
+
+def test_refused_address_is_never_connected_to(loopback_only):
+    """The check sits in the connection itself: the client never opens a socket to a refused address."""
+    from importers.hosts import HostRefused, guarded_client
+
+    rule = policy("http://ris.stadt.example/oparl", "dms.stadt.example",
+                  table={"ris.stadt.example": ["93.184.216.34"], "dms.stadt.example": ["93.184.216.35", "10.9.9.9"]})
+    with guarded_client(rule, 5, "test") as client, pytest.raises(HostRefused, match="10.9.9.9"):
+        client.get("http://dms.stadt.example/1.pdf")
+    assert loopback_only == []
+
+
+# -- deadlines and limits -------------------------------------------------------------
+
+def text_bomb(repeats: int) -> bytes:
+    """A PDF of a few KB whose one page draws `repeats` lines: a compressed content stream
+    expands ~1000-fold, and pypdf spends CPU time and memory on every line."""
+    import io
+    import zlib
+
+    body = zlib.compress(b"BT /F1 12 Tf 72 720 Td " + b"(Hahaha) Tj T* " * repeats + b"ET", 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Filter /FlateDecode /Length %d >>\nstream\n" % len(body) + body + b"\nendstream",
+    ]
+    out, offsets = io.BytesIO(b"%PDF-1.4\n"), []
+    out.seek(0, 2)
+    for number, obj in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + obj + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 6\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets))
+    out.write(b"trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref)
+    return out.getvalue()
+
+
+def test_pdf_whose_text_explodes_is_published_without_text_when_the_cpu_limit_stops_it(
+        own_dump, tmp_path, monkeypatch):
+    from importers import files
+
+    bomb = text_bomb(300_000)  # ~9 KB; unlimited, pypdf needs seconds of CPU and gives 1.8 MB of text
+    assert len(bomb) < 12_000
+    (own_dump / "documents/100.pdf").write_bytes(bomb)
+    monkeypatch.setattr(files, "TEXT_LIMITS", files.Limits(cpu_seconds=1, wall_seconds=600))
+    content = tmp_path / "content"
+    with DumpServer(own_dump, base_of(own_dump)) as server:
+        report = import_oparl(server.url + "system", content, show_progress=False)
+    bombed = file_100(content)
+    assert (content / "files" / bombed["media"]).read_bytes() == bomb
+    assert "text" not in bombed and not (content / "files" / f"{bombed['id']}.txt").exists()
+    stopped = [(problem, examples) for problem, examples in problems(report).items()
+               if problem.startswith("Text der Datei nicht ausgelesen: CPU-Zeit (1 s) erschöpft")]
+    assert len(stopped) == 1 and stopped[0][1][0].endswith("/documents/100.pdf")
+    # The files after it are read by a fresh child, under the same limits.
+    others = [f for f in map(read_front_matter, (content / "files").glob("*.md")) if f["id"] != bombed["id"]]
+    assert others and all(f.get("text") for f in others)
+
+
+def test_text_is_cut_at_the_character_limit(monkeypatch):
+    from importers import files
+
+    monkeypatch.setattr(files, "TEXT_LIMITS", files.Limits(max_chars=1_000))
+    text = files.extract_text(text_bomb(2_000), "application/pdf")
+    assert text.startswith("Hahaha") and len(text) == 1_000
+
+
+def test_small_pdf_gives_no_more_than_twenty_characters_per_byte(monkeypatch):
+    from importers import files
+
+    monkeypatch.setattr(files, "TEXT_LIMITS", files.Limits(min_chars=1_000))
+    bomb = text_bomb(30_000)  # ~1.2 KB that pypdf turns into 180,000 characters
+    text = files.extract_text(bomb, "application/pdf")
+    assert text.startswith("Hahaha") and len(text) == 20 * len(bomb)
+
+
+def test_pdf_needing_more_memory_than_allowed_gives_no_text_and_the_next_one_is_read(monkeypatch):
+    from importers import files
+
+    # The child itself needs ~45 MB; this PDF of 12 KB needs well over 100 MB to be read.
+    monkeypatch.setattr(files, "TEXT_LIMITS", files.Limits(memory_bytes=100 << 20))
+    with pytest.raises(files.ExtractionStopped, match=r"Speicher \(100 MB\) erschöpft"):
+        files.extract_text(text_bomb(1_000_000), "application/pdf")
+    assert files.extract_text(text_bomb(3), "application/pdf") == "HahahaHahahaHahaha"
+
+
+def trickle(handler):
+    """Promises 10,000 bytes and sends one every 50 ms: every read arrives well within the
+    read timeout, the whole would take eight minutes."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/pdf")
+    handler.send_header("Content-Length", "10000")
+    handler.end_headers()
+    try:
+        for _ in range(10_000):
+            handler.wfile.write(b"%")
+            handler.wfile.flush()
+            time.sleep(0.05)
+    except OSError:  # the importer gave up: that is what the test wants
+        pass
+
+
+def test_a_server_trickling_bytes_is_cut_off_at_the_file_deadline(files, loopback_only):
+    from importers.oparl.source import TooSlow, open_source
+
+    files.routes["/langsam.pdf"] = trickle
+    source = open_source(files.url + "/oparl/v1.1/system", rate=0, timeout=5, file_deadline=1)[0]
+    with pytest.raises(TooSlow, match="nicht innerhalb von 1 s"):
+        source.get_bytes(files.url + "/langsam.pdf")
+    source.close()
+    assert files.requests == ["/langsam.pdf"]  # no retry: the file's time is up
+
+
+def test_copy_from_a_host_no_longer_allowed_is_withdrawn(own_dump, tmp_path, loopback_only):
+    with FileServer() as files:
+        files.routes["/doc.pdf"] = (200, {"Content-Type": "application/pdf"},
+                                    (own_dump / "documents/100.pdf").read_bytes())
+        point_file_at(own_dump, 100, f"http://localhost:{files.port}/doc.pdf")
+        content = tmp_path / "content"
+        with DumpServer(own_dump, base_of(own_dump)) as server:
+            import_oparl(server.url + "system", content, show_progress=False, allow_hosts=("localhost",))
+            mirrored = file_100(content)["media"]
+            report = import_oparl(server.url + "system", content, show_progress=False, full=True)
+    assert not (content / "files" / mirrored).exists()
+    assert "media" not in file_100(content) and "access_url" not in file_100(content)
+    assert report.withheld["Dateien von nicht erlaubten Adressen"] == 1
+    assert files.requests == ["/doc.pdf"]  # withdrawn without asking the host again
