@@ -20,18 +20,12 @@ DEMO_OUT = "build/demo-oparl"
 def _import_oparl(args) -> int:
     from importers.errors import ImportFailed
     from importers.oparl import import_oparl
-    from importers.oparl.limits import Limits
-    from importers.publication import Policy
 
-    policy = Policy(publish_contact_data=args.publish_contact_data)
-    limits = Limits(run_seconds=args.max_run_time * 60 or None, list_pages=args.max_list_pages,
-                    json_bytes=int(args.max_json_size * 1024 * 1024))
     try:
         report = import_oparl(
-            args.url, Path(args.content), policy=policy, force=args.force, full=args.full,
+            args.url, Path(args.content), force=args.force, full=args.full,
             mirror_files=not args.no_files, rate=args.rate, concurrency=args.concurrency,
-            timeout=args.timeout, max_file_size=int(args.max_file_size * 1024 * 1024), limits=limits,
-            allow_hosts=tuple(args.allow_host),
+            timeout=args.timeout, **_guarded_source(args),
         )
     except ImportFailed as exc:
         print(f"Import abgebrochen: {exc}\nDer Inhaltsordner {args.content} ist unverändert.", file=sys.stderr)
@@ -152,10 +146,13 @@ def _rollback(args) -> int:
 
 
 def _update(args) -> int:
+    from importers.oparl import import_oparl
     from ratsinfo.update import UpdateFailed, run_update
 
+    guarded = _guarded_source(args)
     try:
-        result = run_update(args.source, Path(args.content), Path(args.output), Path(args.to), Path(args.log))
+        result = run_update(args.source, Path(args.content), Path(args.output), Path(args.to), Path(args.log),
+                            import_step=lambda location, folder: import_oparl(location, folder, **guarded))
     except UpdateFailed as exc:
         print(f"Update fehlgeschlagen: {exc}\nDetails im Protokoll {args.log}.", file=sys.stderr)
         return 2
@@ -163,6 +160,41 @@ def _update(args) -> int:
         print(f"{name:18} {seconds:6.1f} s  {summary}")
     print(f"Update fertig. Protokoll: {args.log}")
     return 0
+
+
+def _guarded_source(args) -> dict:
+    """import_oparl's keywords from the options of _add_guarded_source_options."""
+    from importers.oparl.limits import Limits
+    from importers.publication import Policy
+
+    return {
+        "policy": Policy(publish_contact_data=args.publish_contact_data),
+        "limits": Limits(run_seconds=args.max_run_time * 60 or None, list_pages=args.max_list_pages,
+                         json_bytes=int(args.max_json_size * 1024 * 1024)),
+        "max_file_size": int(args.max_file_size * 1024 * 1024),
+        "allow_hosts": tuple(args.allow_host),
+    }
+
+
+def _add_guarded_source_options(parser):
+    """What an OParl import may take from a source and publish; `import oparl` and `update` alike."""
+    parser.add_argument("--max-run-time", type=_not_negative, default=480, metavar="MIN",
+                        help="Zeitlimit des ganzen Laufs in Minuten, danach Abbruch ohne Änderung "
+                        "(Standard: 480; 0 = unbegrenzt)")
+    parser.add_argument("--max-list-pages", type=_positive_int, default=20_000, metavar="N",
+                        help="höchstens N Seiten je Liste; eine längere (endloses links.next) bricht den "
+                        "Lauf ab (Standard: 20000)")
+    parser.add_argument("--max-json-size", type=_positive, default=50, metavar="MB",
+                        help="größte angenommene JSON-Antwort; eine größere bricht den Lauf ab (Standard: 50 MB)")
+    parser.add_argument("--max-file-size", type=float, default=50, metavar="MB",
+                        help="größere Dokumente nicht spiegeln, nur verlinken (Standard: 50 MB)")
+    parser.add_argument("--allow-host", action="append", default=[], metavar="HOST",
+                        help="Dokumente auch von diesem Host laden (mehrfach möglich). Ohne diese Option nur "
+                        "vom Host der Quelle; nie über Weiterleitungen auf andere Hosts, nie von https auf "
+                        "http, nie aus internen Netzen (außer die Quelle liegt selbst dort). Abgelehnte "
+                        "Dokumente werden nicht veröffentlicht und im Bericht genannt.")
+    parser.add_argument("--publish-contact-data", action="store_true",
+                        help="E-Mail und Telefon von Personen übernehmen (nur mit Einwilligung!)")
 
 
 def _number(text: str, convert, smallest, wanted: str):
@@ -220,28 +252,12 @@ def parser() -> argparse.ArgumentParser:
                        help="höchstens N gleichzeitige Anfragen (Standard: 4)")
     oparl.add_argument("--timeout", type=float, default=30.0, metavar="SEK",
                        help="Zeitlimit je Anfrage in Sekunden (Standard: 30), danach neuer Versuch")
-    oparl.add_argument("--max-run-time", type=_not_negative, default=480, metavar="MIN",
-                       help="Zeitlimit des ganzen Laufs in Minuten, danach Abbruch ohne Änderung "
-                       "(Standard: 480; 0 = unbegrenzt)")
-    oparl.add_argument("--max-list-pages", type=_positive_int, default=20_000, metavar="N",
-                       help="höchstens N Seiten je Liste; eine längere (endloses links.next) bricht den "
-                       "Lauf ab (Standard: 20000)")
-    oparl.add_argument("--max-json-size", type=_positive, default=50, metavar="MB",
-                       help="größte angenommene JSON-Antwort; eine größere bricht den Lauf ab (Standard: 50 MB)")
     oparl.add_argument("--force", action="store_true",
                        help="auch dann schreiben, wenn mehr als die Hälfte der Objekte (insgesamt oder "
                        "einer Art) gelöscht würde")
-    oparl.add_argument("--max-file-size", type=float, default=50, metavar="MB",
-                       help="größere Dokumente nicht spiegeln, nur verlinken (Standard: 50 MB)")
+    _add_guarded_source_options(oparl)
     oparl.add_argument("--no-files", action="store_true",
                        help="Dokumente nicht herunterladen, nur auf das Original verlinken")
-    oparl.add_argument("--allow-host", action="append", default=[], metavar="HOST",
-                       help="Dokumente auch von diesem Host laden (mehrfach möglich). Ohne diese Option nur "
-                       "vom Host der Quelle; nie über Weiterleitungen auf andere Hosts, nie von https auf "
-                       "http, nie aus internen Netzen (außer die Quelle liegt selbst dort). Abgelehnte "
-                       "Dokumente werden nicht veröffentlicht und im Bericht genannt.")
-    oparl.add_argument("--publish-contact-data", action="store_true",
-                       help="E-Mail und Telefon von Personen übernehmen (nur mit Einwilligung!)")
     oparl.set_defaults(run=_import_oparl)
 
     sql = sources.add_parser(
@@ -317,6 +333,7 @@ def parser() -> argparse.ArgumentParser:
     upd.add_argument("--to", required=True, metavar="ZIEL", help="veröffentlichter Ordner, z. B. /var/www/ratsinfo")
     upd.add_argument("--log", default="ratsinfo-update.log", metavar="DATEI",
                      help="Protokolldatei (Standard: ratsinfo-update.log)")
+    _add_guarded_source_options(upd)
     upd.set_defaults(run=_update)
 
     demo = commands.add_parser(

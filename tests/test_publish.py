@@ -152,3 +152,15 @@ def test_publish_rollback_rollback_publish_rollback_returns_to_the_good_release(
     # Three releases kept: eins, the oldest, and drei, rolled away from, were pruned.
     kept = sorted(shown(v) for v in releases_of(target).iterdir() if not v.name.startswith("."))
     assert [text[text.index(">") + 1:text.index("</p>")] for text in kept] == ["kaputt-1", "kaputt-2", "zwei"]
+
+
+def test_update_holds_a_source_to_the_same_limits_as_an_import(demo_dump, tmp_path):
+    """cron runs `update`, not `import`: a source too big for the limit must stop it too."""
+    www = tmp_path / "www" / "ratsinfo"
+    result = run_cli("update", str(demo_dump), "--content", "inhalt", "--output", "bau", "--to", str(www),
+                     "--log", "update.log", "--max-json-size", "0.0001", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Update fehlgeschlagen" in result.stderr
+    assert "--max-json-size" in (tmp_path / "update.log").read_text(encoding="utf-8")
+    assert not www.exists() and not (tmp_path / "bau").exists()
+    assert not any((tmp_path / "inhalt").glob("*/*.md"))
