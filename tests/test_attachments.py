@@ -10,9 +10,8 @@ from __future__ import annotations
 import ipaddress
 import shutil
 import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ import pytest
 from importers.content import read_front_matter
 from importers.oparl import import_oparl
 from tests.conftest import base_of
+from tests.support.loopback import LoopbackServer
 from tests.support.oparl_server import DumpServer
 
 DEMO_BASE = "https://oparl.muldenau.example/oparl/v1.1/"
@@ -64,7 +64,7 @@ def loopback_only(monkeypatch) -> list[str]:
 
 # -- a file server beside the OParl server, both on 127.0.0.1 ---------------------
 
-class FileServer:
+class FileServer(LoopbackServer):
     """Answers each path from `routes`: (status, headers, body), or a callable for trickling."""
 
     def __init__(self):
@@ -90,18 +90,7 @@ class FileServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.httpd.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.serve(Handler)
 
 
 def point_file_at(dump: Path, number: int, url: str):
@@ -154,7 +143,7 @@ def file_source(files: FileServer, *allowed: str):
     """The OParl source as the importer opens it, its API on the file server's host."""
     from importers.oparl.source import open_source
 
-    return open_source(files.url + "/oparl/v1.1/system", rate=0, allow_hosts=allowed)[0]
+    return open_source(files.url + "oparl/v1.1/system", rate=0, allow_hosts=allowed)[0]
 
 
 @pytest.fixture
@@ -177,7 +166,7 @@ def test_redirect_from_the_source_host_to_another_host_is_refused(files, loopbac
     files.routes["/weiter"] = (302, {"Location": target.format(port=files.port)}, b"")
     source = file_source(files)
     with pytest.raises(HostRefused):
-        source.get_bytes(files.url + "/weiter")
+        source.get_bytes(files.url + "weiter")
     source.close()
     assert loopback_only == [] and files.requests == ["/weiter"]
 
@@ -185,7 +174,7 @@ def test_redirect_from_the_source_host_to_another_host_is_refused(files, loopbac
 def test_redirect_within_the_source_host_is_followed(files, demo_dump, loopback_only):
     files.routes["/weiter"] = (302, {"Location": "/doc.pdf"}, b"")
     source = file_source(files)
-    payload, _, _ = source.get_bytes(files.url + "/weiter")
+    payload, _, _ = source.get_bytes(files.url + "weiter")
     source.close()
     assert payload == (demo_dump / "documents/100.pdf").read_bytes()
     assert files.requests == ["/weiter", "/doc.pdf"]
@@ -384,9 +373,9 @@ def test_a_server_trickling_bytes_is_cut_off_at_the_file_deadline(files, loopbac
     from importers.oparl.source import TooSlow, open_source
 
     files.routes["/langsam.pdf"] = trickle
-    source = open_source(files.url + "/oparl/v1.1/system", rate=0, timeout=5, file_deadline=1)[0]
+    source = open_source(files.url + "oparl/v1.1/system", rate=0, timeout=5, file_deadline=1)[0]
     with pytest.raises(TooSlow, match="nicht innerhalb von 1 s"):
-        source.get_bytes(files.url + "/langsam.pdf")
+        source.get_bytes(files.url + "langsam.pdf")
     source.close()
     assert files.requests == ["/langsam.pdf"]  # no retry: the file's time is up
 

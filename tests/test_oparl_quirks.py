@@ -12,8 +12,7 @@ coordinates to content/ (docs/content-format.md has no field for them).
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -23,6 +22,7 @@ from importers.content import read_front_matter
 from importers.oparl import import_oparl, quirks
 from tests.conftest import base_of
 from tests.support.karlsruhe_server import BODY, BODY_ID, SYSTEM, KarlsruheServer
+from tests.support.loopback import LoopbackServer
 from tests.support.oparl_server import DumpServer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "oparl"
@@ -38,7 +38,7 @@ WUPPERTAL = "http://oparl.wuppertal.de/"
 STERNBERG_API = HUERTGENWALD + "rim4220/webservice/oparl/v1.0/"
 
 
-class FixtureServer:
+class FixtureServer(LoopbackServer):
     """Fixed answers on 127.0.0.1, registered under the source's own URLs.
 
     Unlike DumpServer (a folder, one file per URL path) it gives what these
@@ -57,17 +57,7 @@ class FixtureServer:
         self.answers: dict[str, tuple[int, bytes, str]] = {}
         self.filtered: dict[str, tuple[int, bytes, str]] = {}
         self.requests: list[str] = []
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.serve(self._handler())
 
     def local(self, url: str) -> str:
         return url.replace(self.origin, self.url)

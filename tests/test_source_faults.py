@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from importers.errors import ImportFailed
 from importers.oparl import import_oparl
 from importers.oparl.limits import Limits
 from tests.conftest import base_of
+from tests.support.loopback import LoopbackServer
 from tests.support.oparl_server import DumpServer
 
 
@@ -204,7 +204,7 @@ def test_a_linked_object_the_server_fails_to_answer_fails_the_run(tmp_path):
 # -- 3. limits: pages per list, size of an answer, time of a run --------------------
 
 
-class EndlessListServer:
+class EndlessListServer(LoopbackServer):
     """A Body on 127.0.0.1 whose paper list never ends: page N names page N+1 as
     `links.next`, with a new paper on every page. For the test's own safety it
     stops after `pages` pages, far beyond the limit the test sets."""
@@ -239,17 +239,7 @@ class EndlessListServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.serve(Handler)
 
 
 def test_endless_links_next_stops_at_the_page_limit_and_writes_nothing(tmp_path):

@@ -31,11 +31,12 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from tests.support.loopback import LoopbackServer
 
 ORIGIN = "https://web1.karlsruhe.de/"
 SYSTEM_ID = ORIGIN + "oparl/system"
@@ -167,7 +168,7 @@ def _filtered(objects: list[dict], params: dict[str, str]) -> list[dict] | None:
     return kept
 
 
-class KarlsruheServer:
+class KarlsruheServer(LoopbackServer):
     def __init__(self, docs: Path, page_size: int = PAGE_SIZE):
         self.data = KarlsruheData(docs)
         self.page_size = page_size
@@ -175,18 +176,8 @@ class KarlsruheServer:
         # Ids left out of every list (see unlist()), and ids answering a status (withdraw()).
         self.unlisted: set[str] = set()
         self.withdrawn: dict[str, int] = {}
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.serve(self._handler())
         self.system_url = self.url + "oparl/system"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
     def unlist(self, object_id: str):
         """Leave an object out of every list; it stays reachable under its id

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 import time
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from tests.support.loopback import LoopbackServer
 
 # What `omit_internal=true` leaves out, per type (OParl 1.1, 2-05).
 INTERNAL_LISTS = {
@@ -25,7 +26,7 @@ INTERNAL_LISTS = {
 }
 
 
-class DumpServer:
+class DumpServer(LoopbackServer):
     def __init__(self, folder: Path, base: str):
         self.folder = Path(folder).resolve()
         self.base = base
@@ -37,18 +38,7 @@ class DumpServer:
         # path -> seconds to wait before answering, once per entry.
         self.delays: dict[str, list[float]] = {}
         self.requests: list[str] = []
-        handler = self._handler()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.serve(self._handler())
 
     def file_for(self, relative: str) -> Path | None:
         path, _, query = relative.partition("?")
