@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import stat
 import subprocess
 import sys
 from datetime import date, datetime, timedelta
@@ -151,7 +152,10 @@ def test_postgresql_and_mariadb_give_the_same_content_as_sqlite(system, sql_demo
 # -- publication --------------------------------------------------------------
 
 def test_non_public_demo_items_never_reach_content_not_even_the_importers_memory(sql_demo_content):
-    everything = every_byte(sql_demo_content)
+    from importers.state import state_dir
+
+    everything = every_byte(sql_demo_content) + every_byte(state_dir(sql_demo_content))
+    assert "Muldenau" in every_byte(state_dir(sql_demo_content)), "the importer's memory was not looked at"
     for marker in NON_PUBLIC_MARKERS:
         assert marker not in everything, marker
     # Contact data is not published by default, so not remembered either.
@@ -234,6 +238,25 @@ def test_second_run_reads_only_newer_rows_and_removes_deleted_ones(sql_demo, tmp
     full = import_sql(str(database), content, show_progress=False, mirror_files=False, full=True)
     assert full.mode == "vollständig"
     assert read_front_matter(content / "meetings" / "151.md")["name"] == "Stille Änderung"
+
+
+def test_sql_importers_memory_lives_in_the_private_state_folder_not_in_content(sql_demo, tmp_path):
+    """content/ is shared (web root, network share); rows read from the export are bookkeeping."""
+    from importers.state import state_dir
+
+    content = tmp_path / "content"
+    import_sql(str(sql_demo), content, show_progress=False, mirror_files=False)
+
+    assert not list((content / ".ratsinfo").glob("sql-*")), "the store is in content/"
+    private = state_dir(content)
+    stores = list(private.glob("sql-*.json"))
+    assert len(stores) == 1 and stat.S_IMODE(private.stat().st_mode) == 0o700
+    assert stat.S_IMODE(stores[0].stat().st_mode) & 0o077 == 0
+    # Where versions before issue 13 kept it: the next run deletes it there.
+    shutil.copy(stores[0], content / ".ratsinfo" / stores[0].name)
+    second = import_sql(str(sql_demo), content, show_progress=False, mirror_files=False)
+    assert second.mode.startswith("inkrementell")
+    assert not list((content / ".ratsinfo").glob("sql-*"))
 
 
 # -- the mapping --------------------------------------------------------------

@@ -1,7 +1,8 @@
 """What the last successful run read from an export, for the next, incremental run.
 
-Kept in content/.ratsinfo/ beside the content it produced, and replaced only
-after content/ was written. It holds only rows that went into published
+Kept in the importer's private state folder (importers/state.py: outside
+content/, for the importing account only), and replaced only after content/
+was written. It holds only rows that went into published
 objects (a non-public agenda item only as its number, a person without contact
 data unless the town publishes it): whatever is withheld is read again from the
 export next time, never remembered here.
@@ -15,6 +16,8 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+
+from importers.state import state_dir
 
 VERSION = 1
 
@@ -35,8 +38,11 @@ class Store:
 
 
 def store_path(content: Path, source_key: str) -> Path:
-    digest = hashlib.sha1(source_key.encode("utf-8")).hexdigest()[:12]
-    return Path(content) / ".ratsinfo" / f"sql-{digest}.json"
+    """The store in the private state folder. One that versions before issue 13 kept
+    in content/.ratsinfo/ is deleted: the next run reads everything again."""
+    name = f"sql-{hashlib.sha1(source_key.encode('utf-8')).hexdigest()[:12]}.json"
+    (Path(content) / ".ratsinfo" / name).unlink(missing_ok=True)
+    return state_dir(content) / name
 
 
 def load(path: Path) -> Store | None:
@@ -57,5 +63,6 @@ def save(path: Path, store: Store):
     if path.is_file() and path.read_text(encoding="utf-8") == payload:
         return
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(payload, encoding="utf-8")
+    with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as out:
+        out.write(payload)
     os.replace(tmp, path)
