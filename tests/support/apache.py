@@ -17,7 +17,7 @@ import pytest
 
 APACHE = "/usr/sbin/apache2"
 MODULES = Path("/usr/lib/apache2/modules")
-NEEDED = ("mpm_event", "authz_core", "mime", "headers", "dir", "rewrite", "alias", "autoindex")
+NEEDED = ("mpm_event", "authz_core", "mime", "headers", "dir", "rewrite", "alias", "autoindex", "include")
 
 
 def _free_port() -> int:
