@@ -113,6 +113,18 @@ def test_missing_page_at_any_depth_gets_our_404_page_with_style_and_working_link
     assert [urljoin(address, action) for action in page.forms] == [apache_under_any_path + "suche.html"]
 
 
+def test_without_mod_include_a_missing_page_gets_the_404_page_built_for_base_path(demo_site):
+    # A host that has not enabled mod_include (served here under another path than BASE_PATH, so
+    # the two pages differ): 404.html as built, whose links are right only under BASE_PATH.
+    with apache_serving(demo_site, subpath="intranet/rat", left_out=("include",)) as base:
+        response = httpx.get(base + "a/b/c/gibt-es-nicht.html")
+    assert response.status_code == 404
+    assert response.content == (demo_site / "404.html").read_bytes()
+    page = _Links()
+    page.feed(response.text)
+    assert page.stylesheets == ["/ratsinfo/theme/css/style.css"]
+
+
 def test_search_runs_in_chromium_through_apache_under_its_csp(apache, browser):
     page = browser.new_page()
     problems = []
