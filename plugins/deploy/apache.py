@@ -1,15 +1,15 @@
-"""The .htaccess for Apache 2.4 (mod_mime, mod_headers, mod_dir, mod_rewrite; AllowOverride All)."""
+"""The .htaccess for Apache 2.4 (mod_mime, mod_headers, mod_dir, mod_rewrite, mod_include; AllowOverride All)."""
 
 from __future__ import annotations
 
 import re
 
 from plugins.deploy.headers import (
-    NOT_FOUND_SSI,
     DOCUMENTS_CONTENT_SECURITY_POLICY,
     IMMUTABLE,
     INLINE_DOCUMENTS,
     MIME_TYPES,
+    NOT_FOUND_SSI,
     SECURITY_HEADERS,
     SHORT,
     THEME,
@@ -24,7 +24,8 @@ def htaccess(base_path: str, redirects: dict[str, str]) -> str:
     lines = [
         "# Geschrieben von ratsinfo build – Änderungen gehen beim nächsten Build verloren.",
         "# Braucht: AllowOverride All (oder FileInfo Indexes Options) und mod_mime, mod_headers, mod_dir;",
-        "# mod_rewrite nur für Weiterleitungen geänderter Adressen.",
+        "# mod_rewrite und mod_include für die 404-Seite unter jedem Pfad, mod_rewrite auch für",
+        "# Weiterleitungen geänderter Adressen.",
         "DirectoryIndex index.html",
         "Options -Indexes",
         "AddDefaultCharset utf-8",

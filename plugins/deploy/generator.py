@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from markupsafe import Markup
 from pelican.generators import Generator
 
 from plugins.council.generator import write_if_changed
 from plugins.deploy import permalinks
-from markupsafe import Markup
-
 from plugins.deploy.apache import documents_htaccess, htaccess, not_found_htaccess
 from plugins.deploy.headers import DOCUMENTS_FOLDER, NOT_FOUND_SSI, NOT_FOUND_SSI_ROOT
 from plugins.deploy.iis import web_config
@@ -18,7 +17,8 @@ from plugins.i18n import install_translations
 
 
 def base_path(settings) -> str:
-    """The absolute path the portal is served under ("/" or "/ratsinfo/"), for the 404 page."""
+    """The absolute path the portal is served under ("/" or "/ratsinfo/"), as configured: for IIS,
+    404.html and Apache without mod_rewrite, which cannot find it at run time."""
     configured = settings.get("BASE_PATH")
     if not configured and settings.get("PUBLIC_URL"):
         configured = urlsplit(settings["PUBLIC_URL"]).path
