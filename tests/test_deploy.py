@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import shutil
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from urllib.parse import urljoin
 
 import httpx
 import pytest
@@ -59,12 +61,68 @@ def test_search_files_have_their_types_and_hashed_ones_are_cached_long(apache, d
         assert response.headers["cache-control"] == "public, max-age=300", path
 
 
-def test_unknown_address_gets_our_404_page(apache):
-    response = httpx.get(apache + "sitzungen/gibt-es-nicht.html")
+class _Links(HTMLParser):
+    """The stylesheet and the links of a page, as written."""
+
+    def __init__(self):
+        super().__init__()
+        self.stylesheets, self.links, self.forms = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and attrs.get("rel") == "stylesheet":
+            self.stylesheets.append(attrs["href"])
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        if tag == "form":
+            self.forms.append(attrs["action"])
+
+
+# One output, served under two paths (a town's site and an intranet mirror), built for neither in
+# particular: a missing address at any depth, also inside dateien/ with its own .htaccess.
+MISSING = ["gibt-es-nicht.html", "sitzungen/gibt-es-nicht.html", "a/b/c/gibt-es-nicht.html",
+           "dateien/gibt-es-nicht.pdf"]
+
+
+@pytest.fixture(scope="module", params=["ratsinfo", "intranet/rat"])
+def apache_under_any_path(demo_site, request):
+    with apache_serving(demo_site, subpath=request.param) as base:
+        yield base
+
+
+@pytest.mark.parametrize("missing", MISSING)
+def test_missing_page_at_any_depth_gets_our_404_page_with_style_and_working_links(apache_under_any_path, missing):
+    address = apache_under_any_path + missing
+    response = httpx.get(address)
     assert response.status_code == 404
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
     assert "Seite nicht gefunden" in response.text
-    assert 'href="/ratsinfo/theme/css/style.css"' in response.text
-    assert "content-security-policy" in response.headers
+    # A missing document is a page to read, not a download.
+    assert "content-disposition" not in response.headers
+    assert "sandbox" not in directives(response.headers["content-security-policy"])
+    page = _Links()
+    page.feed(response.text)
+    [stylesheet] = page.stylesheets
+    css = httpx.get(urljoin(address, stylesheet))
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css"), stylesheet
+    links = {urljoin(address, href) for href in page.links if not href.startswith("#")}
+    for target in ("index.html", "suche.html", "kalender/index.html", "vorlagen/index.html"):
+        assert apache_under_any_path + target in links, target
+    for link in links:
+        assert httpx.get(link).status_code == 200, link
+    assert [urljoin(address, action) for action in page.forms] == [apache_under_any_path + "suche.html"]
+
+
+def test_without_mod_include_a_missing_page_gets_the_404_page_built_for_base_path(demo_site):
+    # A host that has not enabled mod_include (served here under another path than BASE_PATH, so
+    # the two pages differ): 404.html as built, whose links are right only under BASE_PATH.
+    with apache_serving(demo_site, subpath="intranet/rat", left_out=("include",)) as base:
+        response = httpx.get(base + "a/b/c/gibt-es-nicht.html")
+    assert response.status_code == 404
+    assert response.content == (demo_site / "404.html").read_bytes()
+    page = _Links()
+    page.feed(response.text)
+    assert page.stylesheets == ["/ratsinfo/theme/css/style.css"]
 
 
 def test_search_runs_in_chromium_through_apache_under_its_csp(apache, browser):
@@ -90,6 +148,8 @@ def test_web_config_is_iis_xml_with_types_headers_and_404(demo_site):
     assert {"Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"} <= headers
     error = server.find("httpErrors/error")
     assert error.get("statusCode") == "404" and error.get("path") == "/ratsinfo/404.html"
+    # IIS has no run-time path for the page's links: they are built for BASE_PATH, as its path is.
+    assert 'href="/ratsinfo/theme/css/style.css"' in (demo_site / "404.html").read_text(encoding="utf-8")
     assert server.find("defaultDocument/files/add").get("value") == "index.html"
 
 

@@ -1,4 +1,4 @@
-"""The .htaccess for Apache 2.4 (mod_mime, mod_headers, mod_dir, mod_rewrite; AllowOverride All)."""
+"""The .htaccess for Apache 2.4 (mod_mime, mod_headers, mod_dir, mod_rewrite, mod_include; AllowOverride All)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from plugins.deploy.headers import (
     IMMUTABLE,
     INLINE_DOCUMENTS,
     MIME_TYPES,
+    NOT_FOUND_SSI,
     SECURITY_HEADERS,
     SHORT,
     THEME,
@@ -23,7 +24,8 @@ def htaccess(base_path: str, redirects: dict[str, str]) -> str:
     lines = [
         "# Geschrieben von ratsinfo build – Änderungen gehen beim nächsten Build verloren.",
         "# Braucht: AllowOverride All (oder FileInfo Indexes Options) und mod_mime, mod_headers, mod_dir;",
-        "# mod_rewrite nur für Weiterleitungen geänderter Adressen.",
+        "# mod_rewrite und mod_include für die 404-Seite unter jedem Pfad, mod_rewrite auch für",
+        "# Weiterleitungen geänderter Adressen.",
         "DirectoryIndex index.html",
         "Options -Indexes",
         "AddDefaultCharset utf-8",
@@ -40,7 +42,15 @@ def htaccess(base_path: str, redirects: dict[str, str]) -> str:
         "  # (RATSINFO_BASE has no leading slash: ErrorDocument must start with a literal one.)",
         "  RewriteCond $0#%{REQUEST_URI} ^([^#]*)#/(.*)\\1$",
         "  RewriteRule ^.*$ - [E=RATSINFO_BASE:%2]",
-        "  ErrorDocument 404 /%{ENV:RATSINFO_BASE}404.html",
+        "  # A 404 answers at any depth under the requested address, so the page's links cannot be",
+        "  # relative: mod_include writes this base into them (_ratsinfo/.htaccess). Without it the",
+        "  # page built for BASE_PATH.",
+        "  <IfModule mod_include.c>",
+        f"    ErrorDocument 404 /%{{ENV:RATSINFO_BASE}}{NOT_FOUND_SSI}",
+        "  </IfModule>",
+        "  <IfModule !mod_include.c>",
+        "    ErrorDocument 404 /%{ENV:RATSINFO_BASE}404.html",
+        "  </IfModule>",
         "</IfModule>",
         "<IfModule !mod_rewrite.c>",
         f"  ErrorDocument 404 {base_path}404.html",
@@ -74,6 +84,24 @@ def htaccess(base_path: str, redirects: dict[str, str]) -> str:
             lines.append(f"  RewriteRule ^{re.escape(old)}$ /%{{ENV:RATSINFO_BASE}}{new} [R=301,L]")
         lines.append("</IfModule>")
     return "\n".join(lines) + "\n"
+
+
+def not_found_htaccess() -> str:
+    """The .htaccess of _ratsinfo/: server-side includes for the 404 page there and nothing else,
+    without exec. Not in the site's .htaccess: a <Files> there would also match a document of that
+    name in dateien/, and a source's document must never run as an include."""
+    name = NOT_FOUND_SSI.rsplit("/", 1)[1]
+    return "\n".join([
+        "# Geschrieben von ratsinfo build – Änderungen gehen beim nächsten Build verloren.",
+        "# Die 404-Seite mit dem Pfad, unter dem das Portal ausgeliefert wird (mod_include).",
+        "<IfModule mod_include.c>",
+        f'  <Files "{name}">',
+        "    Options +IncludesNOEXEC",
+        "    ForceType text/html",
+        "    SetOutputFilter INCLUDES",
+        "  </Files>",
+        "</IfModule>",
+    ]) + "\n"
 
 
 def documents_htaccess() -> str:

@@ -5,18 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from markupsafe import Markup
 from pelican.generators import Generator
 
 from plugins.council.generator import write_if_changed
 from plugins.deploy import permalinks
-from plugins.deploy.apache import documents_htaccess, htaccess
-from plugins.deploy.headers import DOCUMENTS_FOLDER
+from plugins.deploy.apache import documents_htaccess, htaccess, not_found_htaccess
+from plugins.deploy.headers import DOCUMENTS_FOLDER, NOT_FOUND_SSI, NOT_FOUND_SSI_ROOT
 from plugins.deploy.iis import web_config
 from plugins.i18n import install_translations
 
 
 def base_path(settings) -> str:
-    """The absolute path the portal is served under ("/" or "/ratsinfo/"), for the 404 page."""
+    """The absolute path the portal is served under ("/" or "/ratsinfo/"), as configured: for IIS,
+    404.html and Apache without mod_rewrite, which cannot find it at run time."""
     configured = settings.get("BASE_PATH")
     if not configured and settings.get("PUBLIC_URL"):
         configured = urlsplit(settings["PUBLIC_URL"]).path
@@ -37,8 +39,13 @@ class DeployGenerator(Generator):
 
         self.env.autoescape = True
         install_translations(self.env, self.settings)  # the 404 page speaks RATSINFO_LANGUAGE too
-        page = self.get_template("404").render({**self.context, "root": base, "site": {}})
+        not_found = self.get_template("404")
+        page = not_found.render({**self.context, "root": base, "site": {}})
         write_if_changed(output / "404.html", page.encode("utf-8"))
+        # The same page for Apache, whose links get the run-time path from mod_include.
+        page = not_found.render({**self.context, "root": Markup(NOT_FOUND_SSI_ROOT), "site": {}})
+        write_if_changed(output / NOT_FOUND_SSI, page.encode("utf-8"))
+        write_if_changed((output / NOT_FOUND_SSI).parent / ".htaccess", not_found_htaccess().encode("utf-8"))
         write_if_changed(output / permalinks.FOLDER / "permalinks.json", permalinks.serialise(links))
         write_if_changed(output / permalinks.FOLDER / "redirects.json", permalinks.serialise(moved))
         write_if_changed(output / ".htaccess", htaccess(base, moved).encode("utf-8"))

@@ -17,7 +17,7 @@ import pytest
 
 APACHE = "/usr/sbin/apache2"
 MODULES = Path("/usr/lib/apache2/modules")
-NEEDED = ("mpm_event", "authz_core", "mime", "headers", "dir", "rewrite", "alias", "autoindex")
+NEEDED = ("mpm_event", "authz_core", "mime", "headers", "dir", "rewrite", "alias", "autoindex", "include")
 
 
 def _free_port() -> int:
@@ -38,8 +38,9 @@ def require_apache():
 
 
 @contextmanager
-def apache_serving(site: Path, subpath: str = "ratsinfo"):
-    """Yield the base URL (http://127.0.0.1:PORT/ratsinfo/) of `site` behind a real Apache."""
+def apache_serving(site: Path, subpath: str = "ratsinfo", left_out: tuple[str, ...] = ()):
+    """Yield the base URL (http://127.0.0.1:PORT/ratsinfo/) of `site` behind a real Apache,
+    without the modules in `left_out` (as a host that has not enabled them)."""
     require_apache()
     # Apache drops root for www-data, which cannot enter pytest's private tmp folders.
     root = Path(tempfile.mkdtemp(prefix="ratsinfo-apache-"))
@@ -51,7 +52,7 @@ def apache_serving(site: Path, subpath: str = "ratsinfo"):
         shutil.copytree(site, published, symlinks=True)
         subprocess.run(["chmod", "-R", "a+rX", str(root)], check=True)
         port = _free_port()
-        modules = "\n".join(f"LoadModule {m}_module {MODULES}/mod_{m}.so" for m in NEEDED)
+        modules = "\n".join(f"LoadModule {m}_module {MODULES}/mod_{m}.so" for m in NEEDED if m not in left_out)
         (root / "httpd.conf").write_text(f"""
 ServerRoot {root}
 ServerName 127.0.0.1
