@@ -97,8 +97,8 @@ def portal_folder(site: Path) -> Path:
     """`site` resolved, or CheckFailed when it is no built portal: a check of nothing must not pass."""
     resolved = Path(site).resolve()
     if not resolved.is_dir():
-        raise CheckFailed(f"Den Ordner {site} gibt es nicht. Den Ausgabeordner eines Builds angeben "
-                          f"(Standard: output), z. B. ratsinfo check --output output")
+        raise CheckFailed(f"Den Ordner {site} gibt es nicht (oder es ist kein Ordner). Den Ausgabeordner "
+                          f"eines Builds angeben, z. B. ratsinfo check --output output")
     if not (resolved / "index.html").is_file():
         raise CheckFailed(f"Im Ordner {site} liegt kein gebautes Portal (keine index.html). Erst bauen "
                           f"(ratsinfo build), dann den Ausgabeordner prüfen.")
