@@ -77,6 +77,22 @@ def test_check_of_the_demo_warns_only_that_the_public_address_is_missing(demo_si
     assert [w.split(":")[0] for w in check_site(demo_site).warnings] == ["Keine öffentliche Adresse (PUBLIC_URL)"]
 
 
+def test_check_warns_about_the_public_address_exactly_while_the_build_has_none(tmp_path):
+    from ratsinfo.build import build_site
+    from tests.test_escaping import evil_content
+
+    content, output = tmp_path / "content", tmp_path / "output"
+    evil_content(content)
+    (content / "pages").mkdir()
+    for slug in ("impressum", "datenschutz"):
+        (content / "pages" / f"{slug}.md").write_text(f"Title: {slug.title()}\nSlug: {slug}\n\nText.\n", encoding="utf-8")
+    build_site(content, output, overrides={"PAGEFIND": False, "PUBLIC_URL": "https://ratsinfo.stadt.example/"})
+    assert check_site(output).warnings == []
+    # The setting removed again: the next build (an overlay onto output/) takes sitemap.xml away.
+    build_site(content, output, overrides={"PAGEFIND": False})
+    assert [w.split(":")[0] for w in check_site(output).warnings] == ["Keine öffentliche Adresse (PUBLIC_URL)"]
+
+
 def test_check_reports_colliding_pages_as_a_problem(tmp_path, capsys):
     root = site(tmp_path / "site", "Start")
     (root / "sitzungen" / "1.HTML").write_text("<p>doppelt</p>", encoding="utf-8")
