@@ -32,6 +32,7 @@ from ratsinfo.killpoints import kill_point
 from ratsinfo.locking import Busy, exclusive
 
 SETTINGS_FILE = PROJECT_ROOT / "pelicanconf.py"
+log = logging.getLogger(__name__)
 # An overlay moves these last, in this order. Until the build state arrives, output/ has none,
 # and a build killed while moving is followed by one that builds from nothing (no page is
 # taken for current because an old state said so). The redirects' history before the
@@ -61,7 +62,18 @@ def build_site(content: Path, output: Path, overrides: dict | None = None) -> Bu
     output.parent.mkdir(parents=True, exist_ok=True)
     with _only_build(output):
         clear_leftovers(output)
-        return _build(content, output, overrides, Pelican, read_settings)
+        result = _build(content, output, overrides, Pelican, read_settings)
+    _warn_missing_legal_pages(content, output)
+    return result
+
+
+def _warn_missing_legal_pages(content: Path, output: Path):
+    """A portal without Impressum or Datenschutz may not go online; the build still succeeds (the
+    town writes them once), but says which file to write. Judged on the built site, as check does."""
+    from ratsinfo.check import legal_page_advice, missing_legal_pages
+
+    for slug in missing_legal_pages(output):
+        log.warning(legal_page_advice(slug, content / "pages"))
 
 
 def _build(content: Path, output: Path, overrides: dict | None, Pelican, read_settings) -> BuildResult:

@@ -1,5 +1,6 @@
 """`ratsinfo check`: broken internal links and anchors in a built site, and files that share an
-address on a server that ignores case (IIS, Windows shares)."""
+address on a server that ignores case (IIS, Windows shares). Problems a site can go online with,
+but should not for long (no Impressum, no public address), are warnings."""
 
 from __future__ import annotations
 
@@ -10,6 +11,14 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 SKIP_FOLDERS = {"pagefind", "_ratsinfo"}
+# Pages a German public body's site must have (TMG/DDG § 5, DSGVO Art. 13), by the slug of the
+# hand-written page in content/pages/ (PAGE_SAVE_AS "seiten/{slug}.html"). A town may name its
+# page longer ("datenschutzerklaerung"): any slug that starts with the word counts.
+LEGAL_PAGES = {"impressum": "Impressum", "datenschutz": "Datenschutz"}
+
+
+class CheckFailed(Exception):
+    """The folder cannot be checked at all (missing, or not a built portal): an error, not a finding."""
 
 
 class _PageParser(HTMLParser):
@@ -33,6 +42,8 @@ class CheckResult:
     broken: list[tuple[str, str, str]] = field(default_factory=list)  # (page, link, why)
     # Two files whose paths differ only in case: one replaces the other on IIS or a Windows share.
     collisions: list[tuple[str, str]] = field(default_factory=list)
+    # Things to fix before long that do not make the site wrong (legal pages, public address).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -55,8 +66,47 @@ def case_collisions(site: Path) -> list[tuple[str, str]]:
     return sorted(found)
 
 
+def missing_legal_pages(site: Path) -> list[str]:
+    """The slugs of LEGAL_PAGES that the built site in `site` has no page for."""
+    folder = Path(site) / "seiten"
+    names = [p.name for p in folder.glob("*.html")] if folder.is_dir() else []
+    return [slug for slug in LEGAL_PAGES if not any(name.startswith(slug) for name in names)]
+
+
+def legal_page_advice(slug: str, pages: Path = Path("content", "pages")) -> str:
+    """What the webmaster reads when a legal page is missing: which file to write, and how."""
+    title = LEGAL_PAGES[slug]
+    return (f"Keine Seite {title}: Das Portal sollte nicht ohne {title} online gehen. Die Datei "
+            f"{pages / (slug + '.md')} anlegen, beginnend mit den Zeilen \"Title: {title}\" und "
+            f"\"Slug: {slug}\", darunter der Text; dann neu bauen.")
+
+
+def site_warnings(site: Path) -> list[str]:
+    warnings = [legal_page_advice(slug) for slug in missing_legal_pages(site)]
+    # The feeds plugin writes sitemap.xml exactly when PUBLIC_URL is set (plugins/feeds/sitemap.py),
+    # and an overlay or a fresh build removes it when the setting goes: the file is the setting's trace.
+    if not (site / "sitemap.xml").is_file():
+        warnings.append(
+            "Keine öffentliche Adresse (PUBLIC_URL): Ohne sie fehlen sitemap.xml und die Atom-Feeds, "
+            "Kalender enthalten keine Links. In den Einstellungen die Adresse setzen, unter der das Portal "
+            'erreichbar ist, z. B. PUBLIC_URL = "https://ratsinfo.stadt.example/", dann neu bauen.')
+    return warnings
+
+
+def portal_folder(site: Path) -> Path:
+    """`site` resolved, or CheckFailed when it is no built portal: a check of nothing must not pass."""
+    resolved = Path(site).resolve()
+    if not resolved.is_dir():
+        raise CheckFailed(f"Den Ordner {site} gibt es nicht (oder es ist kein Ordner). Den Ausgabeordner "
+                          f"eines Builds angeben, z. B. ratsinfo check --output output")
+    if not (resolved / "index.html").is_file():
+        raise CheckFailed(f"Im Ordner {site} liegt kein gebautes Portal (keine index.html). Erst bauen "
+                          f"(ratsinfo build), dann den Ausgabeordner prüfen.")
+    return resolved
+
+
 def check_site(site: Path, limit: int = 1000) -> CheckResult:
-    site = Path(site).resolve()
+    site = portal_folder(site)
     pages = sorted(
         p for p in site.rglob("*.html")
         if not SKIP_FOLDERS & set(p.relative_to(site).parts[:1]) and p.name != "404.html"
@@ -70,7 +120,7 @@ def check_site(site: Path, limit: int = 1000) -> CheckResult:
             parsed[path] = parser
         return parsed[path]
 
-    result = CheckResult(pages=len(pages), collisions=case_collisions(site))
+    result = CheckResult(pages=len(pages), collisions=case_collisions(site), warnings=site_warnings(site))
     for page in pages:
         relative = page.relative_to(site).as_posix()
         for link in parse(page).links:

@@ -109,15 +109,21 @@ class GermanParser(argparse.ArgumentParser):
 
 
 def _check(args) -> int:
-    from ratsinfo.check import check_site
+    from ratsinfo.check import CheckFailed, check_site
 
-    result = check_site(Path(args.output))
+    try:
+        result = check_site(Path(args.output))
+    except CheckFailed as exc:
+        print(f"Prüfung nicht möglich: {exc}", file=sys.stderr)
+        return 2
     for page, link, why in result.broken[:200]:
         print(f"{page}: {link} – {why}")
     for first, second in result.collisions[:200]:
         print(f"{first} und {second}: dieselbe Adresse auf IIS und Windows-Freigaben (Groß-/Kleinschreibung)")
+    for warning in result.warnings:
+        print(f"Warnung: {warning}")
     print(f"{result.pages} Seiten, {result.links} interne Links geprüft, {len(result.broken)} kaputt, "
-          f"{len(result.collisions)} Adressen doppelt.")
+          f"{len(result.collisions)} Adressen doppelt, {len(result.warnings)} Warnungen.")
     return 0 if result.ok else 1
 
 
@@ -297,8 +303,10 @@ def parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser(
         "check", help="gebautes Portal auf kaputte interne Links und Anker prüfen",
-        description="Prüft alle Seiten in ORDNER auf interne Links und Anker, deren Ziel fehlt. "
-        "Exit 1, wenn etwas kaputt ist.",
+        description="Prüft alle Seiten in ORDNER auf interne Links und Anker, deren Ziel fehlt, und auf "
+        "Adressen, die sich nur in Groß-/Kleinschreibung unterscheiden. Warnt, wenn Impressum, "
+        "Datenschutz oder die öffentliche Adresse (PUBLIC_URL) fehlen. Exit 0: in Ordnung (auch mit "
+        "Warnungen), 1: etwas ist kaputt, 2: ORDNER fehlt oder enthält kein gebautes Portal.",
     )
     check.add_argument("--output", default="output", metavar="ORDNER", help="gebautes Portal (Standard: output)")
     check.set_defaults(run=_check)

@@ -40,6 +40,67 @@ def test_check_names_missing_pages_anchors_and_absolute_paths(tmp_path):
     }
 
 
+def run_check(folder: Path, capsys) -> tuple[int, str, str]:
+    from ratsinfo.cli import main
+
+    code = main(["check", "--output", str(folder)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_check_of_a_folder_that_does_not_exist_fails_with_exit_2(tmp_path, capsys):
+    code, out, err = run_check(tmp_path / "ausgabe", capsys)
+    assert code == 2
+    assert str(tmp_path / "ausgabe") in err and "gibt es nicht" in err and "Traceback" not in err
+
+
+def test_check_of_a_folder_without_a_portal_fails_with_exit_2(tmp_path, capsys):
+    # The content folder given by mistake: Markdown, no built pages.
+    (tmp_path / "content" / "meetings").mkdir(parents=True)
+    (tmp_path / "content" / "meetings" / "1.md").write_text("---\nid: '1'\n---\n", encoding="utf-8")
+    code, out, err = run_check(tmp_path / "content", capsys)
+    assert code == 2
+    assert "kein gebautes Portal" in err and "ratsinfo build" in err
+
+
+def test_check_warns_about_missing_legal_pages_and_public_address_and_still_passes(tmp_path, capsys):
+    code, out, err = run_check(site(tmp_path / "site", "Start"), capsys)
+    assert code == 0
+    warnings = [line for line in out.splitlines() if line.startswith("Warnung:")]
+    assert len(warnings) == 3, out
+    assert any("Impressum" in w and "content/pages/impressum.md" in w for w in warnings)
+    assert any("Datenschutz" in w and "content/pages/datenschutz.md" in w for w in warnings)
+    assert any("PUBLIC_URL" in w and "sitemap.xml" in w for w in warnings)
+
+
+def test_check_of_the_demo_warns_only_that_the_public_address_is_missing(demo_site):
+    assert [w.split(":")[0] for w in check_site(demo_site).warnings] == ["Keine öffentliche Adresse (PUBLIC_URL)"]
+
+
+def test_check_warns_about_the_public_address_exactly_while_the_build_has_none(tmp_path):
+    from ratsinfo.build import build_site
+    from tests.test_escaping import evil_content
+
+    content, output = tmp_path / "content", tmp_path / "output"
+    evil_content(content)
+    (content / "pages").mkdir()
+    for slug in ("impressum", "datenschutz"):
+        (content / "pages" / f"{slug}.md").write_text(f"Title: {slug.title()}\nSlug: {slug}\n\nText.\n", encoding="utf-8")
+    build_site(content, output, overrides={"PAGEFIND": False, "PUBLIC_URL": "https://ratsinfo.stadt.example/"})
+    assert check_site(output).warnings == []
+    # The setting removed again: the next build (an overlay onto output/) takes sitemap.xml away.
+    build_site(content, output, overrides={"PAGEFIND": False})
+    assert [w.split(":")[0] for w in check_site(output).warnings] == ["Keine öffentliche Adresse (PUBLIC_URL)"]
+
+
+def test_check_reports_colliding_pages_as_a_problem(tmp_path, capsys):
+    root = site(tmp_path / "site", "Start")
+    (root / "sitzungen" / "1.HTML").write_text("<p>doppelt</p>", encoding="utf-8")
+    code, out, err = run_check(root, capsys)
+    assert code == 1
+    assert "sitzungen/1.HTML und sitzungen/1.html" in out
+
+
 def test_publish_switches_atomically_and_rollback_goes_back(tmp_path):
     target = tmp_path / "www" / "ratsinfo"
     target.parent.mkdir()

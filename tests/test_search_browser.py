@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ratsinfo.demo import PDF_ONLY_PAPER_REFERENCE, PDF_ONLY_WORD
 from tests.support.browser import serve_site
 
@@ -51,6 +53,8 @@ def test_a_reference_number_finds_its_paper_first(demo_site, browser, tmp_path):
 
 
 def test_committee_filter_narrows_results_and_lives_in_the_url(demo_site, browser, tmp_path):
+    from urllib.parse import urlsplit
+
     with serve_site(demo_site, tmp_path) as base:
         page = browser.new_page()
         page.goto(f"{base}suche.html?q=Spielplatz")
@@ -66,9 +70,52 @@ def test_committee_filter_narrows_results_and_lives_in_the_url(demo_site, browse
         result_titles(page)
         page.click("summary:has-text('Art')") if page.query_selector("summary:has-text('Art')") else None
         page.check("input[name='Art'][id='Art-Vorlage']")
-        page.wait_for_function("location.search.includes('Art=Vorlage')")
-        assert "q=Spielplatz" in page.url
+        page.wait_for_function("location.hash.includes('Art=Vorlage')")
+        # The old bookmark's ?q= moved into the fragment, which the browser never sends.
+        assert urlsplit(page.url).query == "" and "q=Spielplatz" in urlsplit(page.url).fragment
         page.close()
+
+
+def requests_naming(term: str, urls: list[str]) -> list[str]:
+    from urllib.parse import quote, quote_plus
+
+    forms = {term.lower(), quote(term).lower(), quote_plus(term).lower()}
+    return [url for url in urls if any(form in url.lower() for form in forms)]
+
+
+@pytest.mark.parametrize("start", ["index.html", "404.html"])
+def test_a_term_from_the_search_box_never_reaches_the_server_and_finds_results(demo_site, browser, tmp_path, start):
+    term = "Spielplatz"
+    with serve_site(demo_site, tmp_path) as base:
+        page = browser.new_page()
+        requests = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(f"{base}{start}")
+        page.fill("form.search-box input", term)
+        page.press("form.search-box input", "Enter")
+        page.wait_for_url("**/suche.html#q=Spielplatz")
+        assert result_titles(page)
+        assert any("/pagefind/" in url for url in requests)  # the search ran on what the server sent
+        assert requests_naming(term, requests) == []
+        page.close()
+
+
+def test_without_javascript_the_search_box_sends_no_term_and_the_search_page_links_the_lists(
+        demo_site, browser, tmp_path):
+    with serve_site(demo_site, tmp_path) as base:
+        context = browser.new_context(java_script_enabled=False)
+        page = context.new_page()
+        requests = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(f"{base}index.html")
+        page.fill("form.search-box input", "Spielplatz")
+        with page.expect_navigation():
+            page.press("form.search-box input", "Enter")
+        assert page.url.split("?")[0] == f"{base}suche.html"
+        assert requests_naming("Spielplatz", requests) == []
+        assert "Die Suche braucht JavaScript" in page.inner_text("main")
+        assert page.query_selector("main noscript a[href$='vorlagen/index.html']") is not None
+        context.close()
 
 
 def shard_pages(site) -> dict[str, str]:
@@ -132,8 +179,11 @@ def test_newest_first_sorts_by_date(demo_site, browser, tmp_path):
         page = browser.new_page()
         page.goto(f"{base}suche.html?q=Spielplatz")
         result_titles(page)
+        page.evaluate("window.vorDemNeuladen = true")
         page.select_option("#sortierung", "datum")
-        page.wait_for_url("**sortierung=datum**")
+        # The order lives in the fragment; Pagefind takes it only at start, so the page reloads.
+        page.wait_for_function("window.vorDemNeuladen === undefined && document.readyState === 'complete'")
+        assert "sortierung=datum" in page.url.split("#", 1)[1] and "?" not in page.url
         result_titles(page)
         dates = page.evaluate("""async () => {
             const shown = [...document.querySelectorAll('.pagefind-ui__result-link')].map(a => a.getAttribute('href'));
@@ -214,8 +264,8 @@ def test_a_filter_in_the_address_is_text_and_ticking_one_writes_text_back(browse
         paper_type = next(box for box in page.query_selector_all("input[type=checkbox]")
                           if box.get_attribute("name") == "Vorlagenart")
         paper_type.check()
-        page.wait_for_function("location.search.includes('Vorlagenart=')")
-        assert parse_qs(urlsplit(page.url).query) == {"q": ["fett"], "Gremium": [HOSTILE_NAME],
-                                                      "Vorlagenart": [HOSTILE_NAME]}
+        page.wait_for_function("location.hash.includes('Vorlagenart=')")
+        assert parse_qs(urlsplit(page.url).fragment) == {"q": ["fett"], "Gremium": [HOSTILE_NAME],
+                                                         "Vorlagenart": [HOSTILE_NAME]}
         assert page.query_selector_all(FEED_ELEMENTS) == []
         page.close()

@@ -1,5 +1,8 @@
-// Search page: Pagefind's UI from our own host. The query and the filters live
-// in the URL (?q=…&Gremium=…), so a search can be shared and bookmarked.
+// Search page: Pagefind's UI from our own host. The query, the filters and the
+// order live in the address's fragment (#q=…&Gremium=…), so a search can be shared
+// and bookmarked, and the browser never sends the term to the server: no web
+// server log holds what a visitor searched for (content/pages/datenschutz.md says so).
+// Addresses with ?q=… (bookmarks from before) are still read, and rewritten.
 //
 // The UI reads the index through pagefind-text/pagefind.js, which hands it every
 // filter name and value as escaped HTML (the UI writes them with innerHTML). The
@@ -20,7 +23,21 @@ import { asHtml, asText } from "./pagefind-text/pagefind.js";
     return (match[1] + match[2] + match[3] + (match[4] || "") + "X").toUpperCase();
   }
 
-  var params = new URLSearchParams(window.location.search);
+  // A fragment without "=" is an anchor (the skip link's #inhalt), not a search.
+  function searchFragment() {
+    var fragment = window.location.hash.replace(/^#/, "");
+    return fragment.indexOf("=") >= 0 ? fragment : "";
+  }
+  var params = new URLSearchParams(searchFragment() || window.location.search);
+  if (!searchFragment() && window.location.search) {
+    // An old bookmark sent its term once; the address bar and history keep it no longer.
+    history.replaceState(null, "", window.location.pathname + (params.toString() ? "#" + params.toString() : ""));
+  }
+  // Another search in the fragment (edited address, back and forward, the order below):
+  // Pagefind takes the order only when it starts, so the page starts again.
+  window.addEventListener("hashchange", function () {
+    if (searchFragment() || !window.location.hash) { window.location.reload(); }
+  });
   // Pagefind imports its modules from this path: it must be absolute, so the
   // relative path of this page is resolved here (works under any subpath).
   var bundle = new URL(container.getAttribute("data-bundle"), document.baseURI).href;
@@ -45,7 +62,7 @@ import { asHtml, asText } from "./pagefind-text/pagefind.js";
     sort: params.get("sortierung") === "datum" ? { datum: "desc" } : null
   });
 
-  // The sort order is chosen before the search starts: changing it reloads with it in the URL.
+  // The sort order is chosen before the search starts: changing it reloads with it in the fragment.
   var order = document.createElement("p");
   order.className = "search-order";
   order.innerHTML = '<label for="sortierung">Sortierung</label> <select id="sortierung">' +
@@ -54,9 +71,9 @@ import { asHtml, asText } from "./pagefind-text/pagefind.js";
   var select = order.querySelector("select");
   select.value = params.get("sortierung") === "datum" ? "datum" : "";
   select.addEventListener("change", function () {
-    var next = new URLSearchParams(window.location.search);
+    var next = new URLSearchParams(searchFragment());
     if (select.value) { next.set("sortierung", select.value); } else { next.delete("sortierung"); }
-    window.location.search = next.toString();
+    window.location.hash = next.toString();  // hashchange: reload
   });
 
   // Pagefind's input has only a title; give it a real label for screen readers (WCAG 1.3.1, 4.1.2).
@@ -75,7 +92,7 @@ import { asHtml, asText } from "./pagefind-text/pagefind.js";
     }).observe(container, { childList: true, subtree: true });
   }
 
-  // Filters from the URL: every parameter but q names a filter.
+  // Filters from the address: every parameter but q and sortierung names a filter.
   var filters = {};
   params.forEach(function (value, key) {
     if (key !== "q" && key !== "sortierung") { (filters[asHtml(key)] = filters[asHtml(key)] || []).push(asHtml(value)); }
@@ -83,7 +100,7 @@ import { asHtml, asText } from "./pagefind-text/pagefind.js";
   if (Object.keys(filters).length) { ui.triggerFilters(filters); }
   if (params.get("q")) { ui.triggerSearch(params.get("q")); }
 
-  // Write the current query and ticked filters back into the URL.
+  // Write the current query and ticked filters back into the fragment (replaceState: no hashchange).
   function remember() {
     var next = new URLSearchParams();
     if (params.get("sortierung")) { next.set("sortierung", params.get("sortierung")); }
@@ -93,7 +110,7 @@ import { asHtml, asText } from "./pagefind-text/pagefind.js";
       next.append(asText(box.name), asText(box.__value !== undefined ? box.__value : box.value));
     });
     var query = next.toString();
-    history.replaceState(null, "", query ? "?" + query : window.location.pathname);
+    history.replaceState(null, "", window.location.pathname + (query ? "#" + query : ""));
   }
   container.addEventListener("change", remember);
   container.addEventListener("input", function () { window.clearTimeout(remember.timer); remember.timer = window.setTimeout(remember, 400); });
