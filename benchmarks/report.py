@@ -268,7 +268,7 @@ def _search(run) -> list[str]:
             "Index built by the search plugin's own code (plugins/search; above SEARCH_SHARD_PAGES detail pages "
             "it splits the index into bundles). When it split the search city's index, the same city is built "
             "once more with one index (SEARCH_SHARD_PAGES set very high) to compare. *First search*: headless Chromium "
-            "(Debian's, Playwright) opens `suche.html?q=…` on a local static server with an empty cache; response "
+            "(Debian's, Playwright) opens `suche.html#q=…` on a local static server with an empty cache; response "
             "bodies of all requests until the results show and the network is idle. The server does not compress; "
             "Pagefind's index and fragments are gzip files already, its JS and WebAssembly would shrink on a "
             "compressing server.",

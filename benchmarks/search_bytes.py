@@ -1,7 +1,7 @@
 """What a citizen's first search downloads, in real headless Chromium (Debian's).
 
 The built site is served on 127.0.0.1 under a subpath (tests/support/browser.serve_site),
-`suche.html?q=<word>` is opened in a fresh browser context (empty cache), and
+`suche.html#q=<word>` is opened in a fresh browser context (empty cache), and
 once the results are shown and the network is idle, the response body sizes
 of all requests are summed, split into the page itself (HTML, CSS, our JS),
 Pagefind's code (JS, WebAssembly, entry file), the index (meta, index chunks,
@@ -70,7 +70,7 @@ def first_search(site: Path, query: str) -> SearchDownload:
             page = context.new_page()
             finished = []
             page.on("requestfinished", lambda request: finished.append(request))
-            page.goto(f"{base}suche.html?q={quote(query)}", wait_until="load")
+            page.goto(f"{base}suche.html#q={quote(query)}", wait_until="load")
             page.wait_for_selector(".pagefind-ui__message", timeout=120_000)
             page.wait_for_function(
                 "!document.querySelector('.pagefind-ui__message').textContent.includes('…')", timeout=120_000)

@@ -24,7 +24,7 @@ def page_kinds(site: Path) -> dict[str, str]:
     meetings = sorted((p for p in (site / "sitzungen").glob("*.html") if p.name != "index.html" and not p.name.startswith("jahr-")), key=lambda p: (-p.stat().st_size, p.name))
     return {
         "startseite": "index.html",
-        "suche": "suche.html?q=Spielplatz",
+        "suche": "suche.html#q=Spielplatz",
         "kalender": "kalender/index.html",
         "sitzung": meetings[0].relative_to(site).as_posix(),
         "vorlage": first("vorlagen", "vo-*.html"),
