@@ -374,7 +374,7 @@ def read_front_matter(path: Path) -> dict:
     try:
         # Content we did not write may be hostile: no more than a few aliases.
         data = boundedyaml.load(raw[4:end + 1], str(path), first_line=2)
-    except boundedyaml.TooManyAliases as exc:
+    except (boundedyaml.TooManyAliases, boundedyaml.InvalidYaml) as exc:
         raise ContentError(str(exc)) from None
     except yaml.YAMLError as exc:
         raise ContentError(f"{path}: ungültiges YAML: {exc}") from exc
