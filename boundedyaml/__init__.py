@@ -20,9 +20,25 @@ from __future__ import annotations
 import yaml
 
 try:
-    Loader = yaml.CSafeLoader
+    _SafeLoader = yaml.CSafeLoader
 except AttributeError:  # PyYAML without libyaml
-    Loader = yaml.SafeLoader
+    _SafeLoader = yaml.SafeLoader
+
+
+class Loader(_SafeLoader):
+    """The safe loader, except that a date that does not exist (2025-02-30) stays text: the
+    reader reports it with its file and line (plugins/council/problems.py) instead of YAML
+    stopping with Python's "day is out of range for month"."""
+
+
+def _timestamp_or_text(loader, node):
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 MAX_ALIASES = 16
 

@@ -70,7 +70,8 @@ def _build(args) -> int:
     from ratsinfo.build import BuildFailed, build_site
 
     try:
-        result = build_site(Path(args.content), Path(args.output))
+        result = build_site(Path(args.content), Path(args.output),
+                            overrides={"RATSINFO_STRICT": True} if args.strict else None)
     except BuildFailed as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -293,6 +294,9 @@ def parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--content", default="content", metavar="ORDNER", help="Inhaltsordner (Standard: content)")
     build.add_argument("--output", default="output", metavar="ORDNER", help="Ausgabeordner (Standard: output)")
+    build.add_argument("--strict", action="store_true",
+                       help="Fehler im Inhalt (unmögliches Datum, Verweis ins Leere, fehlende Textdatei) "
+                       "brechen den Build ab, statt nur gewarnt zu werden; output/ bleibt dann unverändert")
     build.set_defaults(run=_build)
 
     check = commands.add_parser(
