@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from plugins.council.graph import content_problems, load_graph
+from plugins.council.graph import load_graph
+from plugins.council.problems import content_problems
 
 
 @pytest.fixture
@@ -60,7 +61,7 @@ def test_reference_to_missing_object_is_reported_with_file_and_line(content):
     line = edit(meeting, "organizations:\n- '3'", "organizations:\n- '999'") + 1
     [problem] = problems_of(content)
     assert problem.startswith(f"{meeting}, Zeile {line}: organizations verweist auf Gremium '999'")
-    assert "gibt es im Inhaltsordner nicht" in problem
+    assert "dieses Objekt fehlt im Inhaltsordner" in problem
 
 
 def test_consultation_of_missing_agenda_item_is_reported_and_stays_closed(content):

@@ -20,7 +20,7 @@ import yaml
 import boundedyaml
 from plugins.council.format import N_
 from plugins.council.links import warn_skipped
-from plugins.council.problems import KIND_NAMES, NEXT_STEP, content_problems, line_of  # noqa: F401 (re-exported)
+from plugins.council.problems import KIND_NAMES, NEXT_STEP, line_of
 
 # Content files are read through boundedyaml, never yaml.load directly: content/ may be
 # edited by hand, and a file with nested aliases expands to gigabytes once the graph walks
@@ -576,11 +576,15 @@ class Maker:
         return found
 
     def _missing(self, kind: str, key: str, ref: str):
-        self._problem(key, ref, f"{key} verweist auf {KIND_NAMES[kind]} {ref!r}, die gibt es im Inhaltsordner "
-                      "nicht; der Verweis wird weggelassen")
+        self._problem(key, ref, f"{key} verweist auf {KIND_NAMES[kind]} {ref!r}; dieses Objekt fehlt im "
+                      "Inhaltsordner, der Verweis wird weggelassen")
 
     def _base(self, data: dict, default_name: str | None) -> dict:
-        return {**_base(data, default_name), "modified": self._date(data, "modified", moment=True)}
+        return {
+            "id": str(data["id"]), "source": _str(data.get("source")),
+            "name": _str(data.get("name")) or default_name, "web": _str(data.get("web")),
+            "modified": self._date(data, "modified", moment=True),
+        }
 
     def _body(self, data: dict) -> Body:
         return Body(**self._base(data, "Körperschaft"), short_name=_str(data.get("short_name")),
@@ -745,14 +749,6 @@ def _paper_slugs(graph: Graph):
         if len(papers) == 1 and slug not in taken:
             papers[0].slug = slug
             taken.add(slug)
-
-
-def _base(data: dict, default_name: str | None) -> dict:
-    return {
-        "id": str(data["id"]), "source": _str(data.get("source")),
-        "name": _str(data.get("name")) or default_name, "web": _str(data.get("web")),
-        "modified": _datetime(data.get("modified")),
-    }
 
 
 def _safe_name(value) -> str | None:
