@@ -42,7 +42,7 @@ HOMEPAGE = b"""<!DOCTYPE html>\n<html lang="de"><head><title>Ratsinformationssys
 
 
 @pytest.mark.parametrize("typed", ["ris.stadt.de/oparl/system", "ris.stadt.de:8443/oparl/v1/system",
-                                   "www.stadt.de"])
+                                   "www.stadt.de", "localhost:8080/oparl/system", "127.0.0.1:8080/oparl"])
 def test_url_without_scheme_asks_whether_https_was_meant(tmp_path, typed, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ImportFailed) as failure:

@@ -93,8 +93,10 @@ def _web_page(url: str) -> str:
             "in der Dokumentation des Ratsinformationssystems).")
 
 
-# "ris.stadt.de/oparl" or "ris.stadt.de:8443/…": a host name typed without http(s)://.
-_HOST_WITHOUT_SCHEME = re.compile(r"(?i)^(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?(?:/|$)")
+# "ris.stadt.de/oparl", "ris.stadt.de:8443/…", "localhost:8080/…", "10.1.2.3/…": a host typed
+# without http(s)://.
+_HOST_WITHOUT_SCHEME = re.compile(
+    r"(?i)^(?:(?:[a-z0-9-]+\.)+[a-z]{2,}|localhost|\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?(?:/|$)")
 
 
 class RateLimit:
