@@ -20,9 +20,25 @@ from __future__ import annotations
 import yaml
 
 try:
-    Loader = yaml.CSafeLoader
+    _SafeLoader = yaml.CSafeLoader
 except AttributeError:  # PyYAML without libyaml
-    Loader = yaml.SafeLoader
+    _SafeLoader = yaml.SafeLoader
+
+
+class Loader(_SafeLoader):
+    """The safe loader, except that a date that does not exist (2025-02-30) stays text: the
+    reader reports it with its file and line (plugins/council/problems.py) instead of YAML
+    stopping with Python's "day is out of range for month"."""
+
+
+def _timestamp_or_text(loader, node):
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 MAX_ALIASES = 16
 
@@ -38,6 +54,45 @@ class TooManyAliases(yaml.YAMLError):
         )
         self.source = source
         self.line = line
+
+
+class InvalidYaml(yaml.YAMLError):
+    """A YAML file that does not parse; the message names the file's own line, in German."""
+
+    def __init__(self, source: str, line: int, reason: str):
+        super().__init__(f"{source}, Zeile {line}: ungültiges YAML – {reason}. Die Zeile im Editor "
+                         "korrigieren oder die Datei neu importieren.")
+        self.source = source
+        self.line = line
+
+
+# libyaml's commonest complaints, as a webmaster editing a file by hand meets them.
+_REASONS = (
+    ("while scanning a quoted scalar", "ein Text in Anführungszeichen wird nicht geschlossen"),
+    ("while parsing a flow sequence", "eine mit [ geöffnete Liste wird nicht mit ] geschlossen"),
+    ("while parsing a flow mapping", "eine mit { geöffnete Zuordnung wird nicht mit } geschlossen"),
+    ("tab character", "ein Tabulator rückt ein; bitte nur Leerzeichen verwenden"),
+    ("cannot start any token", "ein Zeichen, mit dem kein Wert beginnen darf (etwa ein Tabulator, "
+     "@ oder `); den Wert in Anführungszeichen setzen"),
+    ("mapping values are not allowed", "ein Doppelpunkt an unerwarteter Stelle: Einrückung prüfen oder "
+     "einen Text mit „: “ in Anführungszeichen setzen"),
+    ("expected <block end>", "die Einrückung passt nicht zu den Zeilen davor"),
+    ("could not find expected ':'", "nach einem Namen fehlt der Doppelpunkt"),
+    ("found undefined alias", "ein Alias (*name) ohne passenden Anker (&name)"),
+    ("found duplicate anchor", "ein Anker (&name) steht zweimal"),
+)
+# Where the error began, not where libyaml noticed it: an unclosed quote or bracket is noticed
+# lines later (often at the end of the front matter), but must be fixed where it was opened.
+_OPENED_AT = ("while scanning a quoted scalar", "while parsing a flow")
+
+
+def _invalid(exc: yaml.MarkedYAMLError, source: str, first_line: int) -> InvalidYaml:
+    said = f"{exc.context or ''} {exc.problem or ''}"
+    opened = exc.context_mark is not None and (exc.context or "").startswith(_OPENED_AT)
+    mark = exc.context_mark if opened or exc.problem_mark is None else exc.problem_mark
+    reason = next((german for english, german in _REASONS if english in said),
+                  "der Text folgt nicht den YAML-Regeln (Einrückung, Doppelpunkte, Anführungszeichen prüfen)")
+    return InvalidYaml(source, first_line + (mark.line if mark else 0), reason)
 
 
 def check_aliases(text: str, source: str, max_aliases: int = MAX_ALIASES, first_line: int = 1):
@@ -66,8 +121,11 @@ def check_aliases(text: str, source: str, max_aliases: int = MAX_ALIASES, first_
 
 def load(text: str, source: str, max_aliases: int = MAX_ALIASES, first_line: int = 1):
     """The data of one YAML document (safe types only), after the alias check."""
-    check_aliases(text, source, max_aliases, first_line)
-    return yaml.load(text, Loader=Loader)
+    try:
+        check_aliases(text, source, max_aliases, first_line)
+        return yaml.load(text, Loader=Loader)
+    except yaml.MarkedYAMLError as exc:
+        raise _invalid(exc, source, first_line) from None
 
 
 def compose(text: str, source: str, max_aliases: int = MAX_ALIASES):

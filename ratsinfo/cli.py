@@ -8,11 +8,21 @@ import os
 import sys
 from pathlib import Path
 
+from ratsinfo.argparse_de import GermanParser
+
 DESCRIPTION = """\
 ratsinfo veröffentlicht öffentliche Ratsinformationen (Sitzungen, Tagesordnungen,
 Vorlagen, Personen, Gremien, Dokumente) als statisches Web-Portal mit Volltextsuche.
 
 Ablauf:  ratsinfo import oparl URL   →  content/  →  ratsinfo build  →  output/
+"""
+EPILOG = """\
+Exit-Codes (für cron und die Aufgabenplanung):
+  0  alles in Ordnung
+  1  check hat Probleme gefunden (kaputte Links, doppelte Adressen)
+  2  Fehler: nichts wurde geändert oder veröffentlicht; die Meldung sagt, was zu tun ist
+
+Hilfe zu einem Befehl: ratsinfo BEFEHL --help
 """
 DEMO_OUT = "build/demo-oparl"
 
@@ -60,7 +70,8 @@ def _build(args) -> int:
     from ratsinfo.build import BuildFailed, build_site
 
     try:
-        result = build_site(Path(args.content), Path(args.output))
+        result = build_site(Path(args.content), Path(args.output),
+                            overrides={"RATSINFO_STRICT": True} if args.strict else None)
     except BuildFailed as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -85,27 +96,6 @@ def _demo(args) -> int:
     print(f"Demo-Rat als OParl-Dump nach {args.out} geschrieben: {summary}")
     print(f"Importieren:  ratsinfo import oparl {args.out}")
     return 0
-
-
-class GermanHelp(argparse.RawDescriptionHelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):
-        return super().add_usage(usage, actions, groups, prefix="Aufruf: " if prefix is None else prefix)
-
-
-class GermanParser(argparse.ArgumentParser):
-    """argparse with German section titles and help flag (the UI language of the portal)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("formatter_class", GermanHelp)
-        kwargs["add_help"] = False
-        super().__init__(*args, **kwargs)
-        self._positionals.title = "Argumente"
-        self._optionals.title = "Optionen"
-        self.add_argument("-h", "--help", action="help", help="diese Hilfe anzeigen und beenden")
-
-    def error(self, message):
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: Fehler: {message}\n")
 
 
 def _check(args) -> int:
@@ -228,8 +218,19 @@ def _positive_int(text: str) -> int:
     return _number(text, int, 1, "ganze Zahl ≥ 1")
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ratsinfo")
+    except PackageNotFoundError:  # run from a checkout that was never installed (`python -m ratsinfo.cli`)
+        return "(nicht installiert)"
+
+
 def parser() -> argparse.ArgumentParser:
-    root = GermanParser(prog="ratsinfo", description=DESCRIPTION)
+    root = GermanParser(prog="ratsinfo", description=DESCRIPTION, epilog=EPILOG)
+    root.add_argument("--version", action="version", version=f"ratsinfo {_version()}",
+                      help="Versionsnummer anzeigen und beenden")
     commands = root.add_subparsers(dest="command", metavar="BEFEHL", required=True, parser_class=GermanParser)
 
     imp = commands.add_parser(
@@ -299,6 +300,9 @@ def parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--content", default="content", metavar="ORDNER", help="Inhaltsordner (Standard: content)")
     build.add_argument("--output", default="output", metavar="ORDNER", help="Ausgabeordner (Standard: output)")
+    build.add_argument("--strict", action="store_true",
+                       help="Fehler im Inhalt (unmögliches Datum, Verweis ins Leere, fehlende Textdatei) "
+                       "brechen den Build ab, statt nur gewarnt zu werden; output/ bleibt dann unverändert")
     build.set_defaults(run=_build)
 
     check = commands.add_parser(

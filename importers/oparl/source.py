@@ -60,7 +60,7 @@ MAX_REDIRECTS = 5
 REDIRECTS = (301, 302, 303, 307, 308)
 
 
-def parse_json(raw: bytes | str, url: str, report: Report | None = None):
+def parse_json(raw: bytes | str, url: str, report: Report | None = None, content_type: str = ""):
     """Parse a response; control characters inside strings are accepted.
 
     CC e-gov ALLRIS (Braunschweig) sends raw control characters inside JSON
@@ -68,9 +68,14 @@ def parse_json(raw: bytes | str, url: str, report: Report | None = None):
     string enters here, so lone surrogates are replaced here, once for all.
     """
     text = raw.decode("utf-8-sig", errors="replace") if isinstance(raw, bytes) else raw
+    # The body decides, not the header: SD.NET sends JSON as text/html (research/oparl.md S3).
+    if text.lstrip().startswith("<"):
+        raise ImportFailed(_web_page(url))
     try:
         data = json.loads(text, strict=False)
     except json.JSONDecodeError as exc:
+        if "html" in content_type.lower():
+            raise ImportFailed(_web_page(url)) from exc
         raise ImportFailed(f"Ungültiges JSON von {url}: {exc}") from exc
     except RecursionError as exc:
         # A hostile answer nests arrays thousands deep; no OParl object does.
@@ -80,6 +85,18 @@ def parse_json(raw: bytes | str, url: str, report: Report | None = None):
         if replaced and report is not None:
             report.problem(LONE_SURROGATE_PROBLEM, url)
     return data
+
+
+def _web_page(url: str) -> str:
+    return (f"{url} liefert HTML: das ist eine Webseite, keine OParl-Schnittstelle. Bitte die "
+            "OParl-System-URL angeben (sie endet oft auf /oparl/v1/system oder /oparl/system und steht "
+            "in der Dokumentation des Ratsinformationssystems).")
+
+
+# "ris.stadt.de/oparl", "ris.stadt.de:8443/…", "localhost:8080/…", "10.1.2.3/…": a host typed
+# without http(s)://.
+_HOST_WITHOUT_SCHEME = re.compile(
+    r"(?i)^(?:(?:[a-z0-9-]+\.)+[a-z]{2,}|localhost|\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?(?:/|$)")
 
 
 class RateLimit:
@@ -210,10 +227,11 @@ class HttpSource:
         if cached is not None:
             return parse_json(cached, url, self.report)
         try:
-            payload = self._get(url, self.limits.json_bytes).content
+            response = self._get(url, self.limits.json_bytes)
         except TooLarge as exc:
             raise too_large(url, self.limits.json_bytes) from exc
-        data = parse_json(payload, url, self.report)
+        payload = response.content
+        data = parse_json(payload, url, self.report, response.headers.get("content-type", ""))
         if self.cache:
             self.cache.record(url, payload)
         return data
@@ -380,6 +398,10 @@ def open_source(location: str, *, rate: float = 10.0, timeout: float = 30.0, cac
                 allow_hosts: tuple[str, ...] = (), file_deadline: float = FILE_DEADLINE):
     """Return (source, entry URL) for an http(s) URL or a dump folder/file.
     `allow_hosts`: hosts besides the source's own that attachments may come from."""
+    if "://" not in location and not Path(location).exists() and _HOST_WITHOUT_SCHEME.match(location):
+        # Never guessed into a request: the webmaster confirms the scheme by typing it.
+        raise ImportFailed(f"{location}: weder Ordner noch vollständige URL – meinten Sie https://{location}? "
+                           "Bitte die Adresse mit https:// (oder http://) angeben.")
     scheme = urlsplit(location).scheme.lower()
     if scheme in ("http", "https"):
         cache = ResumeCache(cache_dir) if cache_dir else None

@@ -21,7 +21,7 @@ from pelican.generators import Generator
 
 from plugins.council import format as fmt
 from plugins.council import incremental
-from plugins.council import plan_index, snapshot
+from plugins.council import plan_index, problems, snapshot
 from plugins.council.graph import ContentError, list_content, load_graph
 from plugins.council.incremental import ParseCache
 from plugins.council.links import warn_skipped
@@ -78,6 +78,8 @@ class CouncilGenerator(Generator):
             cache.save()
             if cached:
                 snapshot.write_graph_in_background(snapshot_file, self.graph, listing["file"][1])
+        # Warn of what loading stepped over, every build until it is fixed; --strict stops here.
+        problems.report(self.graph, strict=self.settings.get("RATSINFO_STRICT", False))
         bodies = list(self.graph.bodies.values())
         self.context["council_body"] = bodies[0] if bodies else None
         # Other plugins (feeds, calendars, sitemap) render from the same graph.

@@ -20,6 +20,7 @@ import yaml
 import boundedyaml
 from plugins.council.format import N_
 from plugins.council.links import warn_skipped
+from plugins.council.problems import KIND_NAMES, NEXT_STEP, line_of
 
 # Content files are read through boundedyaml, never yaml.load directly: content/ may be
 # edited by hand, and a file with nested aliases expands to gigabytes once the graph walks
@@ -357,6 +358,8 @@ class Graph:
     tokens: dict = field(default_factory=dict)
     # The snapshot this graph was written to or loaded from (plugins/council/snapshot.py).
     snapshot_id: str | None = None
+    # (kind, id) -> what loading stepped over in its file, with line (plugins/council/problems.py).
+    problems: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
     def published_files(self) -> list[File]:
         return [f for f in self.files.values() if f.meetings or f.papers]
@@ -374,7 +377,7 @@ def read_front_matter(path: Path) -> dict:
     try:
         # Content we did not write may be hostile: no more than a few aliases.
         data = boundedyaml.load(raw[4:end + 1], str(path), first_line=2)
-    except boundedyaml.TooManyAliases as exc:
+    except (boundedyaml.TooManyAliases, boundedyaml.InvalidYaml) as exc:
         raise ContentError(str(exc)) from None
     except yaml.YAMLError as exc:
         raise ContentError(f"{path}: ungültiges YAML: {exc}") from exc
@@ -519,28 +522,85 @@ class Maker:
 
     def __init__(self, graph: Graph, content: Path, listing: dict, publish_contact_data: bool):
         self.graph = graph
+        self.content = content
         self.files_folder = os.path.join(content, FOLDERS["file"])
         self.present = set(listing["file"][0]) | listing["file"][1]
         self.publish_contact_data = publish_contact_data
+        self._at = ("", "")
 
     def make(self, kind: str, data: dict):
+        self._about(kind, str(data["id"]))
+        self.graph.problems.pop(self._at, None)  # an edited file brings its own problems (snapshot)
         obj = getattr(self, f"_{kind}")(data)
         if is_list_page_name(kind, obj.id):
             obj.slug = f"{RESERVED_PREFIX[kind]}-{obj.id}"
         return obj
 
+    def _about(self, kind: str, object_id: str):
+        """Problems found from now on are of this object's file."""
+        self._at = (kind, object_id)
+
+    def _problem(self, key: str, value, what: str):
+        kind, object_id = self._at
+        path = os.path.join(self.content, FOLDERS[kind], f"{object_id}.md")
+        line = line_of(path, key, _str(value))
+        self.graph.problems.setdefault(self._at, []).append(f"{path}, Zeile {line}: {what}. {NEXT_STEP}")
+
+    def _date(self, data: dict, key: str, moment: bool = False):
+        """A date (or with `moment` a date and time); one that cannot be is left out and reported."""
+        value = data.get(key)
+        parsed = (_datetime if moment else _date)(value)
+        if parsed is None and _str(value):
+            self._problem(key, value, f"{key} {_str(value)!r} ist kein mögliches Datum; die Angabe wird weggelassen")
+        return parsed
+
+    def _one(self, kind: str, data: dict, key: str):
+        """The object a reference names; a reference to none is left out and reported."""
+        ref = _str(data.get(key))
+        if not ref:
+            return None
+        found = getattr(self.graph, FOLDERS[kind]).get(ref)
+        if found is None:
+            self._missing(kind, key, ref)
+        return found
+
+    def _many(self, kind: str, data: dict, key: str, but: str | None = None) -> list:
+        objects = getattr(self.graph, FOLDERS[kind])
+        found = []
+        for ref in filter(None, map(_str, _list(data.get(key)))):
+            if ref in objects:
+                if ref != but:
+                    found.append(objects[ref])
+            else:
+                self._missing(kind, key, ref)
+        return found
+
+    def _missing(self, kind: str, key: str, ref: str):
+        self._problem(key, ref, f"{key} verweist auf {KIND_NAMES[kind]} {ref!r}; dieses Objekt fehlt im "
+                      "Inhaltsordner, der Verweis wird weggelassen")
+
+    def _base(self, data: dict, default_name: str | None) -> dict:
+        return {
+            "id": str(data["id"]), "source": _str(data.get("source")),
+            "name": _str(data.get("name")) or default_name, "web": _str(data.get("web")),
+            "modified": self._date(data, "modified", moment=True),
+        }
+
     def _body(self, data: dict) -> Body:
-        return Body(**_base(data, "Körperschaft"), short_name=_str(data.get("short_name")),
+        return Body(**self._base(data, "Körperschaft"), short_name=_str(data.get("short_name")),
                     website=_str(data.get("website")))
 
     def _term(self, data: dict) -> Term:
-        return Term(**_base(data, "Wahlperiode"), start_date=_date(data.get("start_date")),
-                    end_date=_date(data.get("end_date")))
+        return Term(**self._base(data, "Wahlperiode"), start_date=self._date(data, "start_date"),
+                    end_date=self._date(data, "end_date"))
 
     def _file(self, data: dict) -> File:
         text_name = _safe_name(data.get("text"))
         media = _safe_name(data.get("media"))
-        return File(**_base(data, "Dokument"), mime_type=_str(data.get("mime_type")), date=_date(data.get("date")),
+        if text_name and text_name not in self.present:
+            self._problem("text", text_name, f"text nennt {text_name}, die Datei fehlt im Ordner "
+                          f"{FOLDERS['file']}; das Dokument erscheint ohne Lesesicht und Suchtext")
+        return File(**self._base(data, "Dokument"), mime_type=_str(data.get("mime_type")), date=self._date(data, "date"),
                     size=data.get("size") if isinstance(data.get("size"), int) else None,
                     access_url=_str(data.get("access_url")),
                     media=media if media in self.present else None,
@@ -549,18 +609,18 @@ class Maker:
 
     def _organization(self, data: dict) -> Organization:
         return Organization(
-            **_base(data, "Gremium"),
+            **self._base(data, "Gremium"),
             short_name=_str(data.get("short_name")), organization_type=_str(data.get("organization_type")),
-            classification=_str(data.get("classification")), start_date=_date(data.get("start_date")),
-            end_date=_date(data.get("end_date")), website=_str(data.get("website")),
+            classification=_str(data.get("classification")), start_date=self._date(data, "start_date"),
+            end_date=self._date(data, "end_date"), website=_str(data.get("website")),
             location=_location(data.get("location")),
         )
 
     def _person(self, data: dict) -> Person:
         """With its memberships; the organizations learn of them in load_graph."""
-        graph, contact = self.graph, self.publish_contact_data
+        contact = self.publish_contact_data
         person = Person(
-            **_base(data, "Unbekannt"),
+            **self._base(data, "Unbekannt"),
             family_name=_str(data.get("family_name")), given_name=_str(data.get("given_name")),
             form_of_address=_str(data.get("form_of_address")),
             title=[_str(t) for t in _list(data.get("title")) if _str(t)],
@@ -570,44 +630,42 @@ class Maker:
         for m in _list(data.get("memberships")):
             if not isinstance(m, dict):
                 continue
-            org = graph.organizations.get(_str(m.get("organization")) or "")
+            org = self._one("organization", m, "organization")
             if org is None:
                 continue
             person.memberships.append(Membership(
                 person, org, role=_str(m.get("role")),
                 voting_right=m.get("voting_right") if isinstance(m.get("voting_right"), bool) else None,
-                start_date=_date(m.get("start_date")), end_date=_date(m.get("end_date")),
-                on_behalf_of=graph.organizations.get(_str(m.get("on_behalf_of")) or ""),
+                start_date=self._date(m, "start_date"), end_date=self._date(m, "end_date"),
+                on_behalf_of=self._one("organization", m, "on_behalf_of"),
             ))
         return person
 
     def _paper(self, data: dict) -> Paper:
         """Without related papers and consultations: link_paper adds them once all papers and
         meetings are there."""
-        graph = self.graph
         return Paper(
-            **_base(data, "Vorlage"),
-            reference=_str(data.get("reference")), date=_date(data.get("date")),
+            **self._base(data, "Vorlage"),
+            reference=_str(data.get("reference")), date=self._date(data, "date"),
             paper_type=_str(data.get("paper_type")),
-            main_file=graph.files.get(_str(data.get("main_file")) or ""),
-            auxiliary_files=_files(graph, data.get("auxiliary_files")),
-            originator_persons=[graph.persons[p] for p in map(_str, _list(data.get("originator_persons"))) if p in graph.persons],
-            originator_organizations=[graph.organizations[o] for o in map(_str, _list(data.get("originator_organizations"))) if o in graph.organizations],
-            under_direction_of=[graph.organizations[o] for o in map(_str, _list(data.get("under_direction_of"))) if o in graph.organizations],
+            main_file=self._one("file", data, "main_file"),
+            auxiliary_files=self._many("file", data, "auxiliary_files"),
+            originator_persons=self._many("person", data, "originator_persons"),
+            originator_organizations=self._many("organization", data, "originator_organizations"),
+            under_direction_of=self._many("organization", data, "under_direction_of"),
         )
 
     def _meeting(self, data: dict) -> Meeting:
-        graph = self.graph
         meeting = Meeting(
-            **_base(data, None),
-            start=_datetime(data.get("start")), end=_datetime(data.get("end")),
+            **self._base(data, None),
+            start=self._date(data, "start", moment=True), end=self._date(data, "end", moment=True),
             cancelled=data.get("cancelled") is True, state=_str(data.get("state")),
             location=_location(data.get("location")),
-            organizations=[graph.organizations[o] for o in map(_str, _list(data.get("organizations"))) if o in graph.organizations],
-            invitation=graph.files.get(_str(data.get("invitation")) or ""),
-            results_protocol=graph.files.get(_str(data.get("results_protocol")) or ""),
-            verbatim_protocol=graph.files.get(_str(data.get("verbatim_protocol")) or ""),
-            auxiliary_files=_files(graph, data.get("auxiliary_files")),
+            organizations=self._many("organization", data, "organizations"),
+            invitation=self._one("file", data, "invitation"),
+            results_protocol=self._one("file", data, "results_protocol"),
+            verbatim_protocol=self._one("file", data, "verbatim_protocol"),
+            auxiliary_files=self._many("file", data, "auxiliary_files"),
         )
         for position, item in enumerate(_list(data.get("agenda"))):
             if not isinstance(item, dict):
@@ -620,26 +678,26 @@ class Maker:
                 continue
             meeting.agenda.append(AgendaItem(
                 item_id, meeting, True, number=_str(item.get("number")), name=_str(item.get("name")),
-                paper=graph.papers.get(_str(item.get("paper")) or ""), result=_str(item.get("result")),
+                paper=self._one("paper", item, "paper"), result=_str(item.get("result")),
                 resolution_text=_str(item.get("resolution_text")),
-                resolution_file=graph.files.get(_str(item.get("resolution_file")) or ""),
-                auxiliary_files=_files(graph, item.get("auxiliary_files")),
+                resolution_file=self._one("file", item, "resolution_file"),
+                auxiliary_files=self._many("file", item, "auxiliary_files"),
             ))
         return meeting
 
     def link_paper(self, paper: Paper, data: dict):
-        graph = self.graph
+        self._about("paper", paper.id)
         for name in ("related_papers", "superordinated_papers", "subordinated_papers"):
-            setattr(paper, name, [graph.papers[p] for p in map(_str, _list(data.get(name)))
-                                  if p in graph.papers and p != paper.id])
+            setattr(paper, name, self._many("paper", data, name, but=paper.id))
         for c in _list(data.get("consultations")):
             if not isinstance(c, dict):
                 continue
-            meeting = graph.meetings.get(_str(c.get("meeting")) or "")
+            meeting = self._one("meeting", c, "meeting")
             item_id = _str(c.get("agenda_item"))
             agenda_item = next((i for i in meeting.agenda if i.id == item_id), None) if meeting and item_id else None
-            organizations = [graph.organizations[o] for o in map(_str, _list(c.get("organizations")))
-                             if o in graph.organizations]
+            if meeting and item_id and agenda_item is None:
+                self._missing("agenda_item", "agenda_item", item_id)
+            organizations = self._many("organization", c, "organizations")
             # Re-check of the publication rule: an item that is not public, or that
             # cannot be found to be public, closes the consultation.
             if c.get("public", True) is not True or (item_id and not (agenda_item and agenda_item.public)):
@@ -693,14 +751,6 @@ def _paper_slugs(graph: Graph):
             taken.add(slug)
 
 
-def _base(data: dict, default_name: str | None) -> dict:
-    return {
-        "id": str(data["id"]), "source": _str(data.get("source")),
-        "name": _str(data.get("name")) or default_name, "web": _str(data.get("web")),
-        "modified": _datetime(data.get("modified")),
-    }
-
-
 def _safe_name(value) -> str | None:
     """A file name inside its folder, nothing else (no paths, no dot files)."""
     name = _str(value)
@@ -714,10 +764,6 @@ def _location(value) -> dict:
         return {}
     keys = ("description", "street_address", "room", "postal_code", "locality")
     return {k: _str(value.get(k)) for k in keys if _str(value.get(k))}
-
-
-def _files(graph: Graph, values) -> list[File]:
-    return [graph.files[v] for v in (_str(x) for x in _list(values)) if v in graph.files]
 
 
 _FAR_FUTURE = datetime.max.replace(tzinfo=None)
