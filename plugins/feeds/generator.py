@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pelican.generators import Generator
 
@@ -17,8 +18,18 @@ from plugins.i18n import load_translations
 
 log = logging.getLogger(__name__)
 
-# Without PUBLIC_URL, calendar UIDs still need a domain (RFC 5545 §3.8.4.7 recommends one).
+# Calendar UIDs need a domain (RFC 5545 §3.8.4.7 recommends one); this one when the source names none.
 FALLBACK_DOMAIN = "ratsinfo"
+
+
+def uid_domain(body) -> str:
+    """The right-hand side of every calendar UID: the host the meetings' ids come from (the
+    council's OParl server, from the body's `source`), as RFC 5545 §3.8.4.7 suggests. Never
+    the portal's PUBLIC_URL: a town that sets or changes it later would otherwise see every
+    subscribed meeting twice, once under each UID. The source is shown on every page already."""
+    source = getattr(body, "source", None) or ""
+    parts = urlsplit(source)
+    return parts.hostname if parts.scheme in ("http", "https") and parts.hostname else FALLBACK_DOMAIN
 
 
 class FeedsGenerator(Generator):
@@ -62,7 +73,7 @@ class FeedsGenerator(Generator):
 
     def calendar_specs(self, graph) -> list[PageSpec]:
         """kalender/alle.ics, one calendar per committee and one per meeting, as planned files."""
-        domain = host(self.base) if self.base else FALLBACK_DOMAIN
+        domain = uid_domain(self.context.get("council_body"))
         past_days = self.settings.get("CALENDAR_PAST_DAYS")
         since = site_today(self.settings) - timedelta(days=past_days) if past_days is not None else None
 
