@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import posixpath
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -42,6 +44,8 @@ def council(content: Path):
     write(content, "organizations", {"id": "1", "name": "Stadtrat", "organization_type": "Gremium"})
     write(content, "organizations", {"id": "2", "name": "Bauausschuss", "organization_type": "Gremium"})
     write(content, "organizations", {"id": "3", "name": "Bauamt", "organization_type": "Verwaltung"})
+    # Neither meets nor handles papers: no calendar, no feed.
+    write(content, "organizations", {"id": "4", "name": "Fraktion Zukunft", "organization_type": "Fraktion"})
     write(content, "meetings", {
         "id": "10", "name": "3. Sitzung des Stadtrates", "organizations": ["1"],
         "start": "2026-02-26T16:00:00+01:00", "end": "2026-02-26T19:30:00+01:00",
@@ -64,6 +68,8 @@ def council(content: Path):
         "id": "12", "name": "4. Sitzung des Stadtrates", "organizations": ["1"],
         "start": "2026-07-02T16:00:00+02:00", "end": "2026-07-02T18:00:00+02:00",
     })
+    # Not yet scheduled: no calendar event, no .ics.
+    write(content, "meetings", {"id": "13", "name": "Sondersitzung (Termin folgt)", "organizations": ["1"]})
     write(content, "papers", {
         "id": "100", "name": "Haushaltssatzung 2026", "reference": "BV/2026/001", "date": "2026-01-10",
         "paper_type": "Beschlussvorlage", "under_direction_of": ["3"],
@@ -306,3 +312,31 @@ def test_calendar_uids_without_a_source_address_use_a_fixed_name():
     assert uid_domain(body("https://oparl.testhausen.example/oparl/v1/bodies/1")) == UID_DOMAIN
     # An SQL export names its rows, hand-written content may name nothing, and there may be no body.
     assert uid_domain(body("sql:bodies/1")) == uid_domain(body(None)) == uid_domain(None) == FALLBACK_DOMAIN
+
+
+def offered(output: Path, page: str) -> set[str]:
+    """The calendars and feeds `page` links, as paths relative to the site."""
+    links = re.findall(r'href="([^"]+\.(?:ics|atom))"', (output / page).read_text(encoding="utf-8"))
+    return {posixpath.normpath(posixpath.join(posixpath.dirname(page), link)) for link in links}
+
+
+def test_pages_offer_only_the_calendars_and_feeds_that_were_written(site, site_without_public_url):
+    for output in (site, site_without_public_url):
+        for page in html_pages(output):
+            for target in offered(output, page):
+                assert (output / target).is_file(), f"{page} verlinkt {target}"
+    # The feed of all papers is in every page's head, with the public address only.
+    everywhere = "feeds/vorlagen.atom"
+    assert all(everywhere in offered(site, page) for page in html_pages(site))
+    assert not any(everywhere in offered(site_without_public_url, page) for page in html_pages(site_without_public_url))
+
+    def own(output, page):
+        return offered(output, page) - {everywhere}
+
+    assert own(site, "gremien/1.html") == {"kalender/gremium-1.ics", "feeds/gremium-1.atom"}
+    assert own(site, "gremien/3.html") == {"feeds/gremium-3.atom"}  # directs a paper, never meets
+    assert own(site_without_public_url, "gremien/3.html") == set()  # a feed needs the public address
+    assert own(site, "gremien/4.html") == own(site_without_public_url, "gremien/4.html") == set()
+    assert own(site, "sitzungen/10.html") == {"sitzungen/10.ics"}
+    assert own(site, "sitzungen/13.html") == set()
+    assert own(site_without_public_url, "sitzungen/index.html") == {"kalender/alle.ics"}
