@@ -8,9 +8,11 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+from rich.console import Console
 
 from ratsinfo.build import build_site
 from ratsinfo.check import check_site
+from ratsinfo.update import run_update
 from tests.conftest import DEMO_TODAY
 
 PUBLIC_URL = "https://ratsinfo.muldenau.example/ratsinfo/"
@@ -52,11 +54,13 @@ def subscription_links(site: Path) -> dict[str, set[str]]:
     return found
 
 
+OVERRIDES = {"RATSINFO_TODAY": DEMO_TODAY, "PUBLIC_URL": PUBLIC_URL, "BASE_PATH": BASE_PATH}
+
+
 @pytest.fixture(scope="module")
 def public_site(demo_content, tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("public-site") / "output"
-    build_site(demo_content, output, overrides={
-        "RATSINFO_TODAY": DEMO_TODAY, "PUBLIC_URL": PUBLIC_URL, "BASE_PATH": BASE_PATH})
+    build_site(demo_content, output, overrides=OVERRIDES)
     return output
 
 
@@ -87,3 +91,17 @@ def test_every_committee_feed_and_calendar_written_is_offered_on_its_page(public
     for path in written:
         committee = path.rsplit("/", 1)[1].split(".")[0].removeprefix("gremium-")
         assert path in links.get(f"gremien/{committee}.html", set()), path
+
+
+def test_update_with_a_public_address_publishes_on_every_run(demo_dump, tmp_path):
+    """cron runs `update` night after night: the first run and the next (an overlay build) pass the check."""
+    target = tmp_path / "www" / "ratsinfo"
+    releases = []
+    for _ in range(2):
+        result = run_update(str(demo_dump), tmp_path / "inhalt", tmp_path / "bau", target, tmp_path / "update.log",
+                            build_overrides=OVERRIDES, console=Console(stderr=True, quiet=True))
+        assert [step for step, _, _ in result.steps] == ["Import", "Build", "Prüfung", "Veröffentlichung"]
+        releases.append(result.release)
+    assert releases[0] != releases[1]
+    assert (target / "feeds" / "vorlagen.atom").is_file() and (target / "sitemap.xml").is_file()
+    assert "keine kaputt" in (tmp_path / "update.log").read_text(encoding="utf-8")
