@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import posixpath
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -21,6 +23,9 @@ from ratsinfo.build import BuildFailed, build_site
 PUBLIC_URL = "https://ratsinfo.testhausen.example/portal"
 BASE = PUBLIC_URL + "/"
 DOMAIN = "ratsinfo.testhausen.example"
+# Calendar UIDs name the host the meetings' ids come from (the council's OParl server), not the
+# portal's public address, which a town may set or change later.
+UID_DOMAIN = "oparl.testhausen.example"
 MARKER = "GEHEIMSACHE-GRUNDSTUECK-7731"
 EVIL = '<script>alert("x")</script> & Co'
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -34,10 +39,13 @@ def write(content: Path, folder: str, data: dict):
 
 
 def council(content: Path):
-    write(content, "bodies", {"id": "1", "name": "Stadt Testhausen"})
+    write(content, "bodies", {"id": "1", "name": "Stadt Testhausen",
+                             "source": "https://oparl.testhausen.example/oparl/v1/bodies/1"})
     write(content, "organizations", {"id": "1", "name": "Stadtrat", "organization_type": "Gremium"})
     write(content, "organizations", {"id": "2", "name": "Bauausschuss", "organization_type": "Gremium"})
     write(content, "organizations", {"id": "3", "name": "Bauamt", "organization_type": "Verwaltung"})
+    # Neither meets nor handles papers: no calendar, no feed.
+    write(content, "organizations", {"id": "4", "name": "Fraktion Zukunft", "organization_type": "Fraktion"})
     write(content, "meetings", {
         "id": "10", "name": "3. Sitzung des Stadtrates", "organizations": ["1"],
         "start": "2026-02-26T16:00:00+01:00", "end": "2026-02-26T19:30:00+01:00",
@@ -60,6 +68,8 @@ def council(content: Path):
         "id": "12", "name": "4. Sitzung des Stadtrates", "organizations": ["1"],
         "start": "2026-07-02T16:00:00+02:00", "end": "2026-07-02T18:00:00+02:00",
     })
+    # Not yet scheduled: no calendar event, no .ics.
+    write(content, "meetings", {"id": "13", "name": "Sondersitzung (Termin folgt)", "organizations": ["1"]})
     write(content, "papers", {
         "id": "100", "name": "Haushaltssatzung 2026", "reference": "BV/2026/001", "date": "2026-01-10",
         "paper_type": "Beschlussvorlage", "under_direction_of": ["3"],
@@ -117,12 +127,12 @@ def events(path: Path) -> dict:
 def test_calendar_has_one_event_per_meeting_in_berlin_time(site):
     calendar = Calendar.from_ical((site / "kalender/alle.ics").read_bytes())
     found = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
-    assert set(found) == {f"sitzung-{m}@{DOMAIN}" for m in MEETINGS}
+    assert set(found) == {f"sitzung-{m}@{UID_DOMAIN}" for m in MEETINGS}
     assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Berlin"]
     for event in found.values():
         assert event["DTSTART"].params["TZID"] == "Europe/Berlin"
         assert event["DTEND"].params["TZID"] == "Europe/Berlin"
-    council_meeting = found[f"sitzung-10@{DOMAIN}"]
+    council_meeting = found[f"sitzung-10@{UID_DOMAIN}"]
     assert council_meeting.start == datetime.fromisoformat("2026-02-26T16:00:00+01:00")
     assert council_meeting.end == datetime.fromisoformat("2026-02-26T19:30:00+01:00")
     assert str(council_meeting["SUMMARY"]) == "3. Sitzung des Stadtrates"
@@ -130,41 +140,41 @@ def test_calendar_has_one_event_per_meeting_in_berlin_time(site):
     assert str(council_meeting["STATUS"]) == "CONFIRMED"
     assert "Stadtrat" in str(council_meeting["DESCRIPTION"])
     assert "Ö 1 Haushaltssatzung 2026" in str(council_meeting["DESCRIPTION"])
-    summer = found[f"sitzung-12@{DOMAIN}"]
+    summer = found[f"sitzung-12@{UID_DOMAIN}"]
     assert summer.start.utcoffset() == timedelta(hours=2)
 
 
 def test_sequence_and_stamp_come_from_content_not_the_clock(site):
     found = events(site / "kalender/alle.ics")
-    modified = found[f"sitzung-10@{DOMAIN}"]
+    modified = found[f"sitzung-10@{UID_DOMAIN}"]
     assert modified.DTSTAMP == datetime.fromisoformat("2026-02-20T09:00:00+00:00")
     assert modified["SEQUENCE"] == (modified.DTSTAMP - ical.SEQUENCE_EPOCH).total_seconds() // 60
-    unmodified = found[f"sitzung-12@{DOMAIN}"]
+    unmodified = found[f"sitzung-12@{UID_DOMAIN}"]
     assert unmodified["SEQUENCE"] == 0 and unmodified.DTSTAMP == unmodified.start
 
 
 def test_meeting_without_end_lasts_two_hours(site):
-    event = events(site / "kalender/alle.ics")[f"sitzung-11@{DOMAIN}"]
+    event = events(site / "kalender/alle.ics")[f"sitzung-11@{UID_DOMAIN}"]
     assert event.end - event.start == timedelta(hours=2)
 
 
 def test_cancelled_meeting_is_cancelled_in_calendar(site):
-    event = events(site / "sitzungen/11.ics")[f"sitzung-11@{DOMAIN}"]
+    event = events(site / "sitzungen/11.ics")[f"sitzung-11@{UID_DOMAIN}"]
     assert str(event["STATUS"]) == "CANCELLED"
     assert "abgesagt" in str(event["DESCRIPTION"])
 
 
 def test_event_links_to_its_meeting_page(site, graph):
     for meeting in MEETINGS:
-        event = events(site / f"sitzungen/{meeting}.ics")[f"sitzung-{meeting}@{DOMAIN}"]
+        event = events(site / f"sitzungen/{meeting}.ics")[f"sitzung-{meeting}@{UID_DOMAIN}"]
         page = graph.meetings[meeting].url
         assert str(event["URL"]) == BASE + page
         assert (site / page).is_file()
 
 
 def test_each_committee_with_meetings_has_a_calendar(site):
-    assert set(events(site / "kalender/gremium-1.ics")) == {f"sitzung-10@{DOMAIN}", f"sitzung-12@{DOMAIN}"}
-    assert set(events(site / "kalender/gremium-2.ics")) == {f"sitzung-11@{DOMAIN}"}
+    assert set(events(site / "kalender/gremium-1.ics")) == {f"sitzung-10@{UID_DOMAIN}", f"sitzung-12@{UID_DOMAIN}"}
+    assert set(events(site / "kalender/gremium-2.ics")) == {f"sitzung-11@{UID_DOMAIN}"}
     assert not (site / "kalender/gremium-3.ics").exists()  # the Bauamt holds no meetings
 
 
@@ -174,7 +184,7 @@ def test_non_public_agenda_item_never_reaches_feeds(site, site_without_public_ur
         assert any(p.suffix == ".ics" for p in files)
         for path in files:
             assert MARKER not in path.read_text(encoding="utf-8"), path
-    description = str(events(site / "sitzungen/10.ics")[f"sitzung-10@{DOMAIN}"]["DESCRIPTION"])
+    description = str(events(site / "sitzungen/10.ics")[f"sitzung-10@{UID_DOMAIN}"]["DESCRIPTION"])
     assert "N 1" not in description
 
 
@@ -185,7 +195,7 @@ def test_markup_in_titles_arrives_as_text(site):
     titles = [e.find(f"{ATOM}title") for e in entries]
     assert f"BV/2026/014 Bebauungsplan Nord {EVIL}" in [t.text for t in titles]
     assert {t.get("type") for t in titles} == {"text"}
-    event = events(site / "kalender/alle.ics")[f"sitzung-11@{DOMAIN}"]
+    event = events(site / "kalender/alle.ics")[f"sitzung-11@{UID_DOMAIN}"]
     assert str(event["SUMMARY"]) == f"Bauausschuss {EVIL}"
 
 
@@ -255,7 +265,7 @@ def test_without_public_url_calendars_have_no_links_and_feeds_are_skipped(conten
     assert len(warnings) == 1 and warnings[0].startswith("PUBLIC_URL fehlt:")
     assert not (output / "sitemap.xml").exists() and not (output / "feeds").exists()
     found = events(output / "kalender/alle.ics")
-    assert set(found) == {f"sitzung-{m}@ratsinfo" for m in MEETINGS}
+    assert set(found) == {f"sitzung-{m}@{UID_DOMAIN}" for m in MEETINGS}
     assert all("URL" not in e for e in found.values())
     assert "https://" not in (output / "kalender/alle.ics").read_text(encoding="utf-8")
 
@@ -276,3 +286,57 @@ def test_sequence_grows_when_a_meeting_is_modified():
     event = ical.meeting_event(meeting, DOMAIN, None)
     assert event["SEQUENCE"] == later
     assert event.DTSTAMP == datetime.fromisoformat("2026-02-20T09:00:00+00:00")
+
+
+def uids(path: Path) -> set[str]:
+    """The calendar's own UID (RFC 7986) and those of its events."""
+    calendar = Calendar.from_ical(path.read_bytes())
+    return {f"kalender {calendar['UID']}"} | {str(e["UID"]) for e in calendar.walk("VEVENT")}
+
+
+def test_calendar_uids_stay_when_the_public_address_is_set_later(site, site_without_public_url):
+    before = {p.relative_to(site_without_public_url): uids(p) for p in sorted(site_without_public_url.rglob("*.ics"))}
+    after = {p.relative_to(site): uids(p) for p in sorted(site.rglob("*.ics"))}
+    assert len(before) == 1 + 2 + len(MEETINGS)  # everything, two committees, each meeting
+    assert after == before
+    assert {f"sitzung-{m}@{UID_DOMAIN}" for m in MEETINGS} <= set().union(*before.values())
+
+
+def test_calendar_uids_without_a_source_address_use_a_fixed_name():
+    from plugins.council.graph import Body
+    from plugins.feeds.generator import FALLBACK_DOMAIN, uid_domain
+
+    def body(source):
+        return Body("1", source, "Stadt Testhausen")
+
+    assert uid_domain(body("https://oparl.testhausen.example/oparl/v1/bodies/1")) == UID_DOMAIN
+    # An SQL export names its rows, hand-written content may name nothing, and there may be no body.
+    assert uid_domain(body("sql:bodies/1")) == uid_domain(body(None)) == uid_domain(None) == FALLBACK_DOMAIN
+
+
+def offered(output: Path, page: str) -> set[str]:
+    """The calendars and feeds `page` links, as paths relative to the site."""
+    links = re.findall(r'href="([^"]+\.(?:ics|atom))"', (output / page).read_text(encoding="utf-8"))
+    return {posixpath.normpath(posixpath.join(posixpath.dirname(page), link)) for link in links}
+
+
+def test_pages_offer_only_the_calendars_and_feeds_that_were_written(site, site_without_public_url):
+    for output in (site, site_without_public_url):
+        for page in html_pages(output):
+            for target in offered(output, page):
+                assert (output / target).is_file(), f"{page} verlinkt {target}"
+    # The feed of all papers is in every page's head, with the public address only.
+    everywhere = "feeds/vorlagen.atom"
+    assert all(everywhere in offered(site, page) for page in html_pages(site))
+    assert not any(everywhere in offered(site_without_public_url, page) for page in html_pages(site_without_public_url))
+
+    def own(output, page):
+        return offered(output, page) - {everywhere}
+
+    assert own(site, "gremien/1.html") == {"kalender/gremium-1.ics", "feeds/gremium-1.atom"}
+    assert own(site, "gremien/3.html") == {"feeds/gremium-3.atom"}  # directs a paper, never meets
+    assert own(site_without_public_url, "gremien/3.html") == set()  # a feed needs the public address
+    assert own(site, "gremien/4.html") == own(site_without_public_url, "gremien/4.html") == set()
+    assert own(site, "sitzungen/10.html") == {"sitzungen/10.ics"}
+    assert own(site, "sitzungen/13.html") == set()
+    assert own(site_without_public_url, "sitzungen/index.html") == {"kalender/alle.ics"}

@@ -132,6 +132,10 @@ def test_lists_calendars_and_feeds_follow_every_kind_of_change(demo_content, tmp
     meeting = read_front_matter(meeting_file)
     organization_file = content / "organizations" / f"{meeting['organizations'][0]}.md"
     papers = sorted((content / "papers").glob("*.md"))
+    # A committee with no feed yet: its page offers none (plugins/feeds/subscriptions.py).
+    unfed = next(p.stem for p in sorted((content / "organizations").glob("*.md"))
+                 if not (site / "feeds" / f"gremium-{p.stem}.atom").exists())
+    first_paper = content / "papers" / "erste-beratung.md"
     changes = {
         # A committee's new name: untitled meetings, calendar filter, committee calendars.
         "Gremium umbenannt": lambda: _edit(organization_file, name="Ausschuss für Umbenennungen"),
@@ -143,6 +147,14 @@ def test_lists_calendars_and_feeds_follow_every_kind_of_change(demo_content, tmp
         "Person umbenannt": lambda: _edit(sorted((content / "persons").glob("*.md"))[1], name="Zora Zyxwv",
                                           family_name="Zyxwv"),
         "Sitzung gelöscht": lambda: meeting_file.unlink(),
+        # A committee's first paper, which it consults: its feed is written and its page links it,
+        # though the page shows nothing of the paper. Then the paper goes, and feed and link with it.
+        "erste Vorlage eines Gremiums": lambda: first_paper.write_bytes(render_front_matter({
+            "id": "erste-beratung", "source": "https://example.org/papers/erste-beratung",
+            "name": "Erste Vorlage zur Beratung", "reference": "VO/2026/9998", "date": "2026-11-18",
+            "consultations": [{"source": "https://example.org/consultations/erste-beratung",
+                               "organizations": [unfed], "role": "Vorberatung"}]})),
+        "einzige Vorlage des Gremiums gelöscht": lambda: first_paper.unlink(),
         # A new day, in a new month: upcoming meetings, current members, the marked day,
         # the window of the subscription calendars.
         "zwei Wochen später": lambda: overrides.update(RATSINFO_TODAY="2026-12-04"),
@@ -151,11 +163,19 @@ def test_lists_calendars_and_feeds_follow_every_kind_of_change(demo_content, tmp
         # Without the importer's note no footer has a date: nothing to re-date, all rendered.
         "ohne Importnotiz": lambda: (content / ".ratsinfo" / "last-import.json").unlink(),
     }
+    offered = {
+        "erste Vorlage eines Gremiums": True,
+        "einzige Vorlage des Gremiums gelöscht": False,
+    }
     for name, change in changes.items():
         change()
         build_site(content, site, overrides=overrides)
         differing = _differs_from_a_build_without_cache(content, site, tmp_path / "full", overrides)
         assert not differing, f"{name}: {differing[:10]}"
+        if name in offered:
+            page = (site / "gremien" / f"{unfed}.html").read_text(encoding="utf-8")
+            feed = f"feeds/gremium-{unfed}.atom"
+            assert ((site / feed).is_file(), feed in page) == (offered[name],) * 2, name
 
 
 def test_a_new_day_of_data_re_dates_pages_without_rendering_them(demo_content, tmp_path, caplog):

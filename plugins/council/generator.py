@@ -50,6 +50,7 @@ class CouncilGenerator(Generator):
         self._stand = None
         self._patched = None
         self._plan_file = None
+        self._offers = {}
 
     def generate_context(self):
         content = Path(self.settings["PATH"])
@@ -128,12 +129,16 @@ class CouncilGenerator(Generator):
         before, before_stand = incremental.load_state(previous) if use_cache else ({}, None)
         self._stand = stand_of(data_as_of)
         global_fp = self._global_fingerprint(site)
+        # What other plugins offer on objects' pages (plugins/feeds: calendars, feeds). A plan
+        # taken over from the index must have been made with the same offers.
+        self._offers = self.context.get("council_offers") or {}
+        plan_fp = hashlib.sha1(repr((global_fp, sorted(self._offers.items()))).encode("utf-8")).hexdigest()
         # Overlay (ratsinfo/build.py): output/ receives only what changed, the previous
         # output/ keeps the rest. Otherwise unchanged pages are hard-linked from it.
         overlay = bool(self.settings.get("RATSINFO_OVERLAY")) and previous is not None
         self._compare_with = previous if overlay else None
         in_previous = site_files(previous) if overlay else None
-        index = self._plan_index(today, data_as_of, global_fp) if overlay and before_stand == self._stand else None
+        index = self._plan_index(today, data_as_of, plan_fp) if overlay and before_stand == self._stand else None
         replanned = self._replan(index, today, data_as_of, before, in_previous) if index else None
         if replanned is not None:
             # Only edits that templates show since the last full planning: its plan holds.
@@ -141,7 +146,7 @@ class CouncilGenerator(Generator):
             shards = index.shards
         else:
             index, fingerprints = None, {}
-            council = plan(self.graph, today, data_as_of)
+            council = plan(self.graph, today, data_as_of, offers=self._offers)
             # The search page must know the index bundles before it is rendered.
             shards = plan_shards(council, int(self.settings.get("SEARCH_SHARD_PAGES") or 20_000))
         self._site["search_bundles"] = sorted(shards) if is_split(shards) else []
@@ -166,7 +171,7 @@ class CouncilGenerator(Generator):
             else:
                 to_render.append(spec)
         if index is None:
-            self._keep_plan(today, data_as_of, global_fp, council, fingerprints, shards)
+            self._keep_plan(today, data_as_of, plan_fp, council, fingerprints, shards)
         if to_redate:
             # The day of the data changed, nothing else on these pages: only their footer is new.
             footer = self.get_template(STAND_TEMPLATE).render({**self.context, "site": self._site})
@@ -194,7 +199,7 @@ class CouncilGenerator(Generator):
         for path, fingerprint in zip(index.paths, index.fingerprints):
             if fingerprint is None or before.get(path) != fingerprint or path not in in_previous:
                 again.add(path)
-        specs = plan(self.graph, today, data_as_of,
+        specs = plan(self.graph, today, data_as_of, offers=self._offers,
                      only={path: section for path, section in zip(index.paths, index.sections) if path in again})
         if {spec.path for spec in specs} != again:  # not the plan it was: plan everything
             log.warning("ratsinfo: gespeicherter Seitenplan passt nicht, plane alle Seiten")
@@ -245,6 +250,8 @@ class CouncilGenerator(Generator):
             # Whether the footer has a date at all: re-dating only replaces one date by another.
             "has_data_as_of": site["data_as_of"] is not None,
             "shard_threshold": self.settings.get("SEARCH_SHARD_PAGES"),
+            # The site's calendar and feed, linked on every page by the plugin that writes them.
+            "site_subscribe": repr(self.context.get("site_subscribe")),
             "settings": {k: self.settings.get(k) for k in ("SITENAME", "PUBLIC_URL", "PUBLISH_CONTACT_DATA",
                                                            "TIMEZONE", "BASE_PATH", "RATSINFO_LANGUAGE",
                                                            "RATSINFO_TRANSLATIONS", "CALENDAR_PAST_DAYS")},

@@ -139,10 +139,14 @@ def _months_between(first: date, last: date) -> list[date]:
     return months
 
 
-def plan(graph: Graph, today: date, data_as_of=None, only: dict[str, str] | None = None) -> list[PageSpec]:
+def plan(graph: Graph, today: date, data_as_of=None, only: dict[str, str] | None = None,
+         offers: dict | None = None) -> list[PageSpec]:
     """Every page of the site; with `only` ({path: section}, as PageSpec.section), just those:
     the sections they are in are planned as in a whole plan and the rest left out (papers' and
-    documents' pages are made one by one), so that the specs are the same."""
+    documents' pages are made one by one), so that the specs are the same. `offers`: per object
+    key what its page offers to subscribe, from the plugin that writes it (plugins/feeds), as
+    `subscribe` in the page's context and its salt: a page links only files that were written."""
+    offers = offers or {}
     wanted = set(only.values()) if only is not None else set(SECTIONS)
     meetings = sorted(graph.meetings.values(), key=meeting_sort_key)
     upcoming = [m for m in meetings if m.start and m.start.date() >= today and not m.cancelled]
@@ -160,11 +164,11 @@ def plan(graph: Graph, today: date, data_as_of=None, only: dict[str, str] | None
         # It lists the search bundles, known only after planning: the generator adds them as salt.
         pages.append(PageSpec("suche.html", "search", {}, frozenset()))
     sections = [
-        ("meetings", lambda: _meeting_pages(meetings, upcoming, today)),
+        ("meetings", lambda: _meeting_pages(meetings, upcoming, today, offers)),
         ("calendar", lambda: _calendar_pages(meetings, today)),
         ("paper-lists", lambda: _paper_list_pages(papers)),
         ("persons", lambda: _person_pages(sorted(graph.persons.values(), key=lambda p: p.sort_key), today)),
-        ("organizations", lambda: _organization_pages(organizations, today)),
+        ("organizations", lambda: _organization_pages(organizations, today, offers)),
         ("terms", lambda: _term_pages(graph, meetings)),
     ]
     for name, planned in sections:
@@ -255,7 +259,7 @@ def _file_text(f) -> dict:
     return {"paragraphs": paragraphs(f)}
 
 
-def _meeting_pages(meetings, upcoming, today) -> list[PageSpec]:
+def _meeting_pages(meetings, upcoming, today, offers) -> list[PageSpec]:
     by_year = defaultdict(list)
     for meeting in meetings:
         by_year[meeting.start.year if meeting.start else 0].append(meeting)
@@ -268,7 +272,9 @@ def _meeting_pages(meetings, upcoming, today) -> list[PageSpec]:
             "year": year, "meetings": by_year[year], "years": years,
         }, meeting_row_deps(by_year[year]), salt=repr(years)))
     for meeting in meetings:
-        pages.append(PageSpec(meeting.url, "meeting", {"meeting": meeting}, meeting_deps(meeting)))
+        offer = offers.get(meeting.key)
+        pages.append(PageSpec(meeting.url, "meeting", {"meeting": meeting, "subscribe": offer}, meeting_deps(meeting),
+                              salt=repr(offer)))
     return pages
 
 
@@ -372,7 +378,7 @@ def _person_pages(persons, today) -> list[PageSpec]:
     return pages
 
 
-def _organization_pages(organizations, today) -> list[PageSpec]:
+def _organization_pages(organizations, today, offers) -> list[PageSpec]:
     groups = defaultdict(list)
     for org in organizations:
         groups[org.category].append(org)
@@ -380,14 +386,16 @@ def _organization_pages(organizations, today) -> list[PageSpec]:
         "groups": [(name, groups[name]) for name in ORGANIZATION_GROUPS if groups.get(name)],
     }, _deps(*organizations))]
     for org in organizations:
+        offer = offers.get(org.key)
         pages.append(PageSpec(org.url, "organization", {
             "organization": org,
+            "subscribe": offer,
             "today": today,
             "upcoming": [m for m in org.meetings if m.start and m.start.date() >= today],
             "past": [m for m in reversed(org.meetings) if not (m.start and m.start.date() >= today)],
             "current_members": [m for m in org.memberships if m.is_current(today)],
             "former_members": [m for m in org.memberships if not m.is_current(today)],
-        }, organization_deps(org), salt=repr(today)))
+        }, organization_deps(org), salt=repr((today, offer))))
     return pages
 
 

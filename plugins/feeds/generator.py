@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Callable
+from urllib.parse import urlsplit
 
 from pelican.generators import Generator
 
@@ -13,12 +15,23 @@ from plugins.council.generator import site_today, write_if_changed
 from plugins.council.pages import PageSpec, meeting_row_deps
 from plugins.feeds import atom, ical, sitemap
 from plugins.feeds.links import PublicUrlInvalid, absolute, host, public_url
+from plugins.feeds.subscriptions import Subscriptions
 from plugins.i18n import load_translations
 
 log = logging.getLogger(__name__)
 
-# Without PUBLIC_URL, calendar UIDs still need a domain (RFC 5545 §3.8.4.7 recommends one).
+# Calendar UIDs need a domain (RFC 5545 §3.8.4.7 recommends one); this one when the source names none.
 FALLBACK_DOMAIN = "ratsinfo"
+
+
+def uid_domain(body) -> str:
+    """The right-hand side of every calendar UID: the host the meetings' ids come from (the
+    council's OParl server, from the body's `source`), as RFC 5545 §3.8.4.7 suggests. Never
+    the portal's PUBLIC_URL: a town that sets or changes it later would otherwise see every
+    subscribed meeting twice, once under each UID. The source is shown on every page already."""
+    source = getattr(body, "source", None) or ""
+    parts = urlsplit(source)
+    return parts.hostname if parts.scheme in ("http", "https") and parts.hostname else FALLBACK_DOMAIN
 
 
 class FeedsGenerator(Generator):
@@ -37,12 +50,17 @@ class FeedsGenerator(Generator):
         # Calendar and feed texts in the portal's language (plugins/i18n), German without a catalogue.
         translations, self.language = load_translations(self.settings)
         self.gettext = translations.gettext
+        # Each calendar and feed is noted where it is decided, and pages offer only those
+        # (plugins/feeds/subscriptions.py); the council plan needs them before it plans.
+        self.subscriptions = Subscriptions()
         # Calendars go into the council plan: rendered on every core, and only when one of
         # their meetings changed (plugins/council/incremental.py).
         self.context.setdefault("council_extra_specs", []).extend(self.calendar_specs(graph))
+        self.atom_feeds = self.plan_atom_feeds(graph) if self.base is not None else []
+        self.context["site_subscribe"] = self.subscriptions.site
+        self.context["council_offers"] = self.subscriptions.by_object
 
     def generate_output(self, writer):
-        graph = self.context["council_graph"]
         output = Path(self.output_path)
         if self.base is None:
             log.warning(
@@ -50,9 +68,7 @@ class FeedsGenerator(Generator):
                 "Kalender (.ics) tragen keine Links, robots.txt nennt keine Sitemap. "
                 'In pelicanconf.py die öffentliche Adresse setzen, z. B. PUBLIC_URL = "https://ratsinfo.stadt.example/"'
             )
-        written = 0
-        if self.base is not None:
-            written += self.write_atom_feeds(graph, output)
+        written = sum(write_if_changed(output / path, produce()) for path, produce in self.atom_feeds)
         sitemap_url = absolute(self.base, "sitemap.xml") if self.base else None
         written += write_if_changed(output / "robots.txt", sitemap.robots(sitemap_url))
         log.info("ratsinfo: %d Feed-Dateien neu geschrieben", written)
@@ -62,7 +78,7 @@ class FeedsGenerator(Generator):
 
     def calendar_specs(self, graph) -> list[PageSpec]:
         """kalender/alle.ics, one calendar per committee and one per meeting, as planned files."""
-        domain = host(self.base) if self.base else FALLBACK_DOMAIN
+        domain = uid_domain(self.context.get("council_body"))
         past_days = self.settings.get("CALENDAR_PAST_DAYS")
         since = site_today(self.settings) - timedelta(days=past_days) if past_days is not None else None
 
@@ -80,33 +96,41 @@ class FeedsGenerator(Generator):
         everything = self.gettext("Sitzungen – %(site)s") % {"site": self.site_name}
         specs = [spec("kalender/alle.ics", f"kalender-alle@{domain}", everything,
                       recent(meetings), salt=repr(since))]
+        self.subscriptions.offer(None, calendar="kalender/alle.ics")
         for org in graph.organizations.values():
             org_meetings = ical.calendar_meetings(org.meetings)
             if org_meetings:  # a committee that ever met keeps its calendar, even if empty for now
-                specs.append(spec(f"kalender/gremium-{org.id}.ics", f"kalender-gremium-{org.id}@{domain}",
+                path = f"kalender/gremium-{org.id}.ics"
+                specs.append(spec(path, f"kalender-gremium-{org.id}@{domain}",
                                   self.gettext("Sitzungen: %(organization)s") % {"organization": org.name},
                                   recent(org_meetings), org, salt=repr(since)))
+                self.subscriptions.offer(org, calendar=path)
         for meeting in meetings:
-            specs.append(spec(f"sitzungen/{meeting.id}.ics", f"kalender-sitzung-{meeting.id}@{domain}",
-                              meeting.title, [meeting]))
+            path = f"sitzungen/{meeting.id}.ics"
+            specs.append(spec(path, f"kalender-sitzung-{meeting.id}@{domain}", meeting.title, [meeting]))
+            self.subscriptions.offer(meeting, calendar=path)
         return specs
 
-    def write_atom_feeds(self, graph, output: Path) -> int:
+    def plan_atom_feeds(self, graph) -> list[tuple[str, Callable[[], bytes]]]:
+        """The Atom feeds (path, bytes at write time): all papers, and one per committee that
+        directs or consults any. Only with PUBLIC_URL: a feed needs absolute links."""
         domain = host(self.base)
-        feed = atom.Feed(atom.tag_uri(domain, "vorlagen"), absolute(self.base, "feeds/vorlagen.atom"),
-                         self.gettext("Neue Vorlagen – %(site)s") % {"site": self.site_name},
-                         absolute(self.base, "vorlagen/index.html"), self.site_name)
-        papers = atom.newest(graph.papers.values())
-        written = write_if_changed(output / "feeds/vorlagen.atom",
-                                   atom.atom_feed(feed, papers, self.url, domain, self.gettext, self.language))
+
+        def feed(path, name, title, page, papers):
+            about = atom.Feed(atom.tag_uri(domain, name), absolute(self.base, path), title, page, self.site_name)
+            return path, lambda: atom.atom_feed(about, atom.newest(papers), self.url, domain, self.gettext,
+                                                self.language)
+
+        everything = self.gettext("Neue Vorlagen – %(site)s") % {"site": self.site_name}
+        feeds = [feed("feeds/vorlagen.atom", "vorlagen", everything, absolute(self.base, "vorlagen/index.html"),
+                      graph.papers.values())]
+        self.subscriptions.offer(None, feed="feeds/vorlagen.atom")
         by_org = atom.papers_by_organization(graph.papers.values())
         for org in graph.organizations.values():
             if org in by_org:
                 name = f"gremium-{org.id}"
-                feed = atom.Feed(atom.tag_uri(domain, f"vorlagen-{name}"), absolute(self.base, f"feeds/{name}.atom"),
-                                 self.gettext("Vorlagen: %(organization)s") % {"organization": org.name},
-                                 self.url(org), self.site_name)
-                written += write_if_changed(output / f"feeds/{name}.atom",
-                                            atom.atom_feed(feed, atom.newest(by_org[org]), self.url, domain,
-                                                           self.gettext, self.language))
-        return written
+                feeds.append(feed(f"feeds/{name}.atom", f"vorlagen-{name}",
+                                  self.gettext("Vorlagen: %(organization)s") % {"organization": org.name},
+                                  self.url(org), by_org[org]))
+                self.subscriptions.offer(org, feed=f"feeds/{name}.atom")
+        return feeds
