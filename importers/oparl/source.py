@@ -191,15 +191,7 @@ class HttpSource:
                     declared = response.headers.get("content-length", "")
                     if max_size is not None and declared.isdigit() and int(declared) > max_size:
                         raise TooLarge(f"{url}: größer als {max_size} Bytes")
-                    chunks, size = [], 0
-                    for chunk in response.iter_bytes():
-                        size += len(chunk)
-                        if max_size is not None and size > max_size:
-                            raise TooLarge(f"{url}: größer als {max_size} Bytes")
-                        # A server that answers byte by byte never trips the read timeout.
-                        self.deadline.check(url)
-                        chunks.append(chunk)
-                    response._content = b"".join(chunks)
+                    response._content = _read_capped(response, url, max_size, lambda: self.deadline.check(url))
                     return response
             except (httpx.TransportError,) as exc:
                 last_error = exc
@@ -297,23 +289,29 @@ class HttpSource:
                         raise NotFound(url, status)
                     if status >= 400:
                         raise ImportFailed(f"{url}: HTTP {status}")
-                    chunks, size = [], 0
-                    for chunk in response.iter_bytes():
-                        size += len(chunk)
-                        if max_size is not None and size > max_size:
-                            raise TooLarge(f"{url}: größer als {max_size} Bytes")
-                        if time.monotonic() > deadline:
-                            break
-                        chunks.append(chunk)
-                    else:
-                        response._content = b"".join(chunks)
-                        return response
-                    break
+                    response._content = _read_capped(response, url, max_size, lambda: self._in_time(url, deadline))
+                    return response
             except httpx.TransportError as exc:
                 last_error = exc
+        self._in_time(url, deadline)
+        raise ImportFailed(f"{url} nicht erreichbar nach {self.retries + 1} Versuchen: {last_error}")
+
+    def _in_time(self, url: str, deadline: float):
         if time.monotonic() >= deadline:
             raise TooSlow(f"{url}: nicht innerhalb von {self.file_deadline:.0f} s vollständig geladen")
-        raise ImportFailed(f"{url} nicht erreichbar nach {self.retries + 1} Versuchen: {last_error}")
+
+
+def _read_capped(response: httpx.Response, url: str, max_size: int | None, after_chunk) -> bytes:
+    """The body, refused past `max_size`. `after_chunk` checks a deadline after every chunk:
+    a server that answers byte by byte never trips the read timeout."""
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if max_size is not None and size > max_size:
+            raise TooLarge(f"{url}: größer als {max_size} Bytes")
+        after_chunk()
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 class DumpSource:
