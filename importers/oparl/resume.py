@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import threading
 import time
 from pathlib import Path
+
+from importers.state import write_private
 
 
 class ResumeCache:
@@ -90,11 +91,7 @@ class ResumeCache:
         with self.lock:
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             self.folder.chmod(0o700)
-        tmp = path.with_name(path.name + f".{threading.get_ident()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        tmp.replace(path)
+        write_private(path, payload)
 
     def clear(self):
         shutil.rmtree(self.folder, ignore_errors=True)

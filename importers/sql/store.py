@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from importers.state import state_dir
+from importers.state import state_dir, write_private
 
 VERSION = 1
 
@@ -62,7 +61,4 @@ def save(path: Path, store: Store):
                          ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     if path.is_file() and path.read_text(encoding="utf-8") == payload:
         return
-    tmp = path.with_name(path.name + ".tmp")
-    with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as out:
-        out.write(payload)
-    os.replace(tmp, path)
+    write_private(path, payload.encode("utf-8"))
