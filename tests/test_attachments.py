@@ -11,7 +11,6 @@ import ipaddress
 import shutil
 import socket
 import time
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ import pytest
 from importers.content import read_front_matter
 from importers.oparl import import_oparl
 from tests.conftest import base_of
-from tests.support.loopback import LoopbackServer
+from tests.support.loopback import LoopbackServer, QuietHandler
 from tests.support.oparl_server import DumpServer
 
 DEMO_BASE = "https://oparl.muldenau.example/oparl/v1.1/"
@@ -72,10 +71,7 @@ class FileServer(LoopbackServer):
         self.requests: list[str] = []
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self):
                 server.requests.append(self.path)
                 route = server.routes.get(self.path)

@@ -12,7 +12,6 @@ coordinates to content/ (docs/content-format.md has no field for them).
 from __future__ import annotations
 
 import json
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -22,7 +21,7 @@ from importers.content import read_front_matter
 from importers.oparl import import_oparl, quirks
 from tests.conftest import base_of
 from tests.support.karlsruhe_server import BODY, BODY_ID, SYSTEM, KarlsruheServer
-from tests.support.loopback import LoopbackServer
+from tests.support.loopback import LoopbackServer, QuietHandler
 from tests.support.oparl_server import DumpServer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "oparl"
@@ -86,10 +85,7 @@ class FixtureServer(LoopbackServer):
     def _handler(self):
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self):
                 relative = unquote(self.path.lstrip("/"))
                 server.requests.append(relative)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import shutil
-from http.server import BaseHTTPRequestHandler
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from importers.errors import ImportFailed
 from importers.oparl import import_oparl
 from importers.oparl.limits import Limits
 from tests.conftest import base_of
-from tests.support.loopback import LoopbackServer
+from tests.support.loopback import LoopbackServer, QuietHandler
 from tests.support.oparl_server import DumpServer
 
 
@@ -214,10 +215,7 @@ class EndlessListServer(LoopbackServer):
         self.requests: list[str] = []
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self):
                 server.requests.append(self.path)
                 base = server.url
@@ -360,9 +358,6 @@ def test_text_that_is_no_utf8_in_a_sqlite_export_is_replaced_and_reported(tmp_pa
 
 
 def test_import_help_names_every_limit_with_its_default():
-    import subprocess
-    import sys
-
     result = subprocess.run([sys.executable, "-m", "ratsinfo.cli", "import", "oparl", "--help"],
                             capture_output=True, text=True, check=True)
     text = " ".join(result.stdout.split())
@@ -372,9 +367,6 @@ def test_import_help_names_every_limit_with_its_default():
 
 
 def test_a_list_answering_403_ends_the_command_with_a_german_message_and_exit_2(demo_dump, tmp_path):
-    import subprocess
-    import sys
-
     content = tmp_path / "content"
     with DumpServer(demo_dump, base_of(demo_dump)) as server:
         import_oparl(server.url + "system", content, show_progress=False, mirror_files=False)

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from importers.errors import ImportFailed
 from importers.oparl import import_oparl
 from importers.oparl.source import parse_json
-from tests.support.loopback import LoopbackServer
+from tests.support.loopback import LoopbackServer, QuietHandler
 
 
 class FixedAnswer(LoopbackServer):
@@ -21,10 +20,7 @@ class FixedAnswer(LoopbackServer):
     def __init__(self, body: bytes, content_type: str):
         answer = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self):
                 answer.requests += 1
                 self.send_response(200)

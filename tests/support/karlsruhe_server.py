@@ -32,11 +32,10 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from tests.support.loopback import LoopbackServer
+from tests.support.loopback import LoopbackServer, QuietHandler
 
 ORIGIN = "https://web1.karlsruhe.de/"
 SYSTEM_ID = ORIGIN + "oparl/system"
@@ -252,10 +251,7 @@ class KarlsruheServer(LoopbackServer):
     def _handler(self):
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self):
                 server.requests.append(self.path.lstrip("/"))
                 status, payload = server.answer(self.path)

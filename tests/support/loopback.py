@@ -11,6 +11,13 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that keeps the test output free of access log lines."""
+
+    def log_message(self, *args):
+        pass
+
+
 class LoopbackServer:
     def serve(self, handler: type[BaseHTTPRequestHandler]):
         """Bind `handler` to a free port on 127.0.0.1; `url` ends with a slash."""

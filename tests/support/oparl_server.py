@@ -13,11 +13,10 @@ import hashlib
 import json
 import time
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from tests.support.loopback import LoopbackServer
+from tests.support.loopback import LoopbackServer, QuietHandler
 
 # What `omit_internal=true` leaves out, per type (OParl 1.1, 2-05).
 INTERNAL_LISTS = {
@@ -82,10 +81,7 @@ class DumpServer(LoopbackServer):
     def _handler(self):
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self):
                 relative = unquote(self.path.lstrip("/"))
                 if server.die_after is not None and len(server.requests) >= server.die_after:
