@@ -254,7 +254,8 @@ class CouncilGenerator(Generator):
             "site_subscribe": repr(self.context.get("site_subscribe")),
             "settings": {k: self.settings.get(k) for k in ("SITENAME", "PUBLIC_URL", "PUBLISH_CONTACT_DATA",
                                                            "TIMEZONE", "BASE_PATH", "RATSINFO_LANGUAGE",
-                                                           "RATSINFO_TRANSLATIONS", "CALENDAR_PAST_DAYS")},
+                                                           "RATSINFO_TRANSLATIONS", "CALENDAR_PAST_DAYS",
+                                                           "DATA_LICENCE")},
         }
         return incremental.global_fingerprint(Path(self.theme), shown)
 

@@ -66,7 +66,8 @@ class FeedsGenerator(Generator):
             log.warning(
                 "PUBLIC_URL fehlt: sitemap.xml und die Atom-Feeds (feeds/) werden nicht geschrieben, "
                 "Kalender (.ics) tragen keine Links, robots.txt nennt keine Sitemap. "
-                'In pelicanconf.py die öffentliche Adresse setzen, z. B. PUBLIC_URL = "https://ratsinfo.stadt.example/"'
+                'Die öffentliche Adresse in ratsinfo.toml setzen, z. B. PUBLIC_URL = "https://ratsinfo.stadt.example/", '
+                "oder mit --public-url angeben"
             )
         written = sum(write_if_changed(output / path, produce()) for path, produce in self.atom_feeds)
         sitemap_url = absolute(self.base, "sitemap.xml") if self.base else None
