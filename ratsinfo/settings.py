@@ -131,8 +131,9 @@ def _hosts(value):
 
 
 SITE = (
-    Setting("SITENAME", "Ratsinformation",
-            "Name des Portals: oben auf jeder Seite, im Fenstertitel und in Feeds.",
+    Setting("SITENAME", None,
+            "Name des Portals: oben auf jeder Seite, im Fenstertitel und in Feeds. Ohne Angabe der Name "
+            "der Körperschaft aus den Daten (z. B. \"Stadt Musterstadt\").",
             example='"Ratsinformation Musterstadt"', convert=_text),
     Setting("PUBLIC_URL", None,
             "Öffentliche Adresse des Portals, mit https:// und dem Pfad, unter dem es liegt. Kalender, "

@@ -45,8 +45,7 @@ class FeedsGenerator(Generator):
         graph = self.context.get("council_graph")
         if graph is None:
             raise RuntimeError("plugins.feeds braucht plugins.council: in PLUGINS davor eintragen")
-        body = self.context.get("council_body")
-        self.site_name = body.name if body else self.settings.get("SITENAME", "Ratsinformation")
+        self.site_name = self.context.get("portal_name") or "Ratsinformation"
         # Calendar and feed texts in the portal's language (plugins/i18n), German without a catalogue.
         translations, self.language = load_translations(self.settings)
         self.gettext = translations.gettext
