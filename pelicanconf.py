@@ -1,10 +1,7 @@
 """Pelican settings for ratsinfo. `ratsinfo build` and plain `pelican content` both read this.
 
-Settings of our own (documented in docs/architecture.md):
-- PUBLISH_CONTACT_DATA: show e-mail and phone of persons (default False).
-- RATSINFO_TODAY: "YYYY-MM-DD" to fix the date that splits upcoming from past meetings.
-- PAGEFIND: build the search index (default True).
-- PUBLIC_URL: the portal's absolute public address, for calendars, feeds and sitemap (default None).
+The program's structure lives here; every setting a town may change is declared with its default
+and meaning in ratsinfo/settings.py (table: docs/settings.md) and set in the town's ratsinfo.toml.
 """
 
 import os
@@ -14,10 +11,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
-SITENAME = "Ratsinformation"
 SITEURL = ""
 RELATIVE_URLS = True
-TIMEZONE = "Europe/Berlin"
 DEFAULT_LANG = "de"
 
 PATH = "content"
@@ -50,34 +45,9 @@ PLUGINS = ["plugins.council", "plugins.feeds", "plugins.deploy", "plugins.search
 JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "auto_reload": False,
                      "extensions": ["plugins.i18n.Extension"]}
 
-PUBLISH_CONTACT_DATA = False
-RATSINFO_TODAY = None
-PAGEFIND = True
-# The portal's absolute public address, e.g. "https://ratsinfo.stadt.example/" (plugins/feeds).
-# iCalendar URLs, Atom feeds and sitemap.xml need absolute links, our pages stay relative.
-# None: calendars (kalender/*.ics, sitzungen/*.ics) are written without URL, feeds/*.atom and
-# sitemap.xml are skipped, robots.txt has no Sitemap line, and the build warns "PUBLIC_URL fehlt".
-# robots.txt is only read by crawlers at the host's root, so serve the portal there to use it.
-PUBLIC_URL = None
-# Subscription calendars (kalender/alle.ics, kalender/gremium-*.ics) hold the meetings from this
-# many days ago on, and all later ones: twenty years of meetings would be megabytes that
-# calendar apps reload every few hours. Each meeting keeps its own sitzungen/<id>.ics.
-# None: every meeting.
-CALENDAR_PAST_DAYS = 366
+# Our own settings and the town's (SITENAME, PUBLIC_URL, …) with their defaults are declared
+# once, in ratsinfo/settings.py; docs/settings.md lists them. A town sets them in its site
+# folder's ratsinfo.toml (`ratsinfo init`), not here: this file belongs to the program.
+from ratsinfo.settings import pelican_defaults  # noqa: E402
 
-# The absolute path the portal is served under, for the 404 page and the web
-# server files ("/" unless PUBLIC_URL has a path). An intranet mirror under
-# another path builds with its own BASE_PATH (ratsinfo build --base-path).
-BASE_PATH = None
-# Where the previous build lies, to keep redirects for changed permalinks
-# (ratsinfo build sets it; plain `pelican content` uses OUTPUT_PATH).
-RATSINFO_PREVIOUS_OUTPUT = None
-# Above this many detail pages the search index is split into bundles per kind
-# and year, so Pagefind's memory stays bounded and rebuilds index only changes.
-SEARCH_SHARD_PAGES = 20000
-# Render processes (default: one per core) and the parse cache / page reuse.
-RATSINFO_WORKERS = None
-RATSINFO_CACHE = True
-# The language of the portal's own texts; uses theme/translations/<lang>/LC_MESSAGES/messages.mo
-# if it exists, German otherwise (docs/i18n.md). RATSINFO_TRANSLATIONS may name another folder.
-RATSINFO_LANGUAGE = "de"
+globals().update(pelican_defaults())

@@ -15,6 +15,7 @@ SKIP_FOLDERS = {"pagefind", "_ratsinfo"}
 # hand-written page in content/pages/ (PAGE_SAVE_AS "seiten/{slug}.html"). A town may name its
 # page longer ("datenschutzerklaerung"): any slug that starts with the word counts.
 LEGAL_PAGES = {"impressum": "Impressum", "datenschutz": "Datenschutz"}
+PLACEHOLDER = "BITTE AUSFÜLLEN"
 
 
 class CheckFailed(Exception):
@@ -81,14 +82,29 @@ def legal_page_advice(slug: str, pages: Path = Path("content", "pages")) -> str:
             f"\"Slug: {slug}\", darunter der Text; dann neu bauen.")
 
 
+def unfilled_pages(site: Path) -> list[str]:
+    """Hand-written pages of the built site that still hold the fill-in marker of `ratsinfo init`'s
+    templates (ratsinfo/site_templates): an Impressum that names no publisher is no Impressum."""
+    folder = Path(site) / "seiten"
+    pages = sorted(folder.glob("*.html")) if folder.is_dir() else []
+    return [page.name for page in pages if PLACEHOLDER in page.read_text(encoding="utf-8", errors="replace")]
+
+
+def unfilled_page_advice(name: str, pages: Path = Path("content", "pages")) -> str:
+    source = pages / (Path(name).stem + ".md")
+    return (f"Die Seite seiten/{name} ist noch eine Vorlage (enthält „{PLACEHOLDER}“): {source} ausfüllen, "
+            f"den Absatz mit „{PLACEHOLDER}“ löschen, dann neu bauen.")
+
+
 def site_warnings(site: Path) -> list[str]:
     warnings = [legal_page_advice(slug) for slug in missing_legal_pages(site)]
+    warnings += [unfilled_page_advice(name) for name in unfilled_pages(site)]
     # The feeds plugin writes sitemap.xml exactly when PUBLIC_URL is set (plugins/feeds/sitemap.py),
     # and an overlay or a fresh build removes it when the setting goes: the file is the setting's trace.
     if not (site / "sitemap.xml").is_file():
         warnings.append(
             "Keine öffentliche Adresse (PUBLIC_URL): Ohne sie fehlen sitemap.xml und die Atom-Feeds, "
-            "Kalender enthalten keine Links. In den Einstellungen die Adresse setzen, unter der das Portal "
+            "Kalender enthalten keine Links. In ratsinfo.toml die Adresse setzen, unter der das Portal "
             'erreichbar ist, z. B. PUBLIC_URL = "https://ratsinfo.stadt.example/", dann neu bauen.')
     return warnings
 

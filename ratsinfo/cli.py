@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from ratsinfo.argparse_de import GermanParser
+from ratsinfo.settings import SettingInvalid
 
 DESCRIPTION = """\
 ratsinfo veröffentlicht öffentliche Ratsinformationen (Sitzungen, Tagesordnungen,
@@ -33,14 +34,14 @@ def _import_oparl(args) -> int:
 
     try:
         report = import_oparl(
-            args.url, Path(args.content), force=args.force, full=args.full,
+            args.url, _content(args), force=args.force, full=args.full,
             mirror_files=not args.no_files, rate=args.rate, concurrency=args.concurrency,
             timeout=args.timeout, **_guarded_source(args),
         )
     except ImportFailed as exc:
-        print(f"Import abgebrochen: {exc}\nDer Inhaltsordner {args.content} ist unverändert.", file=sys.stderr)
+        print(f"Import abgebrochen: {exc}\nDer Inhaltsordner {_content(args)} ist unverändert.", file=sys.stderr)
         return 2
-    print(f"Import aus {args.url} nach {args.content} abgeschlossen.")
+    print(f"Import aus {args.url} nach {_content(args)} abgeschlossen.")
     for line in report.summary_lines():
         print("  " + line)
     return 0
@@ -51,16 +52,16 @@ def _import_sql(args) -> int:
     from importers.publication import Policy
     from importers.sql import import_sql
 
-    policy = Policy(publish_contact_data=args.publish_contact_data)
+    policy = Policy(publish_contact_data=_contact_data(args))
     try:
         report = import_sql(
-            args.url, Path(args.content), mapping=args.mapping, files_root=args.files_root,
+            args.url, _content(args), mapping=args.mapping, files_root=args.files_root,
             policy=policy, force=args.force, full=args.full, mirror_files=not args.no_files,
         )
     except ImportFailed as exc:
-        print(f"Import abgebrochen: {exc}\nDer Inhaltsordner {args.content} ist unverändert.", file=sys.stderr)
+        print(f"Import abgebrochen: {exc}\nDer Inhaltsordner {_content(args)} ist unverändert.", file=sys.stderr)
         return 2
-    print(f"Import aus der Datenbank nach {args.content} abgeschlossen.")
+    print(f"Import aus der Datenbank nach {_content(args)} abgeschlossen.")
     for line in report.summary_lines():
         print("  " + line)
     return 0
@@ -70,8 +71,7 @@ def _build(args) -> int:
     from ratsinfo.build import BuildFailed, build_site
 
     try:
-        result = build_site(Path(args.content), Path(args.output),
-                            overrides={"RATSINFO_STRICT": True} if args.strict else None)
+        result = build_site(_content(args), _output(args), overrides=_build_settings(args))
     except BuildFailed as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -102,7 +102,7 @@ def _check(args) -> int:
     from ratsinfo.check import CheckFailed, check_site
 
     try:
-        result = check_site(Path(args.output))
+        result = check_site(_output(args))
     except CheckFailed as exc:
         print(f"Prüfung nicht möglich: {exc}", file=sys.stderr)
         return 2
@@ -121,7 +121,7 @@ def _publish(args) -> int:
     from ratsinfo.publish import PublishFailed, publish
 
     try:
-        release = publish(Path(args.output), Path(args.to), keep=args.keep)
+        release = publish(_output(args), Path(args.to), keep=args.keep)
     except PublishFailed as exc:
         print(f"Veröffentlichen abgebrochen: {exc}", file=sys.stderr)
         return 2
@@ -147,15 +147,94 @@ def _update(args) -> int:
 
     guarded = _guarded_source(args)
     try:
-        result = run_update(args.source, Path(args.content), Path(args.output), Path(args.to), Path(args.log),
-                            import_step=lambda location, folder: import_oparl(location, folder, **guarded))
+        result = run_update(args.source, _content(args), _output(args), Path(args.to), _log(args),
+                            import_step=lambda location, folder: import_oparl(location, folder, **guarded),
+                            build_overrides=_build_settings(args))
     except UpdateFailed as exc:
-        print(f"Update fehlgeschlagen: {exc}\nDetails im Protokoll {args.log}.", file=sys.stderr)
+        print(f"Update fehlgeschlagen: {exc}\nDetails im Protokoll {_log(args)}.", file=sys.stderr)
         return 2
     for name, seconds, summary in result.steps:
         print(f"{name:18} {seconds:6.1f} s  {summary}")
-    print(f"Update fertig. Protokoll: {args.log}")
+    print(f"Update fertig. Protokoll: {_log(args)}")
     return 0
+
+
+def _init(args) -> int:
+    from ratsinfo.site import SiteError, init
+
+    try:
+        written = init(Path(args.folder))
+    except SiteError as exc:
+        print(f"Anlegen abgebrochen: {exc}", file=sys.stderr)
+        return 2
+    folder = Path(args.folder)
+    print(f"Site-Ordner {folder} angelegt:")
+    for path in written:
+        print(f"  {path}")
+    print(f"""
+Als Nächstes:
+  1. In {folder / 'ratsinfo.toml'} SITENAME und PUBLIC_URL setzen (das # davor entfernen).
+  2. Impressum und Datenschutz in {folder / 'content' / 'pages'} ausfüllen.
+  3. ratsinfo update QUELLE --site {folder} --to ZIEL   (erst einmal mit --dry-run statt --to)""")
+    return 0
+
+
+# Paths and settings of a command: its option, else the site folder's (ratsinfo/site.py).
+
+def _content(args) -> Path:
+    return Path(args.content) if args.content else args.site.content
+
+
+def _output(args) -> Path:
+    return Path(args.output) if args.output else args.site.output
+
+
+def _log(args) -> Path:
+    return Path(args.log) if args.log else args.site.log
+
+
+def _contact_data(args) -> bool:
+    return bool(args.publish_contact_data or args.site.get("PUBLISH_CONTACT_DATA"))
+
+
+def _build_settings(args) -> dict:
+    """The site's settings, overridden by the build options given."""
+    settings = args.site.build_settings()
+    for name, value in (("PUBLIC_URL", args.public_url), ("BASE_PATH", args.base_path),
+                        ("RATSINFO_STRICT", args.strict or None)):
+        if value is not None:
+            settings[name] = value
+    return settings
+
+
+def _setting(convert):
+    """An argparse type from a setting's converter (ratsinfo/settings.py): one check for both."""
+    def parse(text: str):
+        try:
+            return convert(text)
+        except SettingInvalid as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    return parse
+
+
+def _add_site_option(parser):
+    parser.add_argument("--site", metavar="ORDNER",
+                        help="Site-Ordner mit ratsinfo.toml, Inhalt und Ausgabe (ratsinfo init ORDNER). Standard: "
+                        "der aktuelle Ordner, wenn er eine ratsinfo.toml hat; sonst content/ und output/ hier")
+
+
+def _add_address_options(parser):
+    from ratsinfo.settings import base_path, public_address
+
+    parser.add_argument("--public-url", type=_setting(public_address), metavar="URL",
+                        help="öffentliche Adresse des Portals, z. B. https://www.stadt.example/ratsinfo/ "
+                        "(statt PUBLIC_URL in ratsinfo.toml); nötig für Feeds, Kalender-Links und sitemap.xml")
+    parser.add_argument("--base-path", type=_setting(base_path), metavar="/PFAD/",
+                        help="Pfad auf dem Webserver, z. B. /ratsinfo/ (statt BASE_PATH; Standard: der Pfad "
+                        "aus der öffentlichen Adresse, sonst /)")
+    parser.add_argument("--strict", action="store_true", default=None,
+                        help="Fehler im Inhalt (unmögliches Datum, Verweis ins Leere, fehlende Textdatei) "
+                        "brechen den Build ab, statt nur gewarnt zu werden; output/ bleibt dann unverändert")
 
 
 def _guarded_source(args) -> dict:
@@ -164,7 +243,7 @@ def _guarded_source(args) -> dict:
     from importers.publication import Policy
 
     return {
-        "policy": Policy(publish_contact_data=args.publish_contact_data),
+        "policy": Policy(publish_contact_data=_contact_data(args)),
         "limits": Limits(run_seconds=args.max_run_time * 60 or None, list_pages=args.max_list_pages,
                          json_bytes=int(args.max_json_size * 1024 * 1024)),
         "max_file_size": int(args.max_file_size * 1024 * 1024),
@@ -250,7 +329,7 @@ def parser() -> argparse.ArgumentParser:
         "über die Mängel der Quelle (auch in content/.ratsinfo/last-import-report.json).",
     )
     oparl.add_argument("url", metavar="URL", help="System- oder Body-URL, oder Ordner/Datei eines OParl-Dumps")
-    oparl.add_argument("--content", default="content", metavar="ORDNER", help="Inhaltsordner (Standard: content)")
+    oparl.add_argument("--content", metavar="ORDNER", help="Inhaltsordner (Standard: content im Site-Ordner oder hier)")
     oparl.add_argument("--full", action="store_true",
                        help="alles neu abrufen statt nur Änderungen seit dem letzten Lauf (modified_since)")
     oparl.add_argument("--rate", type=float, default=10.0, metavar="N",
@@ -265,6 +344,7 @@ def parser() -> argparse.ArgumentParser:
     _add_guarded_source_options(oparl)
     oparl.add_argument("--no-files", action="store_true",
                        help="Dokumente nicht herunterladen, nur auf das Original verlinken")
+    _add_site_option(oparl)
     oparl.set_defaults(run=_import_oparl)
 
     sql = sources.add_parser(
@@ -280,7 +360,7 @@ def parser() -> argparse.ArgumentParser:
                      "mariadb://benutzer:passwort@host/ratsinfo) oder Pfad einer SQLite-Datei")
     sql.add_argument("--mapping", metavar="DATEI",
                      help="Zuordnung als YAML (Standard: neutrales Exportschema)")
-    sql.add_argument("--content", default="content", metavar="ORDNER", help="Inhaltsordner (Standard: content)")
+    sql.add_argument("--content", metavar="ORDNER", help="Inhaltsordner (Standard: content im Site-Ordner oder hier)")
     sql.add_argument("--files-root", metavar="ORDNER",
                      help="Ordner, unter dem die Dateipfade der Dokumente liegen (statt root in der Zuordnung)")
     sql.add_argument("--full", action="store_true", help="alle Zeilen neu lesen statt nur geänderte")
@@ -291,6 +371,7 @@ def parser() -> argparse.ArgumentParser:
                      help="Dokumente nicht übernehmen, nur auf das Original verlinken")
     sql.add_argument("--publish-contact-data", action="store_true",
                      help="E-Mail und Telefon von Personen übernehmen (nur mit Einwilligung!)")
+    _add_site_option(sql)
     sql.set_defaults(run=_import_sql)
 
     build = commands.add_parser(
@@ -298,11 +379,10 @@ def parser() -> argparse.ArgumentParser:
         description="Baut mit Pelican und Pagefind das statische Portal. Gebaut wird in einen "
         "Zwischenordner; erst ein vollständiger Build ersetzt den Ausgabeordner.",
     )
-    build.add_argument("--content", default="content", metavar="ORDNER", help="Inhaltsordner (Standard: content)")
-    build.add_argument("--output", default="output", metavar="ORDNER", help="Ausgabeordner (Standard: output)")
-    build.add_argument("--strict", action="store_true",
-                       help="Fehler im Inhalt (unmögliches Datum, Verweis ins Leere, fehlende Textdatei) "
-                       "brechen den Build ab, statt nur gewarnt zu werden; output/ bleibt dann unverändert")
+    build.add_argument("--content", metavar="ORDNER", help="Inhaltsordner (Standard: content im Site-Ordner oder hier)")
+    build.add_argument("--output", metavar="ORDNER", help="Ausgabeordner (Standard: output im Site-Ordner oder hier)")
+    _add_address_options(build)
+    _add_site_option(build)
     build.set_defaults(run=_build)
 
     check = commands.add_parser(
@@ -312,7 +392,8 @@ def parser() -> argparse.ArgumentParser:
         "Datenschutz oder die öffentliche Adresse (PUBLIC_URL) fehlen. Exit 0: in Ordnung (auch mit "
         "Warnungen), 1: etwas ist kaputt, 2: ORDNER fehlt oder enthält kein gebautes Portal.",
     )
-    check.add_argument("--output", default="output", metavar="ORDNER", help="gebautes Portal (Standard: output)")
+    check.add_argument("--output", metavar="ORDNER", help="gebautes Portal (Standard: output im Site-Ordner oder hier)")
+    _add_site_option(check)
     check.set_defaults(run=_check)
 
     pub = commands.add_parser(
@@ -321,9 +402,10 @@ def parser() -> argparse.ArgumentParser:
         "(eine symbolische Verknüpfung) in einem Schritt um. Frühere Versionen bleiben für "
         "`ratsinfo rollback` erhalten.",
     )
-    pub.add_argument("--output", default="output", metavar="ORDNER", help="gebautes Portal (Standard: output)")
+    pub.add_argument("--output", metavar="ORDNER", help="gebautes Portal (Standard: output im Site-Ordner oder hier)")
     pub.add_argument("--to", required=True, metavar="ZIEL", help="veröffentlichter Ordner, z. B. /var/www/ratsinfo")
     pub.add_argument("--keep", type=int, default=3, metavar="N", help="so viele Versionen behalten (Standard: 3; mindestens 2: die laufende und die vorige)")
+    _add_site_option(pub)
     pub.set_defaults(run=_publish)
 
     back = commands.add_parser(
@@ -331,6 +413,7 @@ def parser() -> argparse.ArgumentParser:
         description="Schaltet ZIEL auf die vorige Version zurück (nach einem fehlerhaften Update).",
     )
     back.add_argument("--to", required=True, metavar="ZIEL", help="veröffentlichter Ordner")
+    _add_site_option(back)
     back.set_defaults(run=_rollback)
 
     upd = commands.add_parser(
@@ -340,13 +423,25 @@ def parser() -> argparse.ArgumentParser:
         "veröffentlichte Seite unverändert.",
     )
     upd.add_argument("source", metavar="QUELLE", help="OParl-System-URL oder Dump-Ordner")
-    upd.add_argument("--content", default="content", metavar="ORDNER", help="Inhaltsordner (Standard: content)")
-    upd.add_argument("--output", default="output", metavar="ORDNER", help="Build-Ordner (Standard: output)")
+    upd.add_argument("--content", metavar="ORDNER", help="Inhaltsordner (Standard: content im Site-Ordner oder hier)")
+    upd.add_argument("--output", metavar="ORDNER", help="Build-Ordner (Standard: output im Site-Ordner oder hier)")
     upd.add_argument("--to", required=True, metavar="ZIEL", help="veröffentlichter Ordner, z. B. /var/www/ratsinfo")
-    upd.add_argument("--log", default="ratsinfo-update.log", metavar="DATEI",
-                     help="Protokolldatei (Standard: ratsinfo-update.log)")
+    upd.add_argument("--log", metavar="DATEI",
+                     help="Protokolldatei (Standard: ratsinfo-update.log im Site-Ordner oder hier)")
     _add_guarded_source_options(upd)
+    _add_address_options(upd)
+    _add_site_option(upd)
     upd.set_defaults(run=_update)
+
+    init = commands.add_parser(
+        "init", help="Site-Ordner einer Stadt anlegen (Einstellungen, Impressum, Datenschutz, Hilfe)",
+        description="Legt ORDNER an: ratsinfo.toml mit jeder Einstellung (auskommentiert und erklärt), "
+        "content/pages/ mit Vorlagen für Impressum, Datenschutz und Hilfe und eine README. Alle Befehle "
+        "nehmen den Ordner mit --site ORDNER (oder laufen in ihm). So bleiben Einstellungen und eigene "
+        "Seiten der Stadt bei jedem Update des Programms unberührt. Überschreibt nie eine Datei.",
+    )
+    init.add_argument("folder", metavar="ORDNER", help="neuer oder leerer Ordner, z. B. /srv/ratsinfo-site")
+    init.set_defaults(run=_init)
 
     demo = commands.add_parser(
         "demo", help="Demo-Stadtrat als OParl-Dump (oder SQL-Export) schreiben",
@@ -363,7 +458,15 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from ratsinfo.site import SiteError, locate
+
     args = parser().parse_args(argv)
+    if "site" in args:
+        try:
+            args.site = locate(args.site)
+        except SiteError as exc:
+            print(f"Einstellungen nicht lesbar: {exc}", file=sys.stderr)
+            return 2
     return args.run(args)
 
 

@@ -83,6 +83,9 @@ class CouncilGenerator(Generator):
         problems.report(self.graph, strict=self.settings.get("RATSINFO_STRICT", False))
         bodies = list(self.graph.bodies.values())
         self.context["council_body"] = bodies[0] if bodies else None
+        # The portal's name in the header, title and feeds: the town's SITENAME, else the body's name.
+        self.context["portal_name"] = self.settings.get("SITENAME") or (bodies[0].name if bodies else None) \
+            or "Ratsinformation"
         # Other plugins (feeds, calendars, sitemap) render from the same graph.
         self.context["council_graph"] = self.graph
 
@@ -254,7 +257,8 @@ class CouncilGenerator(Generator):
             "site_subscribe": repr(self.context.get("site_subscribe")),
             "settings": {k: self.settings.get(k) for k in ("SITENAME", "PUBLIC_URL", "PUBLISH_CONTACT_DATA",
                                                            "TIMEZONE", "BASE_PATH", "RATSINFO_LANGUAGE",
-                                                           "RATSINFO_TRANSLATIONS", "CALENDAR_PAST_DAYS")},
+                                                           "RATSINFO_TRANSLATIONS", "CALENDAR_PAST_DAYS",
+                                                           "DATA_LICENCE")},
         }
         return incremental.global_fingerprint(Path(self.theme), shown)
 

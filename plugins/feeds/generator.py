@@ -45,8 +45,7 @@ class FeedsGenerator(Generator):
         graph = self.context.get("council_graph")
         if graph is None:
             raise RuntimeError("plugins.feeds braucht plugins.council: in PLUGINS davor eintragen")
-        body = self.context.get("council_body")
-        self.site_name = body.name if body else self.settings.get("SITENAME", "Ratsinformation")
+        self.site_name = self.context.get("portal_name") or "Ratsinformation"
         # Calendar and feed texts in the portal's language (plugins/i18n), German without a catalogue.
         translations, self.language = load_translations(self.settings)
         self.gettext = translations.gettext
@@ -66,7 +65,8 @@ class FeedsGenerator(Generator):
             log.warning(
                 "PUBLIC_URL fehlt: sitemap.xml und die Atom-Feeds (feeds/) werden nicht geschrieben, "
                 "Kalender (.ics) tragen keine Links, robots.txt nennt keine Sitemap. "
-                'In pelicanconf.py die öffentliche Adresse setzen, z. B. PUBLIC_URL = "https://ratsinfo.stadt.example/"'
+                'Die öffentliche Adresse in ratsinfo.toml setzen, z. B. PUBLIC_URL = "https://ratsinfo.stadt.example/", '
+                "oder mit --public-url angeben"
             )
         written = sum(write_if_changed(output / path, produce()) for path, produce in self.atom_feeds)
         sitemap_url = absolute(self.base, "sitemap.xml") if self.base else None

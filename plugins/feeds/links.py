@@ -6,7 +6,7 @@ from urllib.parse import quote, urlsplit
 
 
 class PublicUrlInvalid(ValueError):
-    """PUBLIC_URL in pelicanconf.py is not an http(s) address; the message says what to write."""
+    """The PUBLIC_URL setting is not an http(s) address; the message says what to write."""
 
 
 def public_url(value) -> str | None:
@@ -17,8 +17,9 @@ def public_url(value) -> str | None:
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
         raise PublicUrlInvalid(
-            f"PUBLIC_URL {text!r} ist keine Web-Adresse. In pelicanconf.py die öffentliche Adresse "
-            'des Portals eintragen, z. B. PUBLIC_URL = "https://ratsinfo.stadt.example/"'
+            f"PUBLIC_URL {text!r} ist keine Web-Adresse. Die öffentliche Adresse des Portals in "
+            'ratsinfo.toml eintragen, z. B. PUBLIC_URL = "https://ratsinfo.stadt.example/", oder mit '
+            "--public-url angeben"
         )
     return text if text.endswith("/") else text + "/"
 
