@@ -34,6 +34,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ratsinfo import portable
+
 _REQUEST = struct.Struct(">IQQ")  # CPU seconds, max characters, PDF length
 _ANSWER = struct.Struct(">BQ")  # status (below), length of the text that follows
 _NO_TEXT, _TEXT, _OUT_OF_MEMORY = 0, 1, 2
@@ -103,7 +105,7 @@ class Extractor:
         self.memory = memory
 
     def _read(self, size: int, deadline: float) -> bytes:
-        if os.name == "nt":  # select() takes no pipes on Windows
+        if not portable.select_takes_pipes():
             return self._read_in_thread(size, deadline)
         chunks, missing, fd = [], size, self.process.stdout.fileno()
         while missing:
@@ -172,10 +174,7 @@ def _lower(resource, which: int, soft: int):
 
 
 def _serve(memory: int):
-    try:
-        import resource
-    except ImportError:  # Windows: only the wall-clock time and the text cap apply
-        resource = None
+    resource = portable.resource()  # None on Windows: only the wall-clock time and the text cap apply
     if resource:
         _lower(resource, resource.RLIMIT_AS, memory)
         _lower(resource, resource.RLIMIT_CORE, 0)
