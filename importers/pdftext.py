@@ -6,7 +6,8 @@ of its own, so it runs in a child process: the kernel ends it when its CPU time
 (RLIMIT_CPU) or memory (RLIMIT_AS) runs out, and the parent kills it after a
 wall-clock time. Its text is cut at a number of characters, fewer for a
 small file (a 9 KB PDF gave 1.4 MB of text). A stopped
-extraction gives no text; the file itself is still published.
+extraction gives no text; the file itself is still published. Windows has no
+RLIMIT (ratsinfo/portable.py): there only the wall-clock time and the text cap apply.
 
 One child serves file after file (a demo import extracts ~900 PDFs; a process
 per file would cost more than the extraction), and is started again after it

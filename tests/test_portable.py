@@ -108,3 +108,33 @@ def test_a_holder_that_releases_lets_the_next_run_in(tmp_path, monkeypatch):
     assert not lock.exists()
     with exclusive(lock):
         pass
+
+
+def _address_space_limit(pid: int) -> str:
+    limits = Path(f"/proc/{pid}/limits").read_text(encoding="ascii")
+    return next(line.split()[3] for line in limits.splitlines() if line.startswith("Max address space"))
+
+
+def test_pdf_text_without_resource_limits_still_stops_at_the_wall_clock(monkeypatch):
+    """Windows has no RLIMIT: the child runs unlimited, the parent reads its answers in a thread
+    (select takes no pipes there) and still kills it after the wall-clock time."""
+    from importers.pdftext import ExtractionStopped, Extractor, Limits
+    from tests.test_attachments import text_bomb
+
+    usual = Extractor()
+    try:
+        assert usual.text(text_bomb(3), Limits()) == "HahahaHahahaHahaha"
+        assert _address_space_limit(usual.process.pid) == str(Limits().memory_bytes)
+    finally:
+        usual.stop()
+    monkeypatch.setenv("RATSINFO_PORTABLE", "1")
+    extractor = Extractor()
+    try:
+        assert extractor.text(text_bomb(3), Limits()) == "HahahaHahahaHahaha"
+        assert _address_space_limit(extractor.process.pid) == "unlimited"
+        with pytest.raises(ExtractionStopped, match="nach 1 s abgebrochen"):
+            extractor.text(text_bomb(1_000_000), Limits(wall_seconds=1))
+        assert extractor.process is None
+        assert extractor.text(text_bomb(3), Limits()) == "HahahaHahahaHahaha"
+    finally:
+        extractor.stop()
