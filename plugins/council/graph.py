@@ -606,7 +606,7 @@ class Maker:
                     access_url=_str(data.get("access_url")),
                     media=media if media in self.present else None,
                     media_type=_str(data.get("media_type")),
-                    text_path=f"{self.files_folder}/{text_name}" if text_name in self.present else None)
+                    text_path=f"{self.files_folder}{os.sep}{text_name}" if text_name in self.present else None)
 
     def _organization(self, data: dict) -> Organization:
         return Organization(
