@@ -6,7 +6,8 @@ of its own, so it runs in a child process: the kernel ends it when its CPU time
 (RLIMIT_CPU) or memory (RLIMIT_AS) runs out, and the parent kills it after a
 wall-clock time. Its text is cut at a number of characters, fewer for a
 small file (a 9 KB PDF gave 1.4 MB of text). A stopped
-extraction gives no text; the file itself is still published.
+extraction gives no text; the file itself is still published. Windows has no
+RLIMIT (ratsinfo/portable.py): there only the wall-clock time and the text cap apply.
 
 One child serves file after file (a demo import extracts ~900 PDFs; a process
 per file would cost more than the extraction), and is started again after it
@@ -33,6 +34,8 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from ratsinfo import portable
 
 _REQUEST = struct.Struct(">IQQ")  # CPU seconds, max characters, PDF length
 _ANSWER = struct.Struct(">BQ")  # status (below), length of the text that follows
@@ -103,7 +106,7 @@ class Extractor:
         self.memory = memory
 
     def _read(self, size: int, deadline: float) -> bytes:
-        if os.name == "nt":  # select() takes no pipes on Windows
+        if not portable.select_takes_pipes():
             return self._read_in_thread(size, deadline)
         chunks, missing, fd = [], size, self.process.stdout.fileno()
         while missing:
@@ -172,10 +175,7 @@ def _lower(resource, which: int, soft: int):
 
 
 def _serve(memory: int):
-    try:
-        import resource
-    except ImportError:  # Windows: only the wall-clock time and the text cap apply
-        resource = None
+    resource = portable.resource()  # None on Windows: only the wall-clock time and the text cap apply
     if resource:
         _lower(resource, resource.RLIMIT_AS, memory)
         _lower(resource, resource.RLIMIT_CORE, 0)

@@ -167,8 +167,9 @@ def apply_overlay(staging: Path, output: Path) -> set[str]:
     except (OSError, ValueError, KeyError, TypeError):
         bundles = None  # no index in this build (PAGEFIND off): an old one would not match the pages
     _forget_last_build(output)
+    # Keys with "/" on every system, as in the build state and MOVED_LAST (os.walk gives "\\" on Windows).
     for folder, dirs, files in os.walk(staging):
-        relative = os.path.relpath(folder, staging)
+        relative = os.path.relpath(folder, staging).replace(os.sep, "/")
         if relative == "pagefind":
             dirs.clear()
             continue
@@ -184,7 +185,7 @@ def apply_overlay(staging: Path, output: Path) -> set[str]:
             kill_point("build:overlay-move")
     _apply_search_index(staging, output, bundles)
     for folder, dirs, files in os.walk(output, topdown=False):
-        relative = os.path.relpath(folder, output)
+        relative = os.path.relpath(folder, output).replace(os.sep, "/")
         if relative == "pagefind" or relative.startswith("pagefind/"):
             continue
         for name in files:

@@ -28,6 +28,7 @@ from plugins.council.links import warn_skipped
 from plugins.council.pages import PageSpec, check_unique_paths, plan
 from plugins.council.shards import MANIFEST, is_split, plan_shards
 from plugins.i18n import install_translations
+from ratsinfo import portable
 
 log = logging.getLogger(__name__)
 
@@ -290,7 +291,7 @@ class CouncilGenerator(Generator):
     def _render_all(self, specs: list[PageSpec], output: Path) -> int:
         """Render on every core: forked workers share the graph without copying it."""
         workers = min(int(self.settings.get("RATSINFO_WORKERS") or os.cpu_count() or 1), os.cpu_count() or 1)
-        if workers < 2 or len(specs) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        if workers < 2 or len(specs) < PARALLEL_FROM or not portable.can_fork():
             return sum(self._render(spec, output) for spec in specs)
         global _WORK
         _WORK = (self, specs, output)

@@ -21,6 +21,7 @@ import boundedyaml
 from plugins.council.format import N_
 from plugins.council.links import warn_skipped
 from plugins.council.problems import KIND_NAMES, NEXT_STEP, line_of
+from ratsinfo import portable
 
 # Content files are read through boundedyaml, never yaml.load directly: content/ may be
 # edited by hand, and a file with nested aliases expands to gigabytes once the graph walks
@@ -470,7 +471,7 @@ def parse_files(paths: list[str]) -> list[dict]:
     """Front matter of each file, on every core when there are many (a first build of a big
     city parses 100,000 files: YAML is most of its reading time)."""
     workers = os.cpu_count() or 1
-    if len(paths) < PARALLEL_PARSE_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if len(paths) < PARALLEL_PARSE_FROM or workers < 2 or not portable.can_fork():
         return [read_front_matter(Path(p)) for p in paths]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         return pool.map(_parse_path, paths, chunksize=200)
@@ -605,7 +606,7 @@ class Maker:
                     access_url=_str(data.get("access_url")),
                     media=media if media in self.present else None,
                     media_type=_str(data.get("media_type")),
-                    text_path=f"{self.files_folder}/{text_name}" if text_name in self.present else None)
+                    text_path=f"{self.files_folder}{os.sep}{text_name}" if text_name in self.present else None)
 
     def _organization(self, data: dict) -> Organization:
         return Organization(

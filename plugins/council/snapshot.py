@@ -24,15 +24,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-try:
-    import fcntl
-except ImportError:  # Windows
-    fcntl = None
-
 from plugins.council import graph as model
 from plugins.council.graph import (FOLDERS, Graph, Maker, check_file_name, content_stamps, read_front_matter,
                                    sort_own_lists)
 from plugins.council.incremental import replacing
+from ratsinfo import portable
 
 log = logging.getLogger(__name__)
 
@@ -246,7 +242,8 @@ def write_in_background(path: Path, write_file):
     build does not wait for it. It holds the file's lock, taken before the fork, so that a build
     starting meanwhile waits for the file (`reading`) instead of doing without.
     Where there is no fork or no flock (Windows) nothing is written."""
-    if fcntl is None or not hasattr(os, "fork"):
+    fcntl = portable.fcntl()
+    if fcntl is None or not portable.can_fork():
         return
     _reap()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -284,6 +281,7 @@ def write_graph_in_background(path: Path, graph: Graph, media: frozenset):
 @contextmanager
 def reading(path: Path):
     """Wait for a snapshot being written (by the previous build's child)."""
+    fcntl = portable.fcntl()
     if fcntl is None:
         yield
         return
