@@ -46,3 +46,9 @@ def resource():
 def select_takes_pipes() -> bool:
     """select() waits on pipes on POSIX; on Windows it takes sockets only."""
     return os.name == "posix" and not forced()
+
+
+def rename_replaces_links() -> bool:
+    """os.replace onto an existing link to a folder: one atomic rename on POSIX; Windows
+    (MoveFileEx) refuses to replace a directory link, so the old one goes first."""
+    return os.name == "posix" and not forced()

@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from plugins.council.incremental import STATE_FILE
+from ratsinfo import portable
 
 KEEP = 3
 HISTORY = ".verlauf.json"
@@ -36,10 +37,23 @@ def releases_of(target: Path) -> Path:
 
 
 def _switch(target: Path, release: Path):
+    """Point `target` at `release`: in one rename where the system allows it. On Windows the old
+    link is removed first, so for an instant the target answers 404 (never a mix of versions);
+    a run killed in that instant leaves no site until the next publish."""
     link = target.parent / f".{target.name}.umschalten"
     link.unlink(missing_ok=True)
     os.symlink(release, link, target_is_directory=True)
+    if not portable.rename_replaces_links() and target.is_symlink():
+        _remove_link(target)
     os.replace(link, target)
+
+
+def _remove_link(link: Path):
+    """A link to a folder: os.unlink on POSIX; Windows removes a directory link with rmdir."""
+    try:
+        os.unlink(link)
+    except (IsADirectoryError, PermissionError):
+        os.rmdir(link)
 
 
 def publish(output: Path, target: Path, keep: int = KEEP) -> Path:

@@ -138,3 +138,42 @@ def test_pdf_text_without_resource_limits_still_stops_at_the_wall_clock(monkeypa
         assert extractor.text(text_bomb(3), Limits()) == "HahahaHahahaHahaha"
     finally:
         extractor.stop()
+
+
+# Publishes two builds and rolls back, recording which links were removed before a rename.
+PUBLISH = """
+import json, sys
+from pathlib import Path
+removed = []
+sys.addaudithook(lambda event, args: removed.append(str(args[0])) if event == "os.remove" else None)
+from ratsinfo.publish import publish, rollback
+target = Path(sys.argv[1])
+for build in sys.argv[2:]:
+    publish(Path(build), target)
+rollback(target)
+print(json.dumps([r for r in removed if r == str(target)]))
+"""
+
+
+@pytest.mark.parametrize("forced", [False, True])
+def test_publish_switches_where_a_rename_cannot_replace_a_link(tmp_path, forced):
+    """On Windows a rename does not replace a link to a folder: the old link goes first. Forced
+    here, publish and rollback still switch; on POSIX the switch stays one rename."""
+    builds = []
+    for word in ("eins", "zwei"):
+        build = tmp_path / word
+        (build / "_ratsinfo").mkdir(parents=True)
+        (build / "index.html").write_text(f"<p>{word}</p>", encoding="utf-8")
+        builds.append(str(build))
+    target = tmp_path / "www" / "ratsinfo"
+    target.parent.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(PROJECT))
+    env.pop("RATSINFO_PORTABLE", None)
+    if forced:
+        env["RATSINFO_PORTABLE"] = "1"
+    result = subprocess.run([sys.executable, "-c", PUBLISH, str(target), *builds], capture_output=True,
+                            text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "eins" in (target / "index.html").read_text(encoding="utf-8")  # rolled back to the first
+    removed = json.loads(result.stdout)
+    assert removed == ([str(target)] * 2 if forced else [])  # the second publish and the rollback
