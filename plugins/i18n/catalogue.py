@@ -104,8 +104,8 @@ def _read(path: Path, mtime_ns: int) -> gettext.GNUTranslations:
         with open(path, "rb") as fp:
             return gettext.GNUTranslations(fp)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise RuntimeError(f"Übersetzungskatalog {path} ist nicht lesbar ({exc}). Neu übersetzen mit "
-                           f"`python -m plugins.i18n.msgfmt {path.with_suffix('.po')}` (docs/i18n.md).") from exc
+        raise RuntimeError(f"Übersetzungskatalog {path} ist nicht lesbar ({exc}). Neu kompilieren mit "
+                           f"`pybabel compile -i {path.with_suffix('.po')} -o {path}` (docs/i18n.md).") from exc
 
 
 @lru_cache(maxsize=None)
