@@ -244,6 +244,19 @@ def test_hand_written_pages_are_translated_once_the_plugin_is_registered(council
     assert "<td>Non-public agenda item</td>" in page(site, "sitzungen/m.html")
 
 
+@pytest.mark.parametrize("language, catalogue_for, used", [("en", "en", "en"), ("fr", None, "de")])
+def test_the_search_index_is_in_the_language_of_the_pages(council, tmp_path, language, catalogue_for, used):
+    # Pagefind stems words by language: an English portal indexed as German finds "meeting"
+    # only as typed. A language without catalogue falls back to German, pages and index alike.
+    folder = catalogue(tmp_path / "translations", catalogue_for, ENGLISH_PO) if catalogue_for else tmp_path
+    site = build(council, tmp_path / "output", PAGEFIND=True, RATSINFO_LANGUAGE=language,
+                 RATSINFO_TRANSLATIONS=str(folder))
+    assert f'<html lang="{used}">' in page(site, "sitzungen/m.html")
+    entry = json.loads(page(site, "pagefind/pagefind-entry.json"))
+    assert list(entry["languages"]) == [used]
+    assert (site / "pagefind" / f"wasm.{used}.pagefind").is_file()
+
+
 def test_a_missing_catalogue_leaves_the_portal_german_and_says_so(tmp_path, caplog):
     settings = {"RATSINFO_LANGUAGE": "fr", "RATSINFO_TRANSLATIONS": str(tmp_path)}
     with caplog.at_level(logging.WARNING):
