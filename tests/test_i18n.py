@@ -178,7 +178,7 @@ def test_a_catalogue_of_nothing_but_msgids_changes_only_the_language_attribute(c
     # What a town has right after `pybabel init` from messages.pot: every msgstr empty, so German
     # stays, byte for byte.
     folder = tmp_path / "translations"
-    pybabel("init", "-i", str(TEMPLATES.parent / "translations" / "messages.pot"), "-d", str(folder), "-l", "nl")
+    pybabel("init", "-d", str(folder), "-l", "nl")  # from theme/translations/messages.pot (pyproject.toml)
     pybabel("compile", "-d", str(folder))
     site = build(council, tmp_path / "output", RATSINFO_LANGUAGE="nl", RATSINFO_TRANSLATIONS=str(folder))
     german = {p.relative_to(german_site) for p in german_site.rglob("*") if p.is_file()}
@@ -275,7 +275,8 @@ def test_shipped_catalogue_template_is_current(tmp_path):
     def without_date(pot: Path) -> list[str]:
         return [line for line in pot.read_text(encoding="utf-8").splitlines() if "POT-Creation-Date" not in line]
 
-    assert without_date(TEMPLATES.parent / "translations" / "messages.pot") == without_date(tmp_path / "messages.pot"), \
+    shipped = TEMPLATES.parent / "translations" / "messages.pot"
+    assert without_date(shipped) == without_date(tmp_path / "messages.pot"), \
         "Texte geändert: im Projektordner `pybabel extract` ausführen (docs/i18n.md)"
 
 
@@ -366,7 +367,8 @@ def test_the_visible_text_check_finds_untranslated_text():
 
 
 def test_a_template_msgid_is_a_literal_never_data():
-    source = '<h1>{{ _(paper.name) }}</h1>\n{{ pgettext("Kontext", "Mo" ~ x) }}{{ ngettext("%(n)s Sitzung", "%(n)s Sitzungen", n) }}'
+    source = ('<h1>{{ _(paper.name) }}</h1>\n{{ pgettext("Kontext", "Mo" ~ x) }}'
+              '{{ ngettext("%(n)s Sitzung", "%(n)s Sitzungen", n) }}')
     assert untranslated_literals(source) == ["_() ohne festen Text (Zeile 1)", "pgettext() ohne festen Text (Zeile 2)"]
 
 
