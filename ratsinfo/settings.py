@@ -146,7 +146,8 @@ SITE = (
             "Intranet-Spiegel unter einem anderen Pfad baut mit eigenem BASE_PATH.",
             example='"/ratsinfo/"', convert=base_path, option="--base-path"),
     Setting("RATSINFO_LANGUAGE", "de",
-            "Sprache der Texte des Portals; theme/translations/<Sprache>/ (docs/i18n.md), sonst Deutsch.",
+            "Sprache der Texte des Portals und des Suchindex; theme/translations/<Sprache>/ (docs/i18n.md), "
+            "sonst Deutsch.",
             convert=_language),
     Setting("RATSINFO_TRANSLATIONS", None,
             "Eigener Ordner mit Übersetzungen (<Sprache>/LC_MESSAGES/messages.mo), relativ zum Site-Ordner.",

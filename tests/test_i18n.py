@@ -6,6 +6,8 @@ import gettext
 import json
 import logging
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,7 +15,6 @@ import pytest
 from jinja2 import Environment, nodes
 
 from importers.content import render_front_matter
-from plugins.i18n import extract, msgfmt
 from plugins.i18n.catalogue import UNTRANSLATED, Extension, load_translations
 from ratsinfo.build import SETTINGS_FILE, build_site
 
@@ -124,8 +125,16 @@ def catalogue(folder: Path, language: str, po_text: str) -> Path:
     po = folder / language / "LC_MESSAGES" / "messages.po"
     po.parent.mkdir(parents=True, exist_ok=True)
     po.write_text(po_text, encoding="utf-8")
-    msgfmt.compile_po(po)
+    pybabel("compile", "-i", str(po), "-o", str(po.with_suffix(".mo")))
     return folder
+
+
+def pybabel(*args: str) -> str:
+    """Babel's command line as docs/i18n.md uses it, in the project folder (pyproject.toml's [tool.babel])."""
+    done = subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], cwd=PROJECT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stderr
 
 
 def page(site: Path, name: str) -> str:
@@ -166,10 +175,12 @@ def test_without_a_catalogue_every_page_is_german(german_site):
 
 
 def test_a_catalogue_of_nothing_but_msgids_changes_only_the_language_attribute(council, german_site, tmp_path):
-    # What a town has right after copying messages.pot: every msgstr empty, so German stays, byte for byte.
-    folder = catalogue(tmp_path / "translations", "xx", (TEMPLATES.parent / "translations" / "messages.pot")
-                       .read_text(encoding="utf-8"))
-    site = build(council, tmp_path / "output", RATSINFO_LANGUAGE="xx", RATSINFO_TRANSLATIONS=str(folder))
+    # What a town has right after `pybabel init` from messages.pot: every msgstr empty, so German
+    # stays, byte for byte.
+    folder = tmp_path / "translations"
+    pybabel("init", "-d", str(folder), "-l", "nl")  # from theme/translations/messages.pot (pyproject.toml)
+    pybabel("compile", "-d", str(folder))
+    site = build(council, tmp_path / "output", RATSINFO_LANGUAGE="nl", RATSINFO_TRANSLATIONS=str(folder))
     german = {p.relative_to(german_site) for p in german_site.rglob("*") if p.is_file()}
     assert german == {p.relative_to(site) for p in site.rglob("*") if p.is_file()}
     for name in sorted(german):
@@ -177,7 +188,7 @@ def test_a_catalogue_of_nothing_but_msgids_changes_only_the_language_attribute(c
             continue
         expected = (german_site / name).read_bytes()
         if name.suffix == ".html":
-            expected = expected.replace(b'<html lang="de">', b'<html lang="xx">')
+            expected = expected.replace(b'<html lang="de">', b'<html lang="nl">')
         assert (site / name).read_bytes() == expected, name
 
 
@@ -233,6 +244,19 @@ def test_hand_written_pages_are_translated_once_the_plugin_is_registered(council
     assert "<td>Non-public agenda item</td>" in page(site, "sitzungen/m.html")
 
 
+@pytest.mark.parametrize("language, catalogue_for, used", [("en", "en", "en"), ("fr", None, "de")])
+def test_the_search_index_is_in_the_language_of_the_pages(council, tmp_path, language, catalogue_for, used):
+    # Pagefind stems words by language: an English portal indexed as German finds "meeting"
+    # only as typed. A language without catalogue falls back to German, pages and index alike.
+    folder = catalogue(tmp_path / "translations", catalogue_for, ENGLISH_PO) if catalogue_for else tmp_path
+    site = build(council, tmp_path / "output", PAGEFIND=True, RATSINFO_LANGUAGE=language,
+                 RATSINFO_TRANSLATIONS=str(folder))
+    assert f'<html lang="{used}">' in page(site, "sitzungen/m.html")
+    entry = json.loads(page(site, "pagefind/pagefind-entry.json"))
+    assert list(entry["languages"]) == [used]
+    assert (site / "pagefind" / f"wasm.{used}.pagefind").is_file()
+
+
 def test_a_missing_catalogue_leaves_the_portal_german_and_says_so(tmp_path, caplog):
     settings = {"RATSINFO_LANGUAGE": "fr", "RATSINFO_TRANSLATIONS": str(tmp_path)}
     with caplog.at_level(logging.WARNING):
@@ -245,62 +269,15 @@ def test_a_missing_catalogue_leaves_the_portal_german_and_says_so(tmp_path, capl
     assert (translations.gettext("Vorlagen"), language) == ("Drucksachen", "de")
 
 
-def test_msgfmt_writes_what_gettext_reads(tmp_path):
-    po = tmp_path / "messages.po"
-    po.write_text(r'''# Übersetzer: Stadt Musterhausen
-msgid ""
-msgstr ""
-"Content-Type: text/plain; charset=UTF-8\n"
-"Plural-Forms: nplurals=2; plural=(n != 1);\n"
+def test_shipped_catalogue_template_is_current(tmp_path):
+    pybabel("extract", "-o", str(tmp_path / "messages.pot"))
 
-#: theme/templates/base.html:1
-msgid "Sitzungen"
-msgstr "Meetings"
+    def without_date(pot: Path) -> list[str]:
+        return [line for line in pot.read_text(encoding="utf-8").splitlines() if "POT-Creation-Date" not in line]
 
-msgctxt "Wochentag, kurz"
-msgid "Mo"
-msgstr "Mon"
-
-msgid "%(count)s Sitzung"
-msgid_plural "%(count)s Sitzungen"
-msgstr[0] "%(count)s meeting"
-msgstr[1] "%(count)s meetings"
-
-msgid "Mehrzeilig"
-msgstr "Zeile \"eins\"\n"
-"Zeile zwei"
-
-msgid "Unübersetzt"
-msgstr ""
-
-#, fuzzy
-msgid "Vorlagen"
-msgstr "Papers"
-''', encoding="utf-8")
-    mo, translated = msgfmt.compile_po(po)
-    with open(mo, "rb") as fp:
-        translations = gettext.GNUTranslations(fp)
-    assert translated == 4
-    assert translations.gettext("Sitzungen") == "Meetings"
-    assert translations.pgettext("Wochentag, kurz", "Mo") == "Mon"
-    assert translations.gettext("Mo") == "Mo"
-    assert translations.ngettext("%(count)s Sitzung", "%(count)s Sitzungen", 3) == "%(count)s meetings"
-    assert translations.gettext("Mehrzeilig") == 'Zeile "eins"\nZeile zwei'
-    assert translations.gettext("Unübersetzt") == "Unübersetzt"
-    assert translations.gettext("Vorlagen") == "Vorlagen"
-    with pytest.raises(msgfmt.CatalogueError, match="messages.po:2"):
-        msgfmt.parse_po('msgid ""\nmsgstr ""Oops\n', "messages.po")
-
-
-def test_shipped_catalogue_template_is_current():
-    shipped = (TEMPLATES.parent / "translations" / "messages.pot").read_text(encoding="utf-8")
-    assert shipped == extract.current_pot(), "Texte geändert: python -m plugins.i18n.extract ausführen"
-
-
-def test_extraction_refuses_data_as_msgid(tmp_path):
-    (tmp_path / "bad.html").write_text("<h1>{{ _(paper.name) }}</h1>", encoding="utf-8")
-    with pytest.raises(extract.ExtractError, match="bad.html:1"):
-        extract.template_messages(tmp_path)
+    shipped = TEMPLATES.parent / "translations" / "messages.pot"
+    assert without_date(shipped) == without_date(tmp_path / "messages.pot"), \
+        "Texte geändert: im Projektordner `pybabel extract` ausführen (docs/i18n.md)"
 
 
 # --- Every visible text in a template goes through gettext -------------------------------------
@@ -311,13 +288,14 @@ def test_extraction_refuses_data_as_msgid(tmp_path):
 #    have no letter at all ("·", "–", "→", ":", "(" are fine).
 # 2. As a Jinja syntax tree: a string literal with a letter must be a msgid (argument of `_`,
 #    `gettext`, `pgettext`, …), a filter/test argument (`map('trim')`), or technical (a file name,
-#    path or URL prefix such as 'base.html', 'pagefind/', 'mailto:').
+#    path or URL prefix such as 'base.html', 'pagefind/', 'mailto:'); and every msgid is a literal.
 # Limits: it does not know which attributes a browser shows beyond the list, nor whether a literal
 # compared in an `{% if %}` is ever printed (it would be flagged; rename or whitelist it then);
 # texts coming from Python (plugins/council/pages.py, graph.py) are not templates and not checked;
 # `_` re-bound as a loop or `set` variable is caught, a macro parameter named `_` is not.
 
-GETTEXT = {"_", "gettext", "pgettext", "ngettext", "npgettext"}
+# gettext function → how many of its first arguments are texts (context, msgid, plural)
+GETTEXT = {"_": 1, "gettext": 1, "pgettext": 2, "ngettext": 2, "npgettext": 3}
 VISIBLE_ATTRIBUTES = {"title", "alt", "placeholder", "aria-label", "aria-description", "aria-roledescription",
                       "aria-valuetext", "label", "value", "data-pagefind-filter"}
 LETTER = re.compile(r"[^\W\d_]")
@@ -355,8 +333,14 @@ def untranslated_literals(source: str) -> list[str]:
 
     def visit(node):
         if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) and node.node.name in GETTEXT:
-            for keyword in node.kwargs:  # the msgid is fine; the values put into it are checked
-                visit(keyword.value)
+            texts, values = node.args[:GETTEXT[node.node.name]], node.args[GETTEXT[node.node.name]:]
+            # Babel extracts literal msgids only: `_(paper.name)` is not in messages.pot, and would
+            # make source data a msgid.
+            if len(texts) < GETTEXT[node.node.name] or not all(
+                    isinstance(text, nodes.Const) and isinstance(text.value, str) for text in texts):
+                found.append(f"{node.node.name}() ohne festen Text (Zeile {node.lineno})")
+            for value in [*values, *(keyword.value for keyword in node.kwargs)]:  # the values put in
+                visit(value)
             return
         if isinstance(node, (nodes.Filter, nodes.Test)):
             if node.node is not None:
@@ -380,6 +364,12 @@ def test_the_visible_text_check_finds_untranslated_text():
               '<a href="{{ root }}index.html" class="x">{{ _("Start") }}</a>{{ items|join(", ")|map("trim") }}')
     assert untranslated_html_text(source) == ["Titel", "Hallo"]
     assert untranslated_literals(source) == ["unbekannt", "heute", "_ neu gebunden (Zeile 1)"]
+
+
+def test_a_template_msgid_is_a_literal_never_data():
+    source = ('<h1>{{ _(paper.name) }}</h1>\n{{ pgettext("Kontext", "Mo" ~ x) }}'
+              '{{ ngettext("%(n)s Sitzung", "%(n)s Sitzungen", n) }}')
+    assert untranslated_literals(source) == ["_() ohne festen Text (Zeile 1)", "pgettext() ohne festen Text (Zeile 2)"]
 
 
 @pytest.mark.parametrize("template", sorted(p.name for p in TEMPLATES.glob("*.html")))

@@ -10,7 +10,7 @@ from plugins.i18n.catalogue import UNTRANSLATED, translations_of
 
 
 def N_(message: str) -> str:
-    """Marks a text for the catalogue (plugins/i18n/extract.py); it is translated where it is shown."""
+    """Marks a text for the catalogue (`pybabel extract`, docs/i18n.md); it is translated where it is shown."""
     return message
 
 

@@ -54,6 +54,12 @@ def load_translations(settings) -> tuple[gettext.NullTranslations, str]:
     return _read(path, path.stat().st_mtime_ns), path.parent.parent.name.replace("_", "-")
 
 
+def page_language(settings) -> str:
+    """The language the pages are written in, as their <html lang> says: RATSINFO_LANGUAGE if it
+    has a catalogue, else German. The search index is built for it (plugins/search)."""
+    return load_translations(settings)[1]
+
+
 def install_translations(env, settings) -> None:
     """Give `env` the i18n extension (if JINJA_ENVIRONMENT lacks it) and the build's catalogue."""
     translations, language = load_translations(settings)
@@ -104,8 +110,8 @@ def _read(path: Path, mtime_ns: int) -> gettext.GNUTranslations:
         with open(path, "rb") as fp:
             return gettext.GNUTranslations(fp)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise RuntimeError(f"Übersetzungskatalog {path} ist nicht lesbar ({exc}). Neu übersetzen mit "
-                           f"`python -m plugins.i18n.msgfmt {path.with_suffix('.po')}` (docs/i18n.md).") from exc
+        raise RuntimeError(f"Übersetzungskatalog {path} ist nicht lesbar ({exc}). Neu kompilieren mit "
+                           f"`pybabel compile -i {path.with_suffix('.po')} -o {path}` (docs/i18n.md).") from exc
 
 
 @lru_cache(maxsize=None)

@@ -23,6 +23,7 @@ from pathlib import Path
 import pagefind_bin
 
 from plugins.council.incremental import json_lines, load_state
+from plugins.i18n import page_language
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +35,10 @@ class SearchIndexFailed(RuntimeError):
     pass
 
 
-def pagefind_command(site: str, output_path: str | None = None) -> list[str]:
-    command = [str(pagefind_bin.get_executable()), "--site", site, "--force-language", "de", "--silent"]
+def pagefind_command(site: str, language: str, output_path: str | None = None) -> list[str]:
+    """`language` is the pages' own (plugins.i18n.page_language): Pagefind stems words by it, and
+    forcing it keeps one index even if a hand-written page said otherwise."""
+    command = [str(pagefind_bin.get_executable()), "--site", site, "--force-language", language, "--silent"]
     if output_path:
         command += ["--output-path", output_path]
     else:
@@ -56,18 +59,19 @@ def run_pagefind(pelican):
     if not settings.get("PAGEFIND", True):
         return
     output = Path(settings["OUTPUT_PATH"])
+    language = page_language(settings)
     manifest = output / MANIFEST
     if not manifest.is_file():  # a site without council pages (no plugins.council)
-        _run(pagefind_command(str(output)))
+        _run(pagefind_command(str(output), language))
         log.info("ratsinfo: Suchindex geschrieben")
         return
     shards = json.loads(manifest.read_text(encoding="utf-8"))
     previous = Path(settings.get("RATSINFO_PREVIOUS_OUTPUT") or output)
-    indexed, kept = index_shards(output, shards, previous, overlay=bool(settings.get("RATSINFO_OVERLAY")))
+    indexed, kept = index_shards(output, shards, previous, language, overlay=bool(settings.get("RATSINFO_OVERLAY")))
     log.info("ratsinfo: Suchindex in %d Teilen, %d neu indexiert, %d übernommen", len(shards), indexed, kept)
 
 
-def index_shards(output: Path, shards: dict, previous: Path, overlay: bool = False) -> tuple[int, int]:
+def index_shards(output: Path, shards: dict, previous: Path, language: str, overlay: bool = False) -> tuple[int, int]:
     """With `overlay`, output/ holds only the pages that changed and `previous` the rest
     (ratsinfo/build.py); an unchanged bundle then stays where it is."""
     def page(path: str) -> Path:
@@ -99,7 +103,7 @@ def index_shards(output: Path, shards: dict, previous: Path, overlay: bool = Fal
                 link = Path(tmp) / path
                 link.parent.mkdir(parents=True, exist_ok=True)
                 os.link(page(path), link)
-            _run(pagefind_command(tmp, str(target)))
+            _run(pagefind_command(tmp, language, str(target)))
         indexed += 1
     (output / STATE).write_text(json_lines(state), encoding="utf-8")
     return indexed, kept
