@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from benchmarks.measure import PYTHON, Measured, run_measured
-from benchmarks.words import TextModel
+from ratsinfo.demo.prose import Prose
 
 CATEGORIES = 20
 PELICAN_CONF = """\
@@ -58,13 +58,14 @@ class AnchorRun:
     note: str = ""
 
 
-def _articles(n: int, seed: int = 7):
-    rng = random.Random(seed)
-    text = TextModel(rng)
+def _articles(n: int):
+    # The same prose as the city's documents (ratsinfo/demo/prose.py).
+    prose = Prose("benchmarks/anchors")
+    rng = random.Random("benchmarks/anchors/titles")
     start = datetime(2010, 1, 1, 9, 0)
     for i in range(n):
-        body = text.document(rng, "", 300).strip()
-        yield i, f"Vorlage {i + 1}: {text.sentence(rng)[:60].rstrip('.')}", start + timedelta(hours=7 * i), \
+        body = prose.text(i, "", 300).strip()
+        yield i, f"Vorlage {i + 1}: {prose.sentence(rng)[:60].rstrip('.')}", start + timedelta(hours=7 * i), \
             f"Gremium {i % CATEGORIES + 1}", body
 
 

@@ -23,9 +23,9 @@ from pathlib import Path
 from benchmarks import anchors, portal, search_bytes
 from benchmarks.measure import Changes, Measured, compare, machine_info, mtimes
 from benchmarks.report import write_section
-from benchmarks.synthetic_city import scaled_counts, write_city
-from benchmarks.synthetic_oparl import BASE_URL
 from ratsinfo import PROJECT_ROOT
+from ratsinfo.demo import BASE_URL, write_demo
+from ratsinfo.demo.city import scaled_counts
 
 DEFAULT_QUERY = "Spielplatz"
 DEFAULT_PAPERS = 2000
@@ -99,7 +99,7 @@ def measure_city(run: BenchRun, work: Path, profile: bool):
     forget_build_cache(content)
     log(f"Synthetische Stadt mit {run.papers} Vorlagen erzeugen")
     started = time.monotonic()
-    run.counts = write_city(dump, run.papers)
+    run.counts = write_demo(dump, papers=run.papers)
     run.generate_seconds = time.monotonic() - started
     run.dump_bytes = sum(p.stat().st_size for p in dump.rglob("*.json"))
     objects = sum(run.counts.values())
@@ -163,7 +163,6 @@ def measure_search(run: BenchRun, work: Path, search_scale: int | None, query: s
 
 def _demo_site(folder: Path, query: str | None) -> SearchSite:
     from importers.oparl import import_oparl
-    from ratsinfo.demo import write_demo
 
     shutil.rmtree(folder, ignore_errors=True)
     forget_build_cache(folder / "content")
@@ -178,7 +177,7 @@ def _synthetic_search_site(folder: Path, papers: int, query: str | None) -> Sear
     started = time.monotonic()
     shutil.rmtree(folder, ignore_errors=True)
     forget_build_cache(folder / "content")
-    write_city(folder / "dump", papers)
+    write_demo(folder / "dump", papers=papers)
     import_oparl(str(folder / "dump"), folder / "content", show_progress=False, mirror_files=False)
     site = _index_and_search(f"synthetic city, {papers:,} papers", papers, folder, query)
     if site.index["bundles"] > 1 and site.pages > SINGLE_INDEX_MAX_PAGES:

@@ -306,3 +306,64 @@ def test_non_public_markers_stand_only_in_non_public_items_and_their_pdfs(dump, 
         file = files_by_pdf[path]
         assert "meeting" not in file and "paper" not in file
         assert all(load(dump, url)["public"] is False for url in file["agendaItem"])
+
+
+def tree_digest(folder: Path) -> str:
+    """One SHA-256 over every file's path and bytes, in a fixed order."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+# The demo as it was before the benchmark city became a scale of it. A change to
+# the generator that alters the demo must be meant: then write the new digests here.
+DEMO_DIGEST = "d9114173939e52812d912b4c3f8188a512305f765d12c7b133bafee7df3ad180"
+SQLITE_DUMP_DIGEST = "fe1b876b7157546ea40910e909731ca89b8b7a4a2bed5fc45e523a0fe46c9b08"
+
+
+def test_demo_dump_is_the_pinned_muldenau_byte_for_byte(dump):
+    assert tree_digest(dump) == DEMO_DIGEST
+
+
+def test_demo_sqlite_export_holds_the_pinned_rows(tmp_path):
+    import sqlite3
+
+    from ratsinfo.demo import write_demo_sqlite
+
+    write_demo_sqlite(tmp_path / "muldenau.sqlite")
+    connection = sqlite3.connect(tmp_path / "muldenau.sqlite")
+    statements = "\n".join(connection.iterdump())
+    connection.close()
+    assert hashlib.sha256(statements.encode()).hexdigest() == SQLITE_DUMP_DIGEST
+
+
+def test_town_at_city_scale_has_the_shape_the_benchmarks_document(tmp_path):
+    """benchmarks/README.md: meetings N/4, organizations and persons with a floor,
+    about 2.5 files per paper carrying a few hundred words of text, about 12 agenda
+    items per meeting, some non-public; no PDFs; the importer reads it."""
+    from importers.oparl import import_oparl
+    from ratsinfo.demo.city import scaled_counts
+
+    papers = 400
+    counts = write_demo(tmp_path / "city", papers=papers)
+    expected = scaled_counts(papers)
+    assert (counts["Paper"], counts["Meeting"]) == (expected["papers"], expected["meetings"]) == (400, 100)
+    assert (counts["Organization"], counts["Person"]) == (12, 60)
+    assert 2.2 <= counts["File"] / papers <= 2.8
+    assert 10 <= counts["AgendaItem"] / counts["Meeting"] <= 14
+    assert not list((tmp_path / "city" / "documents").iterdir())
+
+    def listed(stem: str) -> list[dict]:
+        pages = sorted((tmp_path / "city" / "bodies" / "1").glob(f"{stem}*.json"))
+        return [obj for page in pages for obj in json.loads(page.read_text(encoding="utf-8"))["data"]]
+
+    words = [len(f["text"].split()) for f in listed("files")]
+    assert len(words) == counts["File"] and 250 <= sum(words) / len(words) <= 550
+    assert 0.05 <= sum(not i["public"] for i in listed("agendaitems")) / counts["AgendaItem"] <= 0.2
+
+    report = import_oparl(str(tmp_path / "city"), tmp_path / "content", show_progress=False,
+                          mirror_files=False)
+    assert report.created["paper"] == papers and report.created["file"] == counts["File"]
+    assert len(list((tmp_path / "content" / "files").glob("*.txt"))) == counts["File"]

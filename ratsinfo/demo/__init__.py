@@ -5,7 +5,9 @@ PDFs) in the layout importers/oparl/source.py reads, so that the portal can
 be built and tested without any real council's data. The markers tell tests
 what to look for: a word only a PDF contains, words only non-public agenda
 items contain. `write_demo_sqlite(file)` writes the same town as a database
-export in the neutral schema (docs/sql-export.md).
+export in the neutral schema (docs/sql-export.md). `write_demo(folder,
+papers=N)` writes the same town grown to city scale for the benchmarks
+(city.py): one generator for the demo, the tests and the benchmarks.
 """
 
 from ratsinfo.demo.dump import write_demo

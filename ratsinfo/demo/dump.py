@@ -4,11 +4,17 @@
 external list keep their query in the file name (`bodies/1/papers?page=2.json`),
 PDFs keep their own name (`documents/7.pdf`). importers/oparl/source.py
 (DumpSource) reads exactly this layout.
+
+A town at city scale (`papers=N`, city.py) is written leaner: compact JSON,
+objects only in their lists (the importer reads everything from the lists;
+stored at their ids too, the files' texts would triple the dump), and lists
+serialized a page at a time, so the town is never held in memory as JSON.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from ratsinfo.demo.oparl import BASE_URL, Serializer, list_path
@@ -17,44 +23,47 @@ from ratsinfo.demo.town import build_town
 PAGE_SIZE = 50
 
 
-def write_demo(out_dir: Path) -> dict:
-    """Write the Muldenau dump into out_dir; return how many objects of each type."""
+def write_demo(out_dir: Path, papers: int | None = None) -> dict:
+    """Write the town into out_dir; return how many objects of each type.
+
+    Without `papers` it is the Muldenau demo; with it, the same town grown to
+    that many papers, whose files carry their text instead of a PDF.
+    """
     out_dir = Path(out_dir)
-    town = build_town()
+    town = build_town(papers)
     serializer = Serializer(town)
     council = town.council
-    for obj in (serializer.system(), body := serializer.body()):
-        _write(out_dir, obj["id"], obj)
-    _write_list(out_dir, "bodies", [body])
+    demo = papers is None
+    _write(out_dir, BASE_URL + "system", serializer.system(), demo)
+    _write_list(out_dir, "bodies", [town], lambda _town: serializer.body(), demo)
     lists = {
-        "LegislativeTerm": [serializer.legislative_term(t) for t in council.terms],
-        "Location": [serializer.location(loc) for loc in council.locations],
-        "Organization": [serializer.organization(o) for o in council.organizations],
-        "Person": [serializer.person(p) for p in council.persons],
-        "Membership": [serializer.membership(m) for m in council.memberships],
-        "Meeting": [serializer.meeting(m) for m in town.meetings],
-        "AgendaItem": [serializer.agenda_item(i) for i in town.agenda_items],
-        "Paper": [serializer.paper(p) for p in town.papers],
-        "Consultation": [serializer.consultation(c) for c in town.consultations],
-        "File": [serializer.file(f) for f in town.files],
+        "LegislativeTerm": (council.terms, serializer.legislative_term),
+        "Location": (council.locations, serializer.location),
+        "Organization": (council.organizations, serializer.organization),
+        "Person": (council.persons, serializer.person),
+        "Membership": (council.memberships, serializer.membership),
+        "Meeting": (town.meetings, serializer.meeting),
+        "AgendaItem": (town.agenda_items, serializer.agenda_item),
+        "Paper": (town.papers, serializer.paper),
+        "Consultation": (town.consultations, serializer.consultation),
+        "File": (town.files, serializer.file),
     }
-    for kind, objects in lists.items():
-        _write_list(out_dir, list_path(kind), objects)
-        for obj in objects:
-            _write(out_dir, obj["id"], obj)
+    for kind, (objects, serialize) in lists.items():
+        _write_list(out_dir, list_path(kind), objects, serialize, demo)
     documents = out_dir / "documents"
     documents.mkdir(parents=True, exist_ok=True)
     for file in town.files:
-        (documents / f"{file.number}.pdf").write_bytes(file.content)
+        if file.content:
+            (documents / f"{file.number}.pdf").write_bytes(file.content)
     counts = {"System": 1, "Body": 1}
-    counts.update({kind: len(objects) for kind, objects in lists.items()})
+    counts.update({kind: len(objects) for kind, (objects, _serialize) in lists.items()})
     return counts
 
 
-def _write(out_dir: Path, url: str, obj: dict):
+def _write(out_dir: Path, url: str, obj: dict, readable: bool):
     path = out_dir / (url[len(BASE_URL):] + ".json")
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(obj, ensure_ascii=False, indent=1)
+    text = json.dumps(obj, ensure_ascii=False, indent=1 if readable else None)
     path.write_text(text + "\n", encoding="utf-8")
 
 
@@ -63,9 +72,14 @@ def page_url(path: str, page: int) -> str:
     return BASE_URL + path + ("" if page == 1 else f"?page={page}")
 
 
-def _write_list(out_dir: Path, path: str, objects: list[dict]):
+def _write_list(out_dir: Path, path: str, objects: list, serialize: Callable[[object], dict],
+                demo: bool):
+    """Write the list's pages; for the demo, each object at its own id as well."""
     total_pages = max(1, -(-len(objects) // PAGE_SIZE))
     for page in range(1, total_pages + 1):
+        data = [serialize(o) for o in objects[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]]
+        for obj in data if demo else ():
+            _write(out_dir, obj["id"], obj, demo)
         links = {"first": page_url(path, 1)}
         if page > 1:
             links["prev"] = page_url(path, page - 1)
@@ -74,7 +88,7 @@ def _write_list(out_dir: Path, path: str, objects: list[dict]):
             links["next"] = page_url(path, page + 1)
         links["last"] = page_url(path, total_pages)
         _write(out_dir, page_url(path, page), {
-            "data": objects[(page - 1) * PAGE_SIZE: page * PAGE_SIZE],
+            "data": data,
             "pagination": {
                 "totalElements": len(objects),
                 "elementsPerPage": PAGE_SIZE,
@@ -82,4 +96,4 @@ def _write_list(out_dir: Path, path: str, objects: list[dict]):
                 "totalPages": total_pages,
             },
             "links": links,
-        })
+        }, demo)

@@ -1,8 +1,9 @@
 """The demo town as plain objects, before it becomes OParl JSON.
 
-Building (council.py, papers.py, meetings.py, agenda.py, documents.py) and
-writing (oparl.py, dump.py) meet only here. Each object carries its own number
-(the last segment of its OParl id) and the facts from which its timestamps
+Building (council.py, papers.py, meetings.py, agenda.py, documents.py, or
+city.py at city scale) and writing (oparl.py, dump.py, sqlite.py) meet only
+here. Each object carries its own number (the last segment of its OParl id)
+and the facts from which its timestamps
 follow. Objects compare by identity (eq=False), so they can key dicts.
 """
 
@@ -10,6 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ratsinfo.demo.council import Council
+    from ratsinfo.demo.prose import Prose
 
 
 @dataclass(eq=False)
@@ -86,10 +92,12 @@ class File:
     name: str
     file_name: str
     day: date
-    content: bytes
+    content: bytes  # the PDF; empty in a town at city scale, whose files carry text instead
     meetings: list["Meeting"] = field(default_factory=list)
     papers: list["Paper"] = field(default_factory=list)
     agenda_items: list["AgendaItem"] = field(default_factory=list)
+    words: int = 0  # at city scale: how long its text is (prose.py draws it when written)
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(eq=False)
@@ -173,3 +181,16 @@ class Paper:
     main_file: File | None = None
     auxiliary_files: list[File] = field(default_factory=list)
     extra_sentence: str | None = None
+
+
+@dataclass
+class Town:
+    """Everything the writers (oparl.py, dump.py, sqlite.py) need, as town.py or city.py built it."""
+
+    council: "Council"
+    papers: list[Paper]
+    meetings: list[Meeting]
+    agenda_items: list[AgendaItem]
+    consultations: list[Consultation]
+    files: list[File]
+    prose: "Prose | None" = None  # draws File.text for files that carry words instead of a PDF

@@ -16,10 +16,9 @@ from ratsinfo.demo import names, timestamps
 from ratsinfo.demo.meetings import meeting_name, state_of
 from ratsinfo.demo.model import (
     AgendaItem, Consultation, File, LegislativeTerm, Location, Meeting, Membership,
-    Organization, Paper, Person,
+    Organization, Paper, Person, Town,
 )
 from ratsinfo.demo.timeline import stamp
-from ratsinfo.demo.town import Town
 
 BASE_URL = "https://oparl.muldenau.example/oparl/v1.1/"
 WEB_URL = "https://ratsinfo.muldenau.example/"
@@ -93,6 +92,7 @@ class Serializer:
 
     def __init__(self, town: Town):
         self.council = town.council
+        self.prose = town.prose
         self.meetings_at: dict[int, list[Meeting]] = {}
         for meeting in town.meetings:
             self.meetings_at.setdefault(meeting.location.number, []).append(meeting)
@@ -289,8 +289,7 @@ class Serializer:
             "fileName": file.file_name,
             "mimeType": "application/pdf",
             "date": _day(file.day),
-            "size": len(file.content),
-            "sha512Checksum": hashlib.sha512(file.content).hexdigest(),
+            **self._document(file),
             "accessUrl": document_url(file),
             "downloadUrl": document_url(file),
             "fileLicense": LICENSE,
@@ -300,3 +299,11 @@ class Serializer:
             fields["agendaItem"] = _urls("AgendaItem", file.agenda_items)
             fields["paper"] = _urls("Paper", file.papers)
         return compact(_object("File", file.number, fields, timestamps.file(file)))
+
+    def _document(self, file: File) -> dict:
+        """The PDF's size and checksum, or at city scale the text instead of a PDF."""
+        if file.words:
+            text = self.prose.text(file.number, file.name, file.words, file.keywords)
+            return {"size": len(text.encode()), "text": text}
+        return {"size": len(file.content),
+                "sha512Checksum": hashlib.sha512(file.content).hexdigest()}

@@ -22,9 +22,9 @@ from sqlalchemy.dialects import mysql
 
 from ratsinfo.demo import names, timestamps
 from ratsinfo.demo.meetings import meeting_name, state_of
-from ratsinfo.demo.model import Location
+from ratsinfo.demo.model import Location, Town
 from ratsinfo.demo.oparl import PATHS, WEB_URL, Serializer, document_url
-from ratsinfo.demo.town import Town, build_town
+from ratsinfo.demo.town import build_town
 
 KEY = String(100)
 NAME = String(500)
