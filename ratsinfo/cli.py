@@ -83,6 +83,9 @@ def _build(args) -> int:
 def _demo(args) -> int:
     from ratsinfo.demo import write_demo, write_demo_sqlite
 
+    if args.sqlite and args.papers:
+        print("--papers gibt es nur für den OParl-Dump, nicht für --sqlite.", file=sys.stderr)
+        return 2
     if args.sqlite:
         tables = write_demo_sqlite(Path(args.sqlite))
         print(f"Demo-Rat als SQL-Export (neutrales Schema) nach {args.sqlite} geschrieben: "
@@ -91,7 +94,7 @@ def _demo(args) -> int:
         if args.out is None:
             return 0
     args.out = args.out or DEMO_OUT
-    counts = write_demo(Path(args.out))
+    counts = write_demo(Path(args.out), papers=args.papers)
     summary = ", ".join(f"{kind} {count}" for kind, count in sorted(counts.items()))
     print(f"Demo-Rat als OParl-Dump nach {args.out} geschrieben: {summary}")
     print(f"Importieren:  ratsinfo import oparl {args.out}")
@@ -451,6 +454,9 @@ def parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--out", default=None, metavar="ORDNER",
                       help=f"Zielordner des OParl-Dumps (Standard: {DEMO_OUT}; mit --sqlite nur, wenn angegeben)")
+    demo.add_argument("--papers", type=_positive_int, metavar="N",
+                      help="dieselbe Stadt in Großstadtgröße: N Vorlagen über 20 Jahre, Dokumente mit Text statt "
+                      "PDF (für Messungen; 60000 = Großstadt). Ohne Angabe: die kleine Demo")
     demo.add_argument("--sqlite", metavar="DATEI",
                       help="stattdessen als SQL-Export in diese SQLite-Datei schreiben (wird ersetzt)")
     demo.set_defaults(run=_demo)

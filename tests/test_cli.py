@@ -34,3 +34,14 @@ def test_demo_import_build_in_scratch_folders(tmp_path):
     assert "Portal gebaut" in result.stdout
     assert (tmp_path / "site" / "index.html").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dump", "inhalt", "site"]
+
+
+def test_demo_writes_the_town_at_city_scale(tmp_path):
+    """The benchmarks' city from the command line: the demo town grown to N papers."""
+    result = subprocess.run([sys.executable, "-m", "ratsinfo.cli", "demo", "--papers", "120", "--out",
+                             str(tmp_path / "stadt")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "Paper 120" in result.stdout
+    refused = subprocess.run([sys.executable, "-m", "ratsinfo.cli", "demo", "--papers", "120", "--sqlite",
+                              str(tmp_path / "x.sqlite")], capture_output=True, text=True)
+    assert refused.returncode == 2 and not (tmp_path / "x.sqlite").exists()
