@@ -7,27 +7,28 @@ working 404 page; and the checkout is as it was."""
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 from urllib.parse import urljoin
 
 import httpx
+import pytest
 
 from tests.conftest import PROJECT
 from tests.support.apache import apache_serving
 from tests.test_site import ratsinfo, set_lines
 
 PUBLIC_URL = "https://www.muldenau.example/ratsinfo/"
+pytestmark = pytest.mark.apache
 
 
-def checkout_state() -> tuple[str, list]:
-    """What a run could have edited in the program's checkout: tracked files, and the demo's
-    content/ and output/ (ignored by git, used by `make html`)."""
-    status = subprocess.run(["git", "status", "--porcelain"], cwd=PROJECT, capture_output=True, text=True).stdout
-    folders = [PROJECT / "content", PROJECT / "output"]
-    files = sorted((p.relative_to(PROJECT).as_posix(), p.stat().st_mtime_ns)
-                   for folder in folders if folder.is_dir() for p in folder.rglob("*") if p.is_file())
-    return status, files
+def checkout_state() -> list:
+    """What a run could edit in the program's checkout: the demo's content/ and output/ (used by
+    `make html`), the Pelican settings, and a settings file where none belongs."""
+    paths = [PROJECT / "pelicanconf.py", PROJECT / "ratsinfo.toml"]
+    for folder in (PROJECT / "content", PROJECT / "output"):
+        if folder.is_dir():
+            paths += [p for p in folder.rglob("*") if p.is_file()]
+    return sorted((p.relative_to(PROJECT).as_posix(), p.stat().st_mtime_ns) for p in paths if p.exists())
 
 
 def set_up_town(root: Path) -> Path:
