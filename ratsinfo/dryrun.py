@@ -12,6 +12,7 @@ also when the run fails.
 from __future__ import annotations
 
 import filecmp
+import logging
 import os
 import shutil
 import tempfile
@@ -24,6 +25,7 @@ from importers.oparl import resume_dir
 from importers.state import ENV as STATE_ENV
 from importers.state import state_path
 from plugins.council.incremental import STATE_FILE
+from plugins.council.snapshot import wait_for_writers
 
 # Not part of what a visitor sees: the build's bookkeeping and the search index (fragments
 # with hashed names, replaced as a whole whenever a page changes).
@@ -59,13 +61,31 @@ class Scratch:
     def output_changes(self) -> Changes:
         return compare(self.real_output, self.output, skip=OUTPUT_SKIPPED)
 
+    def real_paths(self, text: str) -> str:
+        """`text` with the real folders for their scratch copies: the file to fix is the real one."""
+        for copy, real in ((self.content, self.real_content), (self.output, self.real_output)):
+            text = text.replace(str(copy), str(real))
+        return text
+
+
+class RealPaths(logging.Filter):
+    """A log handler's filter that writes the real folders into a dry run's messages."""
+
+    def __init__(self, scratch: Scratch):
+        super().__init__()
+        self.scratch = scratch
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = self.scratch.real_paths(record.getMessage()), ()
+        return True
+
 
 @contextmanager
 def scratch_run(source: str, content: Path, output: Path):
     """A Scratch with copies of everything a run of `source` into `content` and `output` starts from."""
     content, output = Path(content).absolute(), Path(output).absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=".ratsinfo-probelauf-", dir=output.parent))
+    folder = Path(tempfile.mkdtemp(prefix=".ratsinfo-probelauf-", dir=output.parent)).resolve()
     try:
         scratch = Scratch(folder / "content", folder / "output", content, output)
         _copy(content, scratch.content)
@@ -78,6 +98,7 @@ def scratch_run(source: str, content: Path, output: Path):
         with _environment({STATE_ENV: folder / "state", "XDG_CACHE_HOME": folder / "cache"}):
             yield scratch
     finally:
+        wait_for_writers()  # the build's graph snapshot, forked into the scratch cache
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -81,11 +81,11 @@ def run_update(
             return import_oparl(location, folder)
 
     result = UpdateResult()
-    with _logging_to(Path(log_file)):
+    with _logging_to(Path(log_file)) as handlers:
         log.info("Update beginnt%s: Quelle %s, Inhalt %s, Ausgabe %s, Ziel %s",
                  " (Probelauf)" if dry_run else "", source, content, output, target)
         if dry_run:
-            _dry_run(source, content, output, import_step, build_overrides, console, result)
+            _dry_run(source, content, output, import_step, build_overrides, console, result, handlers)
             return result
         _steps(result, console, [
             ("Import", lambda: _import(import_step, source, content)),
@@ -96,16 +96,21 @@ def run_update(
     return result
 
 
-def _dry_run(source, content, output, import_step, build_overrides, console, result: UpdateResult):
-    from ratsinfo.dryrun import scratch_run
+def _dry_run(source, content, output, import_step, build_overrides, console, result: UpdateResult, handlers):
+    from ratsinfo.dryrun import RealPaths, scratch_run
 
     try:
         with scratch_run(source, content, output) as scratch:
-            _steps(result, console, [
-                ("Import", lambda: _import(import_step, source, scratch.content)),
-                ("Build", lambda: _build(scratch.content, scratch.output, build_overrides)),
-                ("Prüfung", lambda: _check(scratch.output, result, dry_run=True)),
-            ])
+            for handler in handlers:
+                handler.addFilter(RealPaths(scratch))
+            try:
+                _steps(result, console, [
+                    ("Import", lambda: _import(import_step, source, scratch.content)),
+                    ("Build", lambda: _build(scratch.content, scratch.output, build_overrides)),
+                    ("Prüfung", lambda: _check(scratch.output, result, dry_run=True)),
+                ])
+            except UpdateFailed as exc:
+                raise UpdateFailed(scratch.real_paths(str(exc))) from exc
             result.changes = (scratch.content_changes().lines("Inhalt")
                               + scratch.output_changes().lines("Portal"))
     except OSError as exc:  # copying into or removing the scratch folder
@@ -123,7 +128,8 @@ def _steps(result: UpdateResult, console: Console, steps):
                 summary = step()
             except Exception as exc:
                 log.error("%s fehlgeschlagen: %s", name, exc)
-                raise UpdateFailed(f"{name} fehlgeschlagen: {exc}. Die veröffentlichte Seite ist unverändert.") from exc
+                raise UpdateFailed(f"{name} fehlgeschlagen: {str(exc).rstrip('.')}. "
+                                   f"Die veröffentlichte Seite ist unverändert.") from exc
         seconds = time.monotonic() - started
         result.steps.append((name, seconds, summary))
         log.info("%s fertig in %.1f s: %s", name, seconds, summary)
@@ -156,7 +162,7 @@ def _logging_to(path: Path):
     for each in added:
         root.addHandler(each)
     try:
-        yield
+        yield added
     finally:
         for each in added:
             root.removeHandler(each)
