@@ -4,6 +4,7 @@ option, --strict, --dry-run, and a log file with the run's progress and every wa
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import sqlite3
@@ -13,12 +14,15 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from importers.oparl import import_oparl
+from importers.errors import ImportFailed
+from importers.oparl import import_oparl, resume_dir
 from importers.progress import ImportProgress
 from importers.state import state_path
 from ratsinfo.demo import write_demo, write_demo_sqlite
 from ratsinfo.publish import releases_of
 from ratsinfo.update import run_update, source_kind
+from tests.conftest import base_of
+from tests.support.oparl_server import DumpServer
 from tests.test_publish import run_cli
 
 QUIET = Console(stderr=True, quiet=True)
@@ -124,15 +128,27 @@ def test_import_progress_logs_a_line_per_kind_every_n_objects(caplog):
                                "Import läuft: Dateien 10 von 20", "Import läuft: Dateien 20 von 20"]
 
 
-def test_update_logs_progress_while_importing_and_the_warnings_of_build_and_check(tmp_path):
+@pytest.fixture(scope="module")
+def oparl_town(tmp_path_factory):
+    """A town whose council system speaks OParl (a real server on loopback): its first update,
+    with a log line per 200 objects of a kind."""
+    root = tmp_path_factory.mktemp("oparl-stadt")
+    write_demo(root / "dump")
+    with DumpServer(root / "dump", base_of(root / "dump")) as server:
+        town = Town(root, server.url + "system")
+        town.server = server
+        town.result = run_update(town.source, town.content, town.output, town.target, root / "update.log",
+                                 console=QUIET, import_step=oparl_step)
+        yield town
+
+
+def oparl_step(source, content):
+    return import_oparl(source, content, mirror_files=False, show_progress=False, progress_every=200)
+
+
+def test_update_logs_progress_while_importing_and_the_warnings_of_build_and_check(oparl_town):
     """cron's first run of a large city takes hours: the log shows it moving, and says what to fix."""
-    write_demo(tmp_path / "dump")
-    log_file = tmp_path / "update.log"
-    result = run_update(str(tmp_path / "dump"), tmp_path / "inhalt", tmp_path / "bau", tmp_path / "www",
-                        log_file, console=QUIET,
-                        import_step=lambda source, content: import_oparl(
-                            source, content, mirror_files=False, show_progress=False, progress_every=200))
-    lines = log_file.read_text(encoding="utf-8").splitlines()
+    lines = oparl_town.log().splitlines()
     progress = [n for n, line in enumerate(lines) if "INFO Import läuft: " in line]
     imported = next(n for n, line in enumerate(lines) if "Import fertig" in line)
     assert len(progress) >= 5 and max(progress) < imported
@@ -142,7 +158,50 @@ def test_update_logs_progress_while_importing_and_the_warnings_of_build_and_chec
     assert any("PUBLIC_URL fehlt" in line for line in warnings)  # plugins.feeds, during the build
     assert any("Keine Seite Impressum" in line and "Prüfung" not in line for line in warnings)  # the build's
     assert any("Prüfung: Keine öffentliche Adresse" in line for line in warnings)  # check's
-    assert result.warnings and any("Impressum" in warning for warning in result.warnings)
+    assert any("Impressum" in warning for warning in oparl_town.result.warnings)
+
+
+def rename_meeting(dump: Path, meeting: str, name: str):
+    """The council renames a meeting: in its own answer and in every list that embeds it."""
+    def edit(value):
+        if isinstance(value, dict):
+            if value.get("type", "").endswith("/Meeting") and value.get("id", "").endswith(meeting):
+                value.update(name=name, modified="2027-01-04T09:00:00+01:00")
+            for child in value.values():
+                edit(child)
+        elif isinstance(value, list):
+            for child in value:
+                edit(child)
+
+    for path in dump.rglob("*.json"):
+        text = path.read_text(encoding="utf-8")
+        if meeting in text:
+            data = json.loads(text)
+            edit(data)
+            path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def test_oparl_dry_run_starts_where_the_next_run_would_and_leaves_its_state_alone(oparl_town):
+    """The real run's store, withheld items and an interrupted run's answers stay as they were."""
+    rename_meeting(oparl_town.root / "dump", "/meetings/1", "Sondersitzung zur Schulsanierung")
+    server = oparl_town.server
+    server.faults["bodies/1/papers"] = [500] * 4  # a real run breaks off: its answers are kept to resume
+    with pytest.raises(ImportFailed):
+        oparl_step(oparl_town.source, oparl_town.content)
+    resume = resume_dir(oparl_town.source)
+    assert resume.is_dir()
+    before = oparl_town.snapshot(), tree_of(resume)
+    result = run_update(oparl_town.source, oparl_town.content, oparl_town.output, None,
+                        oparl_town.root / "probelauf.log", console=QUIET, import_step=oparl_step, dry_run=True)
+    assert "  geändert: meetings/1.md" in result.changes and "  geändert: sitzungen/1.html" in result.changes
+    assert result.check_failed is None
+    assert (oparl_town.snapshot(), tree_of(resume)) == before
+    assert oparl_town.scratch_left() == []
+    assert "Abruf: inkrementell" in oparl_town.log("probelauf.log")
+
+
+def tree_of(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
 
 
 def test_update_from_a_sqlite_export_publishes_with_the_import_options(sql_town):
