@@ -203,8 +203,9 @@ def _options_of_the_other_kind(args, kind: str) -> str | None:
     if kind == "sql":
         given = [name for name in OPARL_DEFAULTS if getattr(args, name) is not None]
         if given:
-            return (f"{_option_names(given)} passt nur zu einer OParl-Quelle, aber {args.source} wird als "
-                    f"Datenbank gelesen (Datenbank-URL, SQLite-Datei, --sql oder --mapping). Die Option "
+            fits, them = ("passt", "Die Option") if len(given) == 1 else ("passen", "Diese Optionen")
+            return (f"{_option_names(given)} {fits} nur zu einer OParl-Quelle, aber {args.source} wird als "
+                    f"Datenbank gelesen (Datenbank-URL, SQLite-Datei, --sql oder --mapping). {them} "
                     f"weglassen, oder als Quelle eine OParl-URL oder einen Dump-Ordner angeben.")
     elif args.files_root is not None:
         return (f"--files-root passt nur zu einer Datenbank-Quelle, aber {args.source} wird als OParl gelesen "
