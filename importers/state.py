@@ -29,10 +29,15 @@ def state_base() -> Path:
     return Path(xdg) / "ratsinfo"
 
 
+def state_path(content_dir: Path, base: Path | None = None) -> Path:
+    """Where the private state of one content folder lies (under `base`, else state_base()); not created."""
+    resolved = str(Path(content_dir).resolve())
+    return (base or state_base()) / hashlib.sha256(resolved.encode("utf-8")).hexdigest()[:16]
+
+
 def state_dir(content_dir: Path) -> Path:
     """The private state folder of one content folder; created, and closed to other accounts."""
-    resolved = str(Path(content_dir).resolve())
-    folder = state_base() / hashlib.sha256(resolved.encode("utf-8")).hexdigest()[:16]
+    folder = state_path(content_dir)
     for path in (folder.parent, folder):
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
         # mkdir's mode is bent by the umask and leaves existing folders alone.

@@ -25,46 +25,65 @@ Exit-Codes (für cron und die Aufgabenplanung):
 
 Hilfe zu einem Befehl: ratsinfo BEFEHL --help
 """
+UPDATE_DESCRIPTION = """\
+Import, Build, Linkprüfung und Veröffentlichung in einem Lauf, mit denselben Optionen
+wie `ratsinfo import oparl` und `ratsinfo import sql`.
+
+Welche Quelle: eine Datenbank, wenn --sql oder --mapping angegeben ist, wenn QUELLE eine
+Datenbank-URL ist (sqlite:, postgresql:, mysql:, mariadb:, oracle:, mssql:, auch mit Treiber
+wie postgresql+psycopg2:) oder eine SQLite-Datei; sonst eine OParl-URL oder ein Dump-Ordner.
+Eine Option, die nur zur anderen Art von Quelle passt (z. B. --rate bei einer Datenbank,
+--files-root bei OParl), ist ein Fehler.
+
+Das Protokoll (--log) enthält Fortschritt, Warnungen von Import, Build und Prüfung und den
+Importbericht. Ein fehlgeschlagenes Update lässt die veröffentlichte Seite unverändert.
+
+--dry-run: Import, Build und Prüfung in einem Zwischenordner, dann ein Bericht, was sich
+ändern würde; content/, output/, der Stand des Imports und ZIEL bleiben unverändert.
+Exit 0: das Update würde gelingen, 1: die Prüfung würde scheitern, 2: Import oder Build scheitert.
+"""
 DEMO_OUT = "build/demo-oparl"
 
 
 def _import_oparl(args) -> int:
-    from importers.errors import ImportFailed
-    from importers.oparl import import_oparl
-
-    try:
-        report = import_oparl(
-            args.url, _content(args), force=args.force, full=args.full,
-            mirror_files=not args.no_files, rate=args.rate, concurrency=args.concurrency,
-            timeout=args.timeout, **_guarded_source(args),
-        )
-    except ImportFailed as exc:
-        print(f"Import abgebrochen: {exc}\nDer Inhaltsordner {_content(args)} ist unverändert.", file=sys.stderr)
-        return 2
-    print(f"Import aus {args.url} nach {_content(args)} abgeschlossen.")
-    for line in report.summary_lines():
-        print("  " + line)
-    return 0
+    return _run_import(_oparl_step(args), args, f"aus {args.url}")
 
 
 def _import_sql(args) -> int:
-    from importers.errors import ImportFailed
-    from importers.publication import Policy
-    from importers.sql import import_sql
+    return _run_import(_sql_step(args), args, "aus der Datenbank")
 
-    policy = Policy(publish_contact_data=_contact_data(args))
+
+def _run_import(step, args, origin: str) -> int:
+    from importers.errors import ImportFailed
+
     try:
-        report = import_sql(
-            args.url, _content(args), mapping=args.mapping, files_root=args.files_root,
-            policy=policy, force=args.force, full=args.full, mirror_files=not args.no_files,
-        )
+        report = step(args.url, _content(args))
     except ImportFailed as exc:
         print(f"Import abgebrochen: {exc}\nDer Inhaltsordner {_content(args)} ist unverändert.", file=sys.stderr)
         return 2
-    print(f"Import aus der Datenbank nach {_content(args)} abgeschlossen.")
+    print(f"Import {origin} nach {_content(args)} abgeschlossen.")
     for line in report.summary_lines():
         print("  " + line)
     return 0
+
+
+def _oparl_step(args):
+    """import_oparl(location, content) with the options of _add_import_options and _add_oparl_options."""
+    from importers.oparl import import_oparl
+
+    options = dict(force=args.force, full=args.full, mirror_files=not args.no_files, rate=args.rate,
+                   concurrency=args.concurrency, timeout=args.timeout, **_guarded_source(args))
+    return lambda location, content: import_oparl(location, content, **options)
+
+
+def _sql_step(args):
+    """import_sql(location, content) with the options of _add_import_options and _add_sql_options."""
+    from importers.publication import Policy
+    from importers.sql import import_sql
+
+    options = dict(mapping=args.mapping, files_root=args.files_root, force=args.force, full=args.full,
+                   policy=Policy(publish_contact_data=_contact_data(args)), mirror_files=not args.no_files)
+    return lambda location, content: import_sql(location, content, **options)
 
 
 def _build(args) -> int:
@@ -145,19 +164,38 @@ def _rollback(args) -> int:
 
 
 def _update(args) -> int:
-    from importers.oparl import import_oparl
-    from ratsinfo.update import UpdateFailed, run_update
+    from ratsinfo.update import UpdateFailed, run_update, source_kind
 
-    guarded = _guarded_source(args)
+    kind = "sql" if args.sql or args.mapping is not None else source_kind(args.source)
+    refused = _options_of_the_other_kind(args, kind)
+    if refused:
+        print(f"Update nicht begonnen: {refused}", file=sys.stderr)
+        return 2
+    if args.to is None and not args.dry_run:
+        print("Update nicht begonnen: --to ZIEL fehlt, der veröffentlichte Ordner (z. B. --to /var/www/ratsinfo). "
+              "Oder mit --dry-run nur ausprobieren, was sich ändern würde.", file=sys.stderr)
+        return 2
+    for name, default in OPARL_DEFAULTS.items():
+        if getattr(args, name) is None:
+            setattr(args, name, default)
     try:
-        result = run_update(args.source, _content(args), _output(args), Path(args.to), _log(args),
-                            import_step=lambda location, folder: import_oparl(location, folder, **guarded),
-                            build_overrides=_build_settings(args))
+        result = run_update(args.source, _content(args), _output(args), args.to and Path(args.to),
+                            _log(args), import_step=_sql_step(args) if kind == "sql" else _oparl_step(args),
+                            build_overrides=_build_settings(args), dry_run=args.dry_run)
     except UpdateFailed as exc:
         print(f"Update fehlgeschlagen: {exc}\nDetails im Protokoll {_log(args)}.", file=sys.stderr)
         return 2
     for name, seconds, summary in result.steps:
         print(f"{name:18} {seconds:6.1f} s  {summary}")
+    for warning in result.warnings:
+        print(f"Warnung: {warning}")
+    if args.dry_run:
+        for line in result.changes:
+            print(line)
+        verdict = "würde scheitern" if result.check_failed else "würde gelingen"
+        print(f"Probelauf fertig, das Update {verdict}. Nichts wurde veröffentlicht; {_content(args)}, "
+              f"{_output(args)} und der Stand des Imports sind unverändert. Protokoll: {_log(args)}")
+        return 1 if result.check_failed else 0
     print(f"Update fertig. Protokoll: {_log(args)}")
     return 0
 
@@ -240,8 +278,32 @@ def _add_address_options(parser):
                         "brechen den Build ab, statt nur gewarnt zu werden; output/ bleibt dann unverändert")
 
 
+def _first(*values):
+    return next(value for value in values if value is not None)
+
+
+def _options_of_the_other_kind(args, kind: str) -> str | None:
+    """The message when an option given to `update` does not fit the kind of its source."""
+    if kind == "sql":
+        given = [name for name in OPARL_DEFAULTS if getattr(args, name) is not None]
+        if given:
+            fits, them = ("passt", "Die Option") if len(given) == 1 else ("passen", "Diese Optionen")
+            return (f"{_option_names(given)} {fits} nur zu einer OParl-Quelle, aber {args.source} wird als "
+                    f"Datenbank gelesen (Datenbank-URL, SQLite-Datei, --sql oder --mapping). {them} "
+                    f"weglassen, oder als Quelle eine OParl-URL oder einen Dump-Ordner angeben.")
+    elif args.files_root is not None:
+        return (f"--files-root passt nur zu einer Datenbank-Quelle, aber {args.source} wird als OParl gelesen "
+                f"(keine Datenbank-URL, keine SQLite-Datei). Die Option weglassen, oder mit --sql angeben, "
+                f"dass die Quelle eine Datenbank ist.")
+    return None
+
+
+def _option_names(names: list[str]) -> str:
+    return ", ".join("--" + name.replace("_", "-") for name in names)
+
+
 def _guarded_source(args) -> dict:
-    """import_oparl's keywords from the options of _add_guarded_source_options."""
+    """import_oparl's keywords from the limits and hosts of _add_oparl_options."""
     from importers.oparl.limits import Limits
     from importers.publication import Policy
 
@@ -249,30 +311,62 @@ def _guarded_source(args) -> dict:
         "policy": Policy(publish_contact_data=_contact_data(args)),
         "limits": Limits(run_seconds=args.max_run_time * 60 or None, list_pages=args.max_list_pages,
                          json_bytes=int(args.max_json_size * 1024 * 1024)),
-        "max_file_size": int(args.max_file_size * 1024 * 1024),
-        "allow_hosts": tuple(args.allow_host),
+        "max_file_size": int(_first(args.max_file_size, args.site.get("MAX_FILE_SIZE_MB")) * 1024 * 1024),
+        "allow_hosts": tuple(args.site.get("ALLOW_HOSTS")) + tuple(args.allow_host),
     }
 
 
-def _add_guarded_source_options(parser):
-    """What an OParl import may take from a source and publish; `import oparl` and `update` alike."""
-    parser.add_argument("--max-run-time", type=_not_negative, default=480, metavar="MIN",
+# The options only an OParl source takes, with their defaults. `update` leaves them unset
+# (None) until it knows its source is OParl: given with a database, they are an error.
+OPARL_DEFAULTS = {"rate": 10.0, "concurrency": 4, "timeout": 30.0, "max_run_time": 480,
+                  "max_list_pages": 20_000, "max_json_size": 50, "max_file_size": None, "allow_host": []}
+
+
+def _add_import_options(parser):
+    """What every import takes, from OParl or a database; `import oparl`, `import sql` and `update` alike."""
+    parser.add_argument("--full", action="store_true",
+                        help="alles neu lesen statt nur der Änderungen seit dem letzten Lauf")
+    parser.add_argument("--force", action="store_true",
+                        help="auch dann schreiben, wenn mehr als die Hälfte der Objekte (insgesamt oder "
+                        "einer Art) gelöscht würde")
+    parser.add_argument("--no-files", action="store_true",
+                        help="Dokumente nicht übernehmen, nur auf das Original verlinken")
+    parser.add_argument("--publish-contact-data", action="store_true",
+                        help="E-Mail und Telefon von Personen übernehmen (nur mit Einwilligung!)")
+
+
+def _add_oparl_options(parser):
+    """How an OParl import talks to its source, and what it may take from it and publish;
+    `import oparl` and `update` alike."""
+    parser.add_argument("--rate", type=float, default=OPARL_DEFAULTS["rate"], metavar="N",
+                        help="höchstens N Anfragen pro Sekunde an den Server (Standard: 10; 0 = unbegrenzt)")
+    parser.add_argument("--concurrency", type=int, default=OPARL_DEFAULTS["concurrency"], metavar="N",
+                        help="höchstens N gleichzeitige Anfragen (Standard: 4)")
+    parser.add_argument("--timeout", type=float, default=OPARL_DEFAULTS["timeout"], metavar="SEK",
+                        help="Zeitlimit je Anfrage in Sekunden (Standard: 30), danach neuer Versuch")
+    parser.add_argument("--max-run-time", type=_not_negative, default=OPARL_DEFAULTS["max_run_time"], metavar="MIN",
                         help="Zeitlimit des ganzen Laufs in Minuten, danach Abbruch ohne Änderung "
                         "(Standard: 480; 0 = unbegrenzt)")
-    parser.add_argument("--max-list-pages", type=_positive_int, default=20_000, metavar="N",
-                        help="höchstens N Seiten je Liste; eine längere (endloses links.next) bricht den "
-                        "Lauf ab (Standard: 20000)")
-    parser.add_argument("--max-json-size", type=_positive, default=50, metavar="MB",
+    parser.add_argument("--max-list-pages", type=_positive_int, default=OPARL_DEFAULTS["max_list_pages"],
+                        metavar="N", help="höchstens N Seiten je Liste; eine längere (endloses links.next) "
+                        "bricht den Lauf ab (Standard: 20000)")
+    parser.add_argument("--max-json-size", type=_positive, default=OPARL_DEFAULTS["max_json_size"], metavar="MB",
                         help="größte angenommene JSON-Antwort; eine größere bricht den Lauf ab (Standard: 50 MB)")
-    parser.add_argument("--max-file-size", type=float, default=50, metavar="MB",
+    parser.add_argument("--max-file-size", type=float, default=OPARL_DEFAULTS["max_file_size"], metavar="MB",
                         help="größere Dokumente nicht spiegeln, nur verlinken (Standard: 50 MB)")
-    parser.add_argument("--allow-host", action="append", default=[], metavar="HOST",
+    parser.add_argument("--allow-host", action="append", default=OPARL_DEFAULTS["allow_host"], metavar="HOST",
                         help="Dokumente auch von diesem Host laden (mehrfach möglich). Ohne diese Option nur "
                         "vom Host der Quelle; nie über Weiterleitungen auf andere Hosts, nie von https auf "
                         "http, nie aus internen Netzen (außer die Quelle liegt selbst dort). Abgelehnte "
                         "Dokumente werden nicht veröffentlicht und im Bericht genannt.")
-    parser.add_argument("--publish-contact-data", action="store_true",
-                        help="E-Mail und Telefon von Personen übernehmen (nur mit Einwilligung!)")
+
+
+def _add_sql_options(parser):
+    """Where a database import finds its tables and documents; `import sql` and `update` alike."""
+    parser.add_argument("--mapping", metavar="DATEI",
+                        help="Zuordnung als YAML (Standard: neutrales Exportschema)")
+    parser.add_argument("--files-root", metavar="ORDNER",
+                        help="Ordner, unter dem die Dateipfade der Dokumente liegen (statt root in der Zuordnung)")
 
 
 def _number(text: str, convert, smallest, wanted: str):
@@ -333,20 +427,8 @@ def parser() -> argparse.ArgumentParser:
     )
     oparl.add_argument("url", metavar="URL", help="System- oder Body-URL, oder Ordner/Datei eines OParl-Dumps")
     oparl.add_argument("--content", metavar="ORDNER", help="Inhaltsordner (Standard: content im Site-Ordner oder hier)")
-    oparl.add_argument("--full", action="store_true",
-                       help="alles neu abrufen statt nur Änderungen seit dem letzten Lauf (modified_since)")
-    oparl.add_argument("--rate", type=float, default=10.0, metavar="N",
-                       help="höchstens N Anfragen pro Sekunde an den Server (Standard: 10; 0 = unbegrenzt)")
-    oparl.add_argument("--concurrency", type=int, default=4, metavar="N",
-                       help="höchstens N gleichzeitige Anfragen (Standard: 4)")
-    oparl.add_argument("--timeout", type=float, default=30.0, metavar="SEK",
-                       help="Zeitlimit je Anfrage in Sekunden (Standard: 30), danach neuer Versuch")
-    oparl.add_argument("--force", action="store_true",
-                       help="auch dann schreiben, wenn mehr als die Hälfte der Objekte (insgesamt oder "
-                       "einer Art) gelöscht würde")
-    _add_guarded_source_options(oparl)
-    oparl.add_argument("--no-files", action="store_true",
-                       help="Dokumente nicht herunterladen, nur auf das Original verlinken")
+    _add_import_options(oparl)
+    _add_oparl_options(oparl)
     _add_site_option(oparl)
     oparl.set_defaults(run=_import_oparl)
 
@@ -361,19 +443,9 @@ def parser() -> argparse.ArgumentParser:
     sql.add_argument("url", metavar="DB_URL",
                      help="Datenbank-URL (z. B. postgresql://benutzer@host/ratsinfo, "
                      "mariadb://benutzer:passwort@host/ratsinfo) oder Pfad einer SQLite-Datei")
-    sql.add_argument("--mapping", metavar="DATEI",
-                     help="Zuordnung als YAML (Standard: neutrales Exportschema)")
     sql.add_argument("--content", metavar="ORDNER", help="Inhaltsordner (Standard: content im Site-Ordner oder hier)")
-    sql.add_argument("--files-root", metavar="ORDNER",
-                     help="Ordner, unter dem die Dateipfade der Dokumente liegen (statt root in der Zuordnung)")
-    sql.add_argument("--full", action="store_true", help="alle Zeilen neu lesen statt nur geänderte")
-    sql.add_argument("--force", action="store_true",
-                     help="auch dann schreiben, wenn mehr als die Hälfte der Objekte (insgesamt oder "
-                     "einer Art) gelöscht würde")
-    sql.add_argument("--no-files", action="store_true",
-                     help="Dokumente nicht übernehmen, nur auf das Original verlinken")
-    sql.add_argument("--publish-contact-data", action="store_true",
-                     help="E-Mail und Telefon von Personen übernehmen (nur mit Einwilligung!)")
+    _add_sql_options(sql)
+    _add_import_options(sql)
     _add_site_option(sql)
     sql.set_defaults(run=_import_sql)
 
@@ -421,18 +493,28 @@ def parser() -> argparse.ArgumentParser:
 
     upd = commands.add_parser(
         "update", help="importieren, bauen, prüfen und veröffentlichen (für cron/Aufgabenplanung)",
-        description="Import, Build, Linkprüfung und Veröffentlichung in einem Lauf. Schreibt ein "
-        "Protokoll; Exit-Code ungleich 0 bei jedem Fehler. Ein fehlgeschlagenes Update lässt die "
-        "veröffentlichte Seite unverändert.",
+        description=UPDATE_DESCRIPTION,
     )
-    upd.add_argument("source", metavar="QUELLE", help="OParl-System-URL oder Dump-Ordner")
+    upd.add_argument("source", metavar="QUELLE",
+                     help="OParl-System-URL oder Dump-Ordner, Datenbank-URL oder SQLite-Datei")
     upd.add_argument("--content", metavar="ORDNER", help="Inhaltsordner (Standard: content im Site-Ordner oder hier)")
     upd.add_argument("--output", metavar="ORDNER", help="Build-Ordner (Standard: output im Site-Ordner oder hier)")
-    upd.add_argument("--to", required=True, metavar="ZIEL", help="veröffentlichter Ordner, z. B. /var/www/ratsinfo")
+    upd.add_argument("--to", metavar="ZIEL",
+                     help="veröffentlichter Ordner, z. B. /var/www/ratsinfo (nötig außer mit --dry-run)")
     upd.add_argument("--log", metavar="DATEI",
                      help="Protokolldatei (Standard: ratsinfo-update.log im Site-Ordner oder hier)")
-    _add_guarded_source_options(upd)
+    upd.add_argument("--dry-run", action="store_true",
+                     help="nur ausprobieren: importieren, bauen und prüfen in einem Zwischenordner, berichten, "
+                     "was sich ändern würde; nichts wird veröffentlicht, content/, output/ und der Stand des "
+                     "Imports bleiben unverändert")
     _add_address_options(upd)
+    upd.add_argument("--sql", action="store_true",
+                     help="QUELLE ist eine Datenbank (nur nötig, wenn das nicht an URL oder Datei zu erkennen ist)")
+    _add_import_options(upd)
+    _add_oparl_options(upd)
+    _add_sql_options(upd)
+    # Unset until the source is known to be OParl (see _options_of_the_other_kind).
+    upd.set_defaults(**dict.fromkeys(OPARL_DEFAULTS))
     _add_site_option(upd)
     upd.set_defaults(run=_update)
 

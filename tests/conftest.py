@@ -25,7 +25,8 @@ def base_of(folder: Path) -> str:
 
 # Tiers: `make test-fast` runs what needs no browser, Apache or database server and leaves out the
 # long end-to-end modules (each import, kill and rebuild there runs the whole demo over HTTP, often twice).
-SLOW_MODULES = {"test_incremental", "test_kill_safety", "test_source_faults", "test_karlsruhe", "test_import_oparl"}
+SLOW_MODULES = {"test_incremental", "test_kill_safety", "test_source_faults", "test_karlsruhe", "test_import_oparl",
+                "test_update"}
 
 
 def pytest_collection_modifyitems(items):

@@ -21,7 +21,7 @@ from importers.oparl.limits import Limits
 from importers.oparl.normalise import Normaliser
 from importers.oparl.source import FILE_DEADLINE, open_source
 from importers.oparl.walker import Crawl, Walker
-from importers.progress import import_progress
+from importers.progress import LOG_EVERY, import_progress
 from importers.publication import Policy, publish
 from importers.report import Report
 
@@ -48,10 +48,12 @@ def import_oparl(
     max_file_size: int = MAX_SIZE,
     limits: Limits = Limits(),
     show_progress: bool | None = None,
+    progress_every: int = LOG_EVERY,
     allow_hosts: tuple[str, ...] = (),
     file_deadline: float = FILE_DEADLINE,
 ) -> Report:
     """Fetch, normalise, filter and write one OParl source. Raises ImportFailed.
+    `progress_every`: a line in the log (importers/progress.py) per so many objects of a kind.
     Attachments come only from the source's host and `allow_hosts` (importers/hosts.py)."""
     content_dir = Path(content_dir)
     report = Report()
@@ -72,7 +74,7 @@ def import_oparl(
         since = _since(previous[0]) if previous else None
         # An interrupted run resumes only as the same attempt: same source, same mode.
         source.begin(f"{entry_url} {since.isoformat() if since else 'vollständig'}")
-        with import_progress(show_progress) as progress:
+        with import_progress(show_progress, progress_every) as progress:
             walker = Walker(
                 source, report, on_progress=progress.count,
                 previous=previous[0] if previous else None, since=since, concurrency=concurrency,

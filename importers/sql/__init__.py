@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from importers.content import ContentWriter, note_successful_run
 from importers.errors import ImportFailed
-from importers.progress import import_progress
+from importers.progress import LOG_EVERY, import_progress
 from importers.publication import CONTACT_FIELDS, Policy, publish
 from importers.report import Report
 from importers.sql import store
@@ -50,6 +50,7 @@ def import_sql(
     full: bool = False,
     mirror_files: bool = True,
     show_progress: bool | None = None,
+    progress_every: int = LOG_EVERY,
 ) -> Report:
     """Read, normalise, filter and write one database export. Raises ImportFailed."""
     content_dir = Path(content_dir)
@@ -67,7 +68,7 @@ def import_sql(
         if previous and (previous.mapping != spec.digest or previous.contact_data != policy.publish_contact_data
                          or previous.last_full_run() < now - FULL_RUN_EVERY):
             previous = None
-        with import_progress(show_progress) as progress:
+        with import_progress(show_progress, progress_every) as progress:
             reader = Reader(db, spec, report, on_rows=progress.count)  # checks the mapping
             snapshot = reader.read(previous.rows if previous else None, previous.since if previous else {})
             report.mode = f"inkrementell ({snapshot.read} Zeilen gelesen)" if previous else "vollständig"

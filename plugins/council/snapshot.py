@@ -301,3 +301,13 @@ def _reap():
                 _writers.remove(pid)
         except ChildProcessError:
             _writers.remove(pid)
+
+
+def wait_for_writers():
+    """Until the snapshots this process forked are written: before their folder may be removed
+    (the scratch cache of `ratsinfo update --dry-run`)."""
+    while _writers:
+        try:
+            os.waitpid(_writers.pop(), 0)
+        except ChildProcessError:
+            pass
