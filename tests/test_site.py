@@ -200,3 +200,25 @@ def test_data_licence_is_named_on_every_page(demo_content, tmp_path):
                                                           "DATA_LICENCE": "dl-de/by-2-0"})
     for page in ("index.html", "seiten/impressum.html", "404.html"):
         assert "unter der Lizenz dl-de/by-2-0" in (tmp_path / "out" / page).read_text(encoding="utf-8"), page
+
+
+def test_import_settings_of_the_site_reach_the_importer(tmp_path):
+    """ALLOW_HOSTS, MAX_FILE_SIZE_MB and PUBLISH_CONTACT_DATA from ratsinfo.toml; an option adds
+    hosts and goes before the file's size."""
+    from ratsinfo.cli import _guarded_source, parser
+
+    init(tmp_path / "stadt")
+    set_lines(tmp_path / "stadt", ALLOW_HOSTS='["dokumente.muldenau.example"]', MAX_FILE_SIZE_MB="2",
+              PUBLISH_CONTACT_DATA="true")
+    def guarded(*options):
+        args = parser().parse_args(["import", "oparl", "https://ris.example/oparl", *options])
+        args.site = locate(str(tmp_path / "stadt"))
+        return _guarded_source(args)
+
+    plain = guarded()
+    assert plain["allow_hosts"] == ("dokumente.muldenau.example",)
+    assert plain["max_file_size"] == 2 * 1024 * 1024
+    assert plain["policy"].publish_contact_data is True
+    given = guarded("--allow-host", "archiv.muldenau.example", "--max-file-size", "5")
+    assert given["allow_hosts"] == ("dokumente.muldenau.example", "archiv.muldenau.example")
+    assert given["max_file_size"] == 5 * 1024 * 1024

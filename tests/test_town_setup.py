@@ -65,3 +65,16 @@ def test_a_town_publishes_from_an_oparl_dump_without_touching_the_program(demo_d
     assert "Update fertig" in updated.stdout
     assert_published_and_served(site, target)
     assert checkout_state() == before
+
+
+def test_a_town_publishes_from_a_sqlite_export_through_update_mapping(tmp_path):
+    before = checkout_state()
+    ratsinfo("demo", "--sqlite", tmp_path / "export.sqlite", cwd=tmp_path)
+    site = set_up_town(tmp_path)
+    target = tmp_path / "www" / "ratsinfo"
+    mapping = PROJECT / "importers" / "sql" / "mappings" / "neutral.yaml"
+    updated = ratsinfo("update", tmp_path / "export.sqlite", "--mapping", mapping, "--site", site,
+                       "--to", target, cwd=tmp_path)
+    assert "Update fertig" in updated.stdout
+    assert_published_and_served(site, target)
+    assert checkout_state() == before
