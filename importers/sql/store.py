@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from importers.state import state_dir, write_private
+from importers.state import state_dir
+from ratsinfo.files import write_atomic
 
 VERSION = 1
 
@@ -61,4 +62,4 @@ def save(path: Path, store: Store):
                          ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     if path.is_file() and path.read_text(encoding="utf-8") == payload:
         return
-    write_private(path, payload.encode("utf-8"))
+    write_atomic(path, payload.encode("utf-8"), private=True, suffix=".tmp")

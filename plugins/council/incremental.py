@@ -16,9 +16,11 @@ import hashlib
 import json
 import os
 import pickle
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+
+from plugins.common import json_lines
+from ratsinfo.files import replacing
 
 STATE_FILE = "_ratsinfo/build-state.json"
 # Our plugins' code: pages (council) and calendars (feeds) are rendered by it.
@@ -97,21 +99,6 @@ class ParseCache:
                 continue
             with replacing(path) as handle:
                 pickle.dump({"version": self.VERSION, "entries": used}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-@contextmanager
-def replacing(path: Path):
-    """A file handle whose bytes become `path` at once when the block ends, or never: a reader
-    sees the old file or the new one, not half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 @contextmanager
@@ -198,9 +185,3 @@ def state_bytes(pages: dict[str, str | None], attachments: list[str], stand: str
     """Every planned file with its fingerprint (None: always rendered) and the attachments:
     all that an overlay build keeps in output/ without writing it (ratsinfo/build.py)."""
     return json_lines({"stand": stand, "pages": pages, "attachments": sorted(attachments)}).encode("utf-8")
-
-
-def json_lines(data) -> str:
-    """JSON with one entry per line, so that two builds' files can be compared with diff.
-    Not indent=: that takes Python's slow encoder (0.1 s per 100,000 entries)."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",\n", ":")) + "\n"

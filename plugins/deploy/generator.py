@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 from pelican.generators import Generator
 
-from plugins.council.generator import write_if_changed
+from plugins.common import write_if_changed
 from plugins.deploy import permalinks
 from plugins.deploy.apache import documents_htaccess, htaccess, not_found_htaccess
 from plugins.deploy.headers import DOCUMENTS_FOLDER, NOT_FOUND_SSI, NOT_FOUND_SSI_ROOT

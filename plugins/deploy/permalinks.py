@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from plugins.council.incremental import json_lines
+from plugins.common import json_lines
 
 FOLDER = "_ratsinfo"
 

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from plugins.council.generator import write_if_changed
+from plugins.common import write_if_changed
 from plugins.council.incremental import STATE_FILE
 from plugins.feeds.links import absolute, public_url
 
