@@ -10,6 +10,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+from ratsinfo.contracts import BUILD_STATE
 from ratsinfo.files import write_atomic
 
 # kind -> folder under content/ (docs/content-format.md; the importers' importers/records.KINDS).
@@ -41,6 +42,20 @@ def write_if_changed(path: Path, payload: bytes) -> int:
     # One writer per output file: a fixed temporary name, and the umask's mode as any page.
     write_atomic(path, payload, temp_name=f".{path.name}.tmp")
     return 1
+
+
+def load_build_state(output: Path | None) -> tuple[dict[str, str], str | None]:
+    """The page fingerprints and the data's day ("Stand der Daten") of the build in `output`
+    (BUILD_STATE, written by plugins.council); nothing if there is none."""
+    if output is None:
+        return {}, None
+    try:
+        data = json.loads((Path(output) / BUILD_STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}, None
+    if not isinstance(data, dict):
+        return {}, None
+    return data.get("pages", {}), data.get("stand")
 
 
 def json_lines(data) -> str:

@@ -20,8 +20,8 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from plugins.council.incremental import STATE_FILE
 from ratsinfo import portable
+from ratsinfo.contracts import BUILD_STATE as STATE_FILE
 from ratsinfo.files import write_atomic
 
 KEEP = 3

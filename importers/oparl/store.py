@@ -28,6 +28,7 @@ from importers.oparl.walker import Crawl
 from importers.publication import Policy
 from importers.records import Record
 from importers.state import state_dir
+from ratsinfo.contracts import CONTENT_STATE_DIR
 from ratsinfo.files import replaced
 
 _STRUCTURE = ("id", "type", "created", "modified", "deleted", "web", "body")
@@ -70,7 +71,7 @@ def store_path(content: Path, source_key: str) -> Path:
 
 def legacy_store_path(content: Path, source_key: str) -> Path:
     """Where versions before issue 13 kept the store: in content/, with non-public data."""
-    return Path(content) / ".ratsinfo" / f"oparl-{_digest(source_key)}.sqlite"
+    return Path(content) / CONTENT_STATE_DIR / f"oparl-{_digest(source_key)}.sqlite"
 
 
 def _digest(source_key: str) -> str:

@@ -20,9 +20,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from plugins.common import json_lines
+from plugins.common import load_build_state as load_state
+from ratsinfo.contracts import BUILD_STATE as STATE_FILE
 from ratsinfo.files import replacing
 
-STATE_FILE = "_ratsinfo/build-state.json"
 # Our plugins' code: pages (council) and calendars (feeds) are rendered by it.
 CODE_ROOTS = (Path(__file__).resolve().parent.parent,)
 
@@ -166,19 +167,6 @@ def page_fingerprints(global_fp: str, pages, tokens: KeyTokens) -> list[str | No
             sha1(f"{global_fp}\x1e{salt}\x1e{sum(map(token, depends_on)) & mask:032x}\x1e{len(depends_on)}"
                  .encode()).hexdigest()
             for depends_on, salt in pages]
-
-
-def load_state(output: Path | None) -> tuple[dict[str, str], str | None]:
-    """The previous build's page fingerprints and the day of its data ("Stand der Daten")."""
-    if output is None:
-        return {}, None
-    try:
-        data = json.loads((Path(output) / STATE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}, None
-    if not isinstance(data, dict):
-        return {}, None
-    return data.get("pages", {}), data.get("stand")
 
 
 def state_bytes(pages: dict[str, str | None], attachments: list[str], stand: str | None = None) -> bytes:

@@ -11,9 +11,10 @@ from pelican.generators import Generator
 from plugins.common import write_if_changed
 from plugins.deploy import permalinks
 from plugins.deploy.apache import documents_htaccess, htaccess, not_found_htaccess
-from plugins.deploy.headers import DOCUMENTS_FOLDER, NOT_FOUND_SSI, NOT_FOUND_SSI_ROOT
+from plugins.deploy.headers import DOCUMENTS_FOLDER, NOT_FOUND_SSI_ROOT
 from plugins.deploy.iis import web_config
 from plugins.i18n import install_translations
+from ratsinfo.contracts import NOT_FOUND_HTACCESS, NOT_FOUND_SSI, PERMALINKS, REDIRECTS
 
 
 def base_path(settings) -> str:
@@ -45,9 +46,9 @@ class DeployGenerator(Generator):
         # The same page for Apache, whose links get the run-time path from mod_include.
         page = not_found.render({**self.context, "root": Markup(NOT_FOUND_SSI_ROOT), "site": {}})
         write_if_changed(output / NOT_FOUND_SSI, page.encode("utf-8"))
-        write_if_changed((output / NOT_FOUND_SSI).parent / ".htaccess", not_found_htaccess().encode("utf-8"))
-        write_if_changed(output / permalinks.FOLDER / "permalinks.json", permalinks.serialise(links))
-        write_if_changed(output / permalinks.FOLDER / "redirects.json", permalinks.serialise(moved))
+        write_if_changed(output / NOT_FOUND_HTACCESS, not_found_htaccess().encode("utf-8"))
+        write_if_changed(output / PERMALINKS, permalinks.serialise(links))
+        write_if_changed(output / REDIRECTS, permalinks.serialise(moved))
         write_if_changed(output / ".htaccess", htaccess(base, moved).encode("utf-8"))
         write_if_changed(output / DOCUMENTS_FOLDER / ".htaccess", documents_htaccess().encode("utf-8"))
         write_if_changed(output / "web.config", web_config(base, moved).encode("utf-8"))
