@@ -34,7 +34,7 @@ def _declare(*contracts: Contract) -> dict[str, Contract]:
 CONTEXT = _declare(
     Contract("council_graph", "plugins.council", ("plugins.feeds", "plugins.deploy"),
              "The object graph (plugins/council/graph.Graph) loaded from content/."),
-    Contract("council_body", "plugins.council", ("plugins.feeds", "theme/templates/base.html"),
+    Contract("council_body", "plugins.council", ("plugins.council", "plugins.feeds", "theme/templates/base.html"),
              "The first body (Body) or None: its name, source and licence for header, footer and calendar UIDs."),
     Contract("portal_name", "plugins.council", ("plugins.feeds", "theme/templates"),
              "The portal's name: SITENAME, else the body's name, else \"Ratsinformation\"."),
@@ -45,6 +45,14 @@ CONTEXT = _declare(
     Contract("site_subscribe", "plugins.feeds", ("plugins.council", "theme/templates"),
              "The whole site's calendar and feed paths, linked on every page; only files that are written."),
 )
+
+# Pelican's own keys that our plugins touch: `pages` (read by council for the footer's links)
+# and `staticfiles` (council drops linked files from it, plugins/council/links.py).
+PELICAN_CONTEXT = ("pages", "staticfiles")
+
+# What every page template gets besides CONTEXT and the page's own objects (PageSpec.context):
+# written by CouncilGenerator when it renders, and by Pelican for its own pages.
+RENDER_VARIABLES = ("root", "site", "page_path", "page", "pages", "SITEURL")
 
 # output/_ratsinfo/: what a build leaves for the next build and for the web server.
 OUTPUT_STATE_DIR = "_ratsinfo"
@@ -107,6 +115,6 @@ PUBLIC = {
                               "AgendaItem", "Meeting", "Consultation", "Paper",
                               "meeting_sort_key", "paper_sort_key"},
     "plugins.council.pages": {"PageSpec", "meeting_row_deps"},
-    "plugins.i18n": {"Extension", "translations_of", "install_translations", "load_translations",
+    "plugins.i18n": {"UNTRANSLATED", "Extension", "translations_of", "install_translations", "load_translations",
                      "page_language"},
 }

@@ -31,7 +31,9 @@ class DeployGenerator(Generator):
     def generate_output(self, writer):
         graph = self.context.get("council_graph")
         if graph is None:
-            return
+            # Without the graph there are no permalinks: a build would drop every redirect.
+            raise RuntimeError("plugins.deploy braucht plugins.council (Adressen aller Objekte für Weiterleitungen "
+                               "und 404-Seite): in PLUGINS plugins.council eintragen")
         output = Path(self.output_path)
         base = base_path(self.settings)
         previous = self.settings.get("RATSINFO_PREVIOUS_OUTPUT") or self.output_path
