@@ -28,14 +28,16 @@ from importers.hosts import HostRefused
 from importers.ids import IdMap
 from importers.records import KINDS, Record, Ref
 from importers.report import Report
+from ratsinfo.contracts import CONTENT_STATE_DIR, IMPORT_FINISHED, IMPORT_LOCK, IMPORT_REPORT, IMPORT_STATE
+from ratsinfo.files import fsync_file, write_atomic
 from ratsinfo.killpoints import kill_point
 from ratsinfo.locking import Busy, exclusive
 
-STATE_DIR = ".ratsinfo"
-STATE_FILE = "state.json"
-REPORT_FILE = "last-import-report.json"
-FINISHED_FILE = "last-import.json"
-LOCK_FILE = "import.lock"
+STATE_DIR = CONTENT_STATE_DIR
+STATE_FILE = IMPORT_STATE
+REPORT_FILE = IMPORT_REPORT
+FINISHED_FILE = IMPORT_FINISHED
+LOCK_FILE = IMPORT_LOCK
 # In STATE_DIR: a run's staging folder, and the temporary names of state files being replaced.
 # A run killed before it cleans up leaves them; the next run deletes them (remove_stale_staging).
 STAGING_PREFIX = "staging-"
@@ -290,7 +292,7 @@ class ContentWriter:
             if target.is_file() and _same_file_content(target, path):
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
-            _fsync(path)  # after a power cut, never a torn attachment that a later run keeps
+            fsync_file(path)  # after a power cut, never a torn attachment that a later run keeps
             os.replace(path, target)
             kill_point("import:applied-file")
         for relpath in sorted(desired, key=lambda p: (p.endswith(".md"), p)):
@@ -337,14 +339,14 @@ class ContentWriter:
                 self.report.updated[kind] += 1
         elif counts:
             self.report.created[kind] += 1
-        _atomic_write(target, payload, scratch=self.scratch)
+        write_atomic(target, payload, prefix=TEMP_PREFIX, temp_dir=self.scratch)
         kill_point("import:applied-file")
 
     def _put_state(self, state: dict):
         payload = (json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
         if self.state_path.is_file() and self.state_path.read_bytes() == payload:
             return
-        _atomic_write(self.state_path, payload, durable=True)
+        write_atomic(self.state_path, payload, prefix=TEMP_PREFIX, durable=True)
 
 
 def remove_stale_staging(state_dir: Path):
@@ -390,43 +392,6 @@ def _kind_of(relpath: str) -> str:
     return next((kind for kind, name in KINDS.items() if name == folder), folder)
 
 
-def _atomic_write(target: Path, payload: bytes, *, scratch: Path | None = None, durable: bool = False):
-    """Readers see the old bytes or the new ones. The temporary file lies in `scratch` (the run's
-    staging folder, same file system) or beside the target with TEMP_PREFIX: where a killed
-    run's leftover is found and deleted. `durable`: on disk before this returns (the state)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=scratch or target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    if durable:
-        _fsync_folder(target.parent)
-
-
-def _fsync(path: Path):
-    with open(path, "rb") as handle:
-        os.fsync(handle.fileno())
-
-
-def _fsync_folder(folder: Path):
-    """The rename itself survives a power cut only once the folder is on disk (POSIX; Windows
-    cannot open folders and commits renames with the file system's journal)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _same_file_content(a: Path, b: Path) -> bool:
     if a.stat().st_size != b.stat().st_size:
         return False
@@ -440,6 +405,7 @@ def note_successful_run(content_dir: Path, report: Report):
     payload = report.to_json() + "\n"
     report_path = state / REPORT_FILE
     if not report_path.is_file() or report_path.read_text(encoding="utf-8") != payload:
-        _atomic_write(report_path, payload.encode("utf-8"))
+        write_atomic(report_path, payload.encode("utf-8"), prefix=TEMP_PREFIX)
     finished = datetime.now(timezone.utc).astimezone().replace(microsecond=0).isoformat()
-    _atomic_write(state / FINISHED_FILE, (json.dumps({"finished": finished}) + "\n").encode("utf-8"))
+    write_atomic(state / FINISHED_FILE, (json.dumps({"finished": finished}) + "\n").encode("utf-8"),
+                 prefix=TEMP_PREFIX)

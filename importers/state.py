@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 ENV = "RATSINFO_STATE_DIR"
@@ -43,16 +42,3 @@ def state_dir(content_dir: Path) -> Path:
         # mkdir's mode is bent by the umask and leaves existing folders alone.
         os.chmod(path, 0o700)
     return folder
-
-
-def write_private(path: Path, payload: bytes):
-    """Replace `path` atomically by a file only its owner can read (0600 from the start,
-    whatever the umask). The temporary name is unique, so threads may write side by side."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -24,10 +24,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from plugins.council.incremental import STATE_FILE, cache_root
-from plugins.deploy.permalinks import FOLDER as HISTORY
-from plugins.search.pagefind import STATE as SEARCH_STATE
+from plugins.council.incremental import cache_root
 from ratsinfo import PROJECT_ROOT
+from ratsinfo.contracts import BUILD_STATE as STATE_FILE
+from ratsinfo.contracts import PERMALINKS, REDIRECTS, SEARCH_STATE
 from ratsinfo.killpoints import kill_point
 from ratsinfo.locking import Busy, exclusive
 
@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 # taken for current because an old state said so). The redirects' history before the
 # permalinks they were made from: a next build reading old permalinks and new redirects
 # arrives at the same redirects.
-MOVED_LAST = (f"{HISTORY}/redirects.json", f"{HISTORY}/permalinks.json", SEARCH_STATE, STATE_FILE)
+MOVED_LAST = (REDIRECTS, PERMALINKS, SEARCH_STATE, STATE_FILE)
 
 
 class BuildFailed(Exception):

@@ -10,7 +10,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-SKIP_FOLDERS = {"pagefind", "_ratsinfo"}
+from ratsinfo.contracts import OUTPUT_STATE_DIR
+
+SKIP_FOLDERS = {"pagefind", OUTPUT_STATE_DIR}
 # Pages a German public body's site must have (TMG/DDG § 5, DSGVO Art. 13), by the slug of the
 # hand-written page in content/pages/ (PAGE_SAVE_AS "seiten/{slug}.html"). A town may name its
 # page longer ("datenschutzerklaerung"): any slug that starts with the word counts.

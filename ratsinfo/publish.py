@@ -20,8 +20,9 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from plugins.council.incremental import STATE_FILE
 from ratsinfo import portable
+from ratsinfo.contracts import BUILD_STATE as STATE_FILE
+from ratsinfo.files import write_atomic
 
 KEEP = 3
 HISTORY = ".verlauf.json"
@@ -189,9 +190,8 @@ def _history(target: Path, releases: Path) -> list[str]:
 
 
 def _write_history(releases: Path, history: list[str]):
-    tmp = releases / f".{HISTORY}.tmp"
-    tmp.write_text(json.dumps(history, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, releases / HISTORY)
+    write_atomic(releases / HISTORY, json.dumps(history, ensure_ascii=False).encode("utf-8"),
+                 temp_name=f".{HISTORY}.tmp")
 
 
 def rollback(target: Path) -> Path:

@@ -9,7 +9,7 @@ import threading
 import time
 from pathlib import Path
 
-from importers.state import write_private
+from ratsinfo.files import write_atomic
 
 
 class ResumeCache:
@@ -91,7 +91,7 @@ class ResumeCache:
         with self.lock:
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             self.folder.chmod(0o700)
-        write_private(path, payload)
+        write_atomic(path, payload, private=True, suffix=".tmp")  # unique name: threads write side by side
 
     def clear(self):
         shutil.rmtree(self.folder, ignore_errors=True)

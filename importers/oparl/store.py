@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 from pathlib import Path
 
@@ -29,6 +28,8 @@ from importers.oparl.walker import Crawl
 from importers.publication import Policy
 from importers.records import Record
 from importers.state import state_dir
+from ratsinfo.contracts import CONTENT_STATE_DIR
+from ratsinfo.files import replaced
 
 _STRUCTURE = ("id", "type", "created", "modified", "deleted", "web", "body")
 # Per type, the fields importers/oparl/normalise.py reads and the walker needs to put
@@ -70,7 +71,7 @@ def store_path(content: Path, source_key: str) -> Path:
 
 def legacy_store_path(content: Path, source_key: str) -> Path:
     """Where versions before issue 13 kept the store: in content/, with non-public data."""
-    return Path(content) / ".ratsinfo" / f"oparl-{_digest(source_key)}.sqlite"
+    return Path(content) / CONTENT_STATE_DIR / f"oparl-{_digest(source_key)}.sqlite"
 
 
 def _digest(source_key: str) -> str:
@@ -185,24 +186,23 @@ def publishable(crawl: Crawl, records: list[Record], policy: Policy,
 
 
 def save(path: Path, crawl: Crawl, meta: dict[str, str]):
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.unlink(missing_ok=True)
-    with sqlite3.connect(tmp) as db:
-        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-        db.execute("CREATE TABLE objects (id TEXT PRIMARY KEY, type TEXT, data TEXT)")
-        db.execute("CREATE TABLE deleted (id TEXT PRIMARY KEY)")
-        all_meta = {
-            **meta,
-            "bodies": json.dumps(crawl.bodies),
-            "system": json.dumps(crawl.system) if crawl.system else "",
-            "oparl_version": crawl.oparl_version,
-        }
-        db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(all_meta.items()))
-        db.executemany(
-            "INSERT INTO objects VALUES (?, ?, ?)",
-            ((i, crawl.types[i], json.dumps(crawl.objects[i], ensure_ascii=False, sort_keys=True))
-             for i in sorted(crawl.objects)),
-        )
-        db.executemany("INSERT INTO deleted VALUES (?)", ((i,) for i in sorted(crawl.deleted)))
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    """Replace the store at once, readable by its owner only."""
+    with replaced(path, temp_name=path.name + ".tmp", private=True) as tmp:
+        tmp.unlink(missing_ok=True)  # a killed run's leftover: SQLite would add to it
+        with sqlite3.connect(tmp) as db:
+            db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+            db.execute("CREATE TABLE objects (id TEXT PRIMARY KEY, type TEXT, data TEXT)")
+            db.execute("CREATE TABLE deleted (id TEXT PRIMARY KEY)")
+            all_meta = {
+                **meta,
+                "bodies": json.dumps(crawl.bodies),
+                "system": json.dumps(crawl.system) if crawl.system else "",
+                "oparl_version": crawl.oparl_version,
+            }
+            db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(all_meta.items()))
+            db.executemany(
+                "INSERT INTO objects VALUES (?, ?, ?)",
+                ((i, crawl.types[i], json.dumps(crawl.objects[i], ensure_ascii=False, sort_keys=True))
+                 for i in sorted(crawl.objects)),
+            )
+            db.executemany("INSERT INTO deleted VALUES (?)", ((i,) for i in sorted(crawl.deleted)))

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from importers.state import state_dir, write_private
+from importers.state import state_dir
+from ratsinfo.contracts import CONTENT_STATE_DIR
+from ratsinfo.files import write_atomic
 
 VERSION = 1
 
@@ -40,7 +42,7 @@ def store_path(content: Path, source_key: str) -> Path:
     """The store in the private state folder. One that versions before issue 13 kept
     in content/.ratsinfo/ is deleted: the next run reads everything again."""
     name = f"sql-{hashlib.sha1(source_key.encode('utf-8')).hexdigest()[:12]}.json"
-    (Path(content) / ".ratsinfo" / name).unlink(missing_ok=True)
+    (Path(content) / CONTENT_STATE_DIR / name).unlink(missing_ok=True)
     return state_dir(content) / name
 
 
@@ -61,4 +63,4 @@ def save(path: Path, store: Store):
                          ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     if path.is_file() and path.read_text(encoding="utf-8") == payload:
         return
-    write_private(path, payload.encode("utf-8"))
+    write_atomic(path, payload.encode("utf-8"), private=True, suffix=".tmp")

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from jinja2 import pass_environment
 
-from plugins.i18n.catalogue import UNTRANSLATED, translations_of
+from plugins.i18n import UNTRANSLATED, translations_of
 
 
 def N_(message: str) -> str:

@@ -19,6 +19,7 @@ import jinja2
 from jinja2 import FileSystemBytecodeCache
 from pelican.generators import Generator
 
+from plugins.common import site_today, write_if_changed
 from plugins.council import format as fmt
 from plugins.council import incremental
 from plugins.council import plan_index, problems, snapshot
@@ -348,12 +349,6 @@ def stand_of(data_as_of: datetime | None) -> str | None:
     return data_as_of.date().isoformat() if data_as_of else None
 
 
-def site_today(settings) -> date:
-    """The day the site is built for (RATSINFO_TODAY pins it, for tests and screenshots)."""
-    configured = settings.get("RATSINFO_TODAY")
-    return date.fromisoformat(configured) if configured else date.today()
-
-
 # Below this many pages, forking costs more than it saves.
 PARALLEL_FROM = 400
 _WORK = None
@@ -404,16 +399,3 @@ def _reuse(previous: Path | None, output: Path, path: str, in_previous: set[str]
     except OSError:
         shutil.copy2(source, target)
     return True
-
-
-def write_if_changed(path: Path, payload: bytes) -> int:
-    """Write only when the bytes differ, so unchanged pages keep their mtime."""
-    try:
-        if path.stat().st_size == len(payload) and path.read_bytes() == payload:
-            return 0
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(payload)
-    os.replace(tmp, path)
-    return 1

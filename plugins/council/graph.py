@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 import boundedyaml
+from plugins.common import FOLDERS, URL_FOLDERS
 from plugins.council.format import N_
 from plugins.council.links import warn_skipped
 from plugins.council.problems import KIND_NAMES, NEXT_STEP, line_of
@@ -26,11 +27,6 @@ from ratsinfo import portable
 # Content files are read through boundedyaml, never yaml.load directly: content/ may be
 # edited by hand, and a file with nested aliases expands to gigabytes once the graph walks
 # its values (issue 13). The message names the file and line instead.
-
-FOLDERS = {
-    "body": "bodies", "term": "terms", "organization": "organizations", "person": "persons",
-    "meeting": "meetings", "paper": "papers", "file": "files",
-}
 
 
 class ContentError(Exception):
@@ -320,10 +316,6 @@ class Paper(Base):
 # (VO/2025/0012, 1234/89, DS 17/0815, AF/2024/0001-1).
 _REFERENCE_LIKE = re.compile(r"^\s*[A-Za-zÄÖÜäöü]{0,6}[\s/.\-]*\d[\d\s/.\-]{0,20}$")
 
-URL_FOLDERS = {
-    "meeting": "sitzungen", "paper": "vorlagen", "person": "personen",
-    "organization": "gremien", "file": "dateien", "term": "wahlperioden", "body": "koerperschaften",
-}
 # The names of the list pages in each folder (plugins/council/pages.py). An object whose id or
 # reference is one of them would be written to the list's file (a paper "Index" replaced
 # vorlagen/index.html), so it takes another address. Compared ignoring case: IIS and Windows

@@ -16,11 +16,14 @@ import hashlib
 import json
 import os
 import pickle
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-STATE_FILE = "_ratsinfo/build-state.json"
+from plugins.common import json_lines
+from plugins.common import load_build_state as load_state
+from ratsinfo.contracts import BUILD_STATE as STATE_FILE
+from ratsinfo.files import replacing
+
 # Our plugins' code: pages (council) and calendars (feeds) are rendered by it.
 CODE_ROOTS = (Path(__file__).resolve().parent.parent,)
 
@@ -100,21 +103,6 @@ class ParseCache:
 
 
 @contextmanager
-def replacing(path: Path):
-    """A file handle whose bytes become `path` at once when the block ends, or never: a reader
-    sees the old file or the new one, not half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-@contextmanager
 def bulk_allocation():
     """For loading the graph and planning: Python's cycle collector would walk every live
     object again and again while hundreds of thousands are made (a third of a no-op build
@@ -181,26 +169,7 @@ def page_fingerprints(global_fp: str, pages, tokens: KeyTokens) -> list[str | No
             for depends_on, salt in pages]
 
 
-def load_state(output: Path | None) -> tuple[dict[str, str], str | None]:
-    """The previous build's page fingerprints and the day of its data ("Stand der Daten")."""
-    if output is None:
-        return {}, None
-    try:
-        data = json.loads((Path(output) / STATE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}, None
-    if not isinstance(data, dict):
-        return {}, None
-    return data.get("pages", {}), data.get("stand")
-
-
 def state_bytes(pages: dict[str, str | None], attachments: list[str], stand: str | None = None) -> bytes:
     """Every planned file with its fingerprint (None: always rendered) and the attachments:
     all that an overlay build keeps in output/ without writing it (ratsinfo/build.py)."""
     return json_lines({"stand": stand, "pages": pages, "attachments": sorted(attachments)}).encode("utf-8")
-
-
-def json_lines(data) -> str:
-    """JSON with one entry per line, so that two builds' files can be compared with diff.
-    Not indent=: that takes Python's slow encoder (0.1 s per 100,000 entries)."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",\n", ":")) + "\n"

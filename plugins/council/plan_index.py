@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from plugins.council import snapshot
-from plugins.council.incremental import replacing
+from ratsinfo.files import replacing
 
 log = logging.getLogger(__name__)
 

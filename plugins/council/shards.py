@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-MANIFEST = "_ratsinfo/search-shards.json"
+from ratsinfo.contracts import SEARCH_SHARDS as MANIFEST
+
 SHARD_MAX = 12_000
 
 

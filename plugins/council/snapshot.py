@@ -27,7 +27,7 @@ from pathlib import Path
 from plugins.council import graph as model
 from plugins.council.graph import (FOLDERS, Graph, Maker, check_file_name, content_stamps, read_front_matter,
                                    sort_own_lists)
-from plugins.council.incremental import replacing
+from ratsinfo.files import replacing
 from ratsinfo import portable
 
 log = logging.getLogger(__name__)

@@ -9,11 +9,11 @@ from plugins.deploy.headers import (
     IMMUTABLE,
     INLINE_DOCUMENTS,
     MIME_TYPES,
-    NOT_FOUND_SSI,
     SECURITY_HEADERS,
     SHORT,
     THEME,
 )
+from ratsinfo.contracts import NOT_FOUND_SSI
 
 
 def _quote(value: str) -> str:

@@ -8,12 +8,13 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 from pelican.generators import Generator
 
-from plugins.council.generator import write_if_changed
+from plugins.common import write_if_changed
 from plugins.deploy import permalinks
 from plugins.deploy.apache import documents_htaccess, htaccess, not_found_htaccess
-from plugins.deploy.headers import DOCUMENTS_FOLDER, NOT_FOUND_SSI, NOT_FOUND_SSI_ROOT
+from plugins.deploy.headers import DOCUMENTS_FOLDER, NOT_FOUND_SSI_ROOT
 from plugins.deploy.iis import web_config
 from plugins.i18n import install_translations
+from ratsinfo.contracts import NOT_FOUND_HTACCESS, NOT_FOUND_SSI, PERMALINKS, REDIRECTS
 
 
 def base_path(settings) -> str:
@@ -30,7 +31,9 @@ class DeployGenerator(Generator):
     def generate_output(self, writer):
         graph = self.context.get("council_graph")
         if graph is None:
-            return
+            # Without the graph there are no permalinks: a build would drop every redirect.
+            raise RuntimeError("plugins.deploy braucht plugins.council (Adressen aller Objekte für Weiterleitungen "
+                               "und 404-Seite): in PLUGINS plugins.council eintragen")
         output = Path(self.output_path)
         base = base_path(self.settings)
         previous = self.settings.get("RATSINFO_PREVIOUS_OUTPUT") or self.output_path
@@ -45,9 +48,9 @@ class DeployGenerator(Generator):
         # The same page for Apache, whose links get the run-time path from mod_include.
         page = not_found.render({**self.context, "root": Markup(NOT_FOUND_SSI_ROOT), "site": {}})
         write_if_changed(output / NOT_FOUND_SSI, page.encode("utf-8"))
-        write_if_changed((output / NOT_FOUND_SSI).parent / ".htaccess", not_found_htaccess().encode("utf-8"))
-        write_if_changed(output / permalinks.FOLDER / "permalinks.json", permalinks.serialise(links))
-        write_if_changed(output / permalinks.FOLDER / "redirects.json", permalinks.serialise(moved))
+        write_if_changed(output / NOT_FOUND_HTACCESS, not_found_htaccess().encode("utf-8"))
+        write_if_changed(output / PERMALINKS, permalinks.serialise(links))
+        write_if_changed(output / REDIRECTS, permalinks.serialise(moved))
         write_if_changed(output / ".htaccess", htaccess(base, moved).encode("utf-8"))
         write_if_changed(output / DOCUMENTS_FOLDER / ".htaccess", documents_htaccess().encode("utf-8"))
         write_if_changed(output / "web.config", web_config(base, moved).encode("utf-8"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plugins.council.graph import URL_FOLDERS
+from plugins.common import URL_FOLDERS
 
 # Pagefind's files (IIS refuses unknown extensions: Pagefind #354, #527), calendars, feeds.
 MIME_TYPES = {
@@ -71,11 +71,10 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "geolocation=(), camera=(), microphone=()",
 }
 
-# The 404 page for Apache with mod_include: its links carry the path the portal is served under,
-# found at run time (apache.py), so the same output works under any path. 404.html beside the
-# pages has the links built for BASE_PATH, for IIS and servers without server-side includes.
-NOT_FOUND_SSI = "_ratsinfo/404.shtml"
-# What the page writes where a link needs the portal's absolute path: RATSINFO_BASE has no
+# The 404 page for Apache with mod_include (ratsinfo/contracts.NOT_FOUND_SSI): its links carry
+# the path the portal is served under, found at run time (apache.py), so the same output works
+# under any path. 404.html beside the pages has the links built for BASE_PATH, for IIS and
+# servers without server-side includes. What the page writes where a link needs the portal's absolute path: RATSINFO_BASE has no
 # leading slash (ErrorDocument needs a literal one); entity-encoded, as every echo should be.
 NOT_FOUND_SSI_ROOT = '/<!--#echo var="RATSINFO_BASE" encoding="entity" -->'
 

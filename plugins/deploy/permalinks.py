@@ -12,9 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from plugins.council.incremental import json_lines
-
-FOLDER = "_ratsinfo"
+from plugins.common import json_lines
+from ratsinfo.contracts import PERMALINKS, REDIRECTS
 
 
 def current_permalinks(graph) -> dict[str, str]:
@@ -39,8 +38,8 @@ def _read(path: Path) -> dict[str, str]:
 def redirects(previous_output: Path | None, permalinks: dict[str, str]) -> dict[str, str]:
     if previous_output is None:
         return {}
-    before = _read(previous_output / FOLDER / "permalinks.json")
-    kept = _read(previous_output / FOLDER / "redirects.json")
+    before = _read(previous_output / PERMALINKS)
+    kept = _read(previous_output / REDIRECTS)
     for key, old_url in before.items():
         new_url = permalinks.get(key)
         if new_url and new_url != old_url:

@@ -11,7 +11,7 @@ from pelican.generators import Generator
 
 from datetime import timedelta
 
-from plugins.council.generator import site_today, write_if_changed
+from plugins.common import site_today, write_if_changed
 from plugins.council.pages import PageSpec, meeting_row_deps
 from plugins.feeds import atom, ical, sitemap
 from plugins.feeds.links import PublicUrlInvalid, absolute, host, public_url

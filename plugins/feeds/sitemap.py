@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from plugins.council.generator import write_if_changed
-from plugins.council.incremental import STATE_FILE
+from plugins.common import write_if_changed
 from plugins.feeds.links import absolute, public_url
+from ratsinfo.contracts import BUILD_STATE
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 # The search page has no content of its own, the error page (plugins/deploy) is no page to
@@ -64,7 +64,7 @@ def write_sitemap(pelican):
 def planned_pages(output: Path) -> set[str]:
     """The council's pages, also those an overlay build left in the previous output (ratsinfo/build.py)."""
     try:
-        pages = json.loads((output / STATE_FILE).read_text(encoding="utf-8"))["pages"]
+        pages = json.loads((output / BUILD_STATE).read_text(encoding="utf-8"))["pages"]
     except (OSError, ValueError, KeyError):
         return set()
     return {p for p in pages if p.endswith(".html") and p not in LEFT_OUT_PAGES}

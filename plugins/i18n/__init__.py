@@ -8,9 +8,10 @@ a language.
 
 from pelican import signals
 
-from plugins.i18n.catalogue import Extension, install_translations, load_translations, page_language, translations_of
+from plugins.i18n.catalogue import (UNTRANSLATED, Extension, install_translations, load_translations, page_language,
+                                    translations_of)
 
-__all__ = ["Extension", "translations_of", "install_translations", "load_translations", "page_language", "register"]
+__all__ = ["UNTRANSLATED", "Extension", "translations_of", "install_translations", "load_translations", "page_language", "register"]
 
 
 def install_on_generator(generator):

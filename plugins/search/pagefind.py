@@ -22,13 +22,12 @@ from pathlib import Path
 
 import pagefind_bin
 
-from plugins.council.incremental import json_lines, load_state
+from plugins.common import json_lines, load_build_state
 from plugins.i18n import page_language
+from ratsinfo.contracts import SEARCH_SHARDS as MANIFEST
+from ratsinfo.contracts import SEARCH_STATE as STATE
 
 log = logging.getLogger(__name__)
-
-MANIFEST = "_ratsinfo/search-shards.json"
-STATE = "_ratsinfo/search-state.json"
 
 
 class SearchIndexFailed(RuntimeError):
@@ -115,8 +114,8 @@ def _page_versions(output: Path, shards: dict, previous: Path, before: dict, ove
     paper's meeting was renamed: it shows the paper's committees, not the meeting) or only
     re-dated (the footer is not indexed) keeps its version, so its bundle is not indexed again.
     In an overlay a page is in output/ only if its bytes changed (ratsinfo/build.py)."""
-    shown, _ = load_state(output)
-    shown_before = load_state(previous)[0] if before else {}
+    shown, _ = load_build_state(output)
+    shown_before = load_build_state(previous)[0] if before else {}
     versions = {}
     for shard in shards.values():
         for path in shard["pages"]:

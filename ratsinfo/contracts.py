@@ -1,0 +1,120 @@
+"""Every contract between the rooms, declared once (as Datasette's hookspecs.py declares its hooks).
+
+- CONTEXT: the keys plugins hand each other through Pelican's shared context, each with its
+  one writer, its readers and what it holds.
+- Files under output/_ratsinfo/ (written by a build, read by the next build, the web server
+  or ratsinfo/build.py) and under content/.ratsinfo/ (the importer's, beside the content).
+- PUBLIC: what a plugin may import from another plugin; everything else is that plugin's own.
+- Settings are declared in ratsinfo/settings.py (docs/settings.md is generated from it), the
+  content format in docs/content-format.md; neither is repeated here.
+
+It lives in ratsinfo/, the bottom layer, because importers write some of these files and must
+never import plugins. tests/test_contracts.py checks the code against it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Contract:
+    name: str
+    writer: str
+    readers: tuple[str, ...]
+    holds: str
+
+
+def _declare(*contracts: Contract) -> dict[str, Contract]:
+    return {c.name: c for c in contracts}
+
+
+# Pelican's context: one dict every generator sees. Council's generate_context runs first
+# (PLUGINS order), feeds' second; generate_output runs after every generate_context.
+CONTEXT = _declare(
+    Contract("council_graph", "plugins.council", ("plugins.feeds", "plugins.deploy"),
+             "The object graph (plugins/council/graph.Graph) loaded from content/."),
+    Contract("council_body", "plugins.council", ("plugins.council", "plugins.feeds", "theme/templates/base.html"),
+             "The first body (Body) or None: its name, source and licence for header, footer and calendar UIDs."),
+    Contract("portal_name", "plugins.council", ("plugins.feeds", "theme/templates"),
+             "The portal's name: SITENAME, else the body's name, else \"Ratsinformation\"."),
+    Contract("council_extra_specs", "plugins.feeds", ("plugins.council",),
+             "PageSpecs other plugins add to the council's page plan (calendars), rendered and fingerprinted with it."),
+    Contract("council_offers", "plugins.feeds", ("plugins.council",),
+             "Object key -> {\"calendar\": path, \"feed\": path}: what an object's page offers to subscribe."),
+    Contract("site_subscribe", "plugins.feeds", ("plugins.council", "theme/templates"),
+             "The whole site's calendar and feed paths, linked on every page; only files that are written."),
+)
+
+# Pelican's own keys that our plugins touch: `pages` (read by council for the footer's links)
+# and `staticfiles` (council drops linked files from it, plugins/council/links.py).
+PELICAN_CONTEXT = ("pages", "staticfiles")
+
+# What every page template gets besides CONTEXT and the page's own objects (PageSpec.context):
+# written by CouncilGenerator when it renders, and by Pelican for its own pages.
+RENDER_VARIABLES = ("root", "site", "page_path", "page", "pages", "SITEURL")
+
+# output/_ratsinfo/: what a build leaves for the next build and for the web server.
+OUTPUT_STATE_DIR = "_ratsinfo"
+BUILD_STATE = f"{OUTPUT_STATE_DIR}/build-state.json"
+SEARCH_SHARDS = f"{OUTPUT_STATE_DIR}/search-shards.json"
+SEARCH_STATE = f"{OUTPUT_STATE_DIR}/search-state.json"
+PERMALINKS = f"{OUTPUT_STATE_DIR}/permalinks.json"
+REDIRECTS = f"{OUTPUT_STATE_DIR}/redirects.json"
+NOT_FOUND_SSI = f"{OUTPUT_STATE_DIR}/404.shtml"
+NOT_FOUND_HTACCESS = f"{OUTPUT_STATE_DIR}/.htaccess"
+
+OUTPUT_FILES = _declare(
+    Contract(BUILD_STATE, "plugins.council",
+             ("plugins.council", "plugins.search", "plugins.feeds", "ratsinfo.build", "ratsinfo.publish"),
+             "Every planned page with its fingerprint, the attachments and the data's day: what an overlay keeps."),
+    Contract(SEARCH_SHARDS, "plugins.council", ("plugins.search",),
+             "The search bundles and the pages of each, planned with the pages (plugins/council/shards.py)."),
+    Contract(SEARCH_STATE, "plugins.search", ("plugins.search", "ratsinfo.build"),
+             "Each bundle's page versions when it was indexed: unchanged bundles are not indexed again."),
+    Contract(PERMALINKS, "plugins.deploy", ("plugins.deploy", "ratsinfo.build"),
+             "Object -> URL of this build; the next build compares to find moved pages."),
+    Contract(REDIRECTS, "plugins.deploy", ("plugins.deploy", "ratsinfo.build"),
+             "Old URL -> new URL, kept across builds; .htaccess and web.config redirect by it."),
+    Contract(NOT_FOUND_SSI, "plugins.deploy", ("Apache (output/.htaccess)",),
+             "The 404 page for Apache, its links completed by mod_include with the path it is served under."),
+    Contract(NOT_FOUND_HTACCESS, "plugins.deploy", ("Apache",),
+             "Server-side includes for 404.shtml only (IncludesNOEXEC)."),
+)
+
+# content/.ratsinfo/: the importer's, beside the content it wrote (docs/content-format.md).
+CONTENT_STATE_DIR = ".ratsinfo"
+IMPORT_STATE = "state.json"
+IMPORT_REPORT = "last-import-report.json"
+IMPORT_FINISHED = "last-import.json"
+IMPORT_LOCK = "import.lock"
+
+CONTENT_FILES = _declare(
+    Contract(IMPORT_STATE, "importers.content", ("importers.content",),
+             "Id map and the files each run wrote, on disk (fsync) before content/ is touched."),
+    Contract(IMPORT_REPORT, "importers.content", ("the webmaster (ratsinfo import prints it)",),
+             "What the source got wrong in the last successful run."),
+    Contract(IMPORT_FINISHED, "importers.content", ("plugins.council",),
+             "When the last successful import finished: the footer's \"Stand der Daten\"."),
+    Contract(IMPORT_LOCK, "importers.content", ("importers.content",),
+             "One import at a time per content folder (ratsinfo/locking.py)."),
+    Contract("staging-*", "importers.content", ("importers.content",),
+             "A run's staging folder; a killed run's is deleted by the next."),
+    Contract("oparl-*.sqlite", "importers (before issue 13)", ("importers.oparl.store",),
+             "Legacy store: carried over into the private state folder (importers/state.py), then deleted."),
+    Contract("sql-*.json", "importers (before issue 13)", ("importers.sql.store",),
+             "Legacy store: deleted; the next run reads everything again."),
+)
+
+# What a plugin may import from another. plugins/common.py is everyone's; the rest of a
+# plugin is its own. The council's object model and its page plan are public: feeds render
+# calendars and Atom feeds from the same objects and add its calendars to the same plan.
+PUBLIC = {
+    "plugins.common": {"FOLDERS", "URL_FOLDERS", "site_today", "write_if_changed", "json_lines", "load_build_state"},
+    "plugins.council.graph": {"Graph", "Body", "Term", "Organization", "Person", "Membership", "File",
+                              "AgendaItem", "Meeting", "Consultation", "Paper",
+                              "meeting_sort_key", "paper_sort_key"},
+    "plugins.council.pages": {"PageSpec", "meeting_row_deps"},
+    "plugins.i18n": {"UNTRANSLATED", "Extension", "translations_of", "install_translations", "load_translations",
+                     "page_language"},
+}

@@ -1,0 +1,80 @@
+"""Replace a file at once: readers see the old bytes or the new ones, never half of them.
+
+The one atomic write of the project, for importers and plugins alike (both may import
+ratsinfo's small modules, never each other). What differs between callers is an option:
+
+- `private`: the file is 0600, only its owner can read it (the importers' private state).
+  A unique temporary name (the default) is 0600 from the start (mkstemp), whatever the umask.
+- `durable`: the bytes and the rename are on disk before this returns (fsync of file and folder).
+- `temp_name`: a fixed temporary name instead of a unique one; only where one writer owns the
+  file (a page of the build, the release history). Such a file gets the umask's mode, as any
+  file of the output. A unique name lets threads write side by side.
+- `prefix`, `suffix`, `temp_dir`: where the temporary file lies and what it is called, so that
+  a killed run's leftover is found and deleted (importers/content.py: TEMP_PREFIX).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def replaced(path: Path, *, temp_name: str | None = None, prefix: str | None = None, suffix: str = "",
+             temp_dir: Path | None = None, private: bool = False, durable: bool = False):
+    """The temporary path to fill (a writer that wants a path, such as SQLite); it becomes
+    `path` when the block ends, or is deleted if the block raises."""
+    path = Path(path)
+    folder = Path(temp_dir) if temp_dir is not None else path.parent
+    if not path.parent.is_dir():  # one stat: a build writes 100,000 pages through here
+        path.parent.mkdir(parents=True, exist_ok=True)
+    if temp_name is None:
+        fd, name = tempfile.mkstemp(prefix=prefix or f".{path.name}.", suffix=suffix, dir=folder)
+        os.close(fd)
+        tmp = Path(name)
+    else:
+        tmp = folder / temp_name
+    try:
+        yield tmp
+        if private:
+            os.chmod(tmp, 0o600)
+        if durable:
+            fsync_file(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    if durable:
+        fsync_folder(path.parent)
+
+
+@contextmanager
+def replacing(path: Path, **options):
+    """A binary file handle whose bytes become `path` when the block ends (options: `replaced`)."""
+    with replaced(path, **options) as tmp, open(tmp, "wb") as handle:
+        yield handle
+
+
+def write_atomic(path: Path, payload: bytes, **options):
+    """Replace `path` by `payload` at once (options: `replaced`)."""
+    with replacing(path, **options) as handle:
+        handle.write(payload)
+
+
+def fsync_file(path: Path):
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def fsync_folder(folder: Path):
+    """A rename survives a power cut only once the folder is on disk (POSIX; Windows cannot
+    open folders and commits renames with the file system's journal)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
