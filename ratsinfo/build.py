@@ -24,7 +24,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from plugins.council.incremental import STATE_FILE, cache_root
+from plugins.council.reuse.cache import cache_root
+from plugins.council.reuse.fingerprints import STATE_FILE
 from plugins.deploy.permalinks import FOLDER as HISTORY
 from plugins.search.pagefind import STATE as SEARCH_STATE
 from ratsinfo import PROJECT_ROOT
@@ -100,7 +101,7 @@ def _build(content: Path, output: Path, overrides: dict | None, Pelican, read_se
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(f"Bauen fehlgeschlagen, {output} bleibt unverändert: {exc}") from exc
     finally:
-        gc.unfreeze()  # the graph was frozen while building (plugins/council/incremental.py)
+        gc.unfreeze()  # the graph was frozen while building (plugins/council/loading.py)
     kill_point("build:before-apply")
     if overlay:
         try:

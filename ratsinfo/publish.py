@@ -20,7 +20,7 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from plugins.council.incremental import STATE_FILE
+from plugins.council.reuse.fingerprints import STATE_FILE
 from ratsinfo import portable
 
 KEEP = 3

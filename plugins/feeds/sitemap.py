@@ -8,7 +8,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from plugins.council.generator import write_if_changed
-from plugins.council.incremental import STATE_FILE
+from plugins.council.reuse.fingerprints import STATE_FILE
 from plugins.feeds.links import absolute, public_url
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
