@@ -100,16 +100,21 @@ class CouncilGenerator(Generator):
     def today(self) -> date:
         return site_today(self.settings)
 
-    def generate_output(self, writer):
-        output = Path(self.output_path)
-        data_as_of = self.data_as_of()
-        site = {
+    def site_context(self, data_as_of: datetime | None) -> dict:
+        """`site` in every page's context: what header and footer show (the search bundles are added
+        once planned)."""
+        return {
             "name": self.settings.get("SITENAME"),
             "body": self.context.get("council_body"),
             "pages": [p for p in self.context.get("pages", [])],
             "data_as_of": data_as_of,
             "has_terms": bool(self.graph.terms),
         }
+
+    def generate_output(self, writer):
+        output = Path(self.output_path)
+        data_as_of = self.data_as_of()
+        site = self.site_context(data_as_of)
         previous_output = self.settings.get("RATSINFO_PREVIOUS_OUTPUT")
         previous = Path(previous_output) if previous_output else None
         overlay = bool(self.settings.get("RATSINFO_OVERLAY")) and previous is not None
