@@ -82,7 +82,7 @@ def forget_build_cache(content: Path):
     """Drop the build's parse cache for this content/ (kept in ~/.cache by plugins/council), so
     that a full build is cold even when an earlier run used the same work folder."""
     try:
-        from plugins.council.incremental import cache_folder
+        from plugins.council.reuse.cache import cache_folder
     except ImportError:  # a build without such a cache
         return
     shutil.rmtree(cache_folder(content), ignore_errors=True)

@@ -1,7 +1,7 @@
 """The publication rule: only public records leave the importer.
 
 Every importer passes its records through `publish()` before anything is
-written. The plugins check again when they render (plugins/council/graph.py),
+written. The plugins check again when they render (plugins/council/reading.py),
 so a hand-edited content file cannot leak either.
 """
 

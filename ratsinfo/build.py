@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from plugins.council.incremental import cache_root
+from plugins.council.reuse.cache import cache_root
 from ratsinfo import PROJECT_ROOT
 from ratsinfo.contracts import BUILD_STATE as STATE_FILE
 from ratsinfo.contracts import PERMALINKS, REDIRECTS, SEARCH_STATE
@@ -100,7 +100,7 @@ def _build(content: Path, output: Path, overrides: dict | None, Pelican, read_se
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(f"Bauen fehlgeschlagen, {output} bleibt unverändert: {exc}") from exc
     finally:
-        gc.unfreeze()  # the graph was frozen while building (plugins/council/incremental.py)
+        gc.unfreeze()  # the graph was frozen while building (plugins/council/loading.py)
     kill_point("build:before-apply")
     if overlay:
         try:

@@ -114,7 +114,8 @@ PUBLIC = {
     "plugins.council.graph": {"Graph", "Body", "Term", "Organization", "Person", "Membership", "File",
                               "AgendaItem", "Meeting", "Consultation", "Paper",
                               "meeting_sort_key", "paper_sort_key"},
-    "plugins.council.pages": {"PageSpec", "meeting_row_deps"},
+    "plugins.council.plan": {"PageSpec"},
+    "plugins.council.depends": {"meeting_row_deps"},
     "plugins.i18n": {"UNTRANSLATED", "Extension", "translations_of", "install_translations", "load_translations",
                      "page_language"},
 }

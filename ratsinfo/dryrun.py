@@ -24,8 +24,8 @@ from importers.content import STATE_DIR as IMPORT_BOOKKEEPING
 from importers.oparl import resume_dir
 from importers.state import ENV as STATE_ENV
 from importers.state import state_path
-from plugins.council.incremental import STATE_FILE
-from plugins.council.snapshot import wait_for_writers
+from plugins.council.reuse.cache import wait_for_writers
+from ratsinfo.contracts import BUILD_STATE as STATE_FILE
 
 # Not part of what a visitor sees: the build's bookkeeping and the search index (fragments
 # with hashed names, replaced as a whole whenever a page changes).

@@ -126,19 +126,19 @@ def test_a_40_item_agenda_page_stays_under_100_kb(tmp_path):
 
 
 def test_content_parsed_on_every_core_reads_like_one_core_and_names_a_broken_file(demo_content, monkeypatch):
-    """A first build of a big city parses its files in worker processes (graph.parse_files)."""
-    from plugins.council import graph
+    """A first build of a big city parses its files in worker processes (reading.parse_files)."""
+    from plugins.council import reading
 
     paths = sorted(str(p) for p in (demo_content / "papers").glob("*.md"))
-    serial = [graph.read_front_matter(Path(p)) for p in paths]
-    monkeypatch.setattr(graph, "PARALLEL_PARSE_FROM", 2)
-    assert graph.parse_files(paths) == serial
+    serial = [reading.read_front_matter(Path(p)) for p in paths]
+    monkeypatch.setattr(reading, "PARALLEL_PARSE_FROM", 2)
+    assert reading.parse_files(paths) == serial
 
     broken = Path(paths[0]).parent.parent.parent / "kaputt.md"
     broken.write_text("---\nid: [kaputt\n---\n", encoding="utf-8")
     try:
-        with pytest.raises(graph.ContentError, match="kaputt.md"):
-            graph.parse_files(paths[:5] + [str(broken)])
+        with pytest.raises(reading.ContentError, match="kaputt.md"):
+            reading.parse_files(paths[:5] + [str(broken)])
     finally:
         broken.unlink()
 

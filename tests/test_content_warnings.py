@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from plugins.council.graph import load_graph
+from plugins.council.loading import load_graph
 from plugins.council.problems import content_problems
 
 

@@ -15,7 +15,8 @@ from icalendar import Calendar
 from importers.content import render_front_matter
 from pelican.log import LimitFilter
 
-from plugins.council.graph import Meeting, load_graph
+from plugins.council.graph import Meeting
+from plugins.council.loading import load_graph
 from plugins.feeds import ical
 from plugins.feeds.sitemap import html_pages
 from ratsinfo.build import BuildFailed, build_site

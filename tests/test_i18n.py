@@ -291,7 +291,7 @@ def test_shipped_catalogue_template_is_current(tmp_path):
 #    path or URL prefix such as 'base.html', 'pagefind/', 'mailto:'); and every msgid is a literal.
 # Limits: it does not know which attributes a browser shows beyond the list, nor whether a literal
 # compared in an `{% if %}` is ever printed (it would be flagged; rename or whitelist it then);
-# texts coming from Python (plugins/council/pages.py, graph.py) are not templates and not checked;
+# texts coming from Python (plugins/council/plan.py, graph.py) are not templates and not checked;
 # `_` re-bound as a loop or `set` variable is caught, a macro parameter named `_` is not.
 
 # gettext function → how many of its first arguments are texts (context, msgid, plural)

@@ -206,9 +206,9 @@ def _with_text(content: Path) -> Path:
 
 def test_edits_copied_onto_the_graph_snapshot_give_the_full_build(demo_content, tmp_path, caplog):
     """A rebuild after edits that leave the graph's links and orders alone copies them onto the
-    snapshot of the last load (plugins/council/snapshot.py) instead of reading every file; if
+    snapshot of the last load (plugins/council/reuse/snapshot.py) instead of reading every file; if
     templates alone show what was edited, it also keeps the last full planning's plan
-    (plugins/council/plan_index.py). Other edits load the graph in full. Every way must give
+    (plugins/council/reuse/plan_index.py). Other edits load the graph in full. Every way must give
     what a build from nothing gives."""
     content = tmp_path / "content"
     shutil.copytree(demo_content, content)

@@ -24,7 +24,7 @@ import pytest
 
 from importers.content import LOCK_FILE, STAGING_PREFIX, STATE_DIR, STATE_FILE
 from importers.records import KINDS
-from plugins.council.incremental import STATE_FILE as BUILD_STATE
+from plugins.council.reuse.fingerprints import STATE_FILE as BUILD_STATE
 from ratsinfo.killpoints import ENVIRONMENT
 from tests.conftest import DEMO_TODAY, PROJECT, base_of
 from tests.test_incremental import indexed, tree

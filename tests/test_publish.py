@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from plugins.council.incremental import STATE_FILE
+from plugins.council.reuse.fingerprints import STATE_FILE
 from ratsinfo.check import check_site
 from ratsinfo.publish import PublishFailed, current_release, publish, releases_of, rollback
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from plugins.council.graph import ContentError, read_front_matter
+from plugins.council.reading import ContentError, read_front_matter
 
 # Each file breaks on the line marked with "# hier" (counted from 1, the opening --- included).
 BROKEN = {

@@ -7,7 +7,7 @@ single file is skipped with a warning naming it: what it points to is withheld, 
 guessed at. A linked folder of council data (content/files …) stops the build, because
 skipping it would publish a site without its documents or meetings.
 
-Council data is listed in plugins/council/graph.py (list_folder); Pelican reads the
+Council data is listed in plugins/council/loading.py (list_folder); Pelican reads the
 hand-written pages and copies files they link with {static}: those are kept away from
 links here, through Pelican's own settings and signals.
 """

@@ -4,7 +4,7 @@ Loading never stops for an impossible date, a reference to an object that is not
 or a missing text file: the value is left out (fail closed, as before). But it is no longer
 silent: every build warns, and `ratsinfo build --strict` (setting RATSINFO_STRICT) fails.
 The graph keeps its problems per object (Graph.problems), so that a build from the snapshot
-(plugins/council/snapshot.py) still knows those of files that did not change.
+(plugins/council/reuse/snapshot.py) still knows those of files that did not change.
 """
 
 from __future__ import annotations

@@ -12,7 +12,8 @@ from pelican.generators import Generator
 from datetime import timedelta
 
 from plugins.common import site_today, write_if_changed
-from plugins.council.pages import PageSpec, meeting_row_deps
+from plugins.council.depends import meeting_row_deps
+from plugins.council.plan import PageSpec
 from plugins.feeds import atom, ical, sitemap
 from plugins.feeds.links import PublicUrlInvalid, absolute, host, public_url
 from plugins.feeds.subscriptions import Subscriptions
@@ -53,7 +54,7 @@ class FeedsGenerator(Generator):
         # (plugins/feeds/subscriptions.py); the council plan needs them before it plans.
         self.subscriptions = Subscriptions()
         # Calendars go into the council plan: rendered on every core, and only when one of
-        # their meetings changed (plugins/council/incremental.py).
+        # their meetings changed (plugins/council/reuse/fingerprints.py).
         self.context.setdefault("council_extra_specs", []).extend(self.calendar_specs(graph))
         self.atom_feeds = self.plan_atom_feeds(graph) if self.base is not None else []
         self.context["site_subscribe"] = self.subscriptions.site

@@ -6,9 +6,9 @@ demo, and `ratsinfo update` failed on every run). Now FeedsGenerator notes each 
 decides to write it, and hands the notes on through the Pelican context:
 
 - `site_subscribe`: the whole site's calendar and feed, for every page (base.html, lists);
-  it is part of every page's fingerprint (plugins/council/generator.py).
+  it is part of every page's fingerprint (plugins/council/reuse/fingerprints.py).
 - `council_offers`: per object key, its page's calendar and feed; the page plan
-  (plugins/council/pages.py) puts it into that page's context as `subscribe` and into its
+  (plugins/council/plan.py) puts it into that page's context as `subscribe` and into its
   fingerprint, so a page re-renders when its link appears or goes.
 """
 

@@ -109,7 +109,7 @@ def index_shards(output: Path, shards: dict, previous: Path, language: str, over
 
 
 def _page_versions(output: Path, shards: dict, previous: Path, before: dict, overlay: bool) -> dict:
-    """Each page's version: the fingerprint (plugins/council/incremental.py) of the build that
+    """Each page's version: the fingerprint (plugins/council/reuse/fingerprints.py) of the build that
     last changed its HTML. A page rendered again with the same bytes (a document page after its
     paper's meeting was renamed: it shows the paper's committees, not the meeting) or only
     re-dated (the footer is not indexed) keeps its version, so its bundle is not indexed again.

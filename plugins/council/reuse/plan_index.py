@@ -18,8 +18,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from plugins.council import snapshot
 from ratsinfo.files import replacing
+from plugins.council.reuse import cache
 
 log = logging.getLogger(__name__)
 
@@ -44,12 +44,12 @@ class PlanIndex:
 
 
 def index_path(cache_folder: Path, publish_contact_data: bool) -> Path:
-    return snapshot.cache_file(cache_folder, "plan", publish_contact_data)
+    return cache.cache_file(cache_folder, "plan", publish_contact_data)
 
 
 def load(path: Path) -> PlanIndex | None:
     try:
-        with snapshot.reading(path), path.open("rb") as handle:
+        with cache.waiting_for_writer(path), path.open("rb") as handle:
             stored = pickle.load(handle)
     except FileNotFoundError:
         return None
@@ -75,4 +75,4 @@ def write_in_background(path: Path, snapshot_id: str, day: str, data_as_of: str,
         with replacing(target) as handle:
             pickle.dump({"version": VERSION, "index": index}, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
-    snapshot.write_in_background(path, write)
+    cache.write_in_background(path, write)

@@ -15,7 +15,9 @@ from datetime import date
 from functools import partial
 from typing import Callable
 
-from plugins.council.graph import FOLDERS, Graph, meeting_sort_key, paper_sort_key, slugify
+from plugins.council.depends import (file_deps, keys_of, meeting_deps, meeting_row_deps, organization_deps, paper_deps,
+                                     paper_row_deps, person_deps)
+from plugins.council.graph import Graph, meeting_sort_key, paper_sort_key, slugify
 
 HOME_MEETINGS = 8
 HOME_PAPERS = 10
@@ -36,7 +38,7 @@ class PageSpec:
     salt: str = ""
     # A file that is not a template page (a calendar): its bytes, made at render time.
     produce: Callable[[], bytes] | None = None
-    # Which part of the plan made it (pages.SECTIONS), to plan it again alone.
+    # Which part of the plan made it (SECTIONS below), to plan it again alone.
     section: str = ""
 
 
@@ -55,53 +57,6 @@ class Pager:
     @property
     def next_url(self) -> str | None:
         return self.urls[self.number] if self.number < self.count else None
-
-
-def _deps(*objects) -> frozenset:
-    return frozenset([o.key for o in objects if o is not None])
-
-
-# What each detail page shows of other objects (names, dates, references): a change
-# to any of them must render the page again (plugins/council/incremental.py).
-
-def meeting_deps(m) -> frozenset:
-    items = [i for i in m.agenda if i.public]
-    files = [f for _, f in m.documents] + [i.resolution_file for i in items] + [f for i in items for f in i.auxiliary_files]
-    return _deps(m, *m.organizations, *(i.paper for i in items), *files)
-
-
-def paper_deps(p) -> frozenset:
-    consulted = [c.meeting for c in p.consultations] + [o for c in p.consultations for o in c.organizations]
-    consulted += [o for c in p.consultations if c.meeting for o in c.meeting.organizations]
-    return _deps(p, p.main_file, *p.auxiliary_files, *p.originator_persons, *p.originator_organizations,
-                 *p.under_direction_of, *p.related_papers, *p.superordinated_papers, *p.subordinated_papers,
-                 *consulted)
-
-
-def person_deps(person) -> frozenset:
-    return _deps(person, *(m.organization for m in person.memberships), *(m.on_behalf_of for m in person.memberships))
-
-
-def organization_deps(org) -> frozenset:
-    return _deps(org, *(m.person for m in org.memberships), *(m.on_behalf_of for m in org.memberships),
-                 *org.meetings, *org.papers)
-
-
-# What a list shows of each row (theme/templates/_macros.html): the object, and for
-# meetings the committees that name an untitled one.
-
-def meeting_row_deps(meetings) -> frozenset:
-    return _deps(*meetings, *(o for m in meetings for o in m.organizations))
-
-
-def paper_row_deps(papers) -> frozenset:
-    return _deps(*papers)
-
-
-def file_deps(f, deps_of_paper=paper_deps) -> frozenset:
-    # A paper's document shows the paper's committees and result, from its consultations.
-    return _deps(f, *f.meetings, *(o for m in f.meetings for o in m.organizations)).union(
-        *(deps_of_paper(p) for p in f.papers))
 
 
 def paragraphs(f) -> list[str]:
@@ -158,7 +113,7 @@ def plan(graph: Graph, today: date, data_as_of=None, only: dict[str, str] | None
         pages.append(PageSpec("index.html", "home", {
             "upcoming": upcoming[:HOME_MEETINGS], "newest_papers": papers[:HOME_PAPERS],
             "committees": committees, "data_as_of": data_as_of,
-        }, meeting_row_deps(upcoming[:HOME_MEETINGS]) | paper_row_deps(papers[:HOME_PAPERS]) | _deps(*committees),
+        }, meeting_row_deps(upcoming[:HOME_MEETINGS]) | paper_row_deps(papers[:HOME_PAPERS]) | keys_of(*committees),
             # It shows the time of the import (every footer shows the day); today decides what is upcoming.
             salt=repr((today, data_as_of))))
         # It lists the search bundles, known only after planning: the generator adds them as salt.
@@ -187,54 +142,6 @@ def plan(graph: Graph, today: date, data_as_of=None, only: dict[str, str] | None
     for page in pages:
         page.section = page.section or SECTION_OF_TEMPLATE.get(page.template, "home")
     return pages if only is None else [page for page in pages if page.path in only]
-
-
-class PathCollision(Exception):
-    """Two pages would be written to one file; the message names both and what to do."""
-
-
-def check_unique_paths(specs: list[PageSpec], paths=(), files=()):
-    """Every output path once, also ignoring case: IIS and Windows shares serve Anfrage.html and
-    anfrage.html as one file, and a second page written to a path silently replaces the first.
-    `paths`: pages planned before (no spec at hand), `files`: documents whose file is copied to
-    dateien/."""
-    lowered = [spec.path.lower() for spec in specs] + [path.lower() for path in paths]
-    lowered += [f"dateien/{f.media}".lower() for f in files]
-    if len(set(lowered)) == len(lowered):  # the usual case, in a twentieth of a second at city scale
-        return
-    entries = [(spec.path, spec) for spec in specs] + [(path, None) for path in paths]
-    entries += [(f"dateien/{f.media}", f) for f in files]
-    seen = {}
-    for path, what in entries:
-        key = path.lower()
-        if key in seen:
-            other_path, other = seen[key]
-            raise PathCollision(
-                f"Zwei Seiten hätten dieselbe Adresse: {other_path} zeigt {describe(other)}, {path} zeigt "
-                f"{describe(what)}"
-                + ("" if other_path == path else " (gleich für IIS und Windows-Freigaben, die Groß- und "
-                                                 "Kleinschreibung nicht unterscheiden)")
-                + ". Eine der beiden Inhaltsdateien umbenennen (Id) oder in der Quelle korrigieren und neu "
-                  "bauen. Es wurde nichts geschrieben.")
-        seen[key] = (path, what)
-
-
-_SHOWN = {"paper": "die Vorlage", "meeting": "die Sitzung", "person": "die Person", "organization": "das Gremium",
-          "term": "die Wahlperiode", "file": "das Dokument"}
-
-
-def describe(what) -> str:
-    """A page or attachment in words, with the content file it comes from."""
-    if getattr(what, "kind", None) == "file":  # an attachment copied to dateien/
-        return f"die Datei {what.media} des Dokuments „{what.name}“ (Inhaltsdatei {FOLDERS['file']}/{what.id}.md)"
-    for key, label in _SHOWN.items():
-        obj = what.context.get(key) if isinstance(what, PageSpec) else None
-        if obj is not None:
-            return f"{label} „{obj.name}“ (Inhaltsdatei {FOLDERS[obj.kind]}/{obj.id}.md)"
-    if isinstance(what, PageSpec):
-        topic = {k: what.context[k] for k in ("year", "paper_type") if k in what.context}
-        return f"eine Liste ({what.template}{', ' + repr(topic) if topic else ''})"
-    return "eine Seite"
 
 
 # The parts of a plan, by what they need to be planned (see `plan`).
@@ -302,7 +209,7 @@ def _calendar_pages(meetings, today) -> list[PageSpec]:
             "committees": committees,
         }
         # The month's meetings, and every committee, since each is a choice in the filter.
-        deps = meeting_row_deps(context["meetings"]) | _deps(*committees)
+        deps = meeting_row_deps(context["meetings"]) | keys_of(*committees)
         # Only the month with today in it marks a day.
         marked = today if (month.year, month.month) == (today.year, today.month) else None
         salt = repr((context["previous_url"], context["next_url"], context["years"], [o.id for o in committees], marked))
@@ -384,7 +291,7 @@ def _organization_pages(organizations, today, offers) -> list[PageSpec]:
         groups[org.category].append(org)
     pages = [PageSpec("gremien/index.html", "organizations", {
         "groups": [(name, groups[name]) for name in ORGANIZATION_GROUPS if groups.get(name)],
-    }, _deps(*organizations))]
+    }, keys_of(*organizations))]
     for org in organizations:
         offer = offers.get(org.key)
         pages.append(PageSpec(org.url, "organization", {
@@ -403,7 +310,7 @@ def _term_pages(graph: Graph, meetings) -> list[PageSpec]:
     terms = sorted(graph.terms.values(), key=lambda t: t.start_date or date.min, reverse=True)
     if not terms:
         return []
-    pages = [PageSpec("wahlperioden/index.html", "terms", {"terms": terms}, _deps(*terms))]
+    pages = [PageSpec("wahlperioden/index.html", "terms", {"terms": terms}, keys_of(*terms))]
     for term in terms:
         inside = [
             m for m in meetings if m.start
@@ -417,5 +324,5 @@ def _term_pages(graph: Graph, meetings) -> list[PageSpec]:
         pages.append(PageSpec(term.url, "term", {
             "term": term, "meeting_count": len(inside),
             "organizations": sorted(by_org.items(), key=lambda item: item[0].name.lower()),
-        }, _deps(term, *inside, *(o for m in inside for o in m.organizations[:1]))))
+        }, keys_of(term, *inside, *(o for m in inside for o in m.organizations[:1]))))
     return pages

@@ -1,7 +1,7 @@
 """A snapshot of the loaded graph, so that a rebuild after a few edits need not read the city.
 
 Building the graph from 190,000 content files takes seconds at city scale, even with
-every file's front matter cached (plugins/council/incremental.py). The snapshot is the
+every file's front matter cached (reuse/parse_cache.py). The snapshot is the
 graph as the last full load made it, pickled in the user's cache folder with the stamp
 of every content file. A later build lists content/ (one stat per file, as before),
 and when the same files are there and only a few changed, it loads the snapshot and
@@ -20,15 +20,16 @@ import logging
 import os
 import pickle
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 from plugins.council import graph as model
-from plugins.council.graph import (FOLDERS, Graph, Maker, check_file_name, content_stamps, read_front_matter,
-                                   sort_own_lists)
+from plugins.council import loading, reading
+from plugins.council.graph import FOLDERS, Graph
 from ratsinfo.files import replacing
-from ratsinfo import portable
+from plugins.council.loading import content_stamps, sort_own_lists
+from plugins.council.reading import Maker, check_file_name, read_front_matter
+from plugins.council.reuse.cache import cache_file, waiting_for_writer, write_in_background
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +59,10 @@ DISPLAY = {
                   "originator_organizations", "related_papers", "superordinated_papers", "subordinated_papers"},
     model.Consultation: {"organizations", "role", "authoritative"},
 }
-# Of those, what neither the page plan nor the search bundles read (plugins/council/pages.py,
+# Of those, what neither the page plan nor the search bundles read (plugins/council/plan.py,
 # shards.py): only templates show it. Edits of nothing else leave the plan as it was, so a
 # build may take the plan of the last full planning and render only the pages that show the
-# edited objects (plugins/council/plan_index.py). Not here: a meeting's cancellation (upcoming
+# edited objects (reuse/plan_index.py). Not here: a meeting's cancellation (upcoming
 # lists), a paper's type (lists by type), organization types (groups), term dates, membership
 # dates (current members), a document's date (its search bundle), links (dependencies).
 RENDER_ONLY = {
@@ -98,15 +99,10 @@ def snapshot_path(cache_folder: Path, publish_contact_data: bool) -> Path:
     return cache_file(cache_folder, "graph", publish_contact_data)
 
 
-def cache_file(cache_folder: Path, name: str, publish_contact_data: bool) -> Path:
-    """A file of ours for what the graph holds, which depends on PUBLISH_CONTACT_DATA."""
-    return cache_folder / f"{name}-{'kontakt' if publish_contact_data else 'ohne-kontakt'}.pickle"
-
-
 def code_digest() -> str:
     """Our classes and how they are loaded: a snapshot from other code is never used."""
     digest = hashlib.sha1()
-    for source in (model.__file__, __file__):
+    for source in (model.__file__, reading.__file__, loading.__file__, __file__):
         digest.update(Path(source).read_bytes())
     return digest.hexdigest()
 
@@ -122,7 +118,7 @@ def load(path: Path, content: Path, listing: dict, publish_contact_data: bool) -
     """The graph from the snapshot with content/'s edits copied onto it; None when the graph
     must be loaded in full."""
     try:
-        with reading(path), path.open("rb") as handle:
+        with waiting_for_writer(path), path.open("rb") as handle:
             header = pickle.load(handle)
             if header != {"version": VERSION, "code": code_digest()}:
                 log.debug("ratsinfo: Schnappschuss von anderem Code")
@@ -233,81 +229,7 @@ def _objects(graph: Graph) -> list:
     return objects
 
 
-# Writers this process started, to be reaped.
-_writers: list[int] = []
-
-
-def write_in_background(path: Path, write_file):
-    """Fork a child that calls write_file(path) (pickling a city's graph takes two seconds): the
-    build does not wait for it. It holds the file's lock, taken before the fork, so that a build
-    starting meanwhile waits for the file (`reading`) instead of doing without.
-    Where there is no fork or no flock (Windows) nothing is written."""
-    fcntl = portable.fcntl()
-    if fcntl is None or not portable.can_fork():
-        return
-    _reap()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = os.open(_lock_path(path), os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        pid = os.fork()
-    except BaseException:
-        os.close(lock)
-        raise
-    if pid:
-        os.close(lock)  # the child's copy keeps the lock until it exits
-        _writers.append(pid)
-        return
-    status = 1
-    try:
-        # Behind the build's own work: it renders on every core meanwhile.
-        os.nice(10)
-        # Not the build's output: whoever reads it (a terminal, the benchmark) need not wait for us.
-        quiet = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(quiet, fd)
-        write_file(path)
-        status = 0
-    finally:  # a missing file costs time, never correctness
-        os._exit(status)
-
-
 def write_graph_in_background(path: Path, graph: Graph, media: frozenset):
     """The snapshot of a graph just loaded in full, under a new id (plan_index refers to it)."""
     graph.snapshot_id = uuid.uuid4().hex
     write_in_background(path, lambda target: write(target, graph, media))
-
-
-@contextmanager
-def reading(path: Path):
-    """Wait for a snapshot being written (by the previous build's child)."""
-    fcntl = portable.fcntl()
-    if fcntl is None:
-        yield
-        return
-    with open(_lock_path(path), "a+b") as lock:
-        fcntl.flock(lock, fcntl.LOCK_SH)
-        yield
-
-
-def _lock_path(path: Path) -> Path:
-    return path.with_suffix(".lock")
-
-
-def _reap():
-    for pid in list(_writers):
-        try:
-            if os.waitpid(pid, os.WNOHANG)[0]:
-                _writers.remove(pid)
-        except ChildProcessError:
-            _writers.remove(pid)
-
-
-def wait_for_writers():
-    """Until the snapshots this process forked are written: before their folder may be removed
-    (the scratch cache of `ratsinfo update --dry-run`)."""
-    while _writers:
-        try:
-            os.waitpid(_writers.pop(), 0)
-        except ChildProcessError:
-            pass
