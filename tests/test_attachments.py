@@ -79,12 +79,7 @@ class FileServer(LoopbackServer):
                     route(self)
                     return
                 status, headers, body = route or (404, {}, b"")
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(status, body, headers=headers)
 
         self.serve(Handler)
 

@@ -90,12 +90,7 @@ class FixtureServer(LoopbackServer):
                 relative = unquote(self.path.lstrip("/"))
                 server.requests.append(relative)
                 status, body, content_type = server._answer(relative)
-                body = body.replace(server.origin.encode(), server.url.encode())
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(status, body.replace(server.origin.encode(), server.url.encode()), content_type)
 
         return Handler
 

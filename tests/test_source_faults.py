@@ -230,12 +230,7 @@ class EndlessListServer(LoopbackServer):
                                   "name": f"Vorlage {number}", "reference": f"VO/{number}"}],
                         "links": {"next": f"{base}papers?page={number + 1}"} if number < server.pages else {},
                     }
-                body = json.dumps(payload).encode("utf-8")
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(200, json.dumps(payload).encode("utf-8"), "application/json")
 
         self.serve(Handler)
 
