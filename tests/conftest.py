@@ -44,11 +44,13 @@ MINI_SOURCE = PROJECT / "tests" / "fixtures" / "minisite"
 MINI_PUBLIC_URL = "https://ratsinfo.kleinstadt.example/ratsinfo/"
 MINI_OVERRIDES = {"RATSINFO_TODAY": DEMO_TODAY, "PUBLIC_URL": MINI_PUBLIC_URL, "BASE_PATH": "/ratsinfo/"}
 
-# The long end-to-end modules (each import, kill and rebuild there runs the whole demo over HTTP, often twice).
-SLOW_MODULES = {"test_incremental", "test_kill_safety", "test_source_faults", "test_karlsruhe", "test_import_oparl",
-                "test_demo"}
-# Every demo_* fixture stands on demo_dump: a test that takes any of them needs the whole demo council.
-SLOW_FIXTURES = {"demo_dump"}
+# Modules that are end-to-end through and through: each import, kill and rebuild there runs the
+# whole demo (or Karlsruhe's sample) over HTTP, often twice; test_demo writes the demo again and again.
+SLOW_MODULES = {"test_incremental", "test_kill_safety", "test_karlsruhe", "test_demo"}
+# Every demo_* fixture stands on demo_dump, and sql_demo is the same council as an SQL export: a test
+# that takes one needs the whole demo written (and often imported and built). huertgenwald is a
+# whole real council from ../shared, imported over HTTP.
+SLOW_FIXTURES = {"demo_dump", "sql_demo", "huertgenwald"}
 
 
 def pytest_collection_modifyitems(items):
