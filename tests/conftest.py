@@ -7,9 +7,10 @@ imported and built once (`demo_dump`, `demo_server`, `demo_content`, `demo_site`
 Tiers, as markers set here from what a test uses:
 - `browser` (a test takes the `browser` fixture), `apache` (serves through a real Apache),
   `database` (needs the PostgreSQL and MariaDB servers);
-- `slow`: a test that needs the whole demo council (any `demo_*` fixture: writing, importing and
-  building it costs seconds each), every test of SLOW_MODULES, and tests marked
-  `@pytest.mark.slow` by hand (whole-demo command-line runs, updates, PDF limits).
+- `slow`: a test that takes a fixture of SLOW_FIXTURES (the whole demo council, as dump, import or
+  build, or a whole real council: each costs seconds), every test of SLOW_MODULES, and the few
+  marked `@pytest.mark.slow` by hand because they cost seconds on their own (the demo written
+  through the command line, imports that run into retries and time limits).
 
 `make check` (= `make test-fast`) runs what carries none of these, in under a minute on two cores,
 after every change; a test there that needs a few objects of each kind uses the mini-site, not the
