@@ -6,13 +6,14 @@ DEMO   := build/demo-oparl
 PORT   ?= 8000
 SCALE  ?= 2000
 
-.PHONY: html serve test test-fast screenshots bench clean help
+.PHONY: html serve test test-fast check screenshots bench clean help
 
 help:
 	@echo "make html   – Umgebung einrichten, Demo-Rat importieren, Portal nach output/ bauen"
 	@echo "make serve  – output/ auf http://127.0.0.1:$(PORT) ausliefern"
-	@echo "make test   – alle Tests"
-	@echo "make test-fast – ohne Browser, Apache, Datenbankserver und lange Ende-zu-Ende-Läufe"
+	@echo "make test   – alle Tests (wie die CI)"
+	@echo "make check  – schnelle Tests nach jeder Änderung (< 1 min; ohne Browser, Apache, Datenbankserver"
+	@echo "              und Läufe mit dem ganzen Demo-Rat); auch: make test-fast"
 	@echo "make screenshots – Bildschirmfotos jeder Seitenart nach docs/screenshots/"
 	@echo "make bench  – Benchmark mit synthetischer Stadt (SCALE=$(SCALE) Vorlagen; Großstadt: make bench SCALE=60000) nach benchmarks/RESULTS.md"
 	@echo "make clean  – output/, build/ und importierte Inhalte löschen"
@@ -44,8 +45,8 @@ node_modules/.installed: package.json package-lock.json
 test: $(BIN)/.installed node_modules/.installed
 	$(BIN)/python -m pytest
 
-# The tier for every change: markers are set in tests/conftest.py from what a test uses.
-test-fast: $(BIN)/.installed
+# The tier for every change, under a minute: markers are set in tests/conftest.py from what a test uses.
+test-fast check: $(BIN)/.installed
 	$(BIN)/python -m pytest -q -m "not browser and not apache and not database and not slow"
 
 # Pictures of each page kind at phone and desktop width, for reviewers (needs Debian's chromium).

@@ -1,4 +1,21 @@
-"""Shared fixtures: the demo council as a dump, served over loopback HTTP, imported and built once."""
+"""Shared fixtures, and the test tiers.
+
+Fixtures: the golden mini-site (tests/fixtures/minisite/, a small hand-written council, built once
+per session: `mini_content`, `mini_site`), and the demo council as a dump, served over loopback HTTP,
+imported and built once (`demo_dump`, `demo_server`, `demo_content`, `demo_site`).
+
+Tiers, as markers set here from what a test uses:
+- `browser` (a test takes the `browser` fixture), `apache` (serves through a real Apache),
+  `database` (needs the PostgreSQL and MariaDB servers);
+- `slow`: a test that takes a fixture of SLOW_FIXTURES (the whole demo council, as dump, import or
+  build, or a whole real council: each costs seconds), every test of SLOW_MODULES, and the few
+  marked `@pytest.mark.slow` by hand because they cost seconds on their own (the demo written
+  through the command line, imports that run into retries and time limits).
+
+`make check` (= `make test-fast`) runs what carries none of these, in under a minute on two cores,
+after every change; a test there that needs a few objects of each kind uses the mini-site, not the
+demo. `make test` runs everything (CI).
+"""
 
 from __future__ import annotations
 
@@ -23,10 +40,19 @@ def base_of(folder: Path) -> str:
     return system_id[: -len("system")]
 
 
-# Tiers: `make test-fast` runs what needs no browser, Apache or database server and leaves out the
-# long end-to-end modules (each import, kill and rebuild there runs the whole demo over HTTP, often twice).
-SLOW_MODULES = {"test_incremental", "test_kill_safety", "test_source_faults", "test_karlsruhe", "test_import_oparl",
+MINI_SOURCE = PROJECT / "tests" / "fixtures" / "minisite"
+# Published as a town would: at a public address, under a base path.
+MINI_PUBLIC_URL = "https://ratsinfo.kleinstadt.example/ratsinfo/"
+MINI_OVERRIDES = {"RATSINFO_TODAY": DEMO_TODAY, "PUBLIC_URL": MINI_PUBLIC_URL, "BASE_PATH": "/ratsinfo/"}
+
+# Modules that are end-to-end through and through: each import, kill and rebuild there runs the
+# whole demo (or Karlsruhe's sample) over HTTP, often twice; test_demo writes the demo again and again.
+SLOW_MODULES = {"test_incremental", "test_kill_safety", "test_karlsruhe", "test_demo",
                 "test_update"}
+# Every demo_* fixture stands on demo_dump, and sql_demo is the same council as an SQL export: a test
+# that takes one needs the whole demo written (and often imported and built). huertgenwald is a
+# whole real council from ../shared, imported over HTTP.
+SLOW_FIXTURES = {"demo_dump", "sql_demo", "huertgenwald"}
 
 
 def pytest_collection_modifyitems(items):
@@ -40,7 +66,7 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.apache)
         if "scratch_database" in names:
             item.add_marker(pytest.mark.database)
-        if item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES:
+        if item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES or SLOW_FIXTURES & fixtures:
             item.add_marker(pytest.mark.slow)
 
 
@@ -53,6 +79,24 @@ def private_cache(tmp_path_factory):
     mp.delenv("RATSINFO_STATE_DIR", raising=False)
     yield
     mp.undo()
+
+
+@pytest.fixture(scope="session")
+def mini_content(tmp_path_factory) -> Path:
+    """A copy of the golden mini-site's content; tests that change it copy it once more."""
+    content = tmp_path_factory.mktemp("mini") / "content"
+    shutil.copytree(MINI_SOURCE, content)
+    return content
+
+
+@pytest.fixture(scope="session")
+def mini_site(mini_content) -> Path:
+    """The mini-site built once, with its search index (a tenth of a second at this size)."""
+    from ratsinfo.build import build_site
+
+    output = mini_content.parent / "output"
+    build_site(mini_content, output, overrides=MINI_OVERRIDES)
+    return output
 
 
 @pytest.fixture(scope="session")

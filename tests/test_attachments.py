@@ -17,7 +17,7 @@ import pytest
 
 from importers.content import read_front_matter
 from importers.oparl import import_oparl
-from tests.conftest import base_of
+from tests.conftest import MINI_SOURCE, base_of
 from tests.support.loopback import LoopbackServer, QuietHandler
 from tests.support.oparl_server import DumpServer
 
@@ -79,12 +79,7 @@ class FileServer(LoopbackServer):
                     route(self)
                     return
                 status, headers, body = route or (404, {}, b"")
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(status, body, headers=headers)
 
         self.serve(Handler)
 
@@ -142,11 +137,14 @@ def file_source(files: FileServer, *allowed: str):
     return open_source(files.url + "oparl/v1.1/system", rate=0, allow_hosts=allowed)[0]
 
 
+# Any small PDF will do; this one needs no demo council written first.
+PDF = MINI_SOURCE / "files" / "3.pdf"
+
+
 @pytest.fixture
-def files(demo_dump):
+def files():
     with FileServer() as server:
-        server.routes["/doc.pdf"] = (200, {"Content-Type": "application/pdf"},
-                                     (demo_dump / "documents/100.pdf").read_bytes())
+        server.routes["/doc.pdf"] = (200, {"Content-Type": "application/pdf"}, PDF.read_bytes())
         yield server
 
 
@@ -167,12 +165,12 @@ def test_redirect_from_the_source_host_to_another_host_is_refused(files, loopbac
     assert loopback_only == [] and files.requests == ["/weiter"]
 
 
-def test_redirect_within_the_source_host_is_followed(files, demo_dump, loopback_only):
+def test_redirect_within_the_source_host_is_followed(files, loopback_only):
     files.routes["/weiter"] = (302, {"Location": "/doc.pdf"}, b"")
     source = file_source(files)
     payload, _, _ = source.get_bytes(files.url + "weiter")
     source.close()
-    assert payload == (demo_dump / "documents/100.pdf").read_bytes()
+    assert payload == PDF.read_bytes()
     assert files.requests == ["/weiter", "/doc.pdf"]
 
 

@@ -73,7 +73,7 @@ def test_pages_are_german_and_accessible_basics(demo_site):
     assert "<nav" in html and "<footer" in html
 
 
-def test_failed_build_leaves_output_unchanged(demo_content, tmp_path):
+def test_failed_build_leaves_output_unchanged(tmp_path):
     output = tmp_path / "output"
     (output / "sitzungen").mkdir(parents=True)
     (output / "index.html").write_text("letzter guter Stand", encoding="utf-8")
@@ -86,13 +86,13 @@ def test_failed_build_leaves_output_unchanged(demo_content, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output"]
 
 
-def test_failed_overlay_build_leaves_the_previous_output_as_it_was(demo_content, tmp_path):
+def test_failed_overlay_build_leaves_the_previous_output_as_it_was(mini_content, tmp_path):
     """From the second build on, only changes are staged (ratsinfo/build.py): a failure
     while rendering must still leave every file of the last good build untouched."""
     import shutil
 
     content, output = tmp_path / "content", tmp_path / "output"
-    shutil.copytree(demo_content, content)
+    shutil.copytree(mini_content, content)
     build_site(content, output, overrides={"PAGEFIND": False})
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in output.rglob("*") if p.is_file()}
     meeting = sorted((content / "meetings").glob("*.md"))[0]
@@ -143,7 +143,7 @@ def test_content_parsed_on_every_core_reads_like_one_core_and_names_a_broken_fil
         broken.unlink()
 
 
-def test_a_second_build_into_the_same_output_stops_with_a_message(demo_content, tmp_path):
+def test_a_second_build_into_the_same_output_stops_with_a_message(mini_content, tmp_path):
     """Overlapping builds (a cron job and a webmaster) would apply their overlays over each other."""
     import fcntl
 
@@ -153,8 +153,8 @@ def test_a_second_build_into_the_same_output_stops_with_a_message(demo_content, 
     with open(lock_file(output), "a+") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running build holds it
         with pytest.raises(BuildFailed, match="baut gerade ein anderer Build"):
-            build_site(demo_content, output, overrides={"PAGEFIND": False})
+            build_site(mini_content, output, overrides={"PAGEFIND": False})
         fcntl.flock(held, fcntl.LOCK_UN)
     assert not output.exists()
-    build_site(demo_content, output, overrides={"PAGEFIND": False})
+    build_site(mini_content, output, overrides={"PAGEFIND": False})
     assert (output / "index.html").is_file()

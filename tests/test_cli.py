@@ -25,6 +25,7 @@ def test_import_of_missing_source_is_a_clear_error(tmp_path):
     assert not (tmp_path / "content").exists()
 
 
+@pytest.mark.slow
 def test_demo_import_build_in_scratch_folders(tmp_path):
     run = lambda *a: subprocess.run([sys.executable, "-m", "ratsinfo.cli", *a], capture_output=True,
                                     text=True, check=True, cwd=tmp_path)
@@ -36,6 +37,7 @@ def test_demo_import_build_in_scratch_folders(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dump", "inhalt", "site"]
 
 
+@pytest.mark.slow
 def test_demo_writes_the_town_at_city_scale(tmp_path):
     """The benchmarks' city from the command line: the demo town grown to N papers."""
     result = subprocess.run([sys.executable, "-m", "ratsinfo.cli", "demo", "--papers", "120", "--out",

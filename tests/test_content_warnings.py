@@ -17,9 +17,9 @@ from plugins.council.problems import content_problems
 
 
 @pytest.fixture
-def content(demo_content, tmp_path) -> Path:
+def content(mini_content, tmp_path) -> Path:
     copy = tmp_path / "content"
-    shutil.copytree(demo_content, copy)
+    shutil.copytree(mini_content, copy)
     return copy
 
 
@@ -40,9 +40,13 @@ def test_demo_content_has_no_problems(demo_content):
     assert problems_of(demo_content) == []
 
 
+def test_mini_content_has_no_problems(mini_content):
+    assert problems_of(mini_content) == []
+
+
 def test_impossible_date_is_reported_with_file_and_line(content):
     meeting = content / "meetings" / "1.md"
-    line = edit(meeting, "start: '2025-01-15T17:00:00+01:00'", "start: '2025-02-30T17:00:00+01:00'")
+    line = edit(meeting, "start: '2026-03-12T18:00:00+01:00'", "start: '2025-02-30T17:00:00+01:00'")
     assert problems_of(content) == [
         f"{meeting}, Zeile {line}: start '2025-02-30T17:00:00+01:00' ist kein mögliches Datum; "
         "die Angabe wird weggelassen. Die Zeile korrigieren oder neu importieren."]
@@ -51,14 +55,14 @@ def test_impossible_date_is_reported_with_file_and_line(content):
 def test_unquoted_impossible_date_is_reported_not_a_traceback(content):
     # YAML reads an unquoted 2024-12-32 as a date and fails inside the parser (ValueError).
     paper = content / "papers" / "1.md"
-    line = edit(paper, "date: '2024-12-02'", "date: 2024-02-30")
+    line = edit(paper, "date: '2026-02-02'", "date: 2024-02-30")
     [problem] = problems_of(content)
     assert problem.startswith(f"{paper}, Zeile {line}: date '2024-02-30' ist kein mögliches Datum")
 
 
 def test_reference_to_missing_object_is_reported_with_file_and_line(content):
     meeting = content / "meetings" / "1.md"
-    line = edit(meeting, "organizations:\n- '3'", "organizations:\n- '999'") + 1
+    line = edit(meeting, "organizations: ['1']", "organizations: ['999']")
     [problem] = problems_of(content)
     assert problem.startswith(f"{meeting}, Zeile {line}: organizations verweist auf Gremium '999'")
     assert "dieses Objekt fehlt im Inhaltsordner" in problem
@@ -66,7 +70,7 @@ def test_reference_to_missing_object_is_reported_with_file_and_line(content):
 
 def test_consultation_of_missing_agenda_item_is_reported_and_stays_closed(content):
     paper = content / "papers" / "1.md"
-    line = edit(paper, "agenda_item: '45'", "agenda_item: '4500'")
+    line = edit(paper, "agenda_item: '4'", "agenda_item: '4500'")
     graph = load_graph(content)
     [problem] = content_problems(graph)
     assert problem.startswith(f"{paper}, Zeile {line}: agenda_item verweist auf Tagesordnungspunkt '4500'")
@@ -75,11 +79,11 @@ def test_consultation_of_missing_agenda_item_is_reported_and_stays_closed(conten
 
 
 def test_missing_text_file_is_reported_with_file_and_line(content):
-    document = content / "files" / "1.md"
-    (content / "files" / "1.txt").unlink()
-    line = document.read_text(encoding="utf-8").splitlines().index("text: 1.txt") + 1
+    document = content / "files" / "3.md"
+    (content / "files" / "3.txt").unlink()
+    line = document.read_text(encoding="utf-8").splitlines().index("text: 3.txt") + 1
     [problem] = problems_of(content)
-    assert problem.startswith(f"{document}, Zeile {line}: text nennt 1.txt, die Datei fehlt")
+    assert problem.startswith(f"{document}, Zeile {line}: text nennt 3.txt, die Datei fehlt")
 
 
 def build(content: Path, output: Path, *options: str) -> subprocess.CompletedProcess:
@@ -91,7 +95,7 @@ def build(content: Path, output: Path, *options: str) -> subprocess.CompletedPro
 def test_build_warns_and_strict_build_fails_keeping_output(content, tmp_path):
     output = tmp_path / "output"
     meeting = content / "meetings" / "1.md"
-    line = edit(meeting, "organizations:\n- '3'", "organizations:\n- '999'") + 1
+    line = edit(meeting, "organizations: ['1']", "organizations: ['999']")
     warned = build(content, output)
     assert warned.returncode == 0
     assert f"{meeting}, Zeile {line}:" in warned.stderr

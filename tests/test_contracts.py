@@ -52,7 +52,7 @@ def test_every_context_key_plugins_use_is_declared_with_its_one_writer():
 def _page_variables() -> set[str]:
     """The keys of every dict literal in the council's page plan: a page's own objects."""
     keys = set()
-    for node in ast.walk(ast.parse((PLUGINS / "council" / "pages.py").read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse((PLUGINS / "council" / "plan.py").read_text(encoding="utf-8"))):
         if isinstance(node, ast.Dict):
             keys |= {k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
     return keys

@@ -440,6 +440,7 @@ def run_cli(*args, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "ratsinfo.cli", *args], capture_output=True, text=True, cwd=cwd)
 
 
+@pytest.mark.slow
 def test_cli_writes_the_demo_as_sqlite_and_imports_it(tmp_path):
     assert run_cli("demo", "--sqlite", "muldenau.sqlite", cwd=tmp_path).returncode == 0
     result = run_cli("import", "sql", "muldenau.sqlite", "--content", "inhalt", "--no-files", cwd=tmp_path)

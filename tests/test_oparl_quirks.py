@@ -90,12 +90,7 @@ class FixtureServer(LoopbackServer):
                 relative = unquote(self.path.lstrip("/"))
                 server.requests.append(relative)
                 status, body, content_type = server._answer(relative)
-                body = body.replace(server.origin.encode(), server.url.encode())
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(status, body.replace(server.origin.encode(), server.url.encode()), content_type)
 
         return Handler
 
@@ -420,6 +415,22 @@ def test_empty_filtered_list_deletes_nothing(tmp_path, empty_answer):
         assert {"rim4220/webservice/oparl/v1.0/" + path for path in lists} <= asked
     assert snapshot(tmp_path) == before
     assert report.as_dict()["deleted"] == {}
+
+
+def test_a_run_that_fails_leaves_the_last_good_content_as_it_was(tmp_path):
+    """The rule of every import, kept in the fast tier on a two-object source (the whole demo
+    does the same in test_source_faults): the meeting list answers 403 on the next run."""
+    from importers.errors import ImportFailed
+
+    api = STERNBERG_API
+    with sternberg_server() as server:
+        run_import(server.local(api + "system"), tmp_path)
+        before = snapshot(tmp_path)
+        for filtered in (False, True):
+            server.add(api + "body/1/meeting", b'{"error": "gesperrt"}', 403, filtered=filtered)
+        with pytest.raises(ImportFailed):
+            run_import(server.local(api + "system"), tmp_path)
+    assert snapshot(tmp_path) == before and before
 
 
 # -- G14: pagination loop ----------------------------------------------------------

@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from rich.console import Console
@@ -14,46 +12,10 @@ from ratsinfo.build import build_site
 from ratsinfo.check import check_site
 from ratsinfo.update import run_update
 from tests.conftest import DEMO_TODAY
+from tests.support.site import subscription_links
 
 PUBLIC_URL = "https://ratsinfo.muldenau.example/ratsinfo/"
 BASE_PATH = "/ratsinfo/"
-SUBSCRIPTIONS = (".ics", ".atom")
-
-
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.links: list[str] = []
-        self.base: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        hrefs = [value for name, value in attrs if name == "href" and value]
-        if tag == "base":
-            self.base = self.base or (hrefs[0] if hrefs else None)
-        else:
-            self.links += hrefs
-
-
-def subscription_links(site: Path) -> dict[str, set[str]]:
-    """Per page (relative path) the calendars and feeds it links, as paths relative to the site.
-    Links are resolved as a browser does for the page served under BASE_PATH (the error page
-    is served for any address, so it may link from BASE_PATH or set a <base>)."""
-    found = {}
-    for page in sorted(site.rglob("*.html")):
-        relative = page.relative_to(site).as_posix()
-        if relative.startswith("pagefind/"):
-            continue
-        parser = _Links()
-        parser.feed(page.read_text(encoding="utf-8"))
-        address = urljoin(BASE_PATH + relative, parser.base or "")
-        paths = [unquote(urlsplit(urljoin(address, link)).path)
-                 for link in parser.links if urlsplit(link).path.endswith(SUBSCRIPTIONS)]
-        targets = {p.removeprefix(BASE_PATH) if p.startswith(BASE_PATH) else "(außerhalb) " + p for p in paths}
-        if targets:
-            found[relative] = targets
-    return found
-
-
 OVERRIDES = {"RATSINFO_TODAY": DEMO_TODAY, "PUBLIC_URL": PUBLIC_URL, "BASE_PATH": BASE_PATH}
 
 
@@ -72,7 +34,7 @@ def test_demo_with_public_address_and_base_path_has_no_broken_links(public_site)
 
 
 def test_every_feed_and_calendar_a_page_links_was_written(public_site):
-    links = subscription_links(public_site)
+    links = subscription_links(public_site, BASE_PATH)
     every_target = set().union(*links.values())
     # The site's own feed and calendar, and committees' feeds and calendars, are all offered somewhere.
     assert {"feeds/vorlagen.atom", "kalender/alle.ics"} <= every_target
@@ -84,7 +46,7 @@ def test_every_feed_and_calendar_a_page_links_was_written(public_site):
 
 
 def test_every_committee_feed_and_calendar_written_is_offered_on_its_page(public_site):
-    links = subscription_links(public_site)
+    links = subscription_links(public_site, BASE_PATH)
     written = sorted(p.relative_to(public_site).as_posix() for folder in ("feeds", "kalender")
                      for p in (public_site / folder).glob("gremium-*"))
     assert written

@@ -159,6 +159,7 @@ def test_a_failed_resume_leaves_no_cache(demo_dump, tmp_path):
     assert not resume_folder(entry).exists()
 
 
+@pytest.mark.slow
 def test_resumed_run_asks_again_for_lists_but_not_for_single_objects_it_got(tmp_path):
     from tests.support.karlsruhe_server import KarlsruheServer
     from tests.test_oparl_quirks import FIXTURES, KA, KARLSRUHE
@@ -186,6 +187,7 @@ def test_resumed_run_asks_again_for_lists_but_not_for_single_objects_it_got(tmp_
     assert local(paper) in papers
 
 
+@pytest.mark.slow
 def test_a_linked_object_the_server_fails_to_answer_fails_the_run(tmp_path):
     """A 503 says nothing about the object; reading it as absent would delete it."""
     from tests.support.karlsruhe_server import KarlsruheServer
@@ -230,12 +232,7 @@ class EndlessListServer(LoopbackServer):
                                   "name": f"Vorlage {number}", "reference": f"VO/{number}"}],
                         "links": {"next": f"{base}papers?page={number + 1}"} if number < server.pages else {},
                     }
-                body = json.dumps(payload).encode("utf-8")
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(200, json.dumps(payload).encode("utf-8"), "application/json")
 
         self.serve(Handler)
 
@@ -333,6 +330,7 @@ def test_lone_surrogate_in_a_dump_folder_is_replaced(own_dump, tmp_path):
     assert read_front_matter(tmp_path / "content" / "papers" / "7.md")["name"] == "Haushalt \ufffd 2027"
 
 
+@pytest.mark.slow
 def test_text_that_is_no_utf8_in_a_sqlite_export_is_replaced_and_reported(tmp_path):
     import sqlite3
 

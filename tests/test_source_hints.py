@@ -23,11 +23,7 @@ class FixedAnswer(LoopbackServer):
         class Handler(QuietHandler):
             def do_GET(self):
                 answer.requests += 1
-                self.send_response(200)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(200, body, content_type)
 
         self.requests = 0
         self.serve(Handler)

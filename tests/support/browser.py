@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
 from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from tests.support.loopback import FolderServer
 
 CHROMIUM = "/usr/bin/chromium"
 # Without these, Chromium tries to reach Google's hosts, which this network refuses.
@@ -19,26 +18,14 @@ CHROMIUM_ARGS = [
 ]
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @contextmanager
 def serve_site(site: Path, tmp_path: Path, subpath: str = "ratsinfo"):
     """Serve `site` at http://127.0.0.1:PORT/<subpath>/, as an intranet mirror would."""
     root = tmp_path / "webroot"
     root.mkdir()
     (root / subpath).symlink_to(site, target_is_directory=True)
-    handler = functools.partial(QuietHandler, directory=str(root))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/{subpath}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with FolderServer(root) as server:
+        yield f"{server.url}{subpath}/"
 
 
 @pytest.fixture(scope="session")

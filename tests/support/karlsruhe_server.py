@@ -256,13 +256,8 @@ class KarlsruheServer(LoopbackServer):
                 server.requests.append(self.path.lstrip("/"))
                 status, payload = server.answer(self.path)
                 body = json.dumps(payload, ensure_ascii=False).replace(ORIGIN, server.url).encode("utf-8")
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                # Every JSON response carries it (spec 2-06).
-                self.send_header("Access-Control-Allow-Origin", "*")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                # Every JSON response carries Access-Control-Allow-Origin (spec 2-06).
+                self.reply(status, body, "application/json; charset=utf-8", {"Access-Control-Allow-Origin": "*"})
 
         return Handler
 

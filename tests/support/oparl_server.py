@@ -95,44 +95,35 @@ class DumpServer(LoopbackServer):
                 planned = server.faults.get(relative) or server.faults.get(path)
                 if planned:
                     status = planned.pop(0)
-                    self._send(status, b'{"error": "injected"}', "application/json")
+                    self.reply(status, b'{"error": "injected"}', "application/json")
                     return
                 if any(relative.startswith(p) for p in server.missing_prefixes):
-                    self._send(404, b'{"error": "not found"}', "application/json")
+                    self.reply(404, b'{"error": "not found"}', "application/json")
                     return
                 if "modified_since" in query:
                     payload = server.filtered_list(path, query["modified_since"][0],
                                                    query.get("omit_internal") == ["true"])
                     if payload is None:
-                        self._send(404, b'{"error": "not found"}', "application/json")
+                        self.reply(404, b'{"error": "not found"}', "application/json")
                     else:
                         payload = payload.replace(server.base.encode(), server.url.encode())
-                        self._send(200, payload, "application/json; charset=utf-8")
+                        self.reply(200, payload, "application/json; charset=utf-8")
                     return
                 target = server.file_for(relative)
                 if target is None:
-                    self._send(404, b'{"error": "not found"}', "application/json")
+                    self.reply(404, b'{"error": "not found"}', "application/json")
                     return
                 payload = target.read_bytes()
                 if target.suffix == ".json":
                     payload = payload.replace(server.base.encode(), server.url.encode())
-                    self._send(200, payload, "application/json; charset=utf-8")
+                    self.reply(200, payload, "application/json; charset=utf-8")
                 else:
                     # Files answer conditional GETs, as the spec recommends (2-07).
                     etag = '"' + hashlib.sha1(payload).hexdigest() + '"'
                     if self.headers.get("If-None-Match") == etag:
-                        self._send(304, b"", "application/pdf", etag)
+                        self.reply(304, b"", "application/pdf", {"ETag": etag})
                         return
                     kind = "application/pdf" if target.suffix == ".pdf" else "application/octet-stream"
-                    self._send(200, payload, kind, etag)
-
-            def _send(self, status: int, payload: bytes, content_type: str, etag: str | None = None):
-                self.send_response(status)
-                if etag:
-                    self.send_header("ETag", etag)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                    self.reply(200, payload, kind, {"ETag": etag})
 
         return Handler

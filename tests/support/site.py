@@ -6,7 +6,9 @@ import gzip
 import json
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
+
+SUBSCRIPTIONS = (".ics", ".atom")
 
 
 class LinkParser(HTMLParser):
@@ -45,3 +47,37 @@ def pagefind_fragments(site: Path) -> list[dict]:
         assert raw.startswith(b"pagefind_dcd"), path
         fragments.append(json.loads(raw[len(b"pagefind_dcd"):]))
     return fragments
+
+
+class _HrefParser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.base: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        hrefs = [value for name, value in attrs if name == "href" and value]
+        if tag == "base":
+            self.base = self.base or (hrefs[0] if hrefs else None)
+        else:
+            self.links += hrefs
+
+
+def subscription_links(site: Path, base_path: str) -> dict[str, set[str]]:
+    """Per page (relative path) the calendars and feeds it links, as paths relative to the site.
+    Links are resolved as a browser does for the page served under `base_path` (the error page
+    is served for any address, so it may link from `base_path` or set a <base>)."""
+    found = {}
+    for page in sorted(site.rglob("*.html")):
+        relative = page.relative_to(site).as_posix()
+        if relative.startswith("pagefind/"):
+            continue
+        parser = _HrefParser()
+        parser.feed(page.read_text(encoding="utf-8"))
+        address = urljoin(base_path + relative, parser.base or "")
+        paths = [unquote(urlsplit(urljoin(address, link)).path)
+                 for link in parser.links if urlsplit(link).path.endswith(SUBSCRIPTIONS)]
+        targets = {p.removeprefix(base_path) if p.startswith(base_path) else "(außerhalb) " + p for p in paths}
+        if targets:
+            found[relative] = targets
+    return found
