@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ratsinfo.demo import PDF_ONLY_PAPER_REFERENCE, PDF_ONLY_WORD
@@ -232,9 +234,12 @@ def test_filter_values_and_results_from_a_hostile_feed_are_text_on_the_search_pa
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         page.goto(f"{base}suche.html?q=fett")
         result_titles(page)
-        page.wait_for_selector(".pagefind-ui__filter-label", state="attached")
         page.evaluate("document.querySelectorAll('#search details').forEach(d => d.open = true)")
-        # The committee and the paper type are the feed's markup: each shows as text.
+        # The committee and the paper type are the feed's markup: each shows as text. PagefindUI
+        # fills its filter groups one after another: wait until both are there.
+        page.wait_for_function("[...document.querySelectorAll('.pagefind-ui__filter-label')]"
+                               ".filter(l => l.textContent.startsWith(" + json.dumps(EVIL) + ")).length >= 2")
+        page.evaluate("document.querySelectorAll('#search details').forEach(d => d.open = true)")
         labels = [label.inner_text() for label in page.query_selector_all(".pagefind-ui__filter-label")]
         assert sum(label.startswith(EVIL) for label in labels) >= 2, labels
         assert page.query_selector_all(FEED_ELEMENTS) == []
