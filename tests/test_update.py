@@ -134,7 +134,10 @@ def oparl_town(tmp_path_factory):
     with a log line per 200 objects of a kind."""
     root = tmp_path_factory.mktemp("oparl-stadt")
     write_demo(root / "dump")
-    with DumpServer(root / "dump", base_of(root / "dump")) as server:
+    # Its own cache: a run killed by another test on a server that had the same port would
+    # otherwise be resumed here (the resume cache is keyed by the source's address).
+    with pytest.MonkeyPatch.context() as cache, DumpServer(root / "dump", base_of(root / "dump")) as server:
+        cache.setenv("XDG_CACHE_HOME", str(root / "cache"))
         town = Town(root, server.url + "system")
         town.server = server
         town.result = run_update(town.source, town.content, town.output, town.target, root / "update.log",
