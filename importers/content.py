@@ -27,14 +27,13 @@ from importers.hosts import HostRefused
 from importers.ids import IdMap
 from importers.records import KINDS, Record, Ref
 from importers.report import Report
-from ratsinfo.contracts import CONTENT_STATE_DIR, IMPORT_LOCK, IMPORT_REPORT, IMPORT_STATE
+from ratsinfo.contracts import CONTENT_STATE_DIR, IMPORT_LOCK, IMPORT_STATE
 from ratsinfo.files import fsync_file, write_atomic
 from ratsinfo.killpoints import kill_point
 from ratsinfo.locking import Busy, exclusive
 
 STATE_DIR = CONTENT_STATE_DIR
 STATE_FILE = IMPORT_STATE
-REPORT_FILE = IMPORT_REPORT
 LOCK_FILE = IMPORT_LOCK
 # In STATE_DIR: a run's staging folder, and the temporary names of state files being replaced.
 # A run killed before it cleans up leaves them; the next run deletes them (remove_stale_staging).

@@ -99,7 +99,7 @@ SITE_FILE = "site.yaml"
 CONTENT_FILES = _declare(
     Contract(IMPORT_STATE, "importers.content", ("importers.content",),
              "Id map and the files each run wrote, on disk (fsync) before content/ is touched."),
-    Contract(IMPORT_REPORT, "importers.content", ("the webmaster (ratsinfo import prints it)",),
+    Contract(IMPORT_REPORT, "importers.pipeline", ("the webmaster (ratsinfo import prints it)",),
              "What the source got wrong in the last successful run."),
     Contract(IMPORT_LOCK, "importers.content", ("importers.content",),
              "One import at a time per content folder (ratsinfo/locking.py)."),
