@@ -15,7 +15,6 @@ import json
 import os
 import shutil
 import tempfile
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -28,15 +27,13 @@ from importers.hosts import HostRefused
 from importers.ids import IdMap
 from importers.records import KINDS, Record, Ref
 from importers.report import Report
-from ratsinfo.contracts import CONTENT_STATE_DIR, IMPORT_FINISHED, IMPORT_LOCK, IMPORT_REPORT, IMPORT_STATE
+from ratsinfo.contracts import CONTENT_STATE_DIR, IMPORT_LOCK, IMPORT_STATE
 from ratsinfo.files import fsync_file, write_atomic
 from ratsinfo.killpoints import kill_point
 from ratsinfo.locking import Busy, exclusive
 
 STATE_DIR = CONTENT_STATE_DIR
 STATE_FILE = IMPORT_STATE
-REPORT_FILE = IMPORT_REPORT
-FINISHED_FILE = IMPORT_FINISHED
 LOCK_FILE = IMPORT_LOCK
 # In STATE_DIR: a run's staging folder, and the temporary names of state files being replaced.
 # A run killed before it cleans up leaves them; the next run deletes them (remove_stale_staging).
@@ -396,16 +393,3 @@ def _same_file_content(a: Path, b: Path) -> bool:
     if a.stat().st_size != b.stat().st_size:
         return False
     return a.read_bytes() == b.read_bytes()
-
-
-def note_successful_run(content_dir: Path, report: Report):
-    """After every successful import: the report of what the source got wrong, and
-    when the import finished ("Stand der Daten" in the portal)."""
-    state = Path(content_dir) / STATE_DIR
-    payload = report.to_json() + "\n"
-    report_path = state / REPORT_FILE
-    if not report_path.is_file() or report_path.read_text(encoding="utf-8") != payload:
-        write_atomic(report_path, payload.encode("utf-8"), prefix=TEMP_PREFIX)
-    finished = datetime.now(timezone.utc).astimezone().replace(microsecond=0).isoformat()
-    write_atomic(state / FINISHED_FILE, (json.dumps({"finished": finished}) + "\n").encode("utf-8"),
-                 prefix=TEMP_PREFIX)

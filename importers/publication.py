@@ -1,13 +1,27 @@
 """The publication rule: only public records leave the importer.
 
-Every importer passes its records through `publish()` before anything is
-written. The plugins check again when they render (plugins/council/reading.py),
-so a hand-edited content file cannot leak either.
+Every decision of what may be published is made here; the sources deliver
+their raw flags and values. The pipeline (importers/pipeline.py) passes every
+record through `publish()` before anything is written, and keeps only what
+passed in its store. The sources ask this module when they read:
+
+- `public_flag`: a source's flag "public" (only an explicit yes publishes);
+- `agenda_item_public`: an agenda item's flag, or without one whether an
+  earlier run withheld it (it stays withheld until the source says yes);
+- `row_released`: a database export's rule per row (flag, "not public" flag,
+  release date, status), and `withheld_item_row`: what is left of an agenda
+  item's row that may not be published;
+- `still_withheld`: the agenda items to keep withheld on the next run.
+
+The plugins check again when they render (plugins/council/reading.py), so a
+hand-edited content file cannot leak either.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Callable
 
 from importers.records import Record, Ref, iter_refs
@@ -53,6 +67,74 @@ def public_flag(value, report: Report, object_id: str, where: str,
     if flag is None and value is not None:
         report.problem(f"Unklarer Wert {value!r} in {where} (als nichtöffentlich behandelt)", object_id)
     return flag is True
+
+
+def agenda_item_public(item: dict, report: Report, withheld_before: set[str]) -> bool:
+    """A present `public` decides by `public_flag`. Without it, an item an earlier run
+    withheld stays withheld (a `modified_since` answer may bring the item without the
+    heading that withheld it); any other counts as public, because OParl is specified
+    for public data (the source's own signs, such as a non-public heading, come on top)."""
+    if "public" in item:
+        return public_flag(item["public"], report, item.get("id"), "AgendaItem.public")
+    return item.get("id") not in withheld_before
+
+
+def row_released(rule: dict, status_values: tuple, report: Report, key: str, now: datetime, *,
+                 meaning: Callable[[object], bool | None], moment: Callable[[object], datetime | None]) -> bool:
+    """A database export's publication rule for one row (docs/sql-export.md, `publish:`): each
+    of its columns present in `rule` must agree; anything unclear is not published. `meaning`
+    and `moment` read the export's words for yes/no and its dates."""
+    released = True
+    if "public" in rule:
+        released &= public_flag(rule["public"], report, key, "der Freigabe-Spalte", meaning=meaning)
+    if "not_public" in rule and rule["not_public"] is not None:
+        released &= public_flag(rule["not_public"], report, key, "der Spalte für Nichtöffentliches",
+                                meaning=lambda value: _negated(meaning(value)))
+    if "released" in rule and rule["released"] is not None:
+        when = moment(rule["released"])
+        if when is None:
+            report.problem("Unklares Freigabedatum (als nicht freigegeben behandelt)", key)
+        released &= when is not None and when <= now
+    if "status" in rule:
+        status = rule["status"]
+        released &= status is not None and status.casefold() in {v.casefold() for v in status_values}
+    return released
+
+
+def _negated(flag: bool | None) -> bool | None:
+    """A "not public" column read as the flag "public"."""
+    return None if flag is None else not flag
+
+
+# The fields of an agenda item's row that may not be published: its place in the agenda.
+WITHHELD_ITEM_ROW = ("meeting", "number", "_order", "public")
+
+
+def withheld_item_row(values: dict) -> dict:
+    return {**{k: v for k, v in values.items() if k in WITHHELD_ITEM_ROW}, "public": False}
+
+
+def without_contact_data(values: dict, policy: Policy) -> dict:
+    """A person's values as a store may keep them."""
+    if policy.publish_contact_data:
+        return values
+    return {k: v for k, v in values.items() if k not in CONTACT_FIELDS}
+
+
+def withheld_before(meta: dict) -> set[str]:
+    """The agenda items an earlier run withheld, from the store's `withheld`."""
+    return set(json.loads(meta.get("withheld", "[]")))
+
+
+def still_withheld(records: list[Record], before: set[str], deleted: set[str]) -> set[str]:
+    """The agenda items to keep withheld: those withheld now, and those withheld before
+    that nothing has opened since (their meeting may be missing from this run)."""
+    withheld, opened = set(), set()
+    for record in records:
+        if record.kind == "meeting":
+            for item in record.data.get("agenda", []):
+                (opened if item.get("public") is True else withheld).add(item["source"])
+    return withheld | (set(before) - opened - set(deleted))
 
 
 def publish(records: list[Record], policy: Policy, report: Report) -> list[Record]:

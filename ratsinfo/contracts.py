@@ -3,7 +3,8 @@
 - CONTEXT: the keys plugins hand each other through Pelican's shared context, each with its
   one writer, its readers and what it holds.
 - Files under output/_ratsinfo/ (written by a build, read by the next build, the web server
-  or ratsinfo/build.py) and under content/.ratsinfo/ (the importer's, beside the content).
+  or ratsinfo/build.py) and under content/.ratsinfo/ (the importer's own, beside the content:
+  no plugin reads them; what the portal needs of a run goes through the content format).
 - PUBLIC: what a plugin may import from another plugin; everything else is that plugin's own.
 - Settings are declared in ratsinfo/settings.py (docs/settings.md is generated from it), the
   content format in docs/content-format.md; neither is repeated here.
@@ -86,24 +87,30 @@ OUTPUT_FILES = _declare(
 CONTENT_STATE_DIR = ".ratsinfo"
 IMPORT_STATE = "state.json"
 IMPORT_REPORT = "last-import-report.json"
-IMPORT_FINISHED = "last-import.json"
 IMPORT_LOCK = "import.lock"
+# Before issue 15 the run note the footer's "Stand der Daten" came from; the next import deletes it.
+LEGACY_IMPORT_FINISHED = "last-import.json"
+
+# content/site.yaml: facts about the whole content set, part of the content format
+# (docs/content-format.md), so a hand-written content/ can have them too. Written by
+# importers.pipeline after every successful run, read by plugins.council as content.
+SITE_FILE = "site.yaml"
 
 CONTENT_FILES = _declare(
     Contract(IMPORT_STATE, "importers.content", ("importers.content",),
              "Id map and the files each run wrote, on disk (fsync) before content/ is touched."),
-    Contract(IMPORT_REPORT, "importers.content", ("the webmaster (ratsinfo import prints it)",),
+    Contract(IMPORT_REPORT, "importers.pipeline", ("the webmaster (ratsinfo import prints it)",),
              "What the source got wrong in the last successful run."),
-    Contract(IMPORT_FINISHED, "importers.content", ("plugins.council",),
-             "When the last successful import finished: the footer's \"Stand der Daten\"."),
     Contract(IMPORT_LOCK, "importers.content", ("importers.content",),
              "One import at a time per content folder (ratsinfo/locking.py)."),
     Contract("staging-*", "importers.content", ("importers.content",),
              "A run's staging folder; a killed run's is deleted by the next."),
-    Contract("oparl-*.sqlite", "importers (before issue 13)", ("importers.oparl.store",),
+    Contract("oparl-*.sqlite", "importers (before issue 13)", ("importers.oparl.remember",),
              "Legacy store: carried over into the private state folder (importers/state.py), then deleted."),
-    Contract("sql-*.json", "importers (before issue 13)", ("importers.sql.store",),
+    Contract("sql-*.json", "importers (before issue 13)", ("importers.sql",),
              "Legacy store: deleted; the next run reads everything again."),
+    Contract(LEGACY_IMPORT_FINISHED, "importers (before issue 15)", ("importers.pipeline",),
+             "Legacy run note (now `data_as_of` in content/site.yaml): deleted by the next import."),
 )
 
 # What a plugin may import from another. plugins/common.py is everyone's; the rest of a

@@ -26,6 +26,7 @@ from importers.state import ENV as STATE_ENV
 from importers.state import state_path
 from plugins.council.reuse.cache import wait_for_writers
 from ratsinfo.contracts import BUILD_STATE as STATE_FILE
+from ratsinfo.contracts import SITE_FILE
 
 # Not part of what a visitor sees: the build's bookkeeping and the search index (fragments
 # with hashed names, replaced as a whole whenever a page changes).
@@ -56,7 +57,8 @@ class Scratch:
     real_output: Path
 
     def content_changes(self) -> Changes:
-        return compare(self.real_content, self.content, skip=(IMPORT_BOOKKEEPING,))
+        # Every run writes its date into site.yaml: the data's "Stand", not a change of it.
+        return compare(self.real_content, self.content, skip=(IMPORT_BOOKKEEPING, SITE_FILE))
 
     def output_changes(self) -> Changes:
         return compare(self.real_output, self.output, skip=OUTPUT_SKIPPED)
@@ -124,7 +126,7 @@ def _environment(values: dict[str, Path]):
 
 def compare(before: Path, after: Path, skip: tuple[str, ...] = ()) -> Changes:
     """The files (relative paths, sorted) that are new in `after`, differ, or are gone;
-    top-level folders named in `skip` left out."""
+    top-level folders and files named in `skip` left out."""
     old, new = _files(before, skip), _files(after, skip)
     changed = [path for path in sorted(old & new)
                if not filecmp.cmp(before / path, after / path, shallow=False)]
@@ -137,5 +139,6 @@ def _files(root: Path, skip: tuple[str, ...]) -> set[str]:
         relative = Path(folder).relative_to(root)
         if relative == Path("."):
             dirs[:] = [name for name in dirs if name not in skip]
+            files = [name for name in files if name not in skip]
         found.update((relative / name).as_posix() for name in files)
     return found

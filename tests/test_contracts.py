@@ -140,3 +140,14 @@ def test_plugins_and_importers_agree_on_the_content_folders():
     from plugins.common import FOLDERS
 
     assert FOLDERS == KINDS
+
+
+def test_no_plugin_reads_the_importers_state_folder():
+    """What the portal needs of an import (the footer's "Stand der Daten") comes through the
+    content format (content/site.yaml), never from the importer's own content/.ratsinfo/."""
+    readers = {reader for contract in contracts.CONTENT_FILES.values() for reader in contract.readers}
+    assert {r for r in readers if r.startswith(("plugins", "theme"))} == set()
+    named = sorted(path.relative_to(PROJECT).as_posix() for path in PLUGINS.rglob("*.py")
+                   if any(contracts.CONTENT_STATE_DIR + "/" in text or "CONTENT_STATE_DIR" in text
+                          for text in _strings(path)) or "CONTENT_STATE_DIR" in path.read_text(encoding="utf-8"))
+    assert named == []

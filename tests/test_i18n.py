@@ -105,9 +105,7 @@ def small_council(content: Path) -> Path:
                                 "start": "2025-05-05T17:00:00+02:00", "agenda": [
                                     {"id": "1", "number": "1", "name": "Spielplatz", "public": True, "paper": "v"},
                                     {"id": "2", "number": "2", "name": "Grundstücksgeschäft", "public": False}]})
-    (content / ".ratsinfo").mkdir(parents=True, exist_ok=True)
-    (content / ".ratsinfo" / "last-import.json").write_text(
-        json.dumps({"finished": "2025-05-06T08:00:00+02:00"}), encoding="utf-8")
+    (content / "site.yaml").write_text("data_as_of: '2025-05-06T08:00:00+02:00'\n", encoding="utf-8")
     (content / "pages").mkdir(parents=True, exist_ok=True)
     (content / "pages" / "impressum.md").write_text("Title: Impressum\nSlug: impressum\n\nHerausgeber: die Stadt.\n",
                                                     encoding="utf-8")

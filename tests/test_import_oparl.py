@@ -19,7 +19,8 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     """Bytes and mtime of every object file (the import state folder is bookkeeping)."""
     return {
         str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
-        for p in sorted(folder.rglob("*")) if p.is_file() and ".ratsinfo" not in p.parts
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".ratsinfo" not in p.parts and p != folder / "site.yaml"  # the run's date
     }
 
 
@@ -241,14 +242,15 @@ def test_a_slow_answer_is_retried_after_the_timeout(own_dump, tmp_path):
 
 def test_a_full_run_is_due_after_a_week(own_dump, tmp_path):
     """Depublished objects vanish without a tombstone; only a full run notices them."""
-    from importers.oparl import store
+    from importers import store
 
     content = tmp_path / "content"
     with DumpServer(own_dump, base_of(own_dump)) as server:
         import_oparl(server.url + "system", content, show_progress=False)
-        path = store.store_path(content, server.url + "system")
-        crawl, meta = store.load(path)
-        store.save(path, crawl, {**meta, "last_full": "2026-01-01T00:00:00+00:00"})
+        path = store.store_path(content, "oparl", server.url + "system")
+        memory = store.load(path)
+        memory.meta["last_full"] = "2026-01-01T00:00:00+00:00"
+        store.save(path, memory)
         report = import_oparl(server.url + "system", content, show_progress=False)
     assert report.mode == "vollständig"
 

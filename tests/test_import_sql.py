@@ -44,7 +44,7 @@ def content_tree(folder: Path, keep_source: bool = True) -> dict[str, object]:
     """
     tree = {}
     for path in sorted(folder.rglob("*")):
-        if not path.is_file() or ".ratsinfo" in path.parts or "pages" in path.parts:
+        if not path.is_file() or ".ratsinfo" in path.parts or "pages" in path.parts or path == folder / "site.yaml":
             continue
         name = str(path.relative_to(folder))
         if path.suffix == ".md":
@@ -69,7 +69,8 @@ def every_byte(folder: Path) -> str:
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*")) if p.is_file() and ".ratsinfo" not in p.parts}
+            for p in sorted(folder.rglob("*"))
+            if p.is_file() and ".ratsinfo" not in p.parts and p != folder / "site.yaml"}  # the run's date
 
 
 def neutral_database(path: Path, **tables: list[dict]) -> Path:
@@ -249,11 +250,11 @@ def test_sql_importers_memory_lives_in_the_private_state_folder_not_in_content(s
 
     assert not list((content / ".ratsinfo").glob("sql-*")), "the store is in content/"
     private = state_dir(content)
-    stores = list(private.glob("sql-*.json"))
+    stores = list(private.glob("sql-*.sqlite"))
     assert len(stores) == 1 and stat.S_IMODE(private.stat().st_mode) == 0o700
     assert stat.S_IMODE(stores[0].stat().st_mode) & 0o077 == 0
-    # Where versions before issue 13 kept it: the next run deletes it there.
-    shutil.copy(stores[0], content / ".ratsinfo" / stores[0].name)
+    # Where versions before issue 13 kept it (as JSON): the next run deletes it there.
+    shutil.copy(stores[0], content / ".ratsinfo" / stores[0].with_suffix(".json").name)
     second = import_sql(str(sql_demo), content, show_progress=False, mirror_files=False)
     assert second.mode.startswith("inkrementell")
     assert not list((content / ".ratsinfo").glob("sql-*"))

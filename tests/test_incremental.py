@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 import logging
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
+
+import yaml
 
 from importers.content import read_front_matter, render_front_matter
 from ratsinfo.build import BuildFailed, build_site
@@ -105,10 +106,10 @@ def _meeting_of_a_committee_with_papers(content: Path) -> Path:
 
 
 def _next_import_day(content: Path):
-    note = content / ".ratsinfo" / "last-import.json"
-    data = json.loads(note.read_text(encoding="utf-8"))
-    data["finished"] = (datetime.fromisoformat(data["finished"]) + timedelta(days=1)).isoformat()
-    note.write_text(json.dumps(data), encoding="utf-8")
+    note = content / "site.yaml"
+    data = yaml.safe_load(note.read_text(encoding="utf-8"))
+    data["data_as_of"] = (datetime.fromisoformat(data["data_as_of"]) + timedelta(days=1)).isoformat()
+    note.write_text(yaml.safe_dump(data), encoding="utf-8")
 
 
 def _differs_from_a_build_without_cache(content: Path, site: Path, full: Path, overrides: dict) -> list[str]:
@@ -161,7 +162,7 @@ def test_lists_calendars_and_feeds_follow_every_kind_of_change(demo_content, tmp
         # The next night's import: every footer shows the new "Stand der Daten" (re-dated, not rendered).
         "Import am nächsten Tag": lambda: _next_import_day(content),
         # Without the importer's note no footer has a date: nothing to re-date, all rendered.
-        "ohne Importnotiz": lambda: (content / ".ratsinfo" / "last-import.json").unlink(),
+        "ohne Importnotiz": lambda: (content / "site.yaml").unlink(),
     }
     offered = {
         "erste Vorlage eines Gremiums": True,

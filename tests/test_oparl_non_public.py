@@ -231,7 +231,7 @@ def test_state_of_two_content_folders_is_kept_apart(tmp_path, state_dir):
 
 
 def test_old_store_in_content_is_replaced_by_the_private_one(tmp_path, state_dir):
-    from importers.oparl import store
+    from importers.oparl import remember as store
 
     content = tmp_path / "content"
     with council_with_secrets() as server:

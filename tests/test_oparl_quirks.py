@@ -118,7 +118,8 @@ def problems_of(report) -> dict[str, dict]:
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     return {
         str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
-        for p in sorted(folder.rglob("*")) if p.is_file() and ".ratsinfo" not in p.parts
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".ratsinfo" not in p.parts and p != folder / "site.yaml"  # the run's date
     }
 
 

@@ -29,7 +29,8 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     """Bytes of every object file (the import state folder is bookkeeping)."""
     return {
         str(p.relative_to(folder)): p.read_bytes()
-        for p in sorted(folder.rglob("*")) if p.is_file() and ".ratsinfo" not in p.parts
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".ratsinfo" not in p.parts and p != folder / "site.yaml"  # the run's date
     }
 
 

@@ -24,7 +24,7 @@ class Normaliser:
     def __init__(self, crawl: Crawl, report: Report, withheld_before: set[str] = frozenset()):
         self.crawl = crawl
         self.report = report
-        # Agenda items an earlier run withheld (importers/oparl/store.py): they stay
+        # Agenda items an earlier run withheld (importers/publication.still_withheld): they stay
         # withheld until the source explicitly says they are public.
         self.withheld_before = withheld_before
 

@@ -178,13 +178,11 @@ def is_agenda_heading(item: dict) -> bool:
 def agenda_publicity(items: list[dict], report: Report, withheld_before: set[str] = frozenset()) -> list[bool]:
     """Whether each agenda item is public, in agenda order.
 
-    A present `public` decides by the one rule (importers/publication.py): only
-    `true` (or "true") publishes, any other value withholds and is reported.
-    Without it, items after a non-public heading are non-public (the heading
-    itself too); otherwise the item counts as public, because OParl is specified
-    for public data. An item withheld by an earlier run stays withheld until the
-    source says `public: true` (a `modified_since` answer may bring the item
-    without the heading that withheld it).
+    Each item's own flag, or its absence, is judged by the publication rule
+    (importers/publication.agenda_item_public: only `true` publishes; without a
+    flag, an item an earlier run withheld stays withheld). What is quirk here:
+    servers without the flag mark the closed part by a heading, so items after
+    a non-public heading are non-public (the heading itself too).
     """
     result = []
     in_non_public_part = False
@@ -195,9 +193,6 @@ def agenda_publicity(items: list[dict], report: Report, withheld_before: set[str
                 in_non_public_part = True
             elif _PUBLIC_HEADING.match(name):
                 in_non_public_part = False
-        if "public" in item:
-            public = publication.public_flag(item["public"], report, item.get("id"), "AgendaItem.public")
-        else:
-            public = item.get("id") not in withheld_before
+        public = publication.agenda_item_public(item, report, withheld_before)
         result.append(public and not in_non_public_part)
     return result

@@ -3,21 +3,22 @@
 Every run reads the full set of keys of every kind, so rows deleted in the
 source disappear. With an `incremental` column and the rows of the last run,
 only rows at least as new as the newest value seen last time are read, plus
-rows whose key is new to us. The publication rule is applied to each row as
-it is read: a row that may not be published is not kept (and so read again
-next run, when its release date may have come); a non-public agenda item
-keeps only its place in the agenda.
+rows whose key is new to us. Each row is judged as it is read, by the
+mapping's rule (importers/publication.row_released): a row that may not be
+published is not kept (and so read again next run, when its release date may
+have come); a non-public agenda item keeps only its place in the agenda.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Callable
 
 import sqlalchemy as sa
 
-from importers.publication import public_flag
+from importers import publication
+from importers.pipeline import SINCE_OVERLAP
 from importers.report import Report
 from importers.sql.convert import (
     field_value, key_text, moment, newest, order_value, sort_key, tag, to_bool, untag,
@@ -28,11 +29,6 @@ from importers.sql.fields import (
 )
 from importers.sql.mapping import KindSpec, ListSpec, Mapping
 
-# Rows committed late carry an older timestamp than rows we already saw; ask a
-# little further back (as the OParl importer does with modified_since).
-SINCE_OVERLAP = timedelta(hours=1)
-# The fields a non-public agenda item keeps (importers/publication.py shows only its number).
-PLACEHOLDER_FIELDS = ("meeting", "number", "_order", "public")
 
 
 @dataclass
@@ -161,35 +157,18 @@ class KindReader:
         if self.order:
             values["_order"] = [order_value(v) for v in row[position:position + len(self.order)]]
         position += len(self.order)
-        approved = self._approved(key, dict(zip(self.rule_columns, row[position:])), now)
+        rule = dict(zip(self.rule_columns, row[position:]))
+        if "status" in rule:
+            rule["status"] = key_text(rule["status"])
+        released = self.spec.publish is None or publication.row_released(
+            rule, self.spec.publish.status_values, self.report, key, now,
+            meaning=to_bool, moment=lambda value: moment(value, self.zone))
         if self.kind == "agenda_item":
-            values["public"] = approved
-            if not approved:
-                values = {k: v for k, v in values.items() if k in PLACEHOLDER_FIELDS}
-            return values
-        if not approved:
+            return {**values, "public": True} if released else publication.withheld_item_row(values)
+        if not released:
             self.report.withheld[f"nicht freigegeben ({KIND_LABELS[self.kind]})"] += 1
             return None
         return values
-
-    def _approved(self, key: str, rule: dict, now: datetime) -> bool:
-        """The mapping's publication rule for one row; anything unclear is not published."""
-        approved = True
-        if "public" in rule:
-            approved &= public_flag(rule["public"], self.report, key, "der Freigabe-Spalte", meaning=to_bool)
-        if "not_public" in rule and rule["not_public"] is not None:
-            approved &= public_flag(rule["not_public"], self.report, key, "der Spalte für Nichtöffentliches",
-                                    meaning=_negated_bool)
-        if "released" in rule and rule["released"] is not None:
-            released = moment(rule["released"], self.zone)
-            if released is None:
-                self.report.problem("Unklares Freigabedatum (als nicht freigegeben behandelt)", key)
-            approved &= released is not None and released <= now
-        if "status" in rule:
-            status = key_text(rule["status"])
-            approved &= status is not None and status.casefold() in {
-                v.casefold() for v in self.spec.publish.status_values}
-        return approved
 
 
 class ListReader:
@@ -225,12 +204,6 @@ class ListReader:
                     values.append(value)
             result[owner] = values
         return result
-
-
-def _negated_bool(value) -> bool | None:
-    """A "not public" column read as the flag "public"."""
-    flag = to_bool(value)
-    return None if flag is None else not flag
 
 
 def _matches(value, accepted: tuple) -> bool:

@@ -8,15 +8,16 @@ build state (reuse/fingerprints.py).
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import yaml
 from pelican.generators import Generator
 
+import boundedyaml
 from plugins.council import format as fmt
 from plugins.council import problems
 from plugins.common import json_lines, site_today, write_if_changed
@@ -30,6 +31,7 @@ from plugins.council.reuse.rebuild import Rebuild
 from plugins.council.reuse.redating import stand_of
 from plugins.council.shards import MANIFEST
 from plugins.i18n import install_translations
+from ratsinfo.contracts import SITE_FILE
 
 log = logging.getLogger(__name__)
 
@@ -89,13 +91,22 @@ class CouncilGenerator(Generator):
         self.context["council_graph"] = self.graph
 
     def data_as_of(self) -> datetime | None:
-        """When the last import finished ("Stand der Daten"), from the importer's note in content/."""
-        note = Path(self.settings["PATH"]) / ".ratsinfo" / "last-import.json"
+        """"Stand der Daten": `data_as_of` in content/site.yaml (docs/content-format.md)."""
+        path = Path(self.settings["PATH"]) / SITE_FILE
         try:
-            finished = datetime.fromisoformat(json.loads(note.read_text(encoding="utf-8"))["finished"])
-        except (OSError, ValueError, KeyError, TypeError):
+            value = boundedyaml.load(path.read_text(encoding="utf-8"), str(path))["data_as_of"]
+            moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+        except FileNotFoundError:
             return None
-        return finished.astimezone(ZoneInfo(self.settings.get("TIMEZONE") or "Europe/Berlin"))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("ratsinfo: %s: kein gültiges data_as_of (%s); die Seiten zeigen keinen Stand der "
+                        "Daten. Die Datei korrigieren oder neu importieren.", path, exc)
+            return None
+        except yaml.YAMLError as exc:
+            raise RuntimeError(f"Inhalt fehlerhaft: {exc}") from exc
+        if moment.tzinfo is None:
+            return None
+        return moment.astimezone(ZoneInfo(self.settings.get("TIMEZONE") or "Europe/Berlin"))
 
     def today(self) -> date:
         return site_today(self.settings)

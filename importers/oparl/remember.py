@@ -1,35 +1,32 @@
-"""The raw object store: what the last successful run knew about a source, as far as it may be published.
+"""What the store keeps of an OParl crawl (importers/store.py), as far as it may be published.
 
 An incremental run (`modified_since`) only receives what changed; to normalise
-the whole picture again, it starts from this store. It lives in the private
-state folder (importers/state.py), never in content/, and is replaced only
-after content/ was written successfully.
+the whole picture again, it starts from what the last run kept.
 
-It keeps only what the publication rule let through (`publishable`): the
-objects behind published records, each with only the fields the normaliser
-reads, contact data only when the town publishes it. A withheld agenda item
-keeps its place (and its name only when it is a heading that splits the
-agenda); its id is remembered in `withheld`, so it stays withheld until the
-source says it is public. Tombstones keep their ids, so deletions still apply.
-Not kept: persons' addresses, files only withheld items link, consultations
-of papers that are not published, the roles of consultations in withheld items.
+`remember` keeps only what the publication rule let through: the objects
+behind published records, each with only the fields the normaliser reads,
+contact data only when the town publishes it. A withheld agenda item keeps its
+place (and its name only when it is a heading that splits the agenda); the
+pipeline remembers its id (importers/publication.still_withheld), so it stays
+withheld until the source says it is public. Tombstones keep their ids, so
+deletions still apply. Not kept: persons' addresses, files only withheld items
+link, consultations of papers that are not published, the roles of
+consultations in withheld items.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from pathlib import Path
 
-from importers.errors import ImportFailed
+from importers import store
 from importers.oparl import quirks
 from importers.oparl.walker import Crawl
 from importers.publication import Policy
 from importers.records import Record
-from importers.state import state_dir
+from importers.store import Memory
 from ratsinfo.contracts import CONTENT_STATE_DIR
-from ratsinfo.files import replaced
 
 _STRUCTURE = ("id", "type", "created", "modified", "deleted", "web", "body")
 # Per type, the fields importers/oparl/normalise.py reads and the walker needs to put
@@ -65,46 +62,21 @@ _CLOSED_CONSULTATION = ("id", "type", "paper", "meeting", "agendaItem", "organiz
 _SYSTEM_FIELDS = ("id", "type", "oparlVersion", "body", "vendor", "product")
 
 
-def store_path(content: Path, source_key: str) -> Path:
-    return state_dir(content) / f"oparl-{_digest(source_key)}.sqlite"
-
-
 def legacy_store_path(content: Path, source_key: str) -> Path:
     """Where versions before issue 13 kept the store: in content/, with non-public data."""
-    return Path(content) / CONTENT_STATE_DIR / f"oparl-{_digest(source_key)}.sqlite"
+    return Path(content) / CONTENT_STATE_DIR / f"oparl-{store.source_digest(source_key)}.sqlite"
 
 
-def _digest(source_key: str) -> str:
-    return hashlib.sha1(source_key.encode("utf-8")).hexdigest()[:12]
-
-
-def load(path: Path) -> tuple[Crawl, dict] | None:
-    if not path.is_file():
-        return None
-    crawl = Crawl()
-    try:
-        with sqlite3.connect(path) as db:
-            meta = dict(db.execute("SELECT key, value FROM meta"))
-            for object_id, type_name, data in db.execute("SELECT id, type, data FROM objects"):
-                crawl.objects[object_id] = json.loads(data)
-                crawl.types[object_id] = type_name
-            crawl.deleted = {row[0] for row in db.execute("SELECT id FROM deleted")}
-        crawl.bodies = json.loads(meta.get("bodies", "[]"))
-        crawl.system = json.loads(meta["system"]) if meta.get("system") else None
-        json.loads(meta.get("withheld", "[]"))
-    except (sqlite3.Error, ValueError) as exc:
-        # It holds which agenda items were withheld: guessing without it could open one.
-        raise ImportFailed(
-            f"Importzustand {path} ist beschädigt ({exc}). Nichts wurde geändert. Die Datei löschen "
-            "(der nächste Import ist dann vollständig und urteilt allein nach der Quelle) und neu starten."
-        ) from exc
-    crawl.oparl_version = meta.get("oparl_version", "")
-    return crawl, meta
-
-
-def withheld_items(meta: dict) -> set[str]:
-    """Agenda items an earlier run withheld (they stay withheld, quirks.agenda_publicity)."""
-    return set(json.loads(meta.get("withheld", "[]")))
+def crawl_of(memory: Memory) -> Crawl:
+    """The last run's crawl, as the walker and the normaliser take it."""
+    crawl = Crawl(oparl_version=memory.meta.get("oparl_version", ""), deleted=set(memory.deleted))
+    # In the order of their ids, as the walker fetched them (and earlier stores kept them).
+    for (type_name, object_id), data in sorted(memory.objects.items(), key=lambda item: item[0][1]):
+        crawl.objects[object_id] = data
+        crawl.types[object_id] = type_name
+    crawl.bodies = json.loads(memory.meta.get("bodies", "[]"))
+    crawl.system = json.loads(memory.meta["system"]) if memory.meta.get("system") else None
+    return crawl
 
 
 def migrate_legacy(content: Path, source_key: str, path: Path):
@@ -126,18 +98,14 @@ def migrate_legacy(content: Path, source_key: str, path: Path):
                         withheld.add(object_id)
         except (sqlite3.Error, ValueError):
             pass  # a broken old store: nothing to carry over, the next run is full anyway
-        save(path, Crawl(), {"last_full": "", "withheld": json.dumps(sorted(withheld))})
+        store.save(path, Memory(meta={"last_full": "", "withheld": json.dumps(sorted(withheld))}))
     legacy.unlink()
     legacy.with_name(legacy.name + ".tmp").unlink(missing_ok=True)
 
 
-def publishable(crawl: Crawl, records: list[Record], policy: Policy,
-                withheld_before: set[str] = frozenset()) -> tuple[Crawl, set[str]]:
-    """The part of the crawl behind the published records, and the ids of withheld agenda items:
-    those withheld now, and those withheld before that nothing has opened since (their meeting
-    may be missing from this run)."""
+def remember(crawl: Crawl, records: list[Record], policy: Policy) -> Memory:
+    """The part of the crawl behind the published records."""
     keep: dict[str, set[str]] = {}  # object id -> fields kept
-    withheld: set[str] = set()
 
     def take(object_id, fields=None):
         if isinstance(object_id, str) and object_id in crawl.objects:
@@ -162,7 +130,6 @@ def publishable(crawl: Crawl, records: list[Record], policy: Policy,
                         # The item finds its paper through the consultation (normalise.py).
                         take(quirks.link(raw.get("consultation")), _CLOSED_CONSULTATION)
                 else:
-                    withheld.add(item["source"])
                     take(item["source"], _WITHHELD_ITEM + (("name",) if quirks.is_agenda_heading(raw) else ()))
     # Locations of organizations and meetings (the normaliser reads them) and of bodies
     # (the walker would fetch a missing one again), never of persons: their homes.
@@ -170,39 +137,12 @@ def publishable(crawl: Crawl, records: list[Record], policy: Policy,
         if crawl.types[object_id] in ("Body", "Organization", "Meeting"):
             take(quirks.link(crawl.objects[object_id].get("location")))
 
-    opened = {item["source"] for record in records if record.kind == "meeting"
-              for item in record.data.get("agenda", []) if item.get("public") is True}
-    withheld |= set(withheld_before) - opened - crawl.deleted
-    stored = Crawl(oparl_version=crawl.oparl_version, bodies=list(crawl.bodies), deleted=set(crawl.deleted))
-    if crawl.system:
-        stored.system = {k: crawl.system[k] for k in _SYSTEM_FIELDS if k in crawl.system}
+    system = {k: crawl.system[k] for k in _SYSTEM_FIELDS if k in crawl.system} if crawl.system else None
+    memory = Memory(meta={"bodies": json.dumps(crawl.bodies), "system": json.dumps(system) if system else "",
+                          "oparl_version": crawl.oparl_version}, deleted=set(crawl.deleted))
     for object_id, fields in keep.items():
         kind, obj = crawl.types[object_id], crawl.objects[object_id]
         if kind == "Person" and policy.publish_contact_data:
             fields = fields | set(CONTACT_FIELDS)
-        stored.objects[object_id] = {k: obj[k] for k in sorted(fields) if k in obj}
-        stored.types[object_id] = kind
-    return stored, withheld
-
-
-def save(path: Path, crawl: Crawl, meta: dict[str, str]):
-    """Replace the store at once, readable by its owner only."""
-    with replaced(path, temp_name=path.name + ".tmp", private=True) as tmp:
-        tmp.unlink(missing_ok=True)  # a killed run's leftover: SQLite would add to it
-        with sqlite3.connect(tmp) as db:
-            db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-            db.execute("CREATE TABLE objects (id TEXT PRIMARY KEY, type TEXT, data TEXT)")
-            db.execute("CREATE TABLE deleted (id TEXT PRIMARY KEY)")
-            all_meta = {
-                **meta,
-                "bodies": json.dumps(crawl.bodies),
-                "system": json.dumps(crawl.system) if crawl.system else "",
-                "oparl_version": crawl.oparl_version,
-            }
-            db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(all_meta.items()))
-            db.executemany(
-                "INSERT INTO objects VALUES (?, ?, ?)",
-                ((i, crawl.types[i], json.dumps(crawl.objects[i], ensure_ascii=False, sort_keys=True))
-                 for i in sorted(crawl.objects)),
-            )
-            db.executemany("INSERT INTO deleted VALUES (?)", ((i,) for i in sorted(crawl.deleted)))
+        memory.objects[(kind, object_id)] = {k: obj[k] for k in sorted(fields) if k in obj}
+    return memory
