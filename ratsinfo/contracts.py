@@ -106,11 +106,15 @@ CONTENT_FILES = _declare(
              "Legacy store: deleted; the next run reads everything again."),
 )
 
-# What a plugin may import from another. plugins/common.py is everyone's; the rest of a
+# What a plugin may import from another. plugins/common.py and plugins/urls.py are everyone's; the rest of a
 # plugin is its own. The council's object model and its page plan are public: feeds render
 # calendars and Atom feeds from the same objects and add its calendars to the same plan.
 PUBLIC = {
-    "plugins.common": {"FOLDERS", "URL_FOLDERS", "site_today", "write_if_changed", "json_lines", "load_build_state"},
+    "plugins.common": {"FOLDERS", "site_today", "write_if_changed", "json_lines", "load_build_state"},
+    # The URL scheme: every address a page, feed or server file names is built here.
+    "plugins.urls": {"URL_FOLDERS", "HOME", "SEARCH_PAGE", "SEARCH_INDEX", "CALENDAR", "NOT_FOUND", "page", "media",
+                     "agenda_anchor", "list_page", "year_list", "type_list", "numbered", "month", "search_bundle",
+                     "absolute", "is_list_page_name", "RESERVED_PREFIX", "TEMPLATE_URLS"},
     "plugins.council.graph": {"Graph", "Body", "Term", "Organization", "Person", "Membership", "File",
                               "AgendaItem", "Meeting", "Consultation", "Paper",
                               "meeting_sort_key", "paper_sort_key"},
