@@ -100,5 +100,5 @@ def is_list_page_name(kind: str, name: str) -> bool:
 TEMPLATE_URLS = SimpleNamespace(
     home=HOME, calendar=CALENDAR, meetings=list_page("meeting"), papers=list_page("paper"),
     organizations=list_page("organization"), persons=list_page("person"), terms=list_page("term"),
-    meeting_year=lambda year: year_list("meeting", year) + ".html",
+    search_index=SEARCH_INDEX, meeting_year=lambda year: year_list("meeting", year) + ".html",
 )

@@ -42,6 +42,9 @@ CONTEXT = _declare(
              "PageSpecs other plugins add to the council's page plan (calendars), rendered and fingerprinted with it."),
     Contract("council_offers", "plugins.feeds", ("plugins.council",),
              "Object key -> {\"calendar\": path, \"feed\": path}: what an object's page offers to subscribe."),
+    Contract("site_search", "plugins.search", ("plugins.council", "theme/templates"),
+             "The search page's path when the site gets a search index (PAGEFIND), else absent: the council "
+             "plans the page and templates link it only then."),
     Contract("site_subscribe", "plugins.feeds", ("plugins.council", "theme/templates"),
              "The whole site's calendar and feed paths, linked on every page; only files that are written."),
 )
@@ -53,6 +56,9 @@ PELICAN_CONTEXT = ("pages", "staticfiles")
 # What every page template gets besides CONTEXT and the page's own objects (PageSpec.context):
 # written by CouncilGenerator when it renders, and by Pelican for its own pages.
 RENDER_VARIABLES = ("root", "site", "page_path", "page", "pages", "SITEURL")
+
+# What every template gets from pelicanconf.py's JINJA_GLOBALS: the URL scheme (plugins/urls.TEMPLATE_URLS).
+TEMPLATE_GLOBALS = ("urls",)
 
 # output/_ratsinfo/: what a build leaves for the next build and for the web server.
 OUTPUT_STATE_DIR = "_ratsinfo"

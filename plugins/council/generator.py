@@ -30,6 +30,7 @@ from plugins.council.reuse.rebuild import Rebuild
 from plugins.council.reuse.redating import stand_of
 from plugins.council.shards import MANIFEST
 from plugins.i18n import install_translations
+from plugins.urls import URL_FOLDERS
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,8 @@ class CouncilGenerator(Generator):
             "pages": [p for p in self.context.get("pages", [])],
             "data_as_of": data_as_of,
             "has_terms": bool(self.graph.terms),
+            # The search page, if plugins/search will index the site (the context key site_search).
+            "search_page": self.context.get("site_search"),
         }
 
     def generate_output(self, writer):
@@ -133,7 +136,7 @@ class CouncilGenerator(Generator):
         workers = int(self.settings.get("RATSINFO_WORKERS") or os.cpu_count() or 1)
         written = renderer.render_all(decided.pages, workers)
         attachments, copied = copy_attachments(self.graph.published_files(), Path(self.settings["PATH"]) / "files",
-                                               "dateien", output, renderer.compare_with)
+                                               URL_FOLDERS["file"], output, renderer.compare_with)
         write_if_changed(output / fingerprints.STATE_FILE,
                          fingerprints.state_bytes(decided.fingerprints, attachments, stand_of(data_as_of)))
         write_if_changed(output / MANIFEST, json_lines(decided.shards).encode("utf-8"))

@@ -34,8 +34,9 @@ class PageSpec:
     context: dict = field(default_factory=dict)
     # (kind, id) of every object whose change must re-render this page; None = depends on all.
     depends_on: frozenset | None = None
-    # Context that is expensive to hold for all pages at once (document text), loaded at render time.
-    load: Callable[[], dict] | None = None
+    # Context that is expensive to hold for all pages at once (document text, the search entry),
+    # made at render time from the page's context.
+    load: Callable[[dict], dict] | None = None
     # What the page shows besides its objects (page counts, year lists): part of its fingerprint.
     salt: str = ""
     # A file that is not a template page (a calendar): its bytes, made at render time.
@@ -97,12 +98,13 @@ def _months_between(first: date, last: date) -> list[date]:
 
 
 def plan(graph: Graph, today: date, data_as_of=None, only: dict[str, str] | None = None,
-         offers: dict | None = None) -> list[PageSpec]:
+         offers: dict | None = None, search_page: str | None = None) -> list[PageSpec]:
     """Every page of the site; with `only` ({path: section}, as PageSpec.section), just those:
     the sections they are in are planned as in a whole plan and the rest left out (papers' and
     documents' pages are made one by one), so that the specs are the same. `offers`: per object
     key what its page offers to subscribe, from the plugin that writes it (plugins/feeds), as
-    `subscribe` in the page's context and its salt: a page links only files that were written."""
+    `subscribe` in the page's context and its salt: a page links only files that were written.
+    `search_page`: where the search page goes, if the site gets a search index (plugins/search)."""
     offers = offers or {}
     wanted = set(only.values()) if only is not None else set(SECTIONS)
     meetings = sorted(graph.meetings.values(), key=meeting_sort_key)
@@ -118,8 +120,9 @@ def plan(graph: Graph, today: date, data_as_of=None, only: dict[str, str] | None
         }, meeting_row_deps(upcoming[:HOME_MEETINGS]) | paper_row_deps(papers[:HOME_PAPERS]) | keys_of(*committees),
             # It shows the time of the import (every footer shows the day); today decides what is upcoming.
             salt=repr((today, data_as_of))))
-        # It lists the search bundles, known only after planning: the generator adds them as salt.
-        pages.append(PageSpec("suche.html", "search", {}, frozenset()))
+        if search_page:
+            # It lists the search bundles, known only after planning: the generator adds them as salt.
+            pages.append(PageSpec(search_page, "search", {}, frozenset()))
     sections = [
         ("meetings", lambda: _meeting_pages(meetings, upcoming, today, offers)),
         ("calendar", lambda: _calendar_pages(meetings, today)),
@@ -157,20 +160,20 @@ SECTION_OF_TEMPLATE = {
 
 
 def paper_page(paper) -> PageSpec:
-    return PageSpec(paper.url, "paper", {"paper": paper}, paper_deps(paper), load=partial(_search, paper))
+    return PageSpec(paper.url, "paper", {"paper": paper}, paper_deps(paper), load=partial(_search, "paper"))
 
 
 def file_page(f, deps_of_paper=paper_deps) -> PageSpec:
-    return PageSpec(f.url, "file", {"file": f}, file_deps(f, deps_of_paper), load=partial(_file_text, f))
+    return PageSpec(f.url, "file", {"file": f}, file_deps(f, deps_of_paper), load=_file_text)
 
 
-def _search(obj) -> dict:
-    """What the search index holds of the page (search_entries.py); made when it is rendered."""
-    return {"search": entry(obj)}
+def _search(kind: str, context: dict) -> dict:
+    """What the search index holds of the page (search_entries.py), made when it is rendered."""
+    return {"search": entry(context[kind])}
 
 
-def _file_text(f) -> dict:
-    return {"paragraphs": paragraphs(f), **_search(f)}
+def _file_text(context: dict) -> dict:
+    return {"paragraphs": paragraphs(context["file"]), **_search("file", context)}
 
 
 def _meeting_pages(meetings, upcoming, today, offers) -> list[PageSpec]:
@@ -188,7 +191,7 @@ def _meeting_pages(meetings, upcoming, today, offers) -> list[PageSpec]:
     for meeting in meetings:
         offer = offers.get(meeting.key)
         pages.append(PageSpec(meeting.url, "meeting", {"meeting": meeting, "subscribe": offer}, meeting_deps(meeting),
-                              salt=repr(offer), load=partial(_search, meeting)))
+                              salt=repr(offer), load=partial(_search, "meeting")))
     return pages
 
 
@@ -288,7 +291,7 @@ def _person_pages(persons, today) -> list[PageSpec]:
     # Today decides which memberships are current.
     for person in persons:
         pages.append(PageSpec(person.url, "person", {"person": person, "today": today}, person_deps(person),
-                              salt=repr(today), load=partial(_search, person)))
+                              salt=repr(today), load=partial(_search, "person")))
     return pages
 
 
@@ -309,7 +312,7 @@ def _organization_pages(organizations, today, offers) -> list[PageSpec]:
             "past": [m for m in reversed(org.meetings) if not (m.start and m.start.date() >= today)],
             "current_members": [m for m in org.memberships if m.is_current(today)],
             "former_members": [m for m in org.memberships if not m.is_current(today)],
-        }, organization_deps(org), salt=repr((today, offer)), load=partial(_search, org)))
+        }, organization_deps(org), salt=repr((today, offer)), load=partial(_search, "organization")))
     return pages
 
 

@@ -31,9 +31,11 @@ class SearchEntry:
     title: str | None = None          # data-pagefind-meta title; None: Pagefind takes the <h1>
     title_date: date | datetime | None = None  # printed after the title, in the page's language
     sort: str | None = None           # ISO date results sort by ("datum")
-    # Filters the page shows as text itself (the kind, a paper's type, a meeting's committees):
-    # their names; the template marks the element that shows the value.
-    marked: tuple = ()
+    # Filters whose value the page shows as text itself: the filter's name, or None; the template
+    # marks the element that shows the value (the kind, a paper's type, a meeting's committees).
+    kind_filter: str | None = N_("Art")
+    type_filter: str | None = None
+    committee_filter: str | None = None
     # Other filters: (name, value) in the order printed, as empty elements.
     filters: tuple = ()
     # Words weighted up, not shown: a paper's reference as single tokens (Paper.reference_tokens).
@@ -70,17 +72,16 @@ def _year(when) -> tuple:
 
 
 def _meeting(m) -> SearchEntry:
-    marked = (N_("Art"), N_("Gremium")) if m.organizations else (N_("Art"),)
-    return SearchEntry(m.title, m.start, m.start.date().isoformat() if m.start else None, marked, _year(m.start))
+    return SearchEntry(m.title, m.start, m.start.date().isoformat() if m.start else None,
+                       committee_filter=N_("Gremium"), filters=_year(m.start))
 
 
 def _paper(p) -> SearchEntry:
     title = f"{p.reference} · {p.name}" if p.reference else p.name
-    marked = (N_("Art"), N_("Vorlagenart")) if p.paper_type else (N_("Art"),)
     result = ((N_("Ergebnis"), p.latest_result),) if p.latest_result else ()
     filters = _year(p.date) + tuple((N_("Gremium"), o.name) for o in p.committees) + result
-    return SearchEntry(title, None, p.date.isoformat() if p.date else None, marked, filters,
-                       tuple(p.reference_tokens))
+    return SearchEntry(title, sort=p.date.isoformat() if p.date else None, type_filter=N_("Vorlagenart"),
+                       filters=filters, weighted=tuple(p.reference_tokens))
 
 
 def _file(f) -> SearchEntry:
@@ -92,11 +93,11 @@ def _file(f) -> SearchEntry:
     else:
         title = f.name
     filters = _year(f.date) + tuple((N_("Gremium"), o.name) for o in (paper.committees if paper else []))
-    return SearchEntry(title, None, f.date.isoformat() if f.date else None, (N_("Art"),), filters)
+    return SearchEntry(title, sort=f.date.isoformat() if f.date else None, filters=filters)
 
 
 def _titled_by_heading(obj) -> SearchEntry:
-    return SearchEntry(marked=(N_("Art"),))
+    return SearchEntry()
 
 
 _ENTRIES = {"meeting": _meeting, "paper": _paper, "file": _file, "person": _titled_by_heading,

@@ -24,6 +24,7 @@ import pagefind_bin
 
 from plugins.common import json_lines, load_build_state
 from plugins.i18n import page_language
+from plugins.urls import SEARCH_PAGE
 from ratsinfo.contracts import SEARCH_SHARDS as MANIFEST
 from ratsinfo.contracts import SEARCH_STATE as STATE
 
@@ -51,6 +52,15 @@ def _run(command: list[str]):
         raise SearchIndexFailed(
             f"Pagefind ist fehlgeschlagen (Exit {result.returncode}): {result.stderr.strip() or result.stdout.strip()}"
         )
+
+
+def offer_search(generators):
+    """The search page exists only where there will be an index: with PAGEFIND = False ("Portal
+    ohne Suche") no page, box or link offers a search that cannot answer. The council plans the
+    page and the templates link it only when this is set (`site_search`, ratsinfo/contracts.py)."""
+    for generator in generators[:1]:  # every generator shares one context
+        if generator.settings.get("PAGEFIND", True):
+            generator.context["site_search"] = SEARCH_PAGE
 
 
 def run_pagefind(pelican):
