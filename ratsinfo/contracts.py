@@ -49,6 +49,23 @@ CONTEXT = _declare(
              "The whole site's calendar and feed paths, linked on every page; only files that are written."),
 )
 
+@dataclass
+class BuildReport:
+    """Which path a build took, filled in as it runs: ratsinfo.build hands one in as the setting
+    RATSINFO_REPORT and returns it in BuildResult.report, so that tests ask it and not the log."""
+
+    overlay: bool = False               # ratsinfo.build: only what changed went into output/
+    graph: str = ""                     # plugins.council: "snapshot" (edits copied onto it) or "loaded"
+    plan: str = ""                      # plugins.council: "index" (the last full planning's) or "planned"
+    replanned: int | None = None        # with plan "index": pages planned again
+    rendered: int = 0                   # pages and calendars rendered (the re-dated ones not counted)
+    written: int = 0                    # of those, with bytes that differ from before
+    reused: int = 0                     # taken over from the previous output, re-dated ones included
+    redated: int = 0                    # only their footer's date rendered anew
+    bundles_indexed: int | None = None  # plugins.search: search bundles indexed (None: no index)
+    bundles_kept: int | None = None     # search bundles taken over unchanged
+
+
 # Pelican's own keys that our plugins touch: `pages` (read by council for the footer's links)
 # and `staticfiles` (council drops linked files from it, plugins/council/links.py).
 PELICAN_CONTEXT = ("pages", "staticfiles")

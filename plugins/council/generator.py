@@ -31,6 +31,7 @@ from plugins.council.reuse.redating import stand_of
 from plugins.council.shards import MANIFEST
 from plugins.i18n import install_translations
 from plugins.urls import URL_FOLDERS
+from ratsinfo.contracts import BuildReport
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,8 @@ class CouncilGenerator(Generator):
         self.graph = None
         self._patched = None
         self._plan_file = None
+        # Which path this build takes, for whoever started it (ratsinfo.build): tests ask it, not the log.
+        self.report = self.settings.get("RATSINFO_REPORT") or BuildReport()
 
     def generate_context(self):
         content = Path(self.settings["PATH"])
@@ -79,6 +82,7 @@ class CouncilGenerator(Generator):
             cache.save()
             if cached:
                 snapshot.write_graph_in_background(snapshot_file, self.graph, listing["file"][1])
+        self.report.graph = "loaded" if self._patched is None else "snapshot"
         # Warn of what loading stepped over, every build until it is fixed; --strict stops here.
         problems.report(self.graph, strict=self.settings.get("RATSINFO_STRICT", False))
         bodies = list(self.graph.bodies.values())
@@ -140,6 +144,10 @@ class CouncilGenerator(Generator):
         write_if_changed(output / fingerprints.STATE_FILE,
                          fingerprints.state_bytes(decided.fingerprints, attachments, stand_of(data_as_of)))
         write_if_changed(output / MANIFEST, json_lines(decided.shards).encode("utf-8"))
+        self.report.plan = "index" if decided.replanned is not None else "planned"
+        self.report.replanned = decided.replanned
+        self.report.rendered, self.report.written = len(decided.pages) - decided.redated, written
+        self.report.reused, self.report.redated = decided.reused, decided.redated
         log.info("ratsinfo: %d Seiten gerendert (%d neu geschrieben), %d übernommen (%d davon neu datiert), "
                  "%d Dateien kopiert", len(decided.pages) - decided.redated, written, decided.reused,
                  decided.redated, copied)

@@ -77,6 +77,9 @@ def run_pagefind(pelican):
     shards = json.loads(manifest.read_text(encoding="utf-8"))
     previous = Path(settings.get("RATSINFO_PREVIOUS_OUTPUT") or output)
     indexed, kept = index_shards(output, shards, previous, language, overlay=bool(settings.get("RATSINFO_OVERLAY")))
+    report = settings.get("RATSINFO_REPORT")
+    if report is not None:
+        report.bundles_indexed, report.bundles_kept = indexed, kept
     log.info("ratsinfo: Suchindex in %d Teilen, %d neu indexiert, %d übernommen", len(shards), indexed, kept)
 
 
