@@ -48,6 +48,10 @@ JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": T
 # Our own settings and the town's (SITENAME, PUBLIC_URL, …) with their defaults are declared
 # once, in ratsinfo/settings.py; docs/settings.md lists them. A town sets them in its site
 # folder's ratsinfo.toml (`ratsinfo init`), not here: this file belongs to the program.
+from plugins.urls import TEMPLATE_URLS  # noqa: E402
 from ratsinfo.settings import pelican_defaults  # noqa: E402
+
+# The URL scheme (plugins/urls.py) for every template: `urls.meetings`, `urls.meeting_year(2026)`.
+JINJA_GLOBALS = {"urls": TEMPLATE_URLS}
 
 globals().update(pelican_defaults())

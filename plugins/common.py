@@ -1,4 +1,4 @@
-"""What every plugin may use: the kind folders, the build's day, and how output files are written.
+"""What every plugin may use: the kind folders in content/, the build's day, and how output files are written.
 
 No plugin imports another plugin's internals; what they share lives here (plugins/contracts.py
 lists the rest of what they hand each other).
@@ -19,11 +19,7 @@ FOLDERS = {
     "meeting": "meetings", "paper": "papers", "file": "files",
 }
 
-# kind -> folder of its pages in output/ (attachments: URL_FOLDERS["file"]).
-URL_FOLDERS = {
-    "meeting": "sitzungen", "paper": "vorlagen", "person": "personen",
-    "organization": "gremien", "file": "dateien", "term": "wahlperioden", "body": "koerperschaften",
-}
+# Where pages are in output/ (URL_FOLDERS and the rest of the URL scheme): plugins/urls.py.
 
 
 def site_today(settings) -> date:

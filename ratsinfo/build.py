@@ -27,7 +27,7 @@ from pathlib import Path
 from plugins.council.reuse.cache import cache_root
 from ratsinfo import PROJECT_ROOT
 from ratsinfo.contracts import BUILD_STATE as STATE_FILE
-from ratsinfo.contracts import PERMALINKS, REDIRECTS, SEARCH_STATE
+from ratsinfo.contracts import PERMALINKS, REDIRECTS, SEARCH_STATE, BuildReport
 from ratsinfo.killpoints import kill_point
 from ratsinfo.locking import Busy, exclusive
 
@@ -50,6 +50,7 @@ class BuildResult:
     output: Path
     pages: int
     seconds: float
+    report: BuildReport  # which path the build took (full or overlay, snapshot, plan index, …)
 
 
 def build_site(content: Path, output: Path, overrides: dict | None = None) -> BuildResult:
@@ -83,11 +84,12 @@ def _build(content: Path, output: Path, overrides: dict | None, Pelican, read_se
     shutil.rmtree(staging, ignore_errors=True)
     started = time.monotonic()
     overlay = (output / STATE_FILE).is_file() and (overrides or {}).get("RATSINFO_OVERLAY", True)
+    report = BuildReport(overlay=bool(overlay))
     settings = read_settings(
         str(SETTINGS_FILE),
         override={
             "PATH": str(content), "OUTPUT_PATH": str(staging), "RATSINFO_PREVIOUS_OUTPUT": str(output),
-            **(overrides or {}), "RATSINFO_OVERLAY": overlay,
+            **(overrides or {}), "RATSINFO_OVERLAY": overlay, "RATSINFO_REPORT": report,
         },
     )
     _quiet_pelican()
@@ -113,7 +115,7 @@ def _build(content: Path, output: Path, overrides: dict | None, Pelican, read_se
     else:
         _swap(staging, output)
         files = (name for _, _, names in os.walk(output) for name in names)
-    return BuildResult(output, sum(1 for name in files if name.endswith(".html")), time.monotonic() - started)
+    return BuildResult(output, sum(1 for name in files if name.endswith(".html")), time.monotonic() - started, report)
 
 
 def lock_file(output: Path) -> Path:

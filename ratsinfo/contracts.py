@@ -43,9 +43,29 @@ CONTEXT = _declare(
              "PageSpecs other plugins add to the council's page plan (calendars), rendered and fingerprinted with it."),
     Contract("council_offers", "plugins.feeds", ("plugins.council",),
              "Object key -> {\"calendar\": path, \"feed\": path}: what an object's page offers to subscribe."),
+    Contract("site_search", "plugins.search", ("plugins.council", "theme/templates"),
+             "The search page's path when the site gets a search index (PAGEFIND), else absent: the council "
+             "plans the page and templates link it only then."),
     Contract("site_subscribe", "plugins.feeds", ("plugins.council", "theme/templates"),
              "The whole site's calendar and feed paths, linked on every page; only files that are written."),
 )
+
+@dataclass
+class BuildReport:
+    """Which path a build took, filled in as it runs: ratsinfo.build hands one in as the setting
+    RATSINFO_REPORT and returns it in BuildResult.report, so that tests ask it and not the log."""
+
+    overlay: bool = False               # ratsinfo.build: only what changed went into output/
+    graph: str = ""                     # plugins.council: "snapshot" (edits copied onto it) or "loaded"
+    plan: str = ""                      # plugins.council: "index" (the last full planning's) or "planned"
+    replanned: int | None = None        # with plan "index": pages planned again
+    rendered: int = 0                   # pages and calendars rendered (the re-dated ones not counted)
+    written: int = 0                    # of those, with bytes that differ from before
+    reused: int = 0                     # taken over from the previous output, re-dated ones included
+    redated: int = 0                    # only their footer's date rendered anew
+    bundles_indexed: int | None = None  # plugins.search: search bundles indexed (None: no index)
+    bundles_kept: int | None = None     # search bundles taken over unchanged
+
 
 # Pelican's own keys that our plugins touch: `pages` (read by council for the footer's links)
 # and `staticfiles` (council drops linked files from it, plugins/council/links.py).
@@ -54,6 +74,9 @@ PELICAN_CONTEXT = ("pages", "staticfiles")
 # What every page template gets besides CONTEXT and the page's own objects (PageSpec.context):
 # written by CouncilGenerator when it renders, and by Pelican for its own pages.
 RENDER_VARIABLES = ("root", "site", "page_path", "page", "pages", "SITEURL")
+
+# What every template gets from pelicanconf.py's JINJA_GLOBALS: the URL scheme (plugins/urls.TEMPLATE_URLS).
+TEMPLATE_GLOBALS = ("urls",)
 
 # output/_ratsinfo/: what a build leaves for the next build and for the web server.
 OUTPUT_STATE_DIR = "_ratsinfo"
@@ -113,11 +136,15 @@ CONTENT_FILES = _declare(
              "Legacy run note (now `data_as_of` in content/site.yaml): deleted by the next import."),
 )
 
-# What a plugin may import from another. plugins/common.py is everyone's; the rest of a
+# What a plugin may import from another. plugins/common.py and plugins/urls.py are everyone's; the rest of a
 # plugin is its own. The council's object model and its page plan are public: feeds render
 # calendars and Atom feeds from the same objects and add its calendars to the same plan.
 PUBLIC = {
-    "plugins.common": {"FOLDERS", "URL_FOLDERS", "site_today", "write_if_changed", "json_lines", "load_build_state"},
+    "plugins.common": {"FOLDERS", "site_today", "write_if_changed", "json_lines", "load_build_state"},
+    # The URL scheme: every address a page, feed or server file names is built here.
+    "plugins.urls": {"URL_FOLDERS", "HOME", "SEARCH_PAGE", "SEARCH_INDEX", "CALENDAR", "NOT_FOUND", "page", "media",
+                     "agenda_anchor", "list_page", "year_list", "type_list", "numbered", "month", "search_bundle",
+                     "absolute", "is_list_page_name", "RESERVED_PREFIX", "TEMPLATE_URLS"},
     "plugins.council.graph": {"Graph", "Body", "Term", "Organization", "Person", "Membership", "File",
                               "AgendaItem", "Meeting", "Consultation", "Paper",
                               "meeting_sort_key", "paper_sort_key"},

@@ -200,6 +200,9 @@ PROGRAM = (
     Setting("RATSINFO_PREVIOUS_OUTPUT", None,
             "Wo der vorige Build liegt: für Weiterleitungen geänderter Adressen und wiederverwendete Seiten. "
             "`ratsinfo build` setzt den Ausgabeordner; ein bloßes `pelican content` nimmt OUTPUT_PATH."),
+    Setting("RATSINFO_REPORT", None,
+            "Wohin ein Build meldet, welchen Weg er nahm (ratsinfo.contracts.BuildReport); `ratsinfo build` "
+            "setzt es und gibt den Bericht zurück."),
     Setting("RATSINFO_OVERLAY", False,
             "Ein Folge-Build schreibt nur Geändertes in den Ausgabeordner (Overlay). `ratsinfo build` "
             "setzt true, wenn der Ausgabeordner von einem vorigen Build stammt."),

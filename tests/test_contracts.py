@@ -65,7 +65,8 @@ def test_every_context_key_templates_read_is_declared():
     env.filters.update(FILTERS)
     macros = {node.name for template in TEMPLATES.glob("*.html")
               for node in env.parse(template.read_text(encoding="utf-8")).find_all(jinja2.nodes.Macro)}
-    known = (set(contracts.CONTEXT) | set(contracts.RENDER_VARIABLES) | _page_variables() | macros
+    known = (set(contracts.CONTEXT) | set(contracts.RENDER_VARIABLES) | set(contracts.TEMPLATE_GLOBALS)
+             | _page_variables() | macros
              | {"ui_language", "pgettext", "_", "gettext", "ngettext"})
     for template in sorted(TEMPLATES.glob("*.html")):
         free = meta.find_undeclared_variables(env.parse(template.read_text(encoding="utf-8")))

@@ -97,9 +97,10 @@ def council(demo_content, tmp_path_factory) -> CouncilGenerator:
 
 def test_every_page_depends_on_every_object_its_template_reads(council, tmp_path):
     data_as_of = council.data_as_of()
-    site = {**council.site_context(data_as_of), "search_bundles": []}
+    site = {**council.site_context(data_as_of), "search_bundles": [], "search_files": "pagefind/"}
     renderer = Renderer(council.get_template, council.context, site, Path(tmp_path), None)
-    specs = plan(council.graph, council.today(), data_as_of, offers=council.context.get("council_offers") or {})
+    specs = plan(council.graph, council.today(), data_as_of, offers=council.context.get("council_offers") or {},
+                 search_page="suche.html")
     body = {("body", b.id) for b in council.graph.bodies.values()}  # every page: the site's fingerprint
     undeclared, rendered = {}, set()
     for spec in specs:

@@ -24,7 +24,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from ratsinfo.check import check_site
-from tests.conftest import MINI_SOURCE, PROJECT
+from tests.conftest import MINI_OVERRIDES, MINI_SOURCE, PROJECT
 from tests.support.site import pagefind_fragments, subscription_links
 
 EXPECTED = PROJECT / "tests" / "fixtures" / "minisite-expected"
@@ -97,3 +97,18 @@ def test_markup_in_names_is_shown_as_text_on_pages_and_in_feeds(mini_site):
     assert "{% if true %}WENN{% endif %}" in meeting
     for feed in mini_site.rglob("*.atom"):
         assert not [e.tag for e in ET.parse(feed).iter() if e.tag.rsplit("}", 1)[-1] in ("script", "img", "b")]
+
+
+def test_a_portal_without_search_offers_no_search_and_links_nothing_missing(mini_content, tmp_path):
+    """PAGEFIND = False ("Portal ohne Suche"): no index, so no search page, no search box and no
+    link to either; what remains has no broken link."""
+    from ratsinfo.build import build_site
+
+    site = tmp_path / "ohne-suche"
+    build_site(mini_content, site, overrides={**MINI_OVERRIDES, "PAGEFIND": False})
+    assert not (site / "pagefind").exists() and not (site / "suche.html").exists()
+    result = check_site(site)
+    assert result.broken == [] and result.warnings == []
+    for page in ("index.html", "404.html", "sitzungen/1.html", "seiten/impressum.html"):
+        html = (site / page).read_text(encoding="utf-8")
+        assert "suche.html" not in html and "search-box" not in html, page

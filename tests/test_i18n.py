@@ -319,6 +319,8 @@ def untranslated_html_text(source: str) -> list[str]:
     source = re.sub(r"{#.*?#}", " ", source, flags=re.S)
     source = re.sub(r"{%-?\s*trans\b.*?{%-?\s*endtrans\s*-?%}", " ", source, flags=re.S)
     source = re.sub(r"{{.*?}}|{%.*?%}", " ", source, flags=re.S)
+    # Attributes a macro prints for its caller's tag (_search.html) are checked as a tag's.
+    source = re.sub(r'((?:\s(?:data|aria)-[\w-]+(?:="[^"<>]*")?)+)(?=[^<>]*(?:<|$))', r"<x\1>", source)
     parser = _VisibleText()
     parser.feed(source)
     parser.close()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import logging
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -12,7 +10,7 @@ import yaml
 
 from importers.content import read_front_matter, render_front_matter
 from ratsinfo.build import BuildFailed, build_site
-from tests.conftest import DEMO_TODAY
+from tests.conftest import DEMO_TODAY, MINI_OVERRIDES
 from tests.support.site import pagefind_fragments
 
 OVERRIDES = {"RATSINFO_TODAY": DEMO_TODAY}
@@ -179,25 +177,15 @@ def test_lists_calendars_and_feeds_follow_every_kind_of_change(demo_content, tmp
             assert ((site / feed).is_file(), feed in page) == (offered[name],) * 2, name
 
 
-def test_a_new_day_of_data_re_dates_pages_without_rendering_them(demo_content, tmp_path, caplog):
+def test_a_new_day_of_data_re_dates_pages_without_rendering_them(demo_content, tmp_path):
     content = tmp_path / "content"
     shutil.copytree(demo_content, content)
     site = tmp_path / "site"
     build_site(content, site, overrides={**OVERRIDES, "PAGEFIND": False})
     _next_import_day(content)
-    caplog.set_level(logging.INFO, logger="plugins.council.generator")
-    build_site(content, site, overrides={**OVERRIDES, "PAGEFIND": False})
-    said = next(r.getMessage() for r in caplog.records if "Seiten gerendert" in r.getMessage())
-    rendered, redated = (int(n) for n in re.search(r"(\d+) Seiten gerendert.*\((\d+) davon neu datiert\)", said).groups())
+    report = build_site(content, site, overrides={**OVERRIDES, "PAGEFIND": False}).report
     pages = sum(1 for _ in site.rglob("*.html"))
-    assert redated > pages * 0.9 and rendered < 10, said
-
-
-def _forget_logged_messages():
-    """Pelican's loggers drop a message they have logged before in this process (LimitFilter)."""
-    from pelican.log import LimitFilter
-
-    LimitFilter._raised_messages.clear()
+    assert report.overlay and report.redated > pages * 0.9 and report.rendered < 10, report
 
 
 def _with_text(content: Path) -> Path:
@@ -205,7 +193,7 @@ def _with_text(content: Path) -> Path:
     return next(p for p in sorted((content / "files").glob("*.md")) if p.with_suffix(".txt").is_file())
 
 
-def test_edits_copied_onto_the_graph_snapshot_give_the_full_build(demo_content, tmp_path, caplog):
+def test_edits_copied_onto_the_graph_snapshot_give_the_full_build(demo_content, tmp_path):
     """A rebuild after edits that leave the graph's links and orders alone copies them onto the
     snapshot of the last load (plugins/council/reuse/snapshot.py) instead of reading every file; if
     templates alone show what was edited, it also keeps the last full planning's plan
@@ -215,7 +203,6 @@ def test_edits_copied_onto_the_graph_snapshot_give_the_full_build(demo_content, 
     shutil.copytree(demo_content, content)
     site = tmp_path / "site"
     overrides = {**OVERRIDES, "PAGEFIND": False, "PUBLIC_URL": "https://rat.example/"}
-    caplog.set_level(logging.DEBUG, logger="plugins.council")
     build_site(content, site, overrides=overrides)
 
     meeting_file = _meeting_of_a_committee_with_papers(content)
@@ -228,7 +215,8 @@ def test_edits_copied_onto_the_graph_snapshot_give_the_full_build(demo_content, 
     memberships = [dict(m, voting_right=not m.get("voting_right")) for m in person["memberships"]]
     organization_file = content / "organizations" / f"{meeting['organizations'][0]}.md"
     text_file = _with_text(content).with_suffix(".txt")
-    plan_kept, plan_anew, loaded_in_full = "Seitenplan übernommen", "Schnappschuss, neu geplant", "vollständig"
+    # (how the graph was loaded, where the plan came from): BuildResult.report
+    plan_kept, plan_anew, loaded_in_full = ("snapshot", "index"), ("snapshot", "planned"), ("loaded", "planned")
     changes = [
         # Only templates show these: the plan of the last full planning holds.
         ("Sitzung umbenannt, Ergebnisse", plan_kept, lambda: _edit(meeting_file, name="Sondersitzung", agenda=agenda)),
@@ -251,17 +239,13 @@ def test_edits_copied_onto_the_graph_snapshot_give_the_full_build(demo_content, 
     ]
     for name, way, change in changes:
         change()
-        caplog.clear()
-        _forget_logged_messages()
-        build_site(content, site, overrides=overrides)
-        said = " ".join(r.getMessage() for r in caplog.records)
-        assert ("aus dem Schnappschuss" in said, "Seitenplan übernommen" in said) == \
-            {plan_kept: (True, True), plan_anew: (True, False), loaded_in_full: (False, False)}[way], f"{name}: {said}"
+        report = build_site(content, site, overrides=overrides).report
+        assert (report.graph, report.plan) == way, f"{name}: {report}"
         differing = _differs_from_a_build_without_cache(content, site, tmp_path / "full", overrides)
         assert not differing, f"{name}: {differing[:10]}"
 
 
-def test_an_agenda_item_made_non_public_after_the_snapshot_vanishes_everywhere(demo_content, tmp_path, caplog):
+def test_an_agenda_item_made_non_public_after_the_snapshot_vanishes_everywhere(demo_content, tmp_path):
     """The publication rule holds on every way a rebuild can take: an item made non-public loads
     the graph in full (the flag is no field to copy onto the snapshot), and text put into a
     non-public item by hand is dropped when the edit is copied onto the snapshot."""
@@ -269,7 +253,6 @@ def test_an_agenda_item_made_non_public_after_the_snapshot_vanishes_everywhere(d
     shutil.copytree(demo_content, content)
     site = tmp_path / "site"
     overrides = {**OVERRIDES, "PAGEFIND": False, "PUBLIC_URL": "https://rat.example/"}
-    caplog.set_level(logging.INFO, logger="plugins.council")
     build_site(content, site, overrides=overrides)
     meeting_file = _meeting_of_a_committee_with_papers(content)
     meeting = read_front_matter(meeting_file)
@@ -287,12 +270,8 @@ def test_an_agenda_item_made_non_public_after_the_snapshot_vanishes_everywhere(d
     ]
     for name, item, from_snapshot in steps:
         _edit(meeting_file, agenda=[item, *agenda[1:]])
-        caplog.clear()
-        _forget_logged_messages()
-        build_site(content, site, overrides=overrides)
-        said = " ".join(r.getMessage() for r in caplog.records)
-        assert ("aus dem Schnappschuss" in said, "Seitenplan übernommen" in said) == (from_snapshot,) * 2, \
-            f"{name}: {said}"
+        report = build_site(content, site, overrides=overrides).report
+        assert (report.graph == "snapshot", report.plan == "index") == (from_snapshot,) * 2, f"{name}: {report}"
         leaking = [path for path, page in tree(site).items() if secret.encode() in page]
         assert not leaking, f"{name}: {leaking}"
         assert not _differs_from_a_build_without_cache(content, site, tmp_path / "full", overrides), name
@@ -313,3 +292,17 @@ def test_a_broken_edit_is_reported_as_without_snapshot(demo_content, tmp_path):
     else:
         raise AssertionError("ein kaputter Inhalt wurde gebaut")
     assert tree(site) == before
+
+
+def test_a_build_reports_which_path_it_took(mini_content, tmp_path):
+    """BuildResult.report: what tests ask instead of reading the log."""
+    content = tmp_path / "content"
+    shutil.copytree(mini_content, content)
+    site = tmp_path / "site"
+    first = build_site(content, site, overrides=MINI_OVERRIDES).report
+    assert (first.overlay, first.graph, first.plan, first.reused) == (False, "loaded", "planned", 0)
+    assert first.rendered > 30 and first.written == first.rendered
+    assert (first.bundles_indexed, first.bundles_kept) == (1, 0)
+    again = build_site(content, site, overrides=MINI_OVERRIDES).report
+    assert (again.overlay, again.graph, again.plan, again.written, again.redated) == (True, "snapshot", "index", 0, 0)
+    assert again.reused > 30 and (again.bundles_indexed, again.bundles_kept) == (0, 1)

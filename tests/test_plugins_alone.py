@@ -48,7 +48,7 @@ def test_council_alone_writes_the_pages_of_every_object_and_its_build_state(tmp_
     meeting = text(output, "sitzungen/1.html")
     assert "Neubau der Kita &lt;Sonnenschein&gt;" in meeting and "N 1" in meeting
     for page in ("index.html", "vorlagen/vo-2026-0001.html", "gremien/1.html", "personen/1.html",
-                 "dateien/1.html", "kalender/index.html", "suche.html"):
+                 "dateien/1.html", "kalender/index.html"):
         assert (output / page).is_file(), page
     assert (output / "dateien" / "1.txt").read_bytes() == (TINY_TOWN / "files" / "1.txt").read_bytes()
     state = json.loads(text(output, "_ratsinfo/build-state.json"))
@@ -58,6 +58,8 @@ def test_council_alone_writes_the_pages_of_every_object_and_its_build_state(tmp_
     for absent in ("kalender/alle.ics", "feeds", "sitemap.xml", ".htaccess", "web.config", "pagefind"):
         assert not (output / absent).exists(), absent
     assert ".ics" not in meeting and ".atom" not in meeting
+    # No search index without plugins.search, so no search page and no link to one (site_search).
+    assert not (output / "suche.html").exists() and "suche.html" not in text(output, "index.html")
 
 
 def test_feeds_with_council_write_calendars_feeds_and_sitemap(tmp_path):

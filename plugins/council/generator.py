@@ -31,7 +31,8 @@ from plugins.council.reuse.rebuild import Rebuild
 from plugins.council.reuse.redating import stand_of
 from plugins.council.shards import MANIFEST
 from plugins.i18n import install_translations
-from ratsinfo.contracts import SITE_FILE
+from plugins.urls import URL_FOLDERS
+from ratsinfo.contracts import SITE_FILE, BuildReport
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,8 @@ class CouncilGenerator(Generator):
         self.graph = None
         self._patched = None
         self._plan_file = None
+        # Which path this build takes, for whoever started it (ratsinfo.build): tests ask it, not the log.
+        self.report = self.settings.get("RATSINFO_REPORT") or BuildReport()
 
     def generate_context(self):
         content = Path(self.settings["PATH"])
@@ -80,6 +83,7 @@ class CouncilGenerator(Generator):
             cache.save()
             if cached:
                 snapshot.write_graph_in_background(snapshot_file, self.graph, listing["file"][1])
+        self.report.graph = "loaded" if self._patched is None else "snapshot"
         # Warn of what loading stepped over, every build until it is fixed; --strict stops here.
         problems.report(self.graph, strict=self.settings.get("RATSINFO_STRICT", False))
         bodies = list(self.graph.bodies.values())
@@ -120,6 +124,8 @@ class CouncilGenerator(Generator):
             "pages": [p for p in self.context.get("pages", [])],
             "data_as_of": data_as_of,
             "has_terms": bool(self.graph.terms),
+            # The search page, if plugins/search will index the site (the context key site_search).
+            "search_page": self.context.get("site_search"),
         }
 
     def generate_output(self, writer):
@@ -144,10 +150,14 @@ class CouncilGenerator(Generator):
         workers = int(self.settings.get("RATSINFO_WORKERS") or os.cpu_count() or 1)
         written = renderer.render_all(decided.pages, workers)
         attachments, copied = copy_attachments(self.graph.published_files(), Path(self.settings["PATH"]) / "files",
-                                               "dateien", output, renderer.compare_with)
+                                               URL_FOLDERS["file"], output, renderer.compare_with)
         write_if_changed(output / fingerprints.STATE_FILE,
                          fingerprints.state_bytes(decided.fingerprints, attachments, stand_of(data_as_of)))
         write_if_changed(output / MANIFEST, json_lines(decided.shards).encode("utf-8"))
+        self.report.plan = "index" if decided.replanned is not None else "planned"
+        self.report.replanned = decided.replanned
+        self.report.rendered, self.report.written = len(decided.pages) - decided.redated, written
+        self.report.reused, self.report.redated = decided.reused, decided.redated
         log.info("ratsinfo: %d Seiten gerendert (%d neu geschrieben), %d übernommen (%d davon neu datiert), "
                  "%d Dateien kopiert", len(decided.pages) - decided.redated, written, decided.reused,
                  decided.redated, copied)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from plugins.common import FOLDERS, URL_FOLDERS
+from plugins import urls
+from plugins.common import FOLDERS
 from plugins.council.format import N_
 
 
@@ -35,7 +36,7 @@ class Base:
 
     @property
     def url(self) -> str:
-        return f"{URL_FOLDERS[self.kind]}/{self.slug or self.id}.html"
+        return urls.page(self.kind, self.slug or self.id)
 
 
 @dataclass(eq=False)
@@ -140,7 +141,7 @@ class File(Base):
 
     @property
     def media_url(self) -> str | None:
-        return f"{URL_FOLDERS['file']}/{self.media}" if self.media else None
+        return urls.media(self.media) if self.media else None
 
     def read_text(self) -> str:
         if self.text_path is None or not os.path.isfile(self.text_path):
@@ -163,7 +164,11 @@ class AgendaItem:
 
     @property
     def url(self) -> str:
-        return f"{self.meeting.url}#top-{self.id}"
+        return f"{self.meeting.url}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return urls.agenda_anchor(self.id)
 
 
 @dataclass(eq=False)
@@ -270,26 +275,6 @@ class Paper(Base):
 # What a paper number looks like: an optional short prefix, digits and separators
 # (VO/2025/0012, 1234/89, DS 17/0815, AF/2024/0001-1).
 _REFERENCE_LIKE = re.compile(r"^\s*[A-Za-zÄÖÜäöü]{0,6}[\s/.\-]*\d[\d\s/.\-]{0,20}$")
-
-# The names of the list pages in each folder (plugins/council/depends.py). An object whose id or
-# reference is one of them would be written to the list's file (a paper "Index" replaced
-# vorlagen/index.html), so it takes another address. Compared ignoring case: IIS and Windows
-# shares serve INDEX.html and index.html as one file.
-LIST_PAGE_NAMES = {
-    "sitzungen": re.compile(r"index|jahr-\d+", re.IGNORECASE),
-    "vorlagen": re.compile(r"index|jahr-\d+(-seite-\d+)?|art-.*", re.IGNORECASE),
-}
-_ONLY_INDEX = re.compile(r"index", re.IGNORECASE)
-# The address of such an object: its kind before its id (gremien/gremium-index.html).
-RESERVED_PREFIX = {
-    "meeting": "sitzung", "paper": "vorlage", "person": "person", "organization": "gremium",
-    "file": "dokument", "term": "wahlperiode", "body": "koerperschaft",
-}
-
-
-def is_list_page_name(kind: str, name: str) -> bool:
-    return bool(LIST_PAGE_NAMES.get(URL_FOLDERS[kind], _ONLY_INDEX).fullmatch(name))
-
 
 @dataclass
 class Graph:

@@ -14,9 +14,10 @@ from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
 
-from plugins.council.graph import FAR_FUTURE, FOLDERS, Graph, Meeting, Paper, Person, is_list_page_name, \
-    meeting_sort_key, paper_sort_key, role_rank, slugify
+from plugins.council.graph import FAR_FUTURE, FOLDERS, Graph, Meeting, Paper, Person, meeting_sort_key, \
+    paper_sort_key, role_rank, slugify
 from plugins.council.links import warn_skipped
+from plugins.urls import is_list_page_name
 from plugins.council.reading import ContentError, Maker, check_file_name, parse_files
 
 

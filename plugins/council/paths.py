@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from plugins.council.graph import FOLDERS
 from plugins.council.plan import PageSpec
+from plugins.urls import media
 
 
 class PathCollision(Exception):
@@ -20,11 +21,11 @@ def check_unique_paths(specs: list[PageSpec], paths=(), files=()):
     `paths`: pages planned before (no spec at hand), `files`: documents whose file is copied to
     dateien/."""
     lowered = [spec.path.lower() for spec in specs] + [path.lower() for path in paths]
-    lowered += [f"dateien/{f.media}".lower() for f in files]
+    lowered += [media(f.media).lower() for f in files]
     if len(set(lowered)) == len(lowered):  # the usual case, in a twentieth of a second at city scale
         return
     entries = [(spec.path, spec) for spec in specs] + [(path, None) for path in paths]
-    entries += [(f"dateien/{f.media}", f) for f in files]
+    entries += [(media(f.media), f) for f in files]
     seen = {}
     for path, what in entries:
         key = path.lower()

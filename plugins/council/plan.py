@@ -17,7 +17,9 @@ from typing import Callable
 
 from plugins.council.depends import (file_deps, keys_of, meeting_deps, meeting_row_deps, organization_deps, paper_deps,
                                      paper_row_deps, person_deps)
+from plugins import urls
 from plugins.council.graph import Graph, meeting_sort_key, paper_sort_key, slugify
+from plugins.council.search_entries import entry
 
 HOME_MEETINGS = 8
 HOME_PAPERS = 10
@@ -32,8 +34,9 @@ class PageSpec:
     context: dict = field(default_factory=dict)
     # (kind, id) of every object whose change must re-render this page; None = depends on all.
     depends_on: frozenset | None = None
-    # Context that is expensive to hold for all pages at once (document text), loaded at render time.
-    load: Callable[[], dict] | None = None
+    # Context that is expensive to hold for all pages at once (document text, the search entry),
+    # made at render time from the page's context.
+    load: Callable[[dict], dict] | None = None
     # What the page shows besides its objects (page counts, year lists): part of its fingerprint.
     salt: str = ""
     # A file that is not a template page (a calendar): its bytes, made at render time.
@@ -68,11 +71,11 @@ def paragraphs(f) -> list[str]:
 def paginated(base: str, template: str, items: list, context: dict) -> list[PageSpec]:
     """`base`.html, `base`-seite-2.html, … with PAGE_SIZE items each."""
     chunks = [items[i:i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
-    urls = [f"{base}.html" if n == 1 else f"{base}-seite-{n}.html" for n in range(1, len(chunks) + 1)]
+    paths = [urls.numbered(base, n) for n in range(1, len(chunks) + 1)]
     return [
-        PageSpec(url, template, {**context, "items": chunk, "pager": Pager(n, len(chunks), urls)},
+        PageSpec(path, template, {**context, "items": chunk, "pager": Pager(n, len(chunks), paths)},
                  paper_row_deps(chunk), salt=repr((sorted(context.items()), len(chunks))))
-        for n, (url, chunk) in enumerate(zip(urls, chunks), start=1)
+        for n, (path, chunk) in enumerate(zip(paths, chunks), start=1)
     ]
 
 
@@ -95,12 +98,13 @@ def _months_between(first: date, last: date) -> list[date]:
 
 
 def plan(graph: Graph, today: date, data_as_of=None, only: dict[str, str] | None = None,
-         offers: dict | None = None) -> list[PageSpec]:
+         offers: dict | None = None, search_page: str | None = None) -> list[PageSpec]:
     """Every page of the site; with `only` ({path: section}, as PageSpec.section), just those:
     the sections they are in are planned as in a whole plan and the rest left out (papers' and
     documents' pages are made one by one), so that the specs are the same. `offers`: per object
     key what its page offers to subscribe, from the plugin that writes it (plugins/feeds), as
-    `subscribe` in the page's context and its salt: a page links only files that were written."""
+    `subscribe` in the page's context and its salt: a page links only files that were written.
+    `search_page`: where the search page goes, if the site gets a search index (plugins/search)."""
     offers = offers or {}
     wanted = set(only.values()) if only is not None else set(SECTIONS)
     meetings = sorted(graph.meetings.values(), key=meeting_sort_key)
@@ -110,14 +114,15 @@ def plan(graph: Graph, today: date, data_as_of=None, only: dict[str, str] | None
     pages = []
     if "home" in wanted:
         committees = [o for o in organizations if o.category == "Gremien"]
-        pages.append(PageSpec("index.html", "home", {
+        pages.append(PageSpec(urls.HOME, "home", {
             "upcoming": upcoming[:HOME_MEETINGS], "newest_papers": papers[:HOME_PAPERS],
             "committees": committees, "data_as_of": data_as_of,
         }, meeting_row_deps(upcoming[:HOME_MEETINGS]) | paper_row_deps(papers[:HOME_PAPERS]) | keys_of(*committees),
             # It shows the time of the import (every footer shows the day); today decides what is upcoming.
             salt=repr((today, data_as_of))))
-        # It lists the search bundles, known only after planning: the generator adds them as salt.
-        pages.append(PageSpec("suche.html", "search", {}, frozenset()))
+        if search_page:
+            # It lists the search bundles, known only after planning: the generator adds them as salt.
+            pages.append(PageSpec(search_page, "search", {}, frozenset()))
     sections = [
         ("meetings", lambda: _meeting_pages(meetings, upcoming, today, offers)),
         ("calendar", lambda: _calendar_pages(meetings, today)),
@@ -155,15 +160,20 @@ SECTION_OF_TEMPLATE = {
 
 
 def paper_page(paper) -> PageSpec:
-    return PageSpec(paper.url, "paper", {"paper": paper}, paper_deps(paper))
+    return PageSpec(paper.url, "paper", {"paper": paper}, paper_deps(paper), load=partial(_search, "paper"))
 
 
 def file_page(f, deps_of_paper=paper_deps) -> PageSpec:
-    return PageSpec(f.url, "file", {"file": f}, file_deps(f, deps_of_paper), load=partial(_file_text, f))
+    return PageSpec(f.url, "file", {"file": f}, file_deps(f, deps_of_paper), load=_file_text)
 
 
-def _file_text(f) -> dict:
-    return {"paragraphs": paragraphs(f)}
+def _search(kind: str, context: dict) -> dict:
+    """What the search index holds of the page (search_entries.py), made when it is rendered."""
+    return {"search": entry(context[kind])}
+
+
+def _file_text(context: dict) -> dict:
+    return {"paragraphs": paragraphs(context["file"]), **_search("file", context)}
 
 
 def _meeting_pages(meetings, upcoming, today, offers) -> list[PageSpec]:
@@ -171,17 +181,17 @@ def _meeting_pages(meetings, upcoming, today, offers) -> list[PageSpec]:
     for meeting in meetings:
         by_year[meeting.start.year if meeting.start else 0].append(meeting)
     years = sorted((y for y in by_year if y), reverse=True)
-    pages = [PageSpec("sitzungen/index.html", "meetings", {
+    pages = [PageSpec(urls.list_page("meeting"), "meetings", {
         "upcoming": upcoming, "years": years, "undated": by_year.get(0, []),
     }, meeting_row_deps(upcoming + by_year.get(0, [])), salt=repr((years, today)))]
     for year in years:
-        pages.append(PageSpec(f"sitzungen/jahr-{year}.html", "meetings_year", {
+        pages.append(PageSpec(urls.year_list("meeting", year) + ".html", "meetings_year", {
             "year": year, "meetings": by_year[year], "years": years,
         }, meeting_row_deps(by_year[year]), salt=repr(years)))
     for meeting in meetings:
         offer = offers.get(meeting.key)
         pages.append(PageSpec(meeting.url, "meeting", {"meeting": meeting, "subscribe": offer}, meeting_deps(meeting),
-                              salt=repr(offer)))
+                              salt=repr(offer), load=partial(_search, "meeting")))
     return pages
 
 
@@ -193,7 +203,7 @@ def _calendar_pages(meetings, today) -> list[PageSpec]:
     by_month = defaultdict(list)
     for meeting in dated:
         by_month[_month_key(meeting.start.date())].append(meeting)
-    urls = {_month_key(m): f"kalender/{_month_key(m)}.html" for m in months}
+    months_at = {_month_key(m): urls.month(_month_key(m)) for m in months}
     # Each month view can be narrowed to one committee in the browser (theme/static/js/calendar.js).
     committees = sorted({o for m in dated for o in m.organizations}, key=lambda o: o.name.lower())
     years = sorted({m.year for m in months}, reverse=True)
@@ -201,10 +211,10 @@ def _calendar_pages(meetings, today) -> list[PageSpec]:
     for index, month in enumerate(months):
         context = {
             "month": month, "weeks": _weeks(month, by_month[_month_key(month)]), "today": today,
-            "previous_url": urls[_month_key(months[index - 1])] if index else None,
-            "next_url": urls[_month_key(months[index + 1])] if index + 1 < len(months) else None,
-            "years": [(y, urls[_month_key(date(y, 1, 1))] if _month_key(date(y, 1, 1)) in urls
-                       else urls[_month_key(min(m for m in months if m.year == y))]) for y in years],
+            "previous_url": months_at[_month_key(months[index - 1])] if index else None,
+            "next_url": months_at[_month_key(months[index + 1])] if index + 1 < len(months) else None,
+            "years": [(y, months_at[_month_key(date(y, 1, 1))] if _month_key(date(y, 1, 1)) in months_at
+                       else months_at[_month_key(min(m for m in months if m.year == y))]) for y in years],
             "meetings": by_month[_month_key(month)],
             "committees": committees,
         }
@@ -213,9 +223,9 @@ def _calendar_pages(meetings, today) -> list[PageSpec]:
         # Only the month with today in it marks a day.
         marked = today if (month.year, month.month) == (today.year, today.month) else None
         salt = repr((context["previous_url"], context["next_url"], context["years"], [o.id for o in committees], marked))
-        pages.append(PageSpec(urls[_month_key(month)], "calendar", context, deps, salt=salt))
+        pages.append(PageSpec(months_at[_month_key(month)], "calendar", context, deps, salt=salt))
         if month.year == today.year and month.month == today.month:
-            pages.append(PageSpec("kalender/index.html", "calendar", context, deps, salt=salt))
+            pages.append(PageSpec(urls.CALENDAR, "calendar", context, deps, salt=salt))
     return pages
 
 
@@ -243,13 +253,13 @@ def _paper_list_pages(papers) -> list[PageSpec]:
     type_urls = _type_urls(by_type)
     context = {
         "newest": papers[:PAGE_SIZE],
-        "years": [(y, len(by_year[y]), f"vorlagen/jahr-{y}.html") for y in years],
+        "years": [(y, len(by_year[y]), urls.year_list("paper", y) + ".html") for y in years],
         "types": [(t, len(by_type[t]), type_urls[t] + ".html") for t in types],
     }
-    pages = [PageSpec("vorlagen/index.html", "papers", context, paper_row_deps(papers[:PAGE_SIZE]),
+    pages = [PageSpec(urls.list_page("paper"), "papers", context, paper_row_deps(papers[:PAGE_SIZE]),
                       salt=repr((context["years"], context["types"])))]
     for year in years:
-        pages += paginated(f"vorlagen/jahr-{year}", "papers_list", by_year[year], {"year": year})
+        pages += paginated(urls.year_list("paper", year), "papers_list", by_year[year], {"year": year})
     for paper_type in types:
         pages += paginated(type_urls[paper_type], "papers_list", by_type[paper_type], {"paper_type": paper_type})
     return pages
@@ -263,25 +273,25 @@ def _type_urls(by_type: dict[str, list]) -> dict[str, str]:
     for paper_type, papers in by_type.items():  # papers newest first: [-1] is the oldest
         # Without a type first: "ohne" was always its address.
         by_slug[slugify(paper_type) or "ohne"].append((paper_type != "", paper_sort_key(papers[-1]), paper_type))
-    urls = {}
+    paths = {}
     for slug, claims in by_slug.items():
         for rank, (_, _, paper_type) in enumerate(sorted(claims)):
             suffix = "" if rank == 0 else "-" + hashlib.sha1(paper_type.encode("utf-8")).hexdigest()[:6]
-            urls[paper_type] = f"vorlagen/art-{slug}{suffix}"
-    return urls
+            paths[paper_type] = urls.type_list(slug + suffix)
+    return paths
 
 
 def _person_pages(persons, today) -> list[PageSpec]:
     letters = defaultdict(list)
     for person in persons:
         letters[initial(person.family_name or person.name)].append(person)
-    pages = [PageSpec("personen/index.html", "persons", {
+    pages = [PageSpec(urls.list_page("person"), "persons", {
         "letters": sorted(letters.items()), "today": today,
     }, frozenset().union(*(person_deps(p) for p in persons)), salt=repr(today))]
     # Today decides which memberships are current.
     for person in persons:
         pages.append(PageSpec(person.url, "person", {"person": person, "today": today}, person_deps(person),
-                              salt=repr(today)))
+                              salt=repr(today), load=partial(_search, "person")))
     return pages
 
 
@@ -289,7 +299,7 @@ def _organization_pages(organizations, today, offers) -> list[PageSpec]:
     groups = defaultdict(list)
     for org in organizations:
         groups[org.category].append(org)
-    pages = [PageSpec("gremien/index.html", "organizations", {
+    pages = [PageSpec(urls.list_page("organization"), "organizations", {
         "groups": [(name, groups[name]) for name in ORGANIZATION_GROUPS if groups.get(name)],
     }, keys_of(*organizations))]
     for org in organizations:
@@ -302,7 +312,7 @@ def _organization_pages(organizations, today, offers) -> list[PageSpec]:
             "past": [m for m in reversed(org.meetings) if not (m.start and m.start.date() >= today)],
             "current_members": [m for m in org.memberships if m.is_current(today)],
             "former_members": [m for m in org.memberships if not m.is_current(today)],
-        }, organization_deps(org), salt=repr((today, offer))))
+        }, organization_deps(org), salt=repr((today, offer)), load=partial(_search, "organization")))
     return pages
 
 
@@ -310,7 +320,7 @@ def _term_pages(graph: Graph, meetings) -> list[PageSpec]:
     terms = sorted(graph.terms.values(), key=lambda t: t.start_date or date.min, reverse=True)
     if not terms:
         return []
-    pages = [PageSpec("wahlperioden/index.html", "terms", {"terms": terms}, keys_of(*terms))]
+    pages = [PageSpec(urls.list_page("term"), "terms", {"terms": terms}, keys_of(*terms))]
     for term in terms:
         inside = [
             m for m in meetings if m.start

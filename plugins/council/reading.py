@@ -16,7 +16,8 @@ import yaml
 
 import boundedyaml
 from plugins.council.graph import (FOLDERS, AgendaItem, Body, Consultation, File, Graph, Meeting, Membership,
-                                   Organization, Paper, Person, RESERVED_PREFIX, Term, is_list_page_name)
+                                   Organization, Paper, Person, Term)
+from plugins.urls import RESERVED_PREFIX, is_list_page_name
 from plugins.council.problems import KIND_NAMES, NEXT_STEP, line_of
 from ratsinfo import portable
 

@@ -46,7 +46,7 @@ class Renderer:
         context = {**self.context, "site": self.site, "root": "../" * depth, "page_path": spec.path}
         context.update(spec.context)
         if spec.load:
-            context.update(spec.load())
+            context.update(spec.load(spec.context))
         return template.render(context).encode("utf-8")
 
     def render(self, spec: PageSpec) -> int:

@@ -3,7 +3,7 @@
 Pagefind needs about 150 KB of memory per page and re-indexes everything on
 every run (research/pelican.md §3.3.4: 4.3 GB at 30k pages). Above
 SEARCH_SHARD_PAGES detail pages, the index is split into bundles by kind and
-year (sitzungen-2024, vorlagen-2025, …); the search page merges them in the
+year (sitzungen-2024, vorlagen-2025, …; which pages and which bundle: search_entries.py); the search page merges them in the
 browser (Pagefind's mergeIndex), and a rebuild re-indexes only the bundles
 whose pages changed (plugins/search).
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from plugins.council.search_entries import bundle, indexed_object
 from ratsinfo.contracts import SEARCH_SHARDS as MANIFEST
 
 SHARD_MAX = 12_000
@@ -23,17 +24,9 @@ def is_split(shards: dict) -> bool:
 
 
 def shard_name(spec) -> str | None:
-    """The bundle a detail page belongs to, or None for pages that are not indexed."""
-    folder = spec.path.split("/", 1)[0]
-    if folder not in ("sitzungen", "vorlagen", "dateien", "personen", "gremien") or spec.depends_on is None:
-        return None
-    if spec.template not in ("meeting", "paper", "file", "person", "organization"):
-        return None
-    obj = spec.context.get(spec.template)
-    moment = getattr(obj, "start", None) or getattr(obj, "date", None)
-    if folder in ("sitzungen", "vorlagen", "dateien"):
-        return f"{folder}-{moment.year}" if moment else f"{folder}-ohne-jahr"
-    return folder
+    """The bundle a page belongs to, or None for pages that are not indexed (search_entries.py)."""
+    obj = indexed_object(spec)
+    return bundle(obj) if obj is not None else None
 
 
 def plan_shards(specs, threshold: int) -> dict[str, dict]:

@@ -14,6 +14,7 @@ from plugins.deploy.apache import documents_htaccess, htaccess, not_found_htacce
 from plugins.deploy.headers import DOCUMENTS_FOLDER, NOT_FOUND_SSI_ROOT
 from plugins.deploy.iis import web_config
 from plugins.i18n import install_translations
+from plugins.urls import NOT_FOUND
 from ratsinfo.contracts import NOT_FOUND_HTACCESS, NOT_FOUND_SSI, PERMALINKS, REDIRECTS
 
 
@@ -44,7 +45,7 @@ class DeployGenerator(Generator):
         install_translations(self.env, self.settings)  # the 404 page speaks RATSINFO_LANGUAGE too
         not_found = self.get_template("404")
         page = not_found.render({**self.context, "root": base, "site": {}})
-        write_if_changed(output / "404.html", page.encode("utf-8"))
+        write_if_changed(output / NOT_FOUND, page.encode("utf-8"))
         # The same page for Apache, whose links get the run-time path from mod_include.
         page = not_found.render({**self.context, "root": Markup(NOT_FOUND_SSI_ROOT), "site": {}})
         write_if_changed(output / NOT_FOUND_SSI, page.encode("utf-8"))

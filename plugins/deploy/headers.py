@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plugins.common import URL_FOLDERS
+from plugins.urls import URL_FOLDERS
 
 # Pagefind's files (IIS refuses unknown extensions: Pagefind #354, #527), calendars, feeds.
 MIME_TYPES = {

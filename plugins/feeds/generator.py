@@ -15,7 +15,8 @@ from plugins.common import site_today, write_if_changed
 from plugins.council.depends import meeting_row_deps
 from plugins.council.plan import PageSpec
 from plugins.feeds import atom, ical, sitemap
-from plugins.feeds.links import PublicUrlInvalid, absolute, host, public_url
+from plugins.feeds.links import PublicUrlInvalid, host, public_url
+from plugins.urls import absolute, list_page
 from plugins.feeds.subscriptions import Subscriptions
 from plugins.i18n import load_translations
 
@@ -123,7 +124,7 @@ class FeedsGenerator(Generator):
                                                 self.language)
 
         everything = self.gettext("Neue Vorlagen – %(site)s") % {"site": self.site_name}
-        feeds = [feed("feeds/vorlagen.atom", "vorlagen", everything, absolute(self.base, "vorlagen/index.html"),
+        feeds = [feed("feeds/vorlagen.atom", "vorlagen", everything, absolute(self.base, list_page("paper")),
                       graph.papers.values())]
         self.subscriptions.offer(None, feed="feeds/vorlagen.atom")
         by_org = atom.papers_by_organization(graph.papers.values())

@@ -1,8 +1,9 @@
-"""Absolute links: feeds, calendars and sitemaps need them, our pages never use them."""
+"""The public address: feeds, calendars and sitemaps need absolute links (plugins/urls.absolute),
+our pages never use them."""
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 
 class PublicUrlInvalid(ValueError):
@@ -22,11 +23,6 @@ def public_url(value) -> str | None:
             "--public-url angeben"
         )
     return text if text.endswith("/") else text + "/"
-
-
-def absolute(base: str, path: str) -> str:
-    """`path` relative to the site root (e.g. "sitzungen/17.html") under the public address."""
-    return base + quote(path, safe="/#")
 
 
 def host(base: str) -> str:

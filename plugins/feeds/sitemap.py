@@ -8,13 +8,14 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from plugins.common import write_if_changed
-from plugins.feeds.links import absolute, public_url
+from plugins.feeds.links import public_url
+from plugins.urls import NOT_FOUND, SEARCH_PAGE, absolute
 from ratsinfo.contracts import BUILD_STATE
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 # The search page has no content of its own, the error page (plugins/deploy) is no page to
 # find; Pagefind's files are not pages.
-LEFT_OUT_PAGES = {"suche.html", "404.html"}
+LEFT_OUT_PAGES = {SEARCH_PAGE, NOT_FOUND}
 LEFT_OUT_FOLDERS = {"pagefind"}
 
 

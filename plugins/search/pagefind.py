@@ -24,6 +24,7 @@ import pagefind_bin
 
 from plugins.common import json_lines, load_build_state
 from plugins.i18n import page_language
+from plugins.urls import SEARCH_PAGE
 from ratsinfo.contracts import SEARCH_SHARDS as MANIFEST
 from ratsinfo.contracts import SEARCH_STATE as STATE
 
@@ -53,6 +54,15 @@ def _run(command: list[str]):
         )
 
 
+def offer_search(generators):
+    """The search page exists only where there will be an index: with PAGEFIND = False ("Portal
+    ohne Suche") no page, box or link offers a search that cannot answer. The council plans the
+    page and the templates link it only when this is set (`site_search`, ratsinfo/contracts.py)."""
+    for generator in generators[:1]:  # every generator shares one context
+        if generator.settings.get("PAGEFIND", True):
+            generator.context["site_search"] = SEARCH_PAGE
+
+
 def run_pagefind(pelican):
     settings = pelican.settings
     if not settings.get("PAGEFIND", True):
@@ -67,6 +77,9 @@ def run_pagefind(pelican):
     shards = json.loads(manifest.read_text(encoding="utf-8"))
     previous = Path(settings.get("RATSINFO_PREVIOUS_OUTPUT") or output)
     indexed, kept = index_shards(output, shards, previous, language, overlay=bool(settings.get("RATSINFO_OVERLAY")))
+    report = settings.get("RATSINFO_REPORT")
+    if report is not None:
+        report.bundles_indexed, report.bundles_kept = indexed, kept
     log.info("ratsinfo: Suchindex in %d Teilen, %d neu indexiert, %d übernommen", len(shards), indexed, kept)
 
 

@@ -97,6 +97,8 @@ def site_fingerprint(theme: Path, graph, site: dict, settings, site_subscribe) -
         "body": (body.name, graph.stamps.get(("body", body.id))) if body else None,
         "pages": [(p.title, p.url) for p in site["pages"]],
         "has_terms": site["has_terms"],
+        # Whether there is a search page to link (plugins/search, PAGEFIND).
+        "search_page": site.get("search_page"),
         # Whether the footer has a date at all: re-dating only replaces one date by another.
         "has_data_as_of": site["data_as_of"] is not None,
         "shard_threshold": settings.get("SEARCH_SHARD_PAGES"),

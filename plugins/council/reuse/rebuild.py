@@ -20,6 +20,7 @@ from plugins.council.reuse import fingerprints as fp
 from plugins.council.reuse import plan_index
 from plugins.council.reuse.redating import STAND_TEMPLATE, redating, stand_of
 from plugins.council.shards import is_split, plan_shards
+from plugins.urls import search_bundle
 
 log = logging.getLogger(__name__)
 
@@ -66,13 +67,16 @@ class Rebuild:
             shards = index.shards
         else:
             index, fingerprints = None, {}
-            council = plan(self.graph, self.today, self.data_as_of, offers=self.offers)
+            council = plan(self.graph, self.today, self.data_as_of, offers=self.offers,
+                           search_page=self.site["search_page"])
             # The search page must know the index bundles before it is rendered.
             shards = plan_shards(council, shard_pages)
-        self.site["search_bundles"] = sorted(shards) if is_split(shards) else []
+        self.site["search_bundles"] = bundles = sorted(shards) if is_split(shards) else []
+        # With a split index (big cities) every bundle carries the search UI's files; the first serves them.
+        self.site["search_files"] = search_bundle(bundles[0] if bundles else "")
         for spec in council:
-            if spec.path == "suche.html":
-                spec.salt = repr(self.site["search_bundles"])
+            if spec.path == self.site["search_page"]:
+                spec.salt = repr(bundles)
         # Other plugins add files that follow the same plan: calendars (plugins/feeds).
         specs = council + list(extra_specs)
         # A plan taken over from the index keeps the paths it was checked with; new pages and
@@ -118,7 +122,7 @@ class Rebuild:
         for path, fingerprint in zip(index.paths, index.fingerprints):
             if fingerprint is None or before.get(path) != fingerprint or path not in in_previous:
                 again.add(path)
-        specs = plan(self.graph, self.today, self.data_as_of, offers=self.offers,
+        specs = plan(self.graph, self.today, self.data_as_of, offers=self.offers, search_page=self.site["search_page"],
                      only={path: section for path, section in zip(index.paths, index.sections) if path in again})
         if {spec.path for spec in specs} != again:  # not the plan it was: plan everything
             log.warning("ratsinfo: gespeicherter Seitenplan passt nicht, plane alle Seiten")
