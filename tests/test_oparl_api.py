@@ -208,3 +208,22 @@ def test_our_importer_reads_our_api_back_into_the_same_content(tmp_path):
     assert sorted(after) == sorted(before)
     differing = {name: (before[name], after[name]) for name in before if before[name] != after[name]}
     assert differing == {}
+
+
+def test_apache_serves_the_api_as_json_with_cors(mini_site):
+    import httpx
+
+    from tests.support.apache import apache_serving
+
+    with apache_serving(mini_site) as base:
+        for path in ("oparl/system", "oparl/lists/paper/1", "oparl/meeting/1", "oparl/agendaitem/3"):
+            response = httpx.get(base + path)
+            assert response.status_code == 200, path
+            assert response.headers["content-type"] == "application/json; charset=utf-8", path
+            assert response.headers["access-control-allow-origin"] == "*", path
+            assert response.json()["id"if path != "oparl/lists/paper/1" else "links"]
+        # A query string changes nothing on a static server: the whole list, as documented.
+        listed = httpx.get(base + "oparl/lists/paper/1?modified_since=2030-01-01T00%3A00%3A00%2B01%3A00")
+        assert listed.status_code == 200 and len(listed.json()["data"]) == 2
+        # The portal's pages send no CORS header.
+        assert "access-control-allow-origin" not in httpx.get(base + "index.html").headers
