@@ -61,9 +61,9 @@ class OParlGenerator(Generator):
                           web_url=lambda obj: urls.url(obj.url),
                           contact=bool(self.settings.get("PUBLISH_CONTACT_DATA")),
                           licence=licence_url(self.settings.get("DATA_LICENCE"))).build()
+        pages = {SYSTEM: self.system(urls, objects, clock)}  # stamped before the graves are counted
         graves = clock.tombstones(self.settings.get("OPARL_TOMBSTONE_DAYS"))
         written = 0
-        pages = {SYSTEM: self.system(urls, objects, clock)}
         by_type = {name: list(found) for name, found in objects.by_type.items()}
         for url, grave in graves.items():
             if grave["type"].rsplit("/", 1)[-1] in by_type:
