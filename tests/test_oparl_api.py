@@ -231,3 +231,15 @@ def test_apache_serves_the_api_as_json_with_cors(mini_site):
         assert listed.status_code == 200 and len(listed.json()["data"]) == 2
         # The portal's pages send no CORS header.
         assert "access-control-allow-origin" not in httpx.get(base + "index.html").headers
+
+
+def test_a_new_public_address_drops_the_old_addresses_graves(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(MINI_SOURCE, content)
+    site = tmp_path / "site"
+    overrides = {**MINI_OVERRIDES, "PAGEFIND": False}
+    build_site(content, site, overrides=overrides)
+    build_site(content, site, overrides={**overrides, "PUBLIC_URL": "https://rat.kleinstadt.example/"})
+    for path in (site / "oparl").rglob("*"):
+        if path.is_file():
+            assert MINI_PUBLIC_URL not in path.read_text(encoding="utf-8"), path

@@ -66,7 +66,8 @@ class OParlGenerator(Generator):
         written = 0
         by_type = {name: list(found) for name, found in objects.by_type.items()}
         for url, grave in graves.items():
-            if grave["type"].rsplit("/", 1)[-1] in by_type:
+            # Graves under another address (PUBLIC_URL changed) are not ours to keep.
+            if urls.path(url) is not None and grave["type"].rsplit("/", 1)[-1] in by_type:
                 by_type[grave["type"].rsplit("/", 1)[-1]].append(grave)
         for type_name, found in by_type.items():
             for obj in found:
