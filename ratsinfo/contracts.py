@@ -31,13 +31,13 @@ def _declare(*contracts: Contract) -> dict[str, Contract]:
 
 
 # Pelican's context: one dict every generator sees. Council's generate_context runs first
-# (PLUGINS order), feeds' second; generate_output runs after every generate_context.
+# (PLUGINS order), the OParl API's and feeds' next; generate_output runs after every generate_context.
 CONTEXT = _declare(
-    Contract("council_graph", "plugins.council", ("plugins.feeds", "plugins.deploy"),
+    Contract("council_graph", "plugins.council", ("plugins.oparlapi", "plugins.feeds", "plugins.deploy"),
              "The object graph (plugins/council/graph.Graph) loaded from content/."),
     Contract("council_body", "plugins.council", ("plugins.council", "plugins.feeds", "theme/templates/base.html"),
              "The first body (Body) or None: its name, source and licence for header, footer and calendar UIDs."),
-    Contract("portal_name", "plugins.council", ("plugins.feeds", "theme/templates"),
+    Contract("portal_name", "plugins.council", ("plugins.oparlapi", "plugins.feeds", "theme/templates"),
              "The portal's name: SITENAME, else the body's name, else \"Ratsinformation\"."),
     Contract("council_extra_specs", "plugins.feeds", ("plugins.council",),
              "PageSpecs other plugins add to the council's page plan (calendars), rendered and fingerprinted with it."),
@@ -46,6 +46,8 @@ CONTEXT = _declare(
     Contract("site_search", "plugins.search", ("plugins.council", "theme/templates"),
              "The search page's path when the site gets a search index (PAGEFIND), else absent: the council "
              "plans the page and templates link it only then."),
+    Contract("oparl_api", "plugins.oparlapi", ("plugins.deploy",),
+             "The OParl API's folder (oparl) when this build writes one, else None: server files send it as JSON with CORS."),
     Contract("site_subscribe", "plugins.feeds", ("plugins.council", "theme/templates"),
              "The whole site's calendar and feed paths, linked on every page; only files that are written."),
 )
@@ -87,6 +89,7 @@ PERMALINKS = f"{OUTPUT_STATE_DIR}/permalinks.json"
 REDIRECTS = f"{OUTPUT_STATE_DIR}/redirects.json"
 NOT_FOUND_SSI = f"{OUTPUT_STATE_DIR}/404.shtml"
 NOT_FOUND_HTACCESS = f"{OUTPUT_STATE_DIR}/.htaccess"
+OPARL_STATE = f"{OUTPUT_STATE_DIR}/oparl-state.json"
 
 OUTPUT_FILES = _declare(
     Contract(BUILD_STATE, "plugins.council",
@@ -100,6 +103,8 @@ OUTPUT_FILES = _declare(
              "Object -> URL of this build; the next build compares to find moved pages."),
     Contract(REDIRECTS, "plugins.deploy", ("plugins.deploy", "ratsinfo.build"),
              "Old URL -> new URL, kept across builds; .htaccess and web.config redirect by it."),
+    Contract(OPARL_STATE, "plugins.oparlapi", ("plugins.oparlapi",),
+             "Each API object's created/modified and content hash, and the tombstones of deleted ones."),
     Contract(NOT_FOUND_SSI, "plugins.deploy", ("Apache (output/.htaccess)",),
              "The 404 page for Apache, its links completed by mod_include with the path it is served under."),
     Contract(NOT_FOUND_HTACCESS, "plugins.deploy", ("Apache",),

@@ -171,6 +171,10 @@ SITE = (
             "Lizenz der veröffentlichten Daten, im Fuß jeder Seite genannt, z. B. die Datenlizenz "
             "Deutschland – Namensnennung 2.0.",
             example='"dl-de/by-2-0"', convert=_text),
+    Setting("OPARL_TOMBSTONE_DAYS", 365,
+            "So viele Tage bleibt ein gelöschtes Objekt in der OParl-Schnittstelle (oparl/) als Grabstein "
+            "(`deleted: true`), damit Programme, die nur Änderungen abholen, die Löschung sehen.",
+            example="90", convert=_whole(1)),
     Setting("RATSINFO_WORKERS", None,
             "So viele Prozesse rendern die Seiten (ohne Angabe: einer je Prozessorkern).",
             example="2", convert=_whole(1)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from plugins.deploy.headers import (
+    API_HEADERS,
     DOCUMENTS_CONTENT_SECURITY_POLICY,
     IMMUTABLE,
     INLINE_DOCUMENTS,
@@ -84,6 +85,19 @@ def htaccess(base_path: str, redirects: dict[str, str]) -> str:
             lines.append(f"  RewriteRule ^{re.escape(old)}$ /%{{ENV:RATSINFO_BASE}}{new} [R=301,L]")
         lines.append("</IfModule>")
     return "\n".join(lines) + "\n"
+
+
+def api_htaccess() -> str:
+    """The .htaccess of oparl/ (plugins/oparlapi): its files have no extension, so that ids read
+    back as they are; every one is JSON, and any web page may read it (OParl 2-06)."""
+    return "\n".join([
+        "# Geschrieben von ratsinfo build – Änderungen gehen beim nächsten Build verloren.",
+        "# Die OParl-Schnittstelle: alles hier ist JSON, für jede Webseite lesbar (CORS). Braucht mod_headers.",
+        'ForceType "application/json; charset=utf-8"',
+        "<IfModule mod_headers.c>",
+        *(f"  Header set {name} {_quote(value)}" for name, value in API_HEADERS.items()),
+        "</IfModule>",
+    ]) + "\n"
 
 
 def not_found_htaccess() -> str:

@@ -10,7 +10,7 @@ from pelican.generators import Generator
 
 from plugins.common import write_if_changed
 from plugins.deploy import permalinks
-from plugins.deploy.apache import documents_htaccess, htaccess, not_found_htaccess
+from plugins.deploy.apache import api_htaccess, documents_htaccess, htaccess, not_found_htaccess
 from plugins.deploy.headers import DOCUMENTS_FOLDER, NOT_FOUND_SSI_ROOT
 from plugins.deploy.iis import web_config
 from plugins.i18n import install_translations
@@ -54,4 +54,7 @@ class DeployGenerator(Generator):
         write_if_changed(output / REDIRECTS, permalinks.serialise(moved))
         write_if_changed(output / ".htaccess", htaccess(base, moved).encode("utf-8"))
         write_if_changed(output / DOCUMENTS_FOLDER / ".htaccess", documents_htaccess().encode("utf-8"))
-        write_if_changed(output / "web.config", web_config(base, moved).encode("utf-8"))
+        api = self.context.get("oparl_api")  # the API's folder, when this build writes one
+        if api:
+            write_if_changed(output / api / ".htaccess", api_htaccess().encode("utf-8"))
+        write_if_changed(output / "web.config", web_config(base, moved, api).encode("utf-8"))

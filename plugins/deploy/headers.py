@@ -84,3 +84,6 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=300"
 # Theme files are not fingerprinted; a day is a compromise.
 THEME = "public, max-age=86400"
+
+# The OParl API (plugins/oparlapi): readable from any web page, for GET (OParl 2-06).
+API_HEADERS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS"}

@@ -12,10 +12,11 @@ from plugins.deploy.headers import (
     IMMUTABLE,
     MIME_TYPES,
     SECURITY_HEADERS,
+    API_HEADERS,
 )
 
 
-def web_config(base_path: str, redirects: dict[str, str]) -> str:
+def web_config(base_path: str, redirects: dict[str, str], api_folder: str | None = None) -> str:
     configuration = ET.Element("configuration")
     server = ET.SubElement(configuration, "system.webServer")
 
@@ -59,6 +60,8 @@ def web_config(base_path: str, redirects: dict[str, str]) -> str:
                       cacheControlMaxAge=_timespan(int(max_age)), cacheControlCustom="immutable")
 
     _documents(configuration)
+    if api_folder:
+        _api(configuration, api_folder)
 
     ET.indent(configuration)
     comment = "<!-- Geschrieben von ratsinfo build. Weiterleitungen brauchen das IIS-Modul URL Rewrite. -->\n"
@@ -78,6 +81,20 @@ def _documents(configuration: ET.Element):
     ET.SubElement(static, "clear")
     for extension, mime in DOCUMENT_TYPES.items():
         ET.SubElement(static, "mimeMap", fileExtension=extension, mimeType=mime)
+
+
+def _api(configuration: ET.Element, folder: str):
+    """The OParl API (plugins/oparlapi): files without extension ("." in IIS), all JSON, readable
+    by any web page (CORS, OParl 2-06)."""
+    location = ET.SubElement(configuration, "location", path=folder)
+    server = ET.SubElement(location, "system.webServer")
+    static = ET.SubElement(server, "staticContent")
+    ET.SubElement(static, "remove", fileExtension=".")
+    ET.SubElement(static, "mimeMap", fileExtension=".", mimeType="application/json; charset=utf-8")
+    headers = ET.SubElement(ET.SubElement(server, "httpProtocol"), "customHeaders")
+    for name, value in API_HEADERS.items():
+        ET.SubElement(headers, "remove", name=name)
+        ET.SubElement(headers, "add", name=name, value=value)
 
 
 def _timespan(seconds: int) -> str:

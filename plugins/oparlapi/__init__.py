@@ -1,0 +1,14 @@
+"""A static OParl 1.1 API of every public record, under oparl/ (docs/opendata.md)."""
+
+from pelican import signals
+
+from plugins.oparlapi.generator import OParlGenerator
+
+
+def get_generators(pelican):
+    return OParlGenerator
+
+
+def register():
+    # Listed after plugins.council in PLUGINS: our generator finds the graph in the context.
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,245 @@
+"""The static OParl 1.1 API (plugins/oparlapi): valid by the spec's schemas, public parts only,
+tombstones for deleted objects, readable by our own importer, served by Apache as JSON with CORS."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import urllib.request
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from importers.content import read_front_matter
+from ratsinfo.build import build_site
+from tests.conftest import DEMO_TODAY, MINI_OVERRIDES, MINI_PUBLIC_URL, MINI_SOURCE, SHARED
+from tests.support.loopback import FolderServer
+from tests.test_golden_site import SECRET
+
+SCHEMAS = SHARED / "schema" / "spec-json-schema-draft-7"
+
+
+def api_files(site: Path) -> dict[str, object]:
+    return {p.relative_to(site).as_posix(): json.loads(p.read_text(encoding="utf-8"))
+            for p in sorted((site / "oparl").rglob("*")) if p.is_file() and p.name != ".htaccess"}
+
+
+def every_object(files: dict[str, object]):
+    """Each object file, each list entry, and every object embedded in them."""
+    def walk(obj):
+        if isinstance(obj, dict):
+            if "id" in obj and "type" in obj:
+                yield obj
+            for value in obj.values():
+                yield from walk(value)
+        elif isinstance(obj, list):
+            for value in obj:
+                yield from walk(value)
+    for data in files.values():
+        yield from walk(data)
+
+
+def test_every_object_the_api_writes_is_valid_by_the_spec_schemas(mini_site):
+    jsonschema = pytest.importorskip("jsonschema")
+    from referencing import Registry, Resource
+
+    if not SCHEMAS.is_dir():
+        pytest.skip("../shared/oparl-samples fehlt")
+    schemas = {}
+    for path in SCHEMAS.glob("*.json"):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        schemas[path.stem] = schema
+    registry = Registry().with_resources(
+        (f"https://schema.oparl.org/1.1/{name}.json", Resource.from_contents(schema))
+        for name, schema in schemas.items())
+    objects = list(every_object(api_files(mini_site)))
+    assert {o["type"].rsplit("/", 1)[1] for o in objects} == set(schemas)
+    for obj in objects:
+        name = obj["type"].rsplit("/", 1)[1]
+        validator = jsonschema.Draft7Validator(schemas[name], registry=registry,
+                                               format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+        errors = [e.message for e in validator.iter_errors(obj)]
+        assert errors == [], (obj["id"], errors)
+        # Mandatory by the spec's text, not its schemas (1.1: on embedded objects too).
+        assert obj["created"] and obj["modified"] and obj["id"].startswith(MINI_PUBLIC_URL), obj["id"]
+
+
+def test_api_is_linked_from_system_to_every_list_and_object(mini_site):
+    files = api_files(mini_site)
+    system = files["oparl/system"]
+    assert system["oparlVersion"] == "https://schema.oparl.org/1.1/"
+    bodies = files[system["body"].removeprefix(MINI_PUBLIC_URL)]
+    body = bodies["data"][0]
+    for name in ("organization", "person", "meeting", "paper", "agendaItem", "consultation", "file",
+                 "locationList", "legislativeTermList", "membership"):
+        page = files[body[name].removeprefix(MINI_PUBLIC_URL)]
+        assert page["pagination"]["totalElements"] == len(page["data"]) > 0, name
+        for entry in page["data"]:
+            assert files[entry["id"].removeprefix(MINI_PUBLIC_URL)] == entry
+    meeting = files["oparl/meeting/1"]
+    assert [i["number"] for i in meeting["agendaItem"]] == ["Ö 1", "Ö 2", "N 1"]
+    assert "meeting" not in meeting["agendaItem"][0]  # embedded: no back-reference (spec 3-00)
+    assert files["oparl/agendaitem/1"]["meeting"] == MINI_PUBLIC_URL + "oparl/meeting/1"
+
+
+def test_files_point_at_our_mirrored_copy_and_carry_their_text(mini_site):
+    files = api_files(mini_site)
+    mirrored = files["oparl/file/3"]
+    assert mirrored["accessUrl"] == mirrored["downloadUrl"] == MINI_PUBLIC_URL + "dateien/3.pdf"
+    assert mirrored["text"] == (MINI_SOURCE / "files" / "3.txt").read_text(encoding="utf-8")
+    # Not mirrored: the original, as the pages link it.
+    assert files["oparl/file/1"]["accessUrl"] == "https://oparl.kleinstadt.example/dokumente/1.pdf"
+    assert "downloadUrl" not in files["oparl/file/1"]
+
+
+def test_non_public_item_and_consultation_appear_as_the_pages_show_them(mini_site):
+    for path in (mini_site / "oparl").rglob("*"):
+        if path.is_file():
+            assert SECRET not in path.read_text(encoding="utf-8"), path
+    files = api_files(mini_site)
+    item = files["oparl/agendaitem/3"]
+    assert set(item) == {"id", "type", "meeting", "number", "order", "public", "created", "modified"}
+    assert item["public"] is False and item["number"] == "N 1"
+    closed = files["oparl/paper/2"]["consultation"][0]
+    assert "agendaItem" not in closed and "role" not in closed
+    for person in files["oparl/lists/person/1"]["data"]:
+        assert "email" not in person and "phone" not in person
+
+
+def test_without_public_address_no_api_and_the_build_says_why(mini_content, tmp_path, caplog, monkeypatch):
+    from pelican.log import LimitFilter
+
+    # Pelican's loggers drop a message already logged in this process (see test_feeds.py).
+    monkeypatch.setattr(LimitFilter, "_raised_messages", set())
+    caplog.set_level(logging.WARNING, logger="plugins.oparlapi")
+    output = tmp_path / "output"
+    build_site(mini_content, output, overrides={"RATSINFO_TODAY": DEMO_TODAY, "PAGEFIND": False})
+    assert not (output / "oparl").exists()
+    assert "PUBLIC_URL fehlt: die OParl-Schnittstelle" in caplog.text
+    assert "oparl" not in (output / "web.config").read_text(encoding="utf-8")
+
+
+def test_a_deleted_paper_stays_as_tombstone_for_the_set_time(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(MINI_SOURCE, content)
+    site = tmp_path / "site"
+    overrides = {**MINI_OVERRIDES, "PAGEFIND": False, "OPARL_TOMBSTONE_DAYS": 30}
+    build_site(content, site, overrides=overrides)
+    created = json.loads((site / "oparl/paper/2").read_text(encoding="utf-8"))["created"]
+    (content / "papers" / "2.md").unlink()
+    build_site(content, site, overrides=overrides)
+    tombstone = json.loads((site / "oparl/paper/2").read_text(encoding="utf-8"))
+    assert tombstone == {"id": MINI_PUBLIC_URL + "oparl/paper/2", "type": "https://schema.oparl.org/1.1/Paper",
+                         "created": created, "modified": f"{DEMO_TODAY}T00:00:00+01:00", "deleted": True}
+    listed = json.loads((site / "oparl/lists/paper/1").read_text(encoding="utf-8"))["data"]
+    assert tombstone in listed
+    # Its embedded consultation is gone too, and says so under its own URL.
+    assert json.loads((site / "oparl/consultation/2-1").read_text(encoding="utf-8"))["deleted"] is True
+
+    later = (date.fromisoformat(DEMO_TODAY) + timedelta(days=29)).isoformat()
+    build_site(content, site, overrides={**overrides, "RATSINFO_TODAY": later})
+    assert json.loads((site / "oparl/paper/2").read_text(encoding="utf-8"))["modified"].startswith(DEMO_TODAY)
+    gone = (date.fromisoformat(DEMO_TODAY) + timedelta(days=31)).isoformat()
+    build_site(content, site, overrides={**overrides, "RATSINFO_TODAY": gone})
+    assert not (site / "oparl/paper/2").exists()
+    assert all(p["id"] != tombstone["id"] for p in
+               json.loads((site / "oparl/lists/paper/1").read_text(encoding="utf-8"))["data"])
+
+
+def test_unchanged_api_files_keep_their_mtime_on_rebuild(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(MINI_SOURCE, content)
+    site = tmp_path / "site"
+    overrides = {**MINI_OVERRIDES, "PAGEFIND": False}
+    build_site(content, site, overrides=overrides)
+    before = {p: p.stat().st_mtime_ns for p in (site / "oparl").rglob("*") if p.is_file()}
+    meeting = content / "meetings" / "2.md"
+    meeting.write_text(meeting.read_text(encoding="utf-8").replace("3. Sitzung", "Dritte Sitzung"), encoding="utf-8")
+    build_site(content, site, overrides=overrides)
+    changed = sorted(p.relative_to(site).as_posix() for p, m in before.items() if p.stat().st_mtime_ns != m)
+    assert "oparl/meeting/2" in changed and "oparl/lists/meeting/1" in changed
+    assert "oparl/paper/1" not in changed and "oparl/person/1" not in changed
+
+
+# Where an object came from and where its document lies: provenance, not what the object is.
+PROVENANCE = ("source", "web", "access_url", "download_url")
+# Not in the council graph the API is made from (yet): the document's original file name.
+NOT_IN_GRAPH = ("file_name",)
+
+
+def _comparable(folder: Path) -> dict:
+    """content/ as the portal publishes it, without provenance. A hand-written non-public item or
+    consultation counts as what the publication rule leaves of it; OParl has no way to say that a
+    consultation was closed, so `public: false` is left out of both. The API must give every object
+    a `modified`: content that had none gets the build's day, left out here."""
+    out = {}
+    for path in sorted(folder.rglob("*.md")):
+        if "pages" in path.parts or ".ratsinfo" in path.parts:
+            continue
+        data = read_front_matter(path)
+        for key in PROVENANCE + NOT_IN_GRAPH:
+            data.pop(key, None)
+        data["agenda"] = [entry if entry.get("public") is True else
+                          {k: entry[k] for k in ("id", "number", "public") if k in entry}
+                          for entry in data.get("agenda", [])]
+        data["consultations"] = [entry if entry.get("public", True) is True else
+                                 {k: entry[k] for k in ("meeting", "organizations") if k in entry}
+                                 for entry in data.get("consultations", [])]
+        data["memberships"] = data.get("memberships", [])
+        for entry in data["agenda"] + data["consultations"] + data["memberships"]:
+            entry.pop("source", None)
+        data["memberships"].sort(key=repr)  # the API lists them as the portal orders them
+        out[path.relative_to(folder).as_posix()] = data
+    return out
+
+
+def test_our_importer_reads_our_api_back_into_the_same_content(tmp_path):
+    from importers.oparl import import_oparl
+
+    site = tmp_path / "site"
+    site.mkdir()
+    with FolderServer(site) as server:
+        build_site(MINI_SOURCE, site, overrides={**MINI_OVERRIDES, "PAGEFIND": False, "PUBLIC_URL": server.url})
+        content = tmp_path / "again"
+        import_oparl(server.url + "oparl/system", content, show_progress=False)
+    before = _comparable(MINI_SOURCE)
+    after = _comparable(content)
+    for name, data in before.items():
+        if "modified" not in data:
+            after[name].pop("modified", None)
+    assert sorted(after) == sorted(before)
+    differing = {name: (before[name], after[name]) for name in before if before[name] != after[name]}
+    assert differing == {}
+
+
+def test_apache_serves_the_api_as_json_with_cors(mini_site):
+    import httpx
+
+    from tests.support.apache import apache_serving
+
+    with apache_serving(mini_site) as base:
+        for path in ("oparl/system", "oparl/lists/paper/1", "oparl/meeting/1", "oparl/agendaitem/3"):
+            response = httpx.get(base + path)
+            assert response.status_code == 200, path
+            assert response.headers["content-type"] == "application/json; charset=utf-8", path
+            assert response.headers["access-control-allow-origin"] == "*", path
+            assert response.json()["id"if path != "oparl/lists/paper/1" else "links"]
+        # A query string changes nothing on a static server: the whole list, as documented.
+        listed = httpx.get(base + "oparl/lists/paper/1?modified_since=2030-01-01T00%3A00%3A00%2B01%3A00")
+        assert listed.status_code == 200 and len(listed.json()["data"]) == 2
+        # The portal's pages send no CORS header.
+        assert "access-control-allow-origin" not in httpx.get(base + "index.html").headers
+
+
+def test_a_new_public_address_drops_the_old_addresses_graves(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(MINI_SOURCE, content)
+    site = tmp_path / "site"
+    overrides = {**MINI_OVERRIDES, "PAGEFIND": False}
+    build_site(content, site, overrides=overrides)
+    build_site(content, site, overrides={**overrides, "PUBLIC_URL": "https://rat.kleinstadt.example/"})
+    for path in (site / "oparl").rglob("*"):
+        if path.is_file():
+            assert MINI_PUBLIC_URL not in path.read_text(encoding="utf-8"), path
