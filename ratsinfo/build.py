@@ -67,8 +67,10 @@ def build_site(content: Path, output: Path, overrides: dict | None = None) -> Bu
         clear_leftovers(output)
         known = known_checksums(output)  # before the new build replaces output/ or deletes from it
         result = _build(content, output, overrides, Pelican, read_settings)
+        started = time.monotonic()
         try:
             result.checksummed = write_manifest(output, known)
+            result.seconds += time.monotonic() - started
         except OSError as exc:
             raise BuildFailed(f"Gebaut, aber {output / MANIFEST} ließ sich nicht schreiben: {exc}. "
                               f"Platz und Rechte prüfen, dann erneut bauen.") from exc
