@@ -13,7 +13,10 @@ one, so a killed build leaves no manifest rather than a wrong one.
 Hashing a city's output (65,000 pages, gigabytes of attachments) takes minutes. So each file's
 hash is kept in _ratsinfo/checksums.json with its size, mtime and inode, and a file whose three
 are unchanged keeps its hash: an overlay moves only changed files into output/, and attachments
-are hard links into content/files that keep their inode from build to build.
+are hard links into content/files that keep their inode from build to build. Only a file
+rewritten in place, with the same size, within the same tick of the clock would keep an old
+hash; no build writes in place (pages are moved in: a new inode), and a mirror's check would
+then report that file, never pass a wrong one.
 """
 
 from __future__ import annotations
