@@ -28,8 +28,10 @@ from plugins.council.reuse.cache import cache_root
 from ratsinfo import PROJECT_ROOT
 from ratsinfo.contracts import BUILD_STATE as STATE_FILE
 from ratsinfo.contracts import PERMALINKS, REDIRECTS, SEARCH_STATE, BuildReport
+from ratsinfo.files import fsync_folder
 from ratsinfo.killpoints import kill_point
 from ratsinfo.locking import Busy, exclusive
+from ratsinfo.manifest import MANIFEST, known_checksums, write_manifest
 
 SETTINGS_FILE = PROJECT_ROOT / "pelicanconf.py"
 log = logging.getLogger(__name__)
@@ -51,6 +53,7 @@ class BuildResult:
     pages: int
     seconds: float
     report: BuildReport  # which path the build took (full or overlay, snapshot, plan index, …)
+    checksummed: int = 0  # files hashed for SHA256SUMS; the others kept their hash (ratsinfo/manifest.py)
 
 
 def build_site(content: Path, output: Path, overrides: dict | None = None) -> BuildResult:
@@ -63,7 +66,15 @@ def build_site(content: Path, output: Path, overrides: dict | None = None) -> Bu
     output.parent.mkdir(parents=True, exist_ok=True)
     with _only_build(output):
         clear_leftovers(output)
+        known = known_checksums(output)  # before the new build replaces output/ or deletes from it
         result = _build(content, output, overrides, Pelican, read_settings)
+        started = time.monotonic()
+        try:
+            result.checksummed = write_manifest(output, known)
+            result.seconds += time.monotonic() - started
+        except OSError as exc:
+            raise BuildFailed(f"Gebaut, aber {output / MANIFEST} ließ sich nicht schreiben: {exc}. "
+                              f"Platz und Rechte prüfen, dann erneut bauen.") from exc
     _warn_missing_legal_pages(content, output)
     return result
 
@@ -204,15 +215,12 @@ def apply_overlay(staging: Path, output: Path) -> set[str]:
 
 def _forget_last_build(output: Path):
     """Before the first file moves: output/ no longer claims to be a build whose pages and search
-    bundles a next build may keep (MOVED_LAST). On disk before anything else changes."""
-    for rel in (STATE_FILE, SEARCH_STATE):
+    bundles a next build may keep (MOVED_LAST), nor one whose files SHA256SUMS names (a mirror
+    would take a half-moved site for the old one). On disk before anything else changes."""
+    for rel in (STATE_FILE, SEARCH_STATE, MANIFEST):
         (output / rel).unlink(missing_ok=True)
-    if os.name == "posix":
-        fd = os.open(output / Path(STATE_FILE).parent, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    fsync_folder(output / Path(STATE_FILE).parent)
+    fsync_folder(output)
 
 
 def _planned(state_file: Path) -> set[str]:

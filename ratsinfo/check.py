@@ -1,6 +1,7 @@
-"""`ratsinfo check`: broken internal links and anchors in a built site, and files that share an
-address on a server that ignores case (IIS, Windows shares). Problems a site can go online with,
-but should not for long (no Impressum, no public address), are warnings."""
+"""`ratsinfo check`: broken internal links and anchors in a built site, files that share an
+address on a server that ignores case (IIS, Windows shares), and files that differ from what the
+build wrote (SHA256SUMS, ratsinfo/manifest.py: a mirror checks its copy). Problems a site can go
+online with, but should not for long (no Impressum, no public address, no SHA256SUMS), are warnings."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from ratsinfo.contracts import OUTPUT_STATE_DIR
+from ratsinfo.manifest import MANIFEST, verify_manifest
 
 SKIP_FOLDERS = {"pagefind", OUTPUT_STATE_DIR}
 # Pages a German public body's site must have (TMG/DDG § 5, DSGVO Art. 13), by the slug of the
@@ -45,12 +47,15 @@ class CheckResult:
     broken: list[tuple[str, str, str]] = field(default_factory=list)  # (page, link, why)
     # Two files whose paths differ only in case: one replaces the other on IIS or a Windows share.
     collisions: list[tuple[str, str]] = field(default_factory=list)
+    # Files not as the build wrote them (path, why), by SHA256SUMS; and how many were compared.
+    checksums: list[tuple[str, str]] = field(default_factory=list)
+    files: int = 0
     # Things to fix before long that do not make the site wrong (legal pages, public address).
     warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.broken and not self.collisions
+        return not self.broken and not self.collisions and not self.checksums
 
 
 def case_collisions(site: Path) -> list[tuple[str, str]]:
@@ -123,7 +128,13 @@ def portal_folder(site: Path) -> Path:
     return resolved
 
 
-def check_site(site: Path, limit: int = 1000) -> CheckResult:
+NO_MANIFEST = (f"Keine Prüfsummenliste {MANIFEST}: Die Ausgabe stammt von einem älteren oder abgebrochenen Build. "
+               f"Neu bauen (ratsinfo build); dann prüft ratsinfo check auch, ob jede Datei so ist, wie sie gebaut wurde.")
+
+
+def check_site(site: Path, limit: int = 1000, checksums: bool = True) -> CheckResult:
+    """`checksums=False` skips reading every file against SHA256SUMS (right after a build, which
+    wrote it: at city scale gigabytes)."""
     site = portal_folder(site)
     pages = sorted(
         p for p in site.rglob("*.html")
@@ -139,6 +150,11 @@ def check_site(site: Path, limit: int = 1000) -> CheckResult:
         return parsed[path]
 
     result = CheckResult(pages=len(pages), collisions=case_collisions(site), warnings=site_warnings(site))
+    verified = verify_manifest(site) if checksums else (0, [])
+    if verified is None:
+        result.warnings.append(NO_MANIFEST)
+    else:
+        result.files, result.checksums = verified
     for page in pages:
         relative = page.relative_to(site).as_posix()
         for link in parse(page).links:

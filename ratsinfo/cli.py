@@ -20,7 +20,7 @@ Ablauf:  ratsinfo import oparl URL   →  content/  →  ratsinfo build  →  ou
 EPILOG = """\
 Exit-Codes (für cron und die Aufgabenplanung):
   0  alles in Ordnung
-  1  check hat Probleme gefunden (kaputte Links, doppelte Adressen)
+  1  check hat Probleme gefunden (kaputte Links, doppelte Adressen, Dateien anders als gebaut)
   2  Fehler: nichts wurde geändert oder veröffentlicht; die Meldung sagt, was zu tun ist
 
 Hilfe zu einem Befehl: ratsinfo BEFEHL --help
@@ -132,10 +132,16 @@ def _check(args) -> int:
         print(f"{page}: {link} – {why}")
     for first, second in result.collisions[:200]:
         print(f"{first} und {second}: dieselbe Adresse auf IIS und Windows-Freigaben (Groß-/Kleinschreibung)")
+    for path, why in result.checksums[:200]:
+        print(f"{path}: {why}")
+    if result.checksums:
+        print("Diese Dateien sind nicht die des Builds (SHA256SUMS): die Ausgabe erneut vollständig kopieren "
+              "bzw. neu bauen, dann wieder prüfen.")
     for warning in result.warnings:
         print(f"Warnung: {warning}")
     print(f"{result.pages} Seiten, {result.links} interne Links geprüft, {len(result.broken)} kaputt, "
-          f"{len(result.collisions)} Adressen doppelt, {len(result.warnings)} Warnungen.")
+          f"{len(result.collisions)} Adressen doppelt, {result.files} Dateien gegen SHA256SUMS geprüft, "
+          f"{len(result.checksums)} abweichend, {len(result.warnings)} Warnungen.")
     return 0 if result.ok else 1
 
 
@@ -463,8 +469,9 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check", help="gebautes Portal auf kaputte interne Links und Anker prüfen",
         description="Prüft alle Seiten in ORDNER auf interne Links und Anker, deren Ziel fehlt, und auf "
-        "Adressen, die sich nur in Groß-/Kleinschreibung unterscheiden. Warnt, wenn Impressum, "
-        "Datenschutz oder die öffentliche Adresse (PUBLIC_URL) fehlen. Exit 0: in Ordnung (auch mit "
+        "Adressen, die sich nur in Groß-/Kleinschreibung unterscheiden, und jede Datei gegen die "
+        "Prüfsummenliste SHA256SUMS des Builds (geändert, fehlt, zu viel; z. B. auf einem Spiegel). Warnt, "
+        "wenn Impressum, Datenschutz, die öffentliche Adresse (PUBLIC_URL) oder SHA256SUMS fehlen. Exit 0: in Ordnung (auch mit "
         "Warnungen), 1: etwas ist kaputt, 2: ORDNER fehlt oder enthält kein gebautes Portal.",
     )
     check.add_argument("--output", metavar="ORDNER", help="gebautes Portal (Standard: output im Site-Ordner oder hier)")

@@ -90,6 +90,7 @@ REDIRECTS = f"{OUTPUT_STATE_DIR}/redirects.json"
 NOT_FOUND_SSI = f"{OUTPUT_STATE_DIR}/404.shtml"
 NOT_FOUND_HTACCESS = f"{OUTPUT_STATE_DIR}/.htaccess"
 OPARL_STATE = f"{OUTPUT_STATE_DIR}/oparl-state.json"
+CHECKSUMS = f"{OUTPUT_STATE_DIR}/checksums.json"
 
 OUTPUT_FILES = _declare(
     Contract(BUILD_STATE, "plugins.council",
@@ -109,6 +110,9 @@ OUTPUT_FILES = _declare(
              "The 404 page for Apache, its links completed by mod_include with the path it is served under."),
     Contract(NOT_FOUND_HTACCESS, "plugins.deploy", ("Apache",),
              "Server-side includes for 404.shtml only (IncludesNOEXEC)."),
+    Contract(CHECKSUMS, "ratsinfo.manifest", ("ratsinfo.manifest",),
+             "Each file's SHA-256 with its size, mtime and inode: an unchanged file is not hashed again "
+             "for SHA256SUMS (written last, after the site; the manifest lists it)."),
 )
 
 # content/.ratsinfo/: the importer's, beside the content it wrote (docs/content-format.md).

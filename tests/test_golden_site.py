@@ -12,23 +12,29 @@ When a change of the output is meant, write the expected output anew and read it
     RATSINFO_GOLDEN=write PYTHONPATH=$PWD python -m pytest tests/test_golden_site.py
 
 Left out of the comparison: pagefind/ (Pagefind's own bytes, which differ from run to run),
-theme/ (copied unchanged from theme/static/) and the incremental build's fingerprints in
-_ratsinfo/*-state.json (they depend on where the content folder lies).
+theme/ (copied unchanged from theme/static/), the incremental build's fingerprints in
+_ratsinfo/*-state.json (they depend on where the content folder lies), and with them the
+manifest: SHA256SUMS names the hashes of all these, and _ratsinfo/checksums.json the inodes.
+What SHA256SUMS says of the compared files is compared with the expected files' own hashes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from ratsinfo.check import check_site
+from ratsinfo.contracts import CHECKSUMS
+from ratsinfo.manifest import MANIFEST, read_manifest
 from tests.conftest import MINI_OVERRIDES, MINI_SOURCE, PROJECT
 from tests.support.site import pagefind_fragments, subscription_links
 
 EXPECTED = PROJECT / "tests" / "fixtures" / "minisite-expected"
-NOT_COMPARED = ("pagefind/", "theme/", "_ratsinfo/build-state.json", "_ratsinfo/search-state.json")
+NOT_COMPARED = ("pagefind/", "theme/", "_ratsinfo/build-state.json", "_ratsinfo/search-state.json", MANIFEST,
+                CHECKSUMS)
 # Stands in the non-public agenda item and the consultation in it, against the content rules.
 SECRET = "GEHEIM-KLEINSTADT-4711"
 
@@ -49,6 +55,13 @@ def test_mini_site_is_the_expected_output_byte_for_byte(mini_site):
     assert sorted(built) == sorted(expected), "Andere Dateien als erwartet; gewollt? Siehe Docstring."
     assert [name for name in built if built[name] != expected[name]] == [], \
         "Andere Bytes als erwartet; gewollt? Dann neu schreiben (Docstring) und den Diff prüfen."
+
+
+def test_the_manifest_holds_the_expected_files_hashes(mini_site):
+    sums, unreadable = read_manifest((mini_site / MANIFEST).read_bytes())
+    expected = files_of(EXPECTED)
+    assert unreadable == [] and set(expected) <= set(sums)
+    assert {name: sums[name] for name in expected} == {n: hashlib.sha256(d).hexdigest() for n, d in expected.items()}
 
 
 def test_every_page_kind_is_built(mini_site):

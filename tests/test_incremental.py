@@ -23,14 +23,27 @@ OVERRIDES = {"RATSINFO_TODAY": DEMO_TODAY}
 SEARCH_STATE = "_ratsinfo/search-state.json"
 
 
+# Each file's hash with its inode and mtime (ratsinfo/manifest.py): bookkeeping, too.
+CHECKSUMS = "_ratsinfo/checksums.json"
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     """Every file but Pagefind's bundle, which Pagefind itself does not write byte-stably
-    (two fresh builds of the same pages differ in a few index files)."""
-    return {
+    (two fresh builds of the same pages differ in a few index files). Of SHA256SUMS, the
+    lines of the files compared."""
+    files = {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*")) if p.is_file() and "pagefind" not in p.relative_to(folder).parts
-        and p.relative_to(folder).as_posix() != SEARCH_STATE
+        and p.relative_to(folder).as_posix() not in (SEARCH_STATE, CHECKSUMS)
     }
+    if "SHA256SUMS" in files:
+        files["SHA256SUMS"] = manifest_of(files["SHA256SUMS"], set(files))
+    return files
+
+
+def manifest_of(manifest: bytes, names: set[str]) -> bytes:
+    """The lines of SHA256SUMS for `names` (the mini and demo sites need no escaped names)."""
+    return b"\n".join(line for line in manifest.splitlines() if line.split(b"  ", 1)[1].decode() in names)
 
 
 def indexed(folder: Path) -> list[tuple[str, str]]:

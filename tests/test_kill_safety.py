@@ -27,7 +27,8 @@ from importers.records import KINDS
 from plugins.council.reuse.fingerprints import STATE_FILE as BUILD_STATE
 from ratsinfo.killpoints import ENVIRONMENT
 from tests.conftest import DEMO_TODAY, PROJECT, base_of
-from tests.test_incremental import indexed, tree
+from ratsinfo.manifest import MANIFEST, verify_manifest
+from tests.test_incremental import indexed, manifest_of, tree
 
 # Written by every run with its own time and counts: a report of the run, not content.
 RUN_NOTES = {"last-import-report.json"}
@@ -210,6 +211,7 @@ def site_tree(output: Path) -> dict[str, bytes]:
     files = tree(output)
     state = json.loads(files.pop(BUILD_STATE))
     files[BUILD_STATE] = json.dumps([state["stand"], sorted(state["pages"]), state["attachments"]]).encode()
+    files[MANIFEST] = manifest_of(files[MANIFEST], set(files) - {BUILD_STATE})
     return files
 
 
@@ -259,6 +261,7 @@ def test_a_killed_build_is_repaired_by_the_next_build_without_leftovers(kills, i
     expected, got = site_tree(built), site_tree(output)
     assert sorted(p for p in expected.keys() | got.keys() if expected.get(p) != got.get(p)) == []
     assert indexed(output) == indexed(built)
+    assert verify_manifest(output)[1] == []
 
 
 def test_a_second_import_into_the_same_content_stops_and_leaves_the_running_imports_staging_alone(imported, tmp_path):
@@ -321,9 +324,26 @@ def test_while_an_overlay_is_applied_output_claims_no_build_and_keeps_its_redire
     output = tmp_path / "site" / "output"
     _build(content, output, tmp_path)
     history = (output / "_ratsinfo" / "permalinks.json").read_bytes()
+    assert (output / MANIFEST).is_file()
     _sync(imported["B"], content)
     _build(content, output, tmp_path, kill_at="build:overlay-move:1")
 
+    assert not (output / MANIFEST).exists(), "SHA256SUMS gäbe halb verschobene Seiten als den alten Build aus"
     assert not (output / BUILD_STATE).exists()
     assert not (output / "_ratsinfo" / "search-state.json").exists()
     assert (output / "_ratsinfo" / "permalinks.json").read_bytes() == history
+
+
+def test_a_build_killed_before_its_manifest_leaves_none_and_the_next_build_writes_a_true_one(imported, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(imported["A"], content)
+    output = tmp_path / "site" / "output"
+    _build(content, output, tmp_path)
+    _sync(imported["C"], content)
+    _build(content, output, tmp_path, kill_at="build:before-manifest:1")
+    assert not (output / MANIFEST).exists()
+    assert verify_manifest(output) is None
+
+    _build(content, output, tmp_path)
+    assert verify_manifest(output)[1] == []
+    assert leftovers(output, allowed={".htaccess"}) == []
