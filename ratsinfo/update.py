@@ -156,6 +156,7 @@ def _logging_to(path: Path):
         console.setLevel(logging.WARNING)
         console.addFilter(lambda record: not record.name.startswith(log.name))
         added.append(console)
+    _without_pelicans_dedup()
     levels = {name: logging.getLogger(name).level for name in LOGGED_AT_INFO}
     for name in LOGGED_AT_INFO:
         logging.getLogger(name).setLevel(logging.INFO)
@@ -169,6 +170,15 @@ def _logging_to(path: Path):
         for name, level in levels.items():
             logging.getLogger(name).setLevel(level)
         handler.close()
+
+
+def _without_pelicans_dedup():
+    """Pelican makes every logger created after it a LimitLogger, which drops a message the
+    process logged once before (pelican.log.LimitFilter): a second update in one process would
+    lose its import report and repeated warnings. Ours log every message; Pelican's keep theirs."""
+    for name, logger in list(logging.root.manager.loggerDict.items()):
+        if name.split(".")[0] in (*LOGGED_AT_INFO, "plugins") and hasattr(logger, "disable_filter"):
+            logger.disable_filter()
 
 
 def _import(import_step, source, content) -> str:

@@ -274,3 +274,14 @@ def test_every_failed_update_ends_with_a_message_and_exit_2_and_the_site_untouch
     assert refused.returncode == 2 and "Veröffentlichung fehlgeschlagen" in refused.stderr
     assert [p.name for p in foreign.iterdir()] == ["index.html"]
     assert os.readlink(sql_town.target) == published
+
+
+def test_every_update_in_one_process_logs_its_whole_report(oparl_town, tmp_path):
+    """Pelican's loggers drop a message the process logged once before (pelican.log.LimitFilter);
+    ours must not: a second update in one process (a service, the tests) logs its report too."""
+    for number in (1, 2):
+        log_file = tmp_path / f"probelauf-{number}.log"
+        run_update(oparl_town.source, oparl_town.content, oparl_town.output, None, log_file, console=QUIET,
+                   import_step=oparl_step, dry_run=True)
+        text = log_file.read_text(encoding="utf-8")
+        assert "INFO   Abruf: " in text, (number, text[:2000])
