@@ -22,22 +22,23 @@ from pathlib import Path
 
 
 @contextmanager
-def replaced(path: Path, *, temp_name: str | None = None, prefix: str | None = None, suffix: str = "",
-             temp_dir: Path | None = None, private: bool = False, durable: bool = False):
-    """The temporary path to fill (a writer that wants a path, such as SQLite); it becomes
-    `path` when the block ends, or is deleted if the block raises."""
+def _temporary(path: Path, temp_name, prefix, suffix, temp_dir, private: bool, durable: bool):
+    """(temporary path, its open handle or None); the path becomes `path` when the block ends."""
     path = Path(path)
     folder = Path(temp_dir) if temp_dir is not None else path.parent
     if not path.parent.is_dir():  # one stat: a build writes 100,000 pages through here
         path.parent.mkdir(parents=True, exist_ok=True)
     if temp_name is None:
         fd, name = tempfile.mkstemp(prefix=prefix or f".{path.name}.", suffix=suffix, dir=folder)
-        os.close(fd)
-        tmp = Path(name)
+        tmp, handle = Path(name), os.fdopen(fd, "wb")
     else:
-        tmp = folder / temp_name
+        tmp, handle = folder / temp_name, None
     try:
-        yield tmp
+        try:
+            yield tmp, handle
+        finally:
+            if handle is not None:
+                handle.close()
         if private:
             os.chmod(tmp, 0o600)
         if durable:
@@ -51,10 +52,29 @@ def replaced(path: Path, *, temp_name: str | None = None, prefix: str | None = N
 
 
 @contextmanager
-def replacing(path: Path, **options):
-    """A binary file handle whose bytes become `path` when the block ends (options: `replaced`)."""
-    with replaced(path, **options) as tmp, open(tmp, "wb") as handle:
-        yield handle
+def replaced(path: Path, *, temp_name: str | None = None, prefix: str | None = None, suffix: str = "",
+             temp_dir: Path | None = None, private: bool = False, durable: bool = False):
+    """The temporary path to fill (a writer that wants a path, such as SQLite); it becomes
+    `path` when the block ends, or is deleted if the block raises."""
+    with _temporary(path, temp_name, prefix, suffix, temp_dir, private, durable) as (tmp, handle):
+        if handle is not None:
+            handle.close()  # the writer opens the path itself
+        yield tmp
+
+
+@contextmanager
+def replacing(path: Path, *, temp_name: str | None = None, prefix: str | None = None, suffix: str = "",
+              temp_dir: Path | None = None, private: bool = False, durable: bool = False):
+    """A binary file handle whose bytes become `path` when the block ends (options: `replaced`).
+    A unique temporary file is written through the handle mkstemp opened: opening it again by
+    name would truncate it, and on ext4 a truncated file's close starts writing it out (2.6×
+    the cost per file; tests/test_files.py)."""
+    with _temporary(path, temp_name, prefix, suffix, temp_dir, private, durable) as (tmp, handle):
+        if handle is None:
+            with open(tmp, "wb") as handle:
+                yield handle
+        else:
+            yield handle
 
 
 def write_atomic(path: Path, payload: bytes, **options):
