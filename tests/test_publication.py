@@ -99,3 +99,27 @@ def test_plugins_show_a_consultation_in_a_non_public_item_only_as_discussed_ther
     for closed in ("Geheim", "#top-2", "#top-3", "Rolle trotz Sperre"):
         assert closed not in paper, closed
     assert "Geheim" not in meeting
+
+
+def test_non_public_text_never_reaches_the_open_data_api(demo_content, tmp_path):
+    """The static OParl API (plugins/oparlapi) of the demo, built with a public address: its files
+    have no suffix, so all_text would not see them; every one of them is read here."""
+    import json
+
+    from ratsinfo.build import build_site
+    from tests.conftest import DEMO_TODAY
+
+    output = tmp_path / "out"
+    build_site(demo_content, output, overrides={"RATSINFO_TODAY": DEMO_TODAY, "PAGEFIND": False,
+                                                "PUBLIC_URL": "https://ratsinfo.muldenau.example/"})
+    files = [p for p in (output / "oparl").rglob("*") if p.is_file() and p.name != ".htaccess"]
+    assert len(files) > 1000
+    text = "\n".join(p.read_text(encoding="utf-8") for p in files)
+    for marker in NON_PUBLIC_MARKERS:
+        assert marker not in text
+    closed = [json.loads(p.read_text(encoding="utf-8")) for p in (output / "oparl" / "agendaitem").iterdir()]
+    closed = [item for item in closed if item.get("public") is False]
+    assert closed
+    for item in closed:
+        assert set(item) <= {"id", "type", "meeting", "number", "order", "public", "created", "modified",
+                             "deleted", "web", "license"}, item
