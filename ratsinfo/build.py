@@ -82,12 +82,10 @@ def build_site(content: Path, output: Path, overrides: dict | None = None) -> Bu
 def _warn_missing_legal_pages(content: Path, output: Path):
     """A portal without Impressum or Datenschutz may not go online; the build still succeeds (the
     town writes them once), but says which file to write. Judged on the built site, as check does."""
-    from ratsinfo.check import legal_page_advice, missing_legal_pages, unfilled_page_advice, unfilled_pages
+    from ratsinfo.check import page_warnings
 
-    for slug in missing_legal_pages(output):
-        log.warning(legal_page_advice(slug, content / "pages"))
-    for name in unfilled_pages(output):
-        log.warning(unfilled_page_advice(name, content / "pages"))
+    for warning in page_warnings(output, content / "pages"):
+        log.warning(warning)
 
 
 def _build(content: Path, output: Path, overrides: dict | None, Pelican, read_settings) -> BuildResult:
