@@ -5,24 +5,25 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from ratsinfo.settings import SettingInvalid, public_address
+
 
 class PublicUrlInvalid(ValueError):
     """The PUBLIC_URL setting is not an http(s) address; the message says what to write."""
 
 
 def public_url(value) -> str | None:
-    """The site's public address from the PUBLIC_URL setting, ending in "/", or None if unset."""
+    """The site's public address from the PUBLIC_URL setting, ending in "/", or None if unset;
+    checked by the same rule as in ratsinfo.toml and --public-url (ratsinfo/settings.py)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    text = str(value).strip()
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+    try:
+        return public_address(value)
+    except SettingInvalid as exc:
         raise PublicUrlInvalid(
-            f"PUBLIC_URL {text!r} ist keine Web-Adresse. Die öffentliche Adresse des Portals in "
-            'ratsinfo.toml eintragen, z. B. PUBLIC_URL = "https://ratsinfo.stadt.example/", oder mit '
-            "--public-url angeben"
-        )
-    return text if text.endswith("/") else text + "/"
+            f"PUBLIC_URL: {exc}. Die öffentliche Adresse des Portals in ratsinfo.toml eintragen, z. B. "
+            'PUBLIC_URL = "https://ratsinfo.stadt.example/", oder mit --public-url angeben'
+        ) from None
 
 
 def host(base: str) -> str:
