@@ -14,7 +14,6 @@ import json
 from pathlib import Path
 
 from plugins.common import FOLDERS, json_lines
-from plugins.common import load_build_state as load_state  # noqa: F401 (the reuse room's name for it)
 from ratsinfo.contracts import BUILD_STATE as STATE_FILE
 
 # Our plugins' code: pages (council) and calendars (feeds) are rendered by it.

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from plugins.common import load_build_state
 from plugins.council.paths import check_unique_paths
 from plugins.council.plan import PageSpec, plan
 from plugins.council.reuse import fingerprints as fp
@@ -52,7 +53,7 @@ class Rebuild:
     def decide(self, previous: Path | None, overlay: bool, use_cache: bool, shard_pages: int,
                extra_specs: list, output: Path, renderer) -> Decision:
         """Which pages to render: those whose fingerprint changed since the previous build."""
-        before, before_stand = fp.load_state(previous) if use_cache else ({}, None)
+        before, before_stand = load_build_state(previous) if use_cache else ({}, None)
         stand = stand_of(self.data_as_of)
         # A plan taken over from the index must have been made with the same offers.
         plan_fp = hashlib.sha1(repr((self.global_fp, sorted(self.offers.items()))).encode("utf-8")).hexdigest()
