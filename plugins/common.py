@@ -1,6 +1,6 @@
 """What every plugin may use: the kind folders in content/, the build's day, and how output files are written.
 
-No plugin imports another plugin's internals; what they share lives here (plugins/contracts.py
+No plugin imports another plugin's internals; what they share lives here (ratsinfo/contracts.py
 lists the rest of what they hand each other).
 """
 

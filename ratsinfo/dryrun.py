@@ -25,12 +25,11 @@ from importers.oparl import resume_dir
 from importers.state import ENV as STATE_ENV
 from importers.state import state_path
 from plugins.council.reuse.cache import wait_for_writers
-from ratsinfo.contracts import BUILD_STATE as STATE_FILE
-from ratsinfo.contracts import SITE_FILE
+from ratsinfo.contracts import OUTPUT_STATE_DIR, SITE_FILE
 
 # Not part of what a visitor sees: the build's bookkeeping and the search index (fragments
 # with hashed names, replaced as a whole whenever a page changes).
-OUTPUT_SKIPPED = (STATE_FILE.split("/")[0], "pagefind")
+OUTPUT_SKIPPED = (OUTPUT_STATE_DIR, "pagefind")
 SHOWN = 20
 
 
@@ -96,8 +95,8 @@ def scratch_run(source: str, content: Path, output: Path):
         # goes under the digest of the scratch content folder, where the importer will look.
         _copy(state_path(content), state_path(scratch.content, folder / "state"))
         resume = resume_dir(source)
-        _copy(resume, folder / "cache" / resume.parent.name / resume.name)
         with _environment({STATE_ENV: folder / "state", "XDG_CACHE_HOME": folder / "cache"}):
+            _copy(resume, resume_dir(source))  # where the scratch run will look for it
             yield scratch
     finally:
         wait_for_writers()  # the build's graph snapshot, forked into the scratch cache
