@@ -271,3 +271,22 @@ def test_gender_is_published_only_with_contact_data(mini_site):
     """Gender is personal data beyond name and role (docs/security.md): like e-mail and phone."""
     assert read_front_matter(MINI_SOURCE / "persons" / "1.md")["gender"] == "female"
     assert not any("gender" in obj for obj in every_object(api_files(mini_site)))
+
+
+def test_hand_edited_file_name_gender_and_parent_circle_are_left_out_when_read(tmp_path):
+    """The plugins check again what the importers clean: a path as file name, a gender that is no
+    OParl word, a parent circle. Gender also needs PUBLISH_CONTACT_DATA."""
+    from plugins.council.loading import load_graph
+
+    content = tmp_path / "content"
+    shutil.copytree(MINI_SOURCE, content)
+    for path, old, new in (("files/1.md", "file_name: Einladung_GR_5.pdf", "file_name: ../../etc/passwd"),
+                           ("persons/2.md", "form_of_address: Herr", "form_of_address: Herr\ngender: <script>"),
+                           ("organizations/1.md", "short_name: GR", "short_name: GR\nparent: '2'")):
+        (content / path).write_text((content / path).read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    graph = load_graph(content, publish_contact_data=True)
+    assert graph.files["1"].file_name is None
+    assert graph.persons["2"].gender is None and graph.persons["1"].gender == "female"
+    assert load_graph(content).persons["1"].gender is None
+    # 2 names 1 as parent and 1 names 2: one of the two links is dropped, so no page walks a circle.
+    assert [o.parent for o in (graph.organizations["1"], graph.organizations["2"])].count(None) == 1

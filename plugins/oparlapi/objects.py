@@ -4,7 +4,8 @@ Each object is made once, standalone (with its back-references); where the spec 
 (AgendaItem in Meeting, Consultation in Paper, Membership in Person, File and Location in
 their owners) the embedded copy leaves those back-references out (spec 3-00). What our pages
 do not show is not here either: a non-public agenda item is its number and `public: false`,
-a consultation in one names no item and no role, contact data only if the town allows it.
+a consultation in one names no item and no role, contact data and gender only if the town
+allows it.
 """
 
 from __future__ import annotations
