@@ -40,7 +40,9 @@ LOCK_FILE = IMPORT_LOCK
 STAGING_PREFIX = "staging-"
 TEMP_PREFIX = ".tmp-"
 # The source fields of a File that decide whether the attachment must be fetched again.
-FILE_SOURCE_FIELDS = ("access_url", "download_url", "size", "sha512", "modified", "mime_type")
+FILE_SOURCE_FIELDS = ("access_url", "download_url", "size", "sha512", "sha1", "modified", "mime_type")
+# What a File says of our copy (docs/content-format.md): kept with the copy while it is unchanged.
+MEDIA_FIELDS = ("media", "media_type", "media_size", "media_sha512")
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml when there
     """Never an alias, even for an object a record holds twice: readers refuse more than a
@@ -185,9 +187,11 @@ class ContentWriter:
             unchanged_source = False  # fetch again: the host rule withholds it (_download)
         if unchanged_source and (media_ok or self.fetch_file is None):
             # Same file as last time: keep the copy and text we already have.
-            for key in ("media", "media_type", "text"):
+            for key in MEDIA_FIELDS + ("text",):
                 if key in previous:
                     data[key] = previous[key]
+            if media_ok:
+                _describe_copy(data, self.root / folder / previous["media"])
             if previous.get("text") and (self.root / folder / previous["text"]).is_file():
                 desired[f"{folder}/{previous['text']}"] = (self.root / folder / previous["text"]).read_bytes()
             if media_ok:
@@ -200,8 +204,10 @@ class ContentWriter:
             validators = self.validators.get(object_id) if media_ok else None
             fetched = self._download(data, object_id, staging, validators)
             if fetched == "unchanged":
-                for key in ("media", "media_type"):
-                    data[key] = previous[key]
+                for key in MEDIA_FIELDS:
+                    if key in previous:
+                        data[key] = previous[key]
+                _describe_copy(data, self.root / folder / previous["media"])
                 staged[f"{folder}/{previous['media']}"] = self.root / folder / previous["media"]
                 text_path = self.root / folder / previous.get("text", "-")
                 text = text or (text_path.read_text(encoding="utf-8") if previous.get("text") and text_path.is_file() else None)
@@ -209,6 +215,7 @@ class ContentWriter:
                 path, mime, ext, extracted = fetched
                 data["media"] = f"{object_id}.{ext}"
                 data["media_type"] = mime
+                _describe_copy(data, path)
                 staged[f"{folder}/{object_id}.{ext}"] = path
                 text = text or extracted
                 kill_point("import:staged-file")
@@ -257,6 +264,8 @@ class ContentWriter:
         mime, ext = sniffed
         if data.get("sha512") and hashlib.sha512(payload).hexdigest() != data["sha512"].lower():
             self.report.problem("sha512Checksum passt nicht zur geladenen Datei", url)
+        if data.get("sha1") and hashlib.sha1(payload).hexdigest() != data["sha1"].lower():
+            self.report.problem("sha1Checksum passt nicht zur geladenen Datei", url)
         path = staging / f"{object_id}.{ext}"
         path.write_bytes(payload)
         self.report.files_downloaded += 1
@@ -344,6 +353,19 @@ class ContentWriter:
         if self.state_path.is_file() and self.state_path.read_bytes() == payload:
             return
         write_atomic(self.state_path, payload, prefix=TEMP_PREFIX, durable=True)
+
+
+def _describe_copy(data: dict, path: Path):
+    """Size and SHA-512 of our copy, for the OParl API's `size` and `sha512Checksum`: hashed while
+    the file is new or from an older ratsinfo that did not note them; else taken as noted."""
+    if "media_size" in data and "media_sha512" in data:
+        return
+    digest = hashlib.sha512()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    data["media_size"] = path.stat().st_size
+    data["media_sha512"] = digest.hexdigest()
 
 
 def remove_stale_staging(state_dir: Path):

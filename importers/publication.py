@@ -32,12 +32,13 @@ NON_PUBLIC_ITEM_FIELDS = ("id", "source", "number", "public")
 # What a paper may say about a consultation in a non-public agenda item: that the
 # (public) meeting dealt with it, and which committee. Not the item, not its role.
 NON_PUBLIC_CONSULTATION_FIELDS = ("source", "meeting", "organizations")
-CONTACT_FIELDS = ("email", "phone", "location")
+# A person's data beyond name, title and role: contact data and gender (docs/security.md).
+CONTACT_FIELDS = ("email", "phone", "location", "gender")
 
 
 @dataclass
 class Policy:
-    # Personal contact data (spec chapter 1.6 Datenschutz) only when the town says so.
+    # Personal contact data and gender (spec chapter 1.6 Datenschutz) only when the town says so.
     publish_contact_data: bool = False
 
 
@@ -148,7 +149,7 @@ def publish(records: list[Record], policy: Policy, report: Report) -> list[Recor
         if record.kind == "person" and not policy.publish_contact_data:
             for name in CONTACT_FIELDS:
                 if record.data.pop(name, None):
-                    report.withheld["Kontaktdaten"] += 1
+                    report.withheld["Geschlecht" if name == "gender" else "Kontaktdaten"] += 1
         published.append(record)
     for record in published:
         if record.kind == "paper":

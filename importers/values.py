@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 
 _SPACE = re.compile(r"\s+")
@@ -119,3 +120,52 @@ def url_value(value) -> str | None:
     if cleaned and cleaned.lower().startswith(("http://", "https://")) and " " not in cleaned:
         return cleaned
     return None
+
+
+# OParl's Person.gender: "female", "male", others lower-case English (spec 1.1). Servers send
+# German words too (SessionNet Wuppertal: "männlich", research/oparl.md M5), exports "w"/"m"/"d".
+_GENDERS = {
+    "female": "female", "weiblich": "female", "w": "female", "f": "female",
+    "male": "male", "männlich": "male", "maennlich": "male", "m": "male",
+    "other": "other", "divers": "other", "diverse": "other", "d": "other", "x": "other",
+}
+
+
+def gender_value(value) -> str | None:
+    """One of female, male, other; anything else is unknown, and OParl omits the unknown."""
+    cleaned = text(value)
+    return _GENDERS.get(cleaned.lower()) if cleaned else None
+
+
+def key_number(value, digits: int) -> str | None:
+    """An official key of `digits` digits (AGS 8, RGS 12). A number that lost its leading zero
+    (SessionNet sends the AGS 05358016 as 5358016, research/oparl.md S11) gets it back; anything
+    else that is not exactly that many digits is left out."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    cleaned = text(value)
+    if not cleaned or not cleaned.isascii() or not cleaned.isdigit():
+        return None
+    if len(cleaned) == digits - 1:
+        cleaned = "0" + cleaned
+    return cleaned if len(cleaned) == digits else None
+
+
+def checksum_value(value, hex_digits: int) -> str | None:
+    """A hex digest of the given length (SHA-1 40, SHA-512 128), lower case; else None."""
+    cleaned = text(value)
+    if cleaned and len(cleaned) == hex_digits and re.fullmatch(r"[0-9a-fA-F]+", cleaned):
+        return cleaned.lower()
+    return None
+
+
+def file_name_value(value) -> str | None:
+    """A file's name as the source advertises it, for display only: never a path. Whatever
+    stands before the last slash or backslash goes ("../../etc/passwd" is "passwd"), control,
+    format and direction characters go (Unicode category C), leading dots and blanks go, at most
+    255 characters."""
+    if not isinstance(value, str):
+        return None
+    name = text(re.split(r"[/\\]", value)[-1]) or ""
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").lstrip(". ")
+    return name[:255].rstrip() or None

@@ -155,7 +155,8 @@ SITE = (
     Setting("TIMEZONE", "Europe/Berlin", "Zeitzone der Sitzungstermine in Kalendern und Feeds.",
             convert=_timezone),
     Setting("PUBLISH_CONTACT_DATA", False,
-            "E-Mail-Adressen und Telefonnummern von Personen veröffentlichen: nur mit deren Einwilligung. "
+            "E-Mail-Adressen, Telefonnummern und Geschlecht von Personen veröffentlichen: nur mit deren "
+            "Einwilligung. "
             "Gilt beim Import (was übernommen wird) und beim Bauen (was gezeigt wird).",
             convert=_flag, option="--publish-contact-data"),
     Setting("CALENDAR_PAST_DAYS", 366,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import sqlite3
@@ -469,3 +470,33 @@ def test_missing_database_file_is_a_clear_error_and_creates_nothing(tmp_path):
     with pytest.raises(ImportFailed, match="gibt es nicht"):
         import_sql(str(tmp_path / "fehlt.sqlite"), tmp_path / "content", show_progress=False)
     assert sorted(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("contact", [False, True])
+def test_export_values_are_cleaned_and_gender_follows_the_contact_data_rule(tmp_path, contact):
+    """Keys get a lost leading zero back, a file name is never a path, a checksum is hex or nothing,
+    gender is OParl's word or nothing, and only published with PUBLISH_CONTACT_DATA."""
+    from importers.publication import Policy
+
+    database = neutral_database(
+        tmp_path / "export.sqlite",
+        bodies=[{"id": "1", "name": "Gemeinde", "ags": "5358016"}],
+        persons=[{"id": "1", "name": "A", "gender": "männlich", "affix": "MdL"},
+                 {"id": "2", "name": "B", "gender": "<script>alert(1)</script>"}],
+        papers=[{"id": "1", "name": "Plan", "is_public": True, "main_file_id": "1"}],
+        files=[{"id": "1", "name": "Plan", "file_name": "../../etc/passwd", "sha512": "<script>",
+                "content": pdf("Plan")}],
+    )
+    content = tmp_path / "content"
+    import_sql(str(database), content, policy=Policy(publish_contact_data=contact), show_progress=False)
+
+    assert read_front_matter(content / "bodies" / "1.md")["ags"] == "05358016"
+    first, second = (read_front_matter(content / "persons" / f"{n}.md") for n in (1, 2))
+    assert first["affix"] == "MdL"
+    assert first.get("gender") == ("male" if contact else None)
+    assert "gender" not in second
+    document = read_front_matter(content / "files" / "1.md")
+    assert document["file_name"] == "passwd" and "sha512" not in document
+    copy = (content / "files" / document["media"]).read_bytes()
+    assert (document["media_size"], document["media_sha512"]) == (len(copy), hashlib.sha512(copy).hexdigest())
+    assert "<script>" not in every_byte(content)

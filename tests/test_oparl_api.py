@@ -3,6 +3,7 @@ tombstones for deleted objects, readable by our own importer, served by Apache a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import shutil
@@ -165,8 +166,6 @@ def test_unchanged_api_files_keep_their_mtime_on_rebuild(tmp_path):
 
 # Where an object came from and where its document lies: provenance, not what the object is.
 PROVENANCE = ("source", "web", "access_url", "download_url")
-# Not in the council graph the API is made from (yet): the document's original file name.
-NOT_IN_GRAPH = ("file_name",)
 
 
 def _comparable(folder: Path) -> dict:
@@ -179,7 +178,7 @@ def _comparable(folder: Path) -> dict:
         if "pages" in path.parts or ".ratsinfo" in path.parts:
             continue
         data = read_front_matter(path)
-        for key in PROVENANCE + NOT_IN_GRAPH:
+        for key in PROVENANCE:
             data.pop(key, None)
         data["agenda"] = [entry if entry.get("public") is True else
                           {k: entry[k] for k in ("id", "number", "public") if k in entry}
@@ -196,14 +195,19 @@ def _comparable(folder: Path) -> dict:
 
 
 def test_our_importer_reads_our_api_back_into_the_same_content(tmp_path):
+    """Every field, the personal ones too where the town publishes them (PUBLISH_CONTACT_DATA), and
+    the checksums and size of the mirrored copy, which the import takes again."""
     from importers.oparl import import_oparl
+    from importers.publication import Policy
 
     site = tmp_path / "site"
     site.mkdir()
     with FolderServer(site) as server:
-        build_site(MINI_SOURCE, site, overrides={**MINI_OVERRIDES, "PAGEFIND": False, "PUBLIC_URL": server.url})
+        build_site(MINI_SOURCE, site, overrides={**MINI_OVERRIDES, "PAGEFIND": False, "PUBLIC_URL": server.url,
+                                                 "PUBLISH_CONTACT_DATA": True})
         content = tmp_path / "again"
-        import_oparl(server.url + "oparl/system", content, show_progress=False)
+        import_oparl(server.url + "oparl/system", content, show_progress=False,
+                     policy=Policy(publish_contact_data=True))
     before = _comparable(MINI_SOURCE)
     after = _comparable(content)
     for name, data in before.items():
@@ -243,3 +247,46 @@ def test_a_new_public_address_drops_the_old_addresses_graves(tmp_path):
     for path in (site / "oparl").rglob("*"):
         if path.is_file():
             assert MINI_PUBLIC_URL not in path.read_text(encoding="utf-8"), path
+
+
+def test_api_carries_keys_parents_times_file_names_and_checksums_of_what_it_serves(mini_site):
+    files = api_files(mini_site)
+    body = files["oparl/body/1"]
+    assert (body["ags"], body["rgs"]) == ("14999001", "149990010001")
+    assert files["oparl/organization/2"]["subOrganizationOf"] == MINI_PUBLIC_URL + "oparl/organization/1"
+    item = files["oparl/agendaitem/2"]
+    assert (item["start"], item["end"]) == ("2026-03-12T18:15:00+01:00", "2026-03-12T19:00:00+01:00")
+    assert files["oparl/person/1"]["affix"] == "MdL"
+    # Our copy: its own size and SHA-512, and the source's SHA-1 only because the copy is the original.
+    copy = (MINI_SOURCE / "files" / "3.pdf").read_bytes()
+    mirrored = files["oparl/file/3"]
+    assert mirrored["fileName"] == 'BV_2026_0001 <b onmouseover="alert(1)">.pdf'
+    assert (mirrored["size"], mirrored["sha512Checksum"]) == (len(copy), hashlib.sha512(copy).hexdigest())
+    # No copy: the original's values, as the source gave them.
+    original = files["oparl/file/1"]
+    assert original["size"] == 52341 and len(original["sha512Checksum"]) == 128 and len(original["sha1Checksum"]) == 40
+
+
+def test_gender_is_published_only_with_contact_data(mini_site):
+    """Gender is personal data beyond name and role (docs/security.md): like e-mail and phone."""
+    assert read_front_matter(MINI_SOURCE / "persons" / "1.md")["gender"] == "female"
+    assert not any("gender" in obj for obj in every_object(api_files(mini_site)))
+
+
+def test_hand_edited_file_name_gender_and_parent_circle_are_left_out_when_read(tmp_path):
+    """The plugins check again what the importers clean: a path as file name, a gender that is no
+    OParl word, a parent circle. Gender also needs PUBLISH_CONTACT_DATA."""
+    from plugins.council.loading import load_graph
+
+    content = tmp_path / "content"
+    shutil.copytree(MINI_SOURCE, content)
+    for path, old, new in (("files/1.md", "file_name: Einladung_GR_5.pdf", "file_name: ../../etc/passwd"),
+                           ("persons/2.md", "form_of_address: Herr", "form_of_address: Herr\ngender: <script>"),
+                           ("organizations/1.md", "short_name: GR", "short_name: GR\nparent: '2'")):
+        (content / path).write_text((content / path).read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    graph = load_graph(content, publish_contact_data=True)
+    assert graph.files["1"].file_name is None
+    assert graph.persons["2"].gender is None and graph.persons["1"].gender == "female"
+    assert load_graph(content).persons["1"].gender is None
+    # 2 names 1 as parent and 1 names 2: one of the two links is dropped, so no page walks a circle.
+    assert [o.parent for o in (graph.organizations["1"], graph.organizations["2"])].count(None) == 1

@@ -596,3 +596,54 @@ def test_every_body_of_a_system_is_imported_without_id_clashes(tmp_path):
     assert len(councils) == 2
     for n in (1, 2):
         assert [councils[o] for o in meetings[f"Sitzung in Gemeinde {n}"]["organizations"]] == [f"Gemeinderat Nummer {n}"]
+
+
+# -- M5, S11: person words and official keys; hostile file names and checksums ------
+
+
+def wuppertal_with_person_and_file(server: FixtureServer) -> str:
+    """Wuppertal's System and Body; a person as SessionNet Wuppertal sends it (key typo
+    `formOfAdress`, `gender: "männlich"`, `web: ""`: meine-stadt-transparent commit cb94e6ef,
+    importer/tests/test_missing.py, person_292), one with a hostile gender, and a paper whose
+    document advertises a path as its name and a checksum that is none."""
+    system = fixture("wuppertal", "system.json")
+    # S11: the AGS 05124000 with its leading zero lost, as SessionNet sends such numbers.
+    body = {**fixture("wuppertal", "body.json"), "ags": "5124000", "rgs": "<b>051240000000</b>"}
+    people = WUPPERTAL + "oparl/bodies/0001/people/"
+    server.add(system["id"], system)
+    server.add_list(system["body"], [body])
+    server.add_list(body["person"], [
+        {"id": people + "292", "type": "https://schema.oparl.org/1.0/Person", "name": "Herr Max Beispiel",
+         "familyName": "Beispiel", "givenName": "Max", "formOfAdress": "Herr", "gender": "männlich", "web": ""},
+        {"id": people + "293", "type": "https://schema.oparl.org/1.0/Person", "name": "Erika Probe",
+         "gender": "<script>alert(1)</script>", "affix": "MdB"},
+    ])
+    server.add_list(body["paper"], [{
+        "id": WUPPERTAL + "oparl/bodies/0001/papers/1", "type": "https://schema.oparl.org/1.0/Paper",
+        "name": "Plan", "mainFile": {
+            "id": WUPPERTAL + "oparl/bodies/0001/files/1", "type": "https://schema.oparl.org/1.0/File",
+            "name": "Plan", "fileName": "../../etc/passwd", "accessUrl": WUPPERTAL + "dokumente/1.pdf",
+            "size": 1234, "sha512Checksum": "<script>", "sha1Checksum": "0F777408B06A0D472886910A33412C6C6BCBC6B1"}}])
+    for name in ("organization", "meeting"):
+        server.add_list(body[name], [])
+    return server.local(system["id"])
+
+
+@pytest.mark.parametrize("contact", [False, True])
+def test_person_words_keys_file_names_and_checksums_are_cleaned(tmp_path, contact):
+    from importers.publication import Policy
+
+    with FixtureServer(WUPPERTAL) as server:
+        run_import(wuppertal_with_person_and_file(server), tmp_path, policy=Policy(publish_contact_data=contact))
+        persons = by_source(tmp_path, "persons")
+        typo, hostile = (persons[server.local(WUPPERTAL + f"oparl/bodies/0001/people/{n}")] for n in (292, 293))
+    body = read_front_matter(next((tmp_path / "bodies").glob("*.md")))
+    assert body["ags"] == "05124000" and "rgs" not in body
+    assert typo["form_of_address"] == "Herr"
+    assert typo.get("gender") == ("male" if contact else None)  # only with PUBLISH_CONTACT_DATA
+    assert "gender" not in hostile and hostile["affix"] == "MdB"
+    document = read_front_matter(next((tmp_path / "files").glob("*.md")))
+    assert document["file_name"] == "passwd"
+    assert "sha512" not in document and document["sha1"] == "0f777408b06a0d472886910a33412c6c6bcbc6b1"
+    assert document["size"] == 1234
+    assert not any("script" in p.read_text(encoding="utf-8") for p in tmp_path.rglob("*.md"))

@@ -11,7 +11,8 @@ from importers.oparl.walker import Crawl
 from importers.records import Record, Ref
 from importers.report import Report
 from importers.values import (
-    bool_value, compact, date_value, datetime_value, int_value, long_text, strings, text, url_value,
+    bool_value, checksum_value, compact, date_value, datetime_value, file_name_value, gender_value, int_value,
+    key_number, long_text, strings, text, url_value,
 )
 
 _KIND_OF_TYPE = {
@@ -96,7 +97,8 @@ class Normaliser:
             "name": text(obj.get("name")) or "Körperschaft",
             "short_name": text(obj.get("shortName")),
             "website": url_value(obj.get("website")),
-            "ags": text(obj.get("ags")),
+            "ags": key_number(obj.get("ags"), 8),
+            "rgs": key_number(obj.get("rgs"), 12),
             "terms": self._refs("term", obj.get("legislativeTerm")),
             **self._common(obj),
         }))
@@ -147,10 +149,12 @@ class Normaliser:
             ) or "Unbekannt",
             "family_name": text(obj.get("familyName")),
             "given_name": text(obj.get("givenName")),
-            "form_of_address": text(obj.get("formOfAddress")),
+            # SessionNet Wuppertal misspells the key (research/oparl.md M5).
+            "form_of_address": text(obj.get("formOfAddress")) or text(obj.get("formOfAdress")),
             "title": strings(obj.get("title")),
             "affix": text(obj.get("affix")),
-            "gender": text(obj.get("gender")),
+            # Personal data like contact data; importers/publication.py removes it unless allowed.
+            "gender": gender_value(obj.get("gender")),
             "memberships": memberships,
             # Contact data; importers/publication.py removes it unless allowed.
             "email": strings(obj.get("email")),
@@ -250,12 +254,13 @@ class Normaliser:
         if not access_url:
             self.report.problem("File ohne accessUrl", obj["id"])
         return Record("file", obj["id"], compact({
-            "name": text(obj.get("name")) or text(obj.get("fileName")) or "Dokument",
-            "file_name": text(obj.get("fileName")),
+            "name": text(obj.get("name")) or file_name_value(obj.get("fileName")) or "Dokument",
+            "file_name": file_name_value(obj.get("fileName")),
             "mime_type": text(obj.get("mimeType")),
             "date": date_value(obj.get("date")),
             "size": int_value(obj.get("size")),
-            "sha512": text(obj.get("sha512Checksum")),
+            "sha512": checksum_value(obj.get("sha512Checksum"), 128),
+            "sha1": checksum_value(obj.get("sha1Checksum"), 40),
             "access_url": access_url,
             "download_url": url_value(obj.get("downloadUrl")),
             "source_text": long_text(obj.get("text")),

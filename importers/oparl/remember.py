@@ -32,13 +32,14 @@ _STRUCTURE = ("id", "type", "created", "modified", "deleted", "web", "body")
 # Per type, the fields importers/oparl/normalise.py reads and the walker needs to put
 # a changed child back into its parent. Anything else a server sends is not kept.
 _FIELDS = {
-    "Body": ("name", "shortName", "website", "ags", "legislativeTerm", "system", "location", "organization",
+    "Body": ("name", "shortName", "website", "ags", "rgs", "legislativeTerm", "system", "location", "organization",
              "person", "meeting", "paper", "legislativeTermList", "membership", "agendaItem", "consultation",
              "file", "locationList"),
     "LegislativeTerm": ("name", "startDate", "endDate"),
     "Organization": ("name", "shortName", "organizationType", "classification", "startDate", "endDate",
                      "subOrganizationOf", "website", "location", "membership", "meeting"),
-    "Person": ("name", "familyName", "givenName", "formOfAddress", "title", "affix", "gender", "membership"),
+    "Person": ("name", "familyName", "givenName", "formOfAddress", "title", "affix", "formOfAdress",
+               "membership"),
     "Membership": ("person", "organization", "role", "votingRight", "startDate", "endDate", "onBehalfOf"),
     "Meeting": ("name", "start", "end", "cancelled", "meetingState", "location", "organization", "invitation",
                 "resultsProtocol", "verbatimProtocol", "auxiliaryFile", "agendaItem"),
@@ -48,12 +49,13 @@ _FIELDS = {
               "originatorOrganization", "underDirectionOf", "relatedPaper", "superordinatedPaper",
               "subordinatedPaper", "consultation"),
     "Consultation": ("paper", "meeting", "agendaItem", "organization", "role", "authoritative"),
-    "File": ("name", "fileName", "mimeType", "date", "size", "sha512Checksum", "accessUrl", "downloadUrl",
-             "text", "meeting", "paper", "agendaItem", "masterFile", "derivativeFile"),
+    "File": ("name", "fileName", "mimeType", "date", "size", "sha512Checksum", "sha1Checksum", "accessUrl",
+             "downloadUrl", "text", "meeting", "paper", "agendaItem", "masterFile", "derivativeFile"),
     "Location": ("description", "streetAddress", "street_address", "room", "postalCode", "postal_code",
                  "locality"),
 }
-CONTACT_FIELDS = ("email", "phone")
+# Personal data the town publishes only with PUBLISH_CONTACT_DATA (importers/publication.py).
+CONTACT_FIELDS = ("email", "phone", "gender")
 # A withheld agenda item: its place in the agenda, never its text.
 _WITHHELD_ITEM = ("id", "type", "number", "order", "meeting", "created", "modified")
 # A consultation in a withheld item: that the meeting dealt with the paper, not its role.

@@ -65,7 +65,7 @@ _COMMON = {"web": URL, "modified": DATETIME}
 
 FIELDS: dict[str, dict[str, FieldType | Link]] = {
     "body": {
-        "name": TEXT, "short_name": TEXT, "website": URL, "ags": TEXT,
+        "name": TEXT, "short_name": TEXT, "website": URL, "ags": TEXT, "rgs": TEXT,
         "terms": Link("term", many=True), **_COMMON,
     },
     "term": {"name": TEXT, "start_date": DATE, "end_date": DATE, **_COMMON},
@@ -111,7 +111,7 @@ FIELDS: dict[str, dict[str, FieldType | Link]] = {
     },
     "file": {
         "name": TEXT, "file_name": TEXT, "mime_type": TEXT, "date": DATE, "size": INT,
-        "sha512": TEXT, "access_url": URL, "download_url": URL, "text": LONG_TEXT, **_COMMON,
+        "sha512": TEXT, "sha1": TEXT, "access_url": URL, "download_url": URL, "text": LONG_TEXT, **_COMMON,
         "content": CONTENT, "path": PATH,
     },
 }

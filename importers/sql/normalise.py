@@ -18,7 +18,7 @@ from importers.sql.convert import sort_key
 from importers.sql.fields import FIELDS, KIND_LABELS, LOCATION_PARTS, PARENTS, SOURCE_SEGMENTS, Link
 from importers.sql.mapping import ListSpec, Mapping
 from importers.sql.reader import Snapshot
-from importers.values import compact
+from importers.values import checksum_value, compact, file_name_value, gender_value, key_number
 
 
 def source_id(kind: str, key: str) -> str:
@@ -110,7 +110,8 @@ class Normaliser:
             "name": v.get("name") or "Körperschaft",
             "short_name": v.get("short_name"),
             "website": v.get("website"),
-            "ags": v.get("ags"),
+            "ags": key_number(v.get("ags"), 8),
+            "rgs": key_number(v.get("rgs"), 12),
             "terms": self.refs("term", self.value("body", key, v, "terms")),
             "web": v.get("web"),
             "modified": v.get("modified"),
@@ -166,7 +167,8 @@ class Normaliser:
             "form_of_address": v.get("form_of_address"),
             "title": self.value("person", key, v, "title") or None,
             "affix": v.get("affix"),
-            "gender": v.get("gender"),
+            # Personal data like contact data; importers/publication.py removes it unless allowed.
+            "gender": gender_value(v.get("gender")),
             "memberships": memberships,
             # Contact data; importers/publication.py removes it unless allowed.
             "email": self.value("person", key, v, "email") or None,
@@ -261,12 +263,13 @@ class Normaliser:
         if not fetch_url:
             self.report.problem("Datei ohne Inhalt, Pfad und Adresse", key)
         return self._record("file", key, compact({
-            "name": v.get("name") or v.get("file_name") or "Dokument",
-            "file_name": v.get("file_name"),
+            "name": v.get("name") or file_name_value(v.get("file_name")) or "Dokument",
+            "file_name": file_name_value(v.get("file_name")),
             "mime_type": v.get("mime_type"),
             "date": v.get("date"),
             "size": v.get("size"),
-            "sha512": v.get("sha512"),
+            "sha512": checksum_value(v.get("sha512"), 128),
+            "sha1": checksum_value(v.get("sha1"), 40),
             "access_url": fetch_url,
             "download_url": v.get("download_url"),
             "source_text": v.get("text"),

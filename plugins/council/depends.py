@@ -37,8 +37,8 @@ def person_deps(person) -> frozenset:
 
 
 def organization_deps(org) -> frozenset:
-    return keys_of(org, *(m.person for m in org.memberships), *(m.on_behalf_of for m in org.memberships),
-                 *org.meetings, *org.papers)
+    return keys_of(org, org.parent, *org.children, *(m.person for m in org.memberships),
+                   *(m.on_behalf_of for m in org.memberships), *org.meetings, *org.papers)
 
 
 # What a list shows of each row (theme/templates/_macros.html): the object, and for

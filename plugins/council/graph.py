@@ -44,6 +44,8 @@ class Body(Base):
     kind = "body"
     short_name: str | None = None
     website: str | None = None
+    ags: str | None = None  # Amtlicher Gemeindeschlüssel, 8 digits
+    rgs: str | None = None  # Regionalschlüssel, 12 digits
 
 
 @dataclass(eq=False)
@@ -63,9 +65,12 @@ class Organization(Base):
     end_date: date | None = None
     website: str | None = None
     location: dict = field(default_factory=dict)
+    parent: "Organization | None" = None  # OParl subOrganizationOf
     memberships: list = field(default_factory=list)
     meetings: list = field(default_factory=list)
     papers: list = field(default_factory=list)
+    # Organizations whose parent this is, filled in by loading.
+    children: list = field(default_factory=list)
 
     @property
     def category(self) -> str:
@@ -90,6 +95,9 @@ class Person(Base):
     given_name: str | None = None
     form_of_address: str | None = None
     title: list = field(default_factory=list)
+    affix: str | None = None
+    # Personal data like contact data: only with PUBLISH_CONTACT_DATA (reading.py).
+    gender: str | None = None
     email: list = field(default_factory=list)
     phone: list = field(default_factory=list)
     memberships: list = field(default_factory=list)
@@ -131,10 +139,17 @@ class File(Base):
     kind = "file"
     mime_type: str | None = None
     date: date | None = None
+    file_name: str | None = None  # the source's name, for display only: never a path
+    # Size and checksums the source gives for its original (access_url) …
     size: int | None = None
+    sha512: str | None = None
+    sha1: str | None = None
     access_url: str | None = None
+    # … and what our copy is, when we have one (media_size, media_sha512: noted by the importer).
     media: str | None = None
     media_type: str | None = None
+    media_size: int | None = None
+    media_sha512: str | None = None
     text_path: str | None = None  # a string: Path objects for 100,000 files cost a second per build
     meetings: list = field(default_factory=list)
     papers: list = field(default_factory=list)
@@ -142,6 +157,26 @@ class File(Base):
     @property
     def media_url(self) -> str | None:
         return urls.media(self.media) if self.media else None
+
+    @property
+    def is_original(self) -> bool:
+        """Whether our copy is byte for byte the source's file, as far as checksums tell."""
+        return bool(self.media_sha512 and self.sha512 and self.media_sha512 == self.sha512)
+
+    @property
+    def shown_size(self) -> int | None:
+        """The size of what the page links: our copy, else the original as the source says (also
+        for a copy whose size the importer did not note: it is the original's bytes)."""
+        return self.media_size if self.media and self.media_size is not None else self.size
+
+    @property
+    def shown_sha512(self) -> str | None:
+        return self.media_sha512 if self.media else self.sha512
+
+    @property
+    def shown_sha1(self) -> str | None:
+        """The source's SHA-1 (deprecated in OParl 1.1) only where it describes what is linked."""
+        return self.sha1 if not self.media or self.is_original else None
 
     def read_text(self) -> str:
         if self.text_path is None or not os.path.isfile(self.text_path):
@@ -161,6 +196,8 @@ class AgendaItem:
     resolution_text: str | None = None
     resolution_file: File | None = None
     auxiliary_files: list = field(default_factory=list)
+    start: datetime | None = None
+    end: datetime | None = None
 
     @property
     def url(self) -> str:

@@ -128,6 +128,11 @@ def load_graph(content: Path, publish_contact_data: bool = False, cache=None, li
             if kind == "person":
                 for membership in obj.memberships:
                     membership.organization.memberships.append(membership)
+        if kind == "organization":
+            # Parents are organizations: only now are all of them there.
+            for data in raw["organization"]:
+                maker.link_organization(graph.organizations[str(data["id"])], data)
+            register_children(graph)
     papers = [maker.make("paper", data) for data in raw["paper"]]
     for paper in papers:
         graph.papers[paper.id] = paper
@@ -143,6 +148,15 @@ def load_graph(content: Path, publish_contact_data: bool = False, cache=None, li
     _sort(graph)
     return graph
 
+
+
+def register_children(graph: Graph):
+    """Each organization's sub-organizations, from their parents, in the order lists show them."""
+    for org in graph.organizations.values():
+        org.children = []
+    for org in sorted(graph.organizations.values(), key=lambda o: (o.name.lower(), o.id)):
+        if org.parent is not None:
+            org.parent.children.append(org)
 
 
 def _register_paper(paper: Paper):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import unicodedata
 from datetime import date, datetime
 from pathlib import Path
 
@@ -180,7 +181,8 @@ class Maker:
 
     def _body(self, data: dict) -> Body:
         return Body(**self._base(data, "Körperschaft"), short_name=_str(data.get("short_name")),
-                    website=_str(data.get("website")))
+                    website=_str(data.get("website")), ags=_digits(data.get("ags"), 8),
+                    rgs=_digits(data.get("rgs"), 12))
 
     def _term(self, data: dict) -> Term:
         return Term(**self._base(data, "Wahlperiode"), start_date=self._date(data, "start_date"),
@@ -193,10 +195,13 @@ class Maker:
             self._problem("text", text_name, f"text nennt {text_name}, die Datei fehlt im Ordner "
                           f"{FOLDERS['file']}; das Dokument erscheint ohne Lesesicht und Suchtext")
         return File(**self._base(data, "Dokument"), mime_type=_str(data.get("mime_type")), date=self._date(data, "date"),
-                    size=data.get("size") if isinstance(data.get("size"), int) else None,
+                    file_name=_shown_file_name(data.get("file_name")),
+                    size=_size(data.get("size")), sha512=_hex(data.get("sha512"), 128),
+                    sha1=_hex(data.get("sha1"), 40),
                     access_url=_str(data.get("access_url")),
                     media=media if media in self.present else None,
                     media_type=_str(data.get("media_type")),
+                    media_size=_size(data.get("media_size")), media_sha512=_hex(data.get("media_sha512"), 128),
                     text_path=f"{self.files_folder}{os.sep}{text_name}" if text_name in self.present else None)
 
     def _organization(self, data: dict) -> Organization:
@@ -208,6 +213,16 @@ class Maker:
             location=_location(data.get("location")),
         )
 
+    def link_organization(self, org: Organization, data: dict):
+        """Its parent (OParl subOrganizationOf), once all organizations are there; never itself
+        nor one of its own descendants, so that no page walks a circle."""
+        self._about("organization", org.id)
+        parent = self._one("organization", data, "parent")
+        ancestor = parent
+        while ancestor is not None and ancestor is not org:
+            ancestor = ancestor.parent
+        org.parent = parent if ancestor is None else None
+
     def _person(self, data: dict) -> Person:
         """With its memberships; the organizations learn of them in load_graph."""
         contact = self.publish_contact_data
@@ -216,6 +231,9 @@ class Maker:
             family_name=_str(data.get("family_name")), given_name=_str(data.get("given_name")),
             form_of_address=_str(data.get("form_of_address")),
             title=[_str(t) for t in _list(data.get("title")) if _str(t)],
+            affix=_str(data.get("affix")),
+            # Gender is personal data like contact data (docs/security.md).
+            gender=_str(data.get("gender")) if contact and _str(data.get("gender")) in GENDERS else None,
             email=[_str(e) for e in _list(data.get("email")) if _str(e)] if contact else [],
             phone=[_str(p) for p in _list(data.get("phone")) if _str(p)] if contact else [],
         )
@@ -274,6 +292,7 @@ class Maker:
                 resolution_text=_str(item.get("resolution_text")),
                 resolution_file=self._one("file", item, "resolution_file"),
                 auxiliary_files=self._many("file", item, "auxiliary_files"),
+                start=self._date(item, "start", moment=True), end=self._date(item, "end", moment=True),
             ))
         return meeting
 
@@ -309,6 +328,34 @@ def _safe_name(value) -> str | None:
     if not name or "/" in name or "\\" in name or name.startswith(".") or "\x00" in name:
         return None
     return name
+
+
+# OParl's values of Person.gender, as the importers write them (importers/values.gender_value).
+GENDERS = ("female", "male", "other")
+
+
+def _shown_file_name(value) -> str | None:
+    """The source's file name, shown and advertised only; one that could be read as a path or
+    hides characters (the importers never write such a one) is left out."""
+    name = _str(value)
+    if not name or len(name) > 255 or name.startswith(".") or any(
+            c in "/\\" or unicodedata.category(c)[0] == "C" for c in name):
+        return None
+    return name
+
+
+def _size(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _hex(value, length: int) -> str | None:
+    value = _str(value)
+    return value.lower() if value and len(value) == length and all(c in "0123456789abcdefABCDEF" for c in value) else None
+
+
+def _digits(value, length: int) -> str | None:
+    value = _str(value)
+    return value if value and len(value) == length and value.isascii() and value.isdigit() else None
 
 
 def _location(value) -> dict:

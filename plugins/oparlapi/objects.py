@@ -4,7 +4,8 @@ Each object is made once, standalone (with its back-references); where the spec 
 (AgendaItem in Meeting, Consultation in Paper, Membership in Person, File and Location in
 their owners) the embedded copy leaves those back-references out (spec 3-00). What our pages
 do not show is not here either: a non-public agenda item is its number and `public: false`,
-a consultation in one names no item and no role, contact data only if the town allows it.
+a consultation in one names no item and no role, contact data and gender only if the town
+allows it.
 """
 
 from __future__ import annotations
@@ -134,6 +135,7 @@ class Objects:
         return self.made({
             "id": self.ref("Body", body), "type": self.urls.type_of("Body"), "system": self.urls.url("oparl/system"),
             "name": body.name, "shortName": body.short_name, "website": body.website, "license": self.licence,
+            "ags": body.ags, "rgs": body.rgs,
             **lists, "legislativeTerm": terms, "web": self.urls.url("index.html"), **self.stamps(body),
         }) | {"legislativeTerm": terms}  # mandatory: [] when there is none
 
@@ -169,6 +171,7 @@ class Objects:
             "name": org.name, "shortName": org.short_name, "organizationType": org.organization_type,
             "classification": org.classification, "startDate": self.day(org.start_date),
             "endDate": self.day(org.end_date), "website": org.website,
+            "subOrganizationOf": self.ref("Organization", org.parent),
             "location": self.location("organization", org, org.location, "organizations"),
             "membership": [self.membership_url(m) for m in memberships],
             "web": self.web_url(org), **self.stamps(org),
@@ -194,7 +197,8 @@ class Objects:
         return self.made({
             "id": self.ref("Person", person), "type": self.urls.type_of("Person"), "body": self.body_url(),
             "name": person.name, "familyName": person.family_name, "givenName": person.given_name,
-            "formOfAddress": person.form_of_address, "title": list(person.title),
+            "formOfAddress": person.form_of_address, "title": list(person.title), "affix": person.affix,
+            "gender": person.gender if contact else None,
             "email": list(person.email) if contact else None, "phone": list(person.phone) if contact else None,
             "membership": memberships, "web": self.web_url(person), **self.stamps(person),
         })
@@ -204,9 +208,11 @@ class Objects:
         mirrored = self.urls.url(f.media_url) if f.media_url else None
         access = mirrored or f.access_url
         return self.made({
-            "id": self.ref("File", f), "type": self.urls.type_of("File"), "name": f.name,
+            "id": self.ref("File", f), "type": self.urls.type_of("File"), "name": f.name, "fileName": f.file_name,
             "mimeType": f.media_type or f.mime_type if mirrored else f.mime_type,
-            "date": self.day(f.date), "size": f.size, "text": f.read_text() or None,
+            # Size and checksums of what accessUrl serves: our copy's, or the original's as the source said.
+            "date": self.day(f.date), "size": f.shown_size, "sha512Checksum": f.shown_sha512,
+            "sha1Checksum": f.shown_sha1, "text": f.read_text() or None,
             "accessUrl": access, "downloadUrl": mirrored,
             "meeting": self.refs("Meeting", f.meetings), "paper": self.refs("Paper", f.papers),
             "web": self.web_url(f), **self.stamps(f),
@@ -247,7 +253,7 @@ class Objects:
             "result": item.result, "resolutionText": item.resolution_text,
             "resolutionFile": self.embed_file(item.resolution_file),
             "auxiliaryFile": [self.embed_file(f) for f in item.auxiliary_files if f.id in self.files],
-            "web": self.urls.url(item.url),
+            "start": self.moment(item.start), "end": self.moment(item.end), "web": self.urls.url(item.url),
         })
 
     def consultation_url(self, paper, position: int) -> str:

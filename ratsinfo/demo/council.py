@@ -200,6 +200,8 @@ def _add_stadtrat(council: Council, people: _PersonFactory,
             person.status = _gendered(person, "Stadträtin", "Stadtrat")
             chair = _gendered(person, "Fraktionsvorsitzende", "Fraktionsvorsitzender")
             role = chair if index == 0 else "Mitglied"
+            if index == 0 and fraktion is council.fraktionen[0]:
+                person.affix = "MdL"  # the biggest Fraktion's chair also sits in the Landtag
             council.add_membership(person, fraktion, role, CURRENT_TERM[0])
             council.add_membership(person, council.stadtrat, "Mitglied", CURRENT_TERM[0],
                                    voting_right=True, on_behalf_of=fraktion)

@@ -60,6 +60,7 @@ class Person:
     family_name: str
     gender: str  # "female" or "male", as OParl examples spell it
     title: str | None = None
+    affix: str | None = None  # OParl's affix: "MdL", a seat elsewhere
     status: str | None = None
     email: str | None = None
     phone: str | None = None
@@ -126,6 +127,21 @@ class AgendaItem:
     votes: tuple[int, int, int] | None = None  # yes, no, abstentions
     resolution_text: str | None = None
     resolution_file: File | None = None
+
+    @property
+    def times(self) -> tuple[datetime | None, datetime | None]:
+        """When the item was dealt with (OParl's start and end), for a held meeting only: its time
+        shared out evenly, in steps of five minutes; nothing random, so the demo stays the same."""
+        meeting = self.meeting
+        if meeting.end is None or meeting.cancelled:
+            return None, None
+        items = meeting.agenda_items
+        position, share = items.index(self), (meeting.end - meeting.start) / len(items)
+
+        def at(n: int) -> datetime:
+            moment = meeting.start + share * n
+            return moment.replace(minute=moment.minute - moment.minute % 5, second=0, microsecond=0)
+        return at(position), at(position + 1) if position + 1 < len(items) else meeting.end
 
 
 @dataclass(eq=False)

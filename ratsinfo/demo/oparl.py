@@ -201,6 +201,7 @@ class Serializer:
             "givenName": person.given_name,
             "formOfAddress": person.form_of_address,
             "title": [person.title] if person.title else None,
+            "affix": person.affix,
             "gender": person.gender,
             "email": [person.email] if person.email else None,
             "phone": [person.phone] if person.phone else None,
@@ -250,6 +251,8 @@ class Serializer:
             "resolutionText": item.resolution_text,
             "resolutionFile": (self.file(item.resolution_file, embedded=True)
                                if item.resolution_file else None),
+            "start": stamp(item.times[0]) if item.times[0] else None,
+            "end": stamp(item.times[1]) if item.times[1] else None,
         }, timestamps.agenda_item(item)))
 
     def paper(self, paper: Paper) -> dict:

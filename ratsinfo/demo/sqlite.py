@@ -165,7 +165,7 @@ def export_rows(town: Town) -> dict[str, list[dict]]:
     for p in council.persons:
         rows["persons"].append({
             "id": _id(p), "name": p.name, "family_name": p.family_name, "given_name": p.given_name,
-            "form_of_address": p.form_of_address, "title": p.title, "gender": p.gender,
+            "form_of_address": p.form_of_address, "title": p.title, "affix": p.affix, "gender": p.gender,
             "email": p.email, "phone": p.phone, "web": _web("Person", p.number),
             "modified": timestamps.person(p)[1]})
     for m in council.memberships:
@@ -206,6 +206,7 @@ def _meetings(town: Town, rows: dict[str, list[dict]]):
             "paper_id": _id(item.consultation.paper) if item.consultation else None,
             "result": item.result, "resolution_text": item.resolution_text,
             "resolution_file_id": _id(item.resolution_file),
+            "starts_at": item.times[0], "ends_at": item.times[1],
             "modified": timestamps.agenda_item(item)[1]})
 
 

@@ -40,20 +40,20 @@ MAX_EDITS = 1_000
 # What loading the graph derives nothing from: copied from the edited object onto the
 # snapshot's. Any other field must be unchanged (compared with ==: objects by identity).
 DISPLAY = {
-    model.Body: {"name", "source", "web", "modified", "short_name", "website"},
+    model.Body: {"name", "source", "web", "modified", "short_name", "website", "ags", "rgs"},
     model.Term: {"name", "source", "web", "modified", "start_date", "end_date"},
     # The name orders a person's memberships.
     model.Organization: {"source", "web", "modified", "short_name", "organization_type", "classification",
                          "start_date", "end_date", "website", "location"},
     # Names order members lists.
-    model.Person: {"source", "web", "modified", "form_of_address", "title", "email", "phone"},
+    model.Person: {"source", "web", "modified", "form_of_address", "title", "affix", "gender", "email", "phone"},
     # Role and end order members lists.
     model.Membership: {"voting_right", "start_date", "on_behalf_of"},
-    model.File: {"name", "source", "web", "modified", "mime_type", "date", "size", "access_url", "media",
-                 "media_type", "text_path"},
+    model.File: {"name", "source", "web", "modified", "mime_type", "date", "file_name", "size", "sha512", "sha1",
+                 "access_url", "media", "media_type", "media_size", "media_sha512", "text_path"},
     # The start orders every list of meetings; committees and documents are back-linked.
     model.Meeting: {"name", "source", "web", "modified", "end", "cancelled", "state", "location"},
-    model.AgendaItem: {"number", "name", "result", "resolution_text"},
+    model.AgendaItem: {"number", "name", "result", "resolution_text", "start", "end"},
     # Reference (permalink) and date (order) stay; documents and committees are back-linked.
     model.Paper: {"name", "source", "web", "modified", "paper_type", "originator_persons",
                   "originator_organizations", "related_papers", "superordinated_papers", "subordinated_papers"},
@@ -69,12 +69,12 @@ RENDER_ONLY = {
     model.Body: set(),
     model.Term: {"name", "source", "web", "modified"},
     model.Organization: {"source", "web", "modified", "short_name", "start_date", "end_date", "website", "location"},
-    model.Person: {"source", "web", "modified", "form_of_address", "title", "email", "phone"},
+    model.Person: {"source", "web", "modified", "form_of_address", "title", "affix", "gender", "email", "phone"},
     model.Membership: {"voting_right"},
-    model.File: {"name", "source", "web", "modified", "mime_type", "size", "access_url", "media", "media_type",
-                 "text_path"},
+    model.File: {"name", "source", "web", "modified", "mime_type", "file_name", "size", "sha512", "sha1",
+                 "access_url", "media", "media_type", "media_size", "media_sha512", "text_path"},
     model.Meeting: {"name", "source", "web", "modified", "end", "state", "location"},
-    model.AgendaItem: {"number", "name", "result", "resolution_text"},
+    model.AgendaItem: {"number", "name", "result", "resolution_text", "start", "end"},
     model.Paper: {"name", "source", "web", "modified"},
     model.Consultation: {"role", "authoritative"},
 }
@@ -82,7 +82,7 @@ RENDER_ONLY = {
 OWNED = {"memberships": model.Person, "agenda": model.Meeting, "consultations": model.Paper}
 # Filled in by loading the graph from other objects (back-links, owners, permalinks): not the edit's.
 DERIVED = {
-    model.Organization: {"memberships", "meetings", "papers"},
+    model.Organization: {"memberships", "meetings", "papers", "children"},
     model.File: {"meetings", "papers"},
     model.Membership: {"person"},
     model.AgendaItem: {"meeting"},
@@ -167,6 +167,8 @@ def patch(graph: Graph, content: Path, listing: dict, publish_contact_data: bool
         new = maker.make(kind, data)
         if kind == "paper":
             maker.link_paper(new, data)
+        if kind == "organization":
+            maker.link_organization(new, data)
         sort_own_lists(new)
         render_only &= _copy_edit(old, new)
     return render_only
