@@ -3,9 +3,9 @@ and `publish` for the new release and the kept ones).
 
 Judged on the files themselves, not on what the build meant to do: every file is read, the
 search index's gzip fragments opened, HTML and JSON escapes undone, case ignored. What an entry
-is looked for by: a redacted text itself; a withheld object's page, its name (persons, papers,
-committees) and its paper's reference; a document's mirrored copy where the document is
-withheld, replaced or its text holds a redacted string.
+is looked for by: a redacted text itself; a withheld object's page, a withheld person's name, a
+withheld paper's name and reference (plugins/council/withhold.implied_texts); a document's mirrored
+copy where the document is withheld, replaced or its text holds one of those texts.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from pathlib import Path
 
 from ratsinfo import takedown
 
-# Names shorter than this would be found in ordinary words.
-MIN_NAME = 5
 # Files read as text: everything but the binary kinds a build copies or writes.
 BINARY = {".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff", ".woff2", ".wasm", ".ico", ".zip", ".docx",
           ".xlsx", ".odt", ".doc", ".xls"}
@@ -55,26 +53,22 @@ def needles(ledger: takedown.Ledger, content: Path, today: date | None = None) -
     paths = []
     objects = [e for e in entries if e.action != "schwaerzen"]
     graph = _graph(content) if entries else None
-    from plugins.council.withhold import resolve
+    from plugins.council.withhold import implied_texts, resolve
 
     for entry in objects:
         for obj in resolve(graph, entry.target):
             if entry.action == "zurueckhalten":
-                if getattr(obj, "kind", "") in ("person", "paper", "organization") and len(obj.name or "") >= MIN_NAME:
-                    texts.append((entry.nr, obj.name))
-                if getattr(obj, "kind", "") == "paper" and obj.reference:
-                    texts.append((entry.nr, obj.reference))
+                texts += [(entry.nr, text) for text in implied_texts(obj)]
                 if hasattr(obj, "kind"):
                     paths.append((entry.nr, obj.url))
             if getattr(obj, "media", None):
                 paths.append((entry.nr, obj.media_url))
-    redacted = [(e.nr, e.text.casefold()) for e in entries if e.action == "schwaerzen"]
-    if redacted:
+    # A document whose text holds one of them must not be mirrored.
+    lowered = [(nr, text.casefold()) for nr, text in texts]
+    if lowered:
         for f in graph.files.values():
-            text = f.read_text().casefold()
-            for nr, needle in redacted:
-                if f.media and needle in text:
-                    paths.append((nr, f.media_url))
+            text = f.read_text().casefold() if f.media else ""
+            paths += [(nr, f.media_url) for nr, needle in lowered if needle in text]
     return Needles(texts, paths)
 
 

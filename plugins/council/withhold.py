@@ -31,7 +31,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from plugins.council.graph import AgendaItem, Consultation, File, Graph, Meeting, Membership, Paper, Person
-from ratsinfo.takedown import REDACTED, Ledger, Target
+from ratsinfo.takedown import MIN_REDACTION, REDACTED, Ledger, Target
 
 log = logging.getLogger(__name__)
 
@@ -94,9 +94,9 @@ def apply(graph: Graph, ledger: Ledger | None, retention: Retention, today: date
     entries = ledger.active(today) if ledger else []
     shown = []  # what the digest covers: each entry's effect, not its wording
     removed = []
+    texts = [entry.text for entry in entries if entry.action == "schwaerzen"]
     for entry in entries:
         if entry.action == "schwaerzen":
-            shown.append(("schwaerzen", entry.text.casefold()))
             continue
         objects = resolve(graph, entry.target)
         if not objects:
@@ -105,20 +105,33 @@ def apply(graph: Graph, ledger: Ledger | None, retention: Retention, today: date
                         ledger.path, entry.nr, entry.target)
         if entry.action == "zurueckhalten":
             removed += objects
+            # Its name goes wherever it is written too (protocols, agenda items, other papers).
+            texts += [text for obj in objects for text in implied_texts(obj)]
         else:
             for f in objects:
                 _replace_file(f, entry.replacement)
                 shown.append(("ersetzen", f.id, str(entry.replacement), _stamp(entry.replacement)))
     removed += _expired(graph, retention, today, effect)
     _withhold(graph, removed, effect)
-    texts = [entry.text for entry in entries if entry.action == "schwaerzen"]
     if texts:
+        shown.append(("texte", sorted({t.casefold() for t in texts})))
         _redact(graph, re.compile("|".join(re.escape(t) for t in sorted(texts, key=len, reverse=True)),
                                   re.IGNORECASE), effect)
     shown += sorted(effect.withheld) + sorted(("reduziert", pid) for pid in effect.reduced)
     effect.digest = hashlib.sha1(repr(shown).encode("utf-8")).hexdigest() if shown else ""
     effect.gone = sorted(set(effect.gone))
     return effect
+
+
+def implied_texts(obj) -> list[str]:
+    """What withholding an object redacts besides it: a person's name, a paper's name and reference."""
+    if isinstance(obj, Person):
+        names = [obj.name, " ".join(filter(None, [obj.given_name, obj.family_name]))]
+    elif isinstance(obj, Paper):
+        names = [obj.name, obj.reference]
+    else:
+        return []
+    return [name.strip() for name in dict.fromkeys(names) if name and len(name.strip()) >= MIN_REDACTION]
 
 
 def _stamp(path) -> tuple:
