@@ -146,14 +146,138 @@ def _check(args) -> int:
 
 
 def _publish(args) -> int:
-    from ratsinfo.publish import PublishFailed, publish
+    from ratsinfo.publish import PublishFailed, publish, purge_releases
+    from ratsinfo.takedown import LedgerError
+    from ratsinfo.takedown_scan import scanner
 
     try:
-        release = publish(_output(args), Path(args.to), keep=args.keep)
-    except PublishFailed as exc:
+        scan = scanner(_content(args), _ledger(args))
+        release = publish(_output(args), Path(args.to), keep=args.keep, scan=scan)
+        purged = purge_releases(Path(args.to), scan) if scan else []
+    except (PublishFailed, LedgerError) as exc:
         print(f"Veröffentlichen abgebrochen: {exc}", file=sys.stderr)
         return 2
     print(f"Veröffentlicht: {args.to} zeigt jetzt auf {release}.")
+    for name in purged:
+        print(f"Gelöscht wegen der Löschliste: ältere Version {name} (enthielt Zurückgehaltenes; "
+              f"ein Zurückschalten dorthin ist nicht mehr möglich).")
+    return 0
+
+
+def _ledger(args) -> Path:
+    from ratsinfo.takedown import ledger_path
+
+    return ledger_path(_content(args), args.site.get("TAKEDOWN_LEDGER"))
+
+
+def _takedown_add(args) -> int:
+    import shutil
+
+    from ratsinfo import takedown
+
+    ledger = _ledger(args)
+    action, what, replacement = next((name, value, None) for name, value in
+                                     (("zurueckhalten", args.zurueckhalten), ("schwaerzen", args.schwaerzen),
+                                      ("ersetzen", args.ersetzen)) if value)
+    if action == "ersetzen":
+        source = Path(args.durch).absolute()
+        if not source.is_file():
+            print(f"Nicht eingetragen: die geschwärzte Fassung {source} gibt es nicht.", file=sys.stderr)
+            return 2
+        folder = ledger.parent.absolute()
+        if folder not in source.parents:  # kept beside the ledger, so that the site folder holds all it needs
+            keep = folder / "loeschungen" / source.name
+            keep.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, keep)
+            for text in [source.with_suffix(".txt")] if source.with_suffix(".txt").is_file() else []:
+                shutil.copy2(text, keep.with_suffix(".txt"))
+            source = keep
+        replacement = source.relative_to(folder).as_posix()
+    elif args.durch:
+        print("Nicht eingetragen: --durch gehört nur zu --ersetzen.", file=sys.stderr)
+        return 2
+    try:
+        entry = takedown.add(ledger, action, what, args.grund, args.entschieden_von, args.am, args.bis, replacement)
+    except takedown.LedgerError as exc:
+        print(f"Nicht eingetragen: {exc}", file=sys.stderr)
+        return 2
+    print(f"Eintrag {entry.nr} in {ledger} eingetragen ({entry.action}: {entry.what}).")
+    if entry.target is not None and not _found_in_content(args, entry.target):
+        print(f"Hinweis: {entry.target} gibt es im Inhalt {_content(args)} nicht; bitte Art und Id prüfen "
+              f"(ratsinfo takedown list zeigt den Eintrag, ratsinfo takedown remove {entry.nr} beendet ihn).")
+    print("Wirksam mit dem nächsten Build (ratsinfo build oder update); danach ratsinfo publish, das ältere "
+          "Versionen mit dem Entfernten löscht, und ratsinfo takedown check zur Kontrolle.")
+    return 0
+
+
+def _found_in_content(args, target) -> bool:
+    from plugins.council.loading import load_graph
+    from plugins.council.withhold import resolve
+
+    try:
+        return bool(resolve(load_graph(_content(args), publish_contact_data=True), target))
+    except Exception:  # an unreadable content folder: the build will say why
+        return True
+
+
+def _takedown_list(args) -> int:
+    from datetime import date
+
+    from ratsinfo import takedown
+
+    try:
+        ledger = takedown.load(_ledger(args))
+    except takedown.LedgerError as exc:
+        print(f"Löschliste nicht lesbar: {exc}", file=sys.stderr)
+        return 2
+    if not ledger.entries:
+        print(f"Die Löschliste {ledger.path} ist leer.")
+        return 0
+    today = date.today()
+    for entry in ledger.entries:
+        state = "" if entry.active(today) else f"  (abgelaufen am {entry.until.isoformat()})"
+        until = f", bis {entry.until.isoformat()}" if entry.until else ""
+        print(f"{entry.nr:>3}  {entry.action}: {entry.what}{state}")
+        print(f"     Grund: {entry.reason}; entschieden von {entry.decided_by} am {entry.decided_on.isoformat()}{until}")
+        if entry.replacement:
+            print(f"     ersetzt durch {entry.replacement}")
+    return 0
+
+
+def _takedown_check(args) -> int:
+    from ratsinfo import takedown
+    from ratsinfo.takedown_scan import needles, scan
+
+    output = _output(args)
+    if not (output / "index.html").is_file():
+        print(f"Prüfung nicht möglich: {output} enthält kein gebautes Portal (index.html fehlt).", file=sys.stderr)
+        return 2
+    try:
+        ledger = takedown.load(_ledger(args))
+    except takedown.LedgerError as exc:
+        print(f"Löschliste nicht lesbar: {exc}", file=sys.stderr)
+        return 2
+    findings = scan(output, needles(ledger, _content(args)))
+    for finding in findings:
+        print(finding)
+    if findings:
+        print(f"{len(findings)} Stellen in {output} zeigen noch, was die Löschliste zurückhält. Neu bauen "
+              f"(ratsinfo build) und veröffentlichen; bleibt eine Stelle, sie melden.")
+        return 1
+    print(f"{len(ledger.entries)} Einträge geprüft: nichts davon in {output}.")
+    return 0
+
+
+def _takedown_remove(args) -> int:
+    from ratsinfo import takedown
+
+    try:
+        entry = takedown.remove(_ledger(args), args.nr, args.grund)
+    except takedown.LedgerError as exc:
+        print(f"Nicht beendet: {exc}", file=sys.stderr)
+        return 2
+    print(f"Eintrag {entry.nr} beendet ({entry.action}: {entry.what}); das Protokoll behält ihn. "
+          f"Mit dem nächsten Build erscheint wieder, was er zurückhielt.")
     return 0
 
 
@@ -229,7 +353,7 @@ Als Nächstes:
 # Paths and settings of a command: its option, else the site folder's (ratsinfo/site.py).
 
 def _content(args) -> Path:
-    return Path(args.content) if args.content else args.site.content
+    return Path(args.content) if getattr(args, "content", None) else args.site.content
 
 
 def _output(args) -> Path:
@@ -525,6 +649,8 @@ def parser() -> argparse.ArgumentParser:
     _add_site_option(upd)
     upd.set_defaults(run=_update)
 
+    _add_takedown_commands(commands)
+
     init = commands.add_parser(
         "init", help="Site-Ordner einer Stadt anlegen (Einstellungen, Impressum, Datenschutz, Hilfe)",
         description="Legt ORDNER an: ratsinfo.toml mit jeder Einstellung (auskommentiert und erklärt), "
@@ -550,6 +676,70 @@ def parser() -> argparse.ArgumentParser:
                       help="stattdessen als SQL-Export in diese SQLite-Datei schreiben (wird ersetzt)")
     demo.set_defaults(run=_demo)
     return root
+
+
+def _day(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} ist kein Datum; erwartet ist z. B. 2026-05-01") from None
+
+
+def _add_takedown_commands(commands):
+    from datetime import date
+
+    down = commands.add_parser(
+        "takedown", help="Löschliste: Personen, Vorlagen, Dokumente, Texte auf Antrag entfernen",
+        description="Die Löschliste (loeschungen.yaml im Site-Ordner, Einstellung TAKEDOWN_LEDGER) nennt, was "
+        "das Portal nicht mehr zeigt. Jeder Build wendet sie an, nach jedem Import: Seiten, Suchindex, Feeds, "
+        "Kalender, Sitemap, Schnittstelle und Dateikopien. Jede Änderung steht mit Zeit und Benutzer im "
+        "Protokoll loeschungen.log daneben. Anleitung: docs/takedown.md.",
+    )
+    actions = down.add_subparsers(dest="action", metavar="AKTION", required=True, parser_class=GermanParser)
+    add = actions.add_parser(
+        "add", help="einen Eintrag hinzufügen",
+        description="Trägt eine Entscheidung ein: genau eines von --zurueckhalten, --schwaerzen, --ersetzen, "
+        "dazu Grund, wer entschieden hat und wann. Die Felder werden geprüft, bevor etwas geschrieben wird.",
+    )
+    what = add.add_mutually_exclusive_group(required=True)
+    what.add_argument("--zurueckhalten", metavar="WAS",
+                      help="ein Objekt zurückhalten: \"person 17\", \"vorlage 42\", \"sitzung 7\", \"datei 31\", "
+                      "\"gremium 3\", \"top 12\" oder die Adresse seiner Seite (z. B. personen/17.html)")
+    what.add_argument("--schwaerzen", metavar="TEXT",
+                      help="einen Text überall ersetzen (Namen in Titeln, Tagesordnungen, Dokumenttexten); "
+                      "Dokumente, deren Text ihn enthält, werden nicht mehr gespiegelt")
+    what.add_argument("--ersetzen", metavar="WAS", help="ein Dokument (\"datei 31\") durch eine geschwärzte Fassung ersetzen")
+    add.add_argument("--durch", metavar="DATEI",
+                     help="die geschwärzte Fassung zu --ersetzen (eine .txt gleichen Namens daneben wird ihr Text); "
+                     "sie wird in den Ordner loeschungen/ neben der Löschliste kopiert")
+    add.add_argument("--grund", required=True, metavar="TEXT", help="warum, z. B. \"Antrag nach Art. 17 DSGVO vom 2026-03-02\"")
+    add.add_argument("--entschieden-von", required=True, metavar="NAME", help="wer entschieden hat (Stelle, Person)")
+    add.add_argument("--am", type=_day, default=date.today(), metavar="DATUM", help="Tag der Entscheidung (Standard: heute)")
+    add.add_argument("--bis", type=_day, metavar="DATUM", help="bis zu diesem Tag (einschließlich); ohne Angabe: unbefristet")
+    add.set_defaults(run=_takedown_add)
+    listing = actions.add_parser("list", help="alle Einträge zeigen", description="Zeigt jeden Eintrag der Löschliste.")
+    listing.set_defaults(run=_takedown_list)
+    check = actions.add_parser(
+        "check", help="gebautes Portal nach Zurückgehaltenem durchsuchen",
+        description="Durchsucht jede Datei des gebauten Portals (auch den Suchindex) nach dem, was die Löschliste "
+        "zurückhält, und nennt jede Stelle. Exit 0: nichts gefunden, 1: Stellen gefunden, 2: nicht prüfbar.",
+    )
+    check.add_argument("--output", metavar="ORDNER", help="gebautes Portal (Standard: output im Site-Ordner oder hier)")
+    check.set_defaults(run=_takedown_check)
+    remove = actions.add_parser(
+        "remove", help="einen Eintrag beenden",
+        description="Beendet Eintrag NR: er verlässt die Löschliste (das Protokoll behält ihn), und mit dem "
+        "nächsten Build erscheint wieder, was er zurückhielt.",
+    )
+    remove.add_argument("nr", type=_positive_int, metavar="NR", help="Nummer des Eintrags (ratsinfo takedown list)")
+    remove.add_argument("--grund", metavar="TEXT", help="warum der Eintrag endet (ins Protokoll)")
+    remove.set_defaults(run=_takedown_remove)
+    for sub in (add, listing, check, remove):
+        sub.add_argument("--content", metavar="ORDNER",
+                         help="Inhaltsordner (Standard: content im Site-Ordner oder hier); die Löschliste liegt daneben")
+        _add_site_option(sub)
 
 
 def main(argv: list[str] | None = None) -> int:

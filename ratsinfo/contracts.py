@@ -35,6 +35,9 @@ def _declare(*contracts: Contract) -> dict[str, Contract]:
 CONTEXT = _declare(
     Contract("council_graph", "plugins.council", ("plugins.oparlapi", "plugins.feeds", "plugins.deploy"),
              "The object graph (plugins/council/graph.Graph) loaded from content/."),
+    Contract("council_gone", "plugins.council", ("plugins.deploy",),
+             "Portal paths of what the takedown ledger or a retention rule withholds (plugins/council/withhold.py): "
+             "the server files answer them with 410 Gone."),
     Contract("council_body", "plugins.council", ("plugins.council", "plugins.feeds", "theme/templates/base.html"),
              "The first body (Body) or None: its name, source and licence for header, footer and calendar UIDs."),
     Contract("portal_name", "plugins.council", ("plugins.oparlapi", "plugins.feeds", "theme/templates"),

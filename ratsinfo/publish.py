@@ -57,10 +57,17 @@ def _remove_link(link: Path):
         os.rmdir(link)
 
 
-def publish(output: Path, target: Path, keep: int = KEEP) -> Path:
+def publish(output: Path, target: Path, keep: int = KEEP, scan=None) -> Path:
+    """`scan`: folder -> where the takedown ledger's items still appear (ratsinfo/takedown_scan.py);
+    a build that still shows one is not published."""
     output, target = Path(output).resolve(), Path(target).absolute()
     if not (output / "index.html").is_file():
         raise PublishFailed(f"{output} ist kein gebautes Portal (index.html fehlt)")
+    findings = scan(output) if scan else []
+    if findings:
+        shown = "; ".join(str(f) for f in findings[:5]) + (" …" if len(findings) > 5 else "")
+        raise PublishFailed(f"{output} zeigt noch, was die Löschliste zurückhält ({shown}). Neu bauen "
+                            f"(ratsinfo build); es wurde nichts veröffentlicht.")
     releases = releases_of(target)
     # Everything that could refuse is checked before anything is touched.
     _refuse_links_in(output)
@@ -98,6 +105,25 @@ def publish(output: Path, target: Path, keep: int = KEEP) -> Path:
     _switch(target, release)
     _prune(releases, history, keep=keep)
     return release
+
+
+def purge_releases(target: Path, scan) -> list[str]:
+    """After a takedown: every kept release that still shows what the ledger withholds is deleted
+    (the live one was checked before it went live). Returns their names; rollback cannot reach them."""
+    target = Path(target).absolute()
+    releases = releases_of(target)
+    current = current_release(target)
+    history = _history(target, releases)
+    purged = []
+    for version in _versions(releases):
+        if current is not None and version.name == current.name:
+            continue
+        if scan(version):
+            shutil.rmtree(version)
+            purged.append(version.name)
+    if purged:
+        _write_history(releases, [name for name in history if name not in purged])
+    return purged
 
 
 def current_release(target: Path) -> Path | None:

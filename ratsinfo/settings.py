@@ -130,6 +130,15 @@ def _hosts(value):
     return hosts
 
 
+def _years_by_type(value):
+    if not isinstance(value, dict) or not all(isinstance(k, str) and k.strip() for k in value):
+        raise SettingInvalid('erwartet ist eine Tabelle Art = Jahre, z. B. { "Einwohneranfrage" = 5 }')
+    for kind, years in value.items():
+        if isinstance(years, bool) or not isinstance(years, int) or years < 1:
+            raise SettingInvalid(f"{kind!r}: erwartet ist eine ganze Zahl von Jahren ab 1 (ohne Anführungszeichen)")
+    return {kind.strip(): years for kind, years in value.items()}
+
+
 SITE = (
     Setting("SITENAME", None,
             "Name des Portals: oben auf jeder Seite, im Fenstertitel und in Feeds. Ohne Angabe der Name "
@@ -188,6 +197,19 @@ SITE = (
     Setting("RATSINFO_STRICT", False,
             "Fehler im Inhalt (unmögliches Datum, Verweis ins Leere, fehlende Textdatei) brechen den Build "
             "ab, statt nur gewarnt zu werden.", convert=_flag, option="--strict"),
+    Setting("TAKEDOWN_LEDGER", "loeschungen.yaml",
+            "Die Löschliste (ratsinfo takedown, docs/takedown.md): was das Portal auf Antrag nicht mehr "
+            "zeigt. Jeder Build wendet sie an; relativ zum Site-Ordner.", convert=_text),
+    Setting("RETENTION_PERSON_REDUCE_YEARS", None,
+            "Personen, die seit so vielen Jahren keinem Gremium mehr angehören, zeigt das Portal nur mit Namen "
+            "und Zeitraum (keine Kontaktdaten, keine Mitgliedschaften). Ohne Angabe: aus.",
+            example="10", convert=_whole(1)),
+    Setting("RETENTION_PERSON_WITHHOLD_YEARS", None,
+            "Personen, die seit so vielen Jahren keinem Gremium mehr angehören, zeigt das Portal gar nicht "
+            "mehr. Ohne Angabe: aus.", example="30", convert=_whole(1)),
+    Setting("RETENTION_PAPER_TYPES", {},
+            "Vorlagen dieser Arten zeigt das Portal so viele Jahre nach ihrem Datum nicht mehr (Art wie in "
+            "den Daten). Ohne Angabe: keine.", example='{ "Einwohneranfrage" = 5 }', convert=_years_by_type),
     Setting("ALLOW_HOSTS", [],
             "Dokumente auch von diesen Hosts laden (neben dem Host der Quelle).",
             example='["dokumente.musterstadt.example"]', convert=_hosts, option="--allow-host",

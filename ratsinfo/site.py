@@ -99,6 +99,8 @@ def load(folder: Path) -> Site:
             values[name] = setting.convert(value)
         except SettingInvalid as exc:
             raise SiteError(f"{settings}, {name}{_line_of(settings, name)}: {exc}") from None
+    if values.get("TAKEDOWN_LEDGER"):
+        values["TAKEDOWN_LEDGER"] = str(folder / values["TAKEDOWN_LEDGER"])
     if values.get("RATSINFO_TRANSLATIONS"):
         values["RATSINFO_TRANSLATIONS"] = str(folder / values["RATSINFO_TRANSLATIONS"])
     return Site(folder, values)

@@ -20,7 +20,7 @@ from rich.console import Console
 
 from ratsinfo.build import BuildFailed, build_site
 from ratsinfo.check import CheckFailed, check_site
-from ratsinfo.publish import PublishFailed, publish
+from ratsinfo.publish import PublishFailed, publish, purge_releases
 
 log = logging.getLogger("ratsinfo.update")
 # Whose INFO lines go into the log file (warnings of every logger go there anyway).
@@ -91,7 +91,7 @@ def run_update(
             ("Import", lambda: _import(import_step, source, content)),
             ("Build", lambda: _build(content, output, build_overrides)),
             ("Prüfung", lambda: _check(output, result, dry_run=False)),
-            ("Veröffentlichung", lambda: _publish(output, target, result)),
+            ("Veröffentlichung", lambda: _publish(output, target, result, content, build_overrides)),
         ])
     return result
 
@@ -224,9 +224,16 @@ def _check(output, result: UpdateResult, dry_run: bool) -> str:
     return result.check_failed
 
 
-def _publish(output, target, result: UpdateResult) -> str:
+def _publish(output, target, result: UpdateResult, content, overrides) -> str:
+    """With the takedown ledger: the new release is checked, older ones that show a withheld item go."""
+    from ratsinfo.takedown import LedgerError, ledger_path
+    from ratsinfo.takedown_scan import scanner
+
     try:
-        result.release = publish(Path(output), Path(target))
-    except PublishFailed as exc:
+        scan = scanner(Path(content), ledger_path(Path(content), (overrides or {}).get("TAKEDOWN_LEDGER")))
+        result.release = publish(Path(output), Path(target), scan=scan)
+        purged = purge_releases(Path(target), scan) if scan else []
+    except (PublishFailed, LedgerError) as exc:
         raise UpdateFailed(str(exc)) from exc
-    return f"{target} → {result.release.name}"
+    gone = f"; wegen der Löschliste gelöscht: {', '.join(purged)}" if purged else ""
+    return f"{target} → {result.release.name}{gone}"

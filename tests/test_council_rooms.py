@@ -12,7 +12,7 @@ COUNCIL = Path(__file__).resolve().parent.parent / "plugins" / "council"
 # plugins/common.py).
 ROOMS = ["model", "loading", "plan", "reuse", "render", "generator"]
 ROOM_OF = {
-    "graph": "model", "reading": "loading", "loading": "loading",
+    "graph": "model", "reading": "loading", "loading": "loading", "withhold": "loading",
     "plan": "plan", "depends": "plan", "paths": "plan", "shards": "plan", "search_entries": "plan",
     "reuse": "reuse", "render": "render", "generator": "generator",
 }

@@ -19,7 +19,7 @@ from pelican.generators import Generator
 
 import boundedyaml
 from plugins.council import format as fmt
-from plugins.council import problems
+from plugins.council import problems, withhold
 from plugins.common import json_lines, site_today, write_if_changed
 from plugins.council.loading import ContentError, bulk_allocation, list_content, load_graph
 from plugins.council.render import Renderer, copy_attachments, template_cache
@@ -32,6 +32,7 @@ from plugins.council.reuse.redating import stand_of
 from plugins.council.shards import MANIFEST
 from plugins.i18n import install_translations
 from plugins.urls import URL_FOLDERS
+from ratsinfo import takedown
 from ratsinfo.contracts import SITE_FILE, BuildReport
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class CouncilGenerator(Generator):
         self.graph = None
         self._patched = None
         self._plan_file = None
+        self.withheld = withhold.Effect()
         # Which path this build takes, for whoever started it (ratsinfo.build): tests ask it, not the log.
         self.report = self.settings.get("RATSINFO_REPORT") or BuildReport()
 
@@ -84,6 +86,9 @@ class CouncilGenerator(Generator):
             if cached:
                 snapshot.write_graph_in_background(snapshot_file, self.graph, listing["file"][1])
         self.report.graph = "loaded" if self._patched is None else "snapshot"
+        # After the snapshot was taken (it keeps the graph as loaded): every output inherits this.
+        self.withheld = self.apply_takedowns(content)
+        self.context["council_gone"] = self.withheld.gone
         # Warn of what loading stepped over, every build until it is fixed; --strict stops here.
         problems.report(self.graph, strict=self.settings.get("RATSINFO_STRICT", False))
         bodies = list(self.graph.bodies.values())
@@ -93,6 +98,20 @@ class CouncilGenerator(Generator):
             or "Ratsinformation"
         # Other plugins (feeds, calendars, sitemap) render from the same graph.
         self.context["council_graph"] = self.graph
+
+    def apply_takedowns(self, content: Path) -> withhold.Effect:
+        """The takedown ledger and the retention rules (plugins/council/withhold.py)."""
+        path = takedown.ledger_path(content, self.settings.get("TAKEDOWN_LEDGER"))
+        try:
+            ledger = takedown.load(path)
+        except takedown.LedgerError as exc:
+            raise RuntimeError(f"Löschliste fehlerhaft: {exc}") from exc
+        with bulk_allocation():
+            effect = withhold.apply(self.graph, ledger, withhold.Retention.from_settings(self.settings), self.today())
+        if effect.withheld or effect.reduced:
+            log.info("ratsinfo: %d Objekte zurückgehalten, %d Personen nur mit Namen und Zeitraum",
+                     len(effect.withheld), len(effect.reduced))
+        return effect
 
     def data_as_of(self) -> datetime | None:
         """"Stand der Daten": `data_as_of` in content/site.yaml (docs/content-format.md)."""
@@ -137,7 +156,7 @@ class CouncilGenerator(Generator):
         overlay = bool(self.settings.get("RATSINFO_OVERLAY")) and previous is not None
         renderer = Renderer(self.get_template, self.context, site, output, previous if overlay else None)
         global_fp = fingerprints.site_fingerprint(Path(self.theme), self.graph, site, self.settings,
-                                                  self.context.get("site_subscribe"))
+                                                  self.context.get("site_subscribe"), self.withheld.digest)
         # What other plugins offer on objects' pages (plugins/feeds: calendars, feeds).
         offers = self.context.get("council_offers") or {}
         rebuild = Rebuild(self.graph, self._patched, self._plan_file, self.today(), data_as_of, site, global_fp, offers)

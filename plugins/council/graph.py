@@ -101,6 +101,8 @@ class Person(Base):
     email: list = field(default_factory=list)
     phone: list = field(default_factory=list)
     memberships: list = field(default_factory=list)
+    # (first day, last day) in office, when retention shows only name and period (plugins/council/withhold.py).
+    period: tuple | None = None
 
     @property
     def sort_key(self):
@@ -153,6 +155,10 @@ class File(Base):
     text_path: str | None = None  # a string: Path objects for 100,000 files cost a second per build
     meetings: list = field(default_factory=list)
     papers: list = field(default_factory=list)
+    # Set by a takedown (plugins/council/withhold.py): the text shown instead of text_path's, and
+    # the clerk's redacted copy mirrored instead of files/<media>.
+    redacted_text: str | None = None
+    media_source: str | None = None
 
     @property
     def media_url(self) -> str | None:
@@ -179,6 +185,8 @@ class File(Base):
         return self.sha1 if not self.media or self.is_original else None
 
     def read_text(self) -> str:
+        if self.redacted_text is not None:
+            return self.redacted_text
         if self.text_path is None or not os.path.isfile(self.text_path):
             return ""
         return Path(self.text_path).read_text(encoding="utf-8")

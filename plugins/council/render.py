@@ -88,7 +88,8 @@ def copy_attachments(files, source_dir: Path, folder: str, output: Path,
     """Published documents into dateien/, as hard links (no second copy on disk)."""
     paths, copied = [], 0
     for f in files:
-        source = source_dir / f.media if f.media else None
+        # A takedown's replacement (plugins/council/withhold.py) lies in the site folder, not in files/.
+        source = (Path(f.media_source) if f.media_source else source_dir / f.media) if f.media else None
         if source is None or source.is_symlink():  # listed as a real file, made a link since
             if source is not None:
                 warn_skipped(str(source))

@@ -21,7 +21,7 @@ def _quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def htaccess(base_path: str, redirects: dict[str, str]) -> str:
+def htaccess(base_path: str, redirects: dict[str, str], gone: list[str] = ()) -> str:
     lines = [
         "# Geschrieben von ratsinfo build – Änderungen gehen beim nächsten Build verloren.",
         "# Braucht: AllowOverride All (oder FileInfo Indexes Options) und mod_mime, mod_headers, mod_dir;",
@@ -75,6 +75,15 @@ def htaccess(base_path: str, redirects: dict[str, str]) -> str:
         "  </FilesMatch>",
         "</IfModule>",
     ]
+    if gone:
+        # Before the redirects: a withheld page answers 410 under every path the portal is served from,
+        # so that caches and search engines drop their copies (docs/takedown.md).
+        lines += ["", "# Auf Antrag entfernt (Löschliste, Aufbewahrungsfristen): 410 Gone.", "<IfModule mod_rewrite.c>",
+                  "  RewriteEngine On"]
+        lines += [f"  RewriteRule ^{re.escape(path)}$ - [G,L]" for path in gone]
+        lines += ["</IfModule>", "<IfModule !mod_rewrite.c>"]
+        lines += [f"  Redirect gone {_quote(base_path + path)}" for path in gone]
+        lines.append("</IfModule>")
     if redirects:
         lines += [
             "",

@@ -40,6 +40,9 @@ class DeployGenerator(Generator):
         previous = self.settings.get("RATSINFO_PREVIOUS_OUTPUT") or self.output_path
         links = permalinks.current_permalinks(graph)
         moved = permalinks.redirects(Path(previous) if previous else None, links)
+        # Withheld on request (plugins/council/withhold.py): 410, unless the address is a page again.
+        live = set(links.values())
+        gone = sorted(set(self.context.get("council_gone") or ()) - live)
 
         self.env.autoescape = True
         install_translations(self.env, self.settings)  # the 404 page speaks RATSINFO_LANGUAGE too
@@ -52,9 +55,9 @@ class DeployGenerator(Generator):
         write_if_changed(output / NOT_FOUND_HTACCESS, not_found_htaccess().encode("utf-8"))
         write_if_changed(output / PERMALINKS, permalinks.serialise(links))
         write_if_changed(output / REDIRECTS, permalinks.serialise(moved))
-        write_if_changed(output / ".htaccess", htaccess(base, moved).encode("utf-8"))
+        write_if_changed(output / ".htaccess", htaccess(base, moved, gone).encode("utf-8"))
         write_if_changed(output / DOCUMENTS_FOLDER / ".htaccess", documents_htaccess().encode("utf-8"))
         api = self.context.get("oparl_api")  # the API's folder, when this build writes one
         if api:
             write_if_changed(output / api / ".htaccess", api_htaccess().encode("utf-8"))
-        write_if_changed(output / "web.config", web_config(base, moved, api).encode("utf-8"))
+        write_if_changed(output / "web.config", web_config(base, moved, api, gone).encode("utf-8"))

@@ -16,7 +16,7 @@ from plugins.deploy.headers import (
 )
 
 
-def web_config(base_path: str, redirects: dict[str, str], api_folder: str | None = None) -> str:
+def web_config(base_path: str, redirects: dict[str, str], api_folder: str | None = None, gone: list[str] = ()) -> str:
     configuration = ET.Element("configuration")
     server = ET.SubElement(configuration, "system.webServer")
 
@@ -43,9 +43,15 @@ def web_config(base_path: str, redirects: dict[str, str], api_folder: str | None
     ET.SubElement(errors, "remove", statusCode="404")
     ET.SubElement(errors, "error", statusCode="404", path=f"{base_path}404.html", responseMode="ExecuteURL")
 
-    if redirects:
+    if redirects or gone:
         rewrite = ET.SubElement(server, "rewrite")
         rules = ET.SubElement(rewrite, "rules")
+        # Withheld on request (takedown ledger, retention): 410 Gone, before any redirect.
+        for index, path in enumerate(gone, start=1):
+            rule = ET.SubElement(rules, "rule", name=f"ratsinfo-entfernt-{index}", stopProcessing="true")
+            ET.SubElement(rule, "match", url=f"^{re.escape(path)}$")
+            ET.SubElement(rule, "action", type="CustomResponse", statusCode="410", statusReason="Gone",
+                          statusDescription="Auf Antrag entfernt")
         for index, (old, new) in enumerate(sorted(redirects.items()), start=1):
             rule = ET.SubElement(rules, "rule", name=f"ratsinfo-weiterleitung-{index}", stopProcessing="true")
             ET.SubElement(rule, "match", url=f"^{re.escape(old)}$")

@@ -88,9 +88,11 @@ def _url_of(graph, key):
     return obj.url if obj is not None and kind != "body" else None
 
 
-def site_fingerprint(theme: Path, graph, site: dict, settings, site_subscribe) -> str:
+def site_fingerprint(theme: Path, graph, site: dict, settings, site_subscribe, takedowns: str = "") -> str:
     """Everything every page shows besides its own objects (header, footer, settings).
-    Not the footer's "Stand der Daten": a new one re-dates pages without rendering them."""
+    Not the footer's "Stand der Daten": a new one re-dates pages without rendering them.
+    `takedowns`: what the ledger and the retention rules did (plugins/council/withhold.py); when
+    that changes, every page is rendered again (only pages with other bytes are written)."""
     body = site["body"]
     shown = {
         "body": (body.name, graph.stamps.get(("body", body.id))) if body else None,
@@ -103,6 +105,7 @@ def site_fingerprint(theme: Path, graph, site: dict, settings, site_subscribe) -
         "shard_threshold": settings.get("SEARCH_SHARD_PAGES"),
         # The site's calendar and feed, linked on every page by the plugin that writes them.
         "site_subscribe": repr(site_subscribe),
+        "takedowns": takedowns,
         "settings": {k: settings.get(k) for k in ("SITENAME", "PUBLIC_URL", "PUBLISH_CONTACT_DATA",
                                                   "TIMEZONE", "BASE_PATH", "RATSINFO_LANGUAGE",
                                                   "RATSINFO_TRANSLATIONS", "CALENDAR_PAST_DAYS",
