@@ -198,8 +198,10 @@ def test_retention_reduces_and_withholds_persons_and_papers_by_age(tmp_path):
     today = date(2026, 11, 20)
 
     graph = load_graph(content)
+    graph.persons["2"].affix, graph.persons["2"].gender = "MdL", "female"
     effect = withhold.apply(graph, None, withhold.Retention(person_reduce_years=10), today)
     reduced = graph.persons["2"]
+    assert reduced.affix is None and reduced.gender is None
     assert effect.reduced == {"2"} and reduced.period == (date(2004, 7, 1), date(2012, 6, 30))
     assert reduced.memberships == [] and reduced.form_of_address is None
     assert all(m.person is not reduced for org in graph.organizations.values() for m in org.memberships)

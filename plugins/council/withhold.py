@@ -165,13 +165,14 @@ def _years_since(day: date, today: date) -> int:
 
 
 def _reduce(person: Person, effect: Effect):
-    """Name and period only: no contact data, no form of address or title, no memberships."""
+    """Name and period only: no contact data, no form of address, title, affix or gender, no memberships."""
     starts = [m.start_date for m in person.memberships if m.start_date]
     person.period = (min(starts) if starts else None, max(m.end_date for m in person.memberships))
     for membership in person.memberships:
         membership.organization.memberships.remove(membership)
     person.memberships = []
     person.email, person.phone, person.title, person.form_of_address = [], [], [], None
+    person.affix = person.gender = None
     effect.reduced.add(person.id)
 
 
