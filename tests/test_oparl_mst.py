@@ -90,6 +90,7 @@ def content_counts(content: Path) -> dict[str, int]:
         "organization": len(fronts("organizations")), "person": len(persons),
         "membership": sum(len(p.get("memberships") or []) for p in persons),
         "meeting": len(meetings), "agendaitem": sum(len(m.get("agenda") or []) for m in meetings),
+        "agendaitem not public": sum(1 for m in meetings for i in m.get("agenda") or [] if i.get("public") is not True),
         "paper": len(papers), "consultation": sum(len(p.get("consultations") or []) for p in papers),
         "file": len(list((content / "files").glob("*.md"))),
     }
@@ -116,6 +117,8 @@ def _import_into(venv: Path, base: str, work: Path, database: Path) -> tuple[dic
     with sqlite3.connect(database) as db:
         counts = {kind: db.execute(f"SELECT count(*) FROM mainapp_{kind} WHERE oparl_id LIKE ? AND NOT deleted",
                                    (base + "%",)).fetchone()[0] for kind in KINDS}
+        counts["agendaitem not public"] = db.execute(
+            "SELECT count(*) FROM mainapp_agendaitem WHERE oparl_id LIKE ? AND NOT public", (base + "%",)).fetchone()[0]
     return counts, log
 
 
