@@ -101,8 +101,10 @@ def test_non_public_item_and_consultation_appear_as_the_pages_show_them(mini_sit
             assert SECRET not in path.read_text(encoding="utf-8"), path
     files = api_files(mini_site)
     item = files["oparl/agendaitem/3"]
-    assert set(item) == {"id", "type", "meeting", "number", "order", "public", "created", "modified"}
+    assert set(item) == {"id", "type", "meeting", "number", "order", "public", "name", "created", "modified"}
     assert item["public"] is False and item["number"] == "N 1"
+    # The meeting page's label: clients need a name (Meine Stadt Transparent's import stops without).
+    assert item["name"] == "Nichtöffentlicher Tagesordnungspunkt"
     closed = files["oparl/paper/2"]["consultation"][0]
     assert "agendaItem" not in closed and "role" not in closed
     for person in files["oparl/lists/person/1"]["data"]:

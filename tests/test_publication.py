@@ -122,4 +122,6 @@ def test_non_public_text_never_reaches_the_open_data_api(demo_content, tmp_path)
     assert closed
     for item in closed:
         assert set(item) <= {"id", "type", "meeting", "number", "order", "public", "created", "modified",
-                             "deleted", "web", "license"}, item
+                             "deleted", "web", "license", "name"}, item
+        # A name, for clients that need one, but only the meeting page's label.
+        assert item.get("name", "Nichtöffentlicher Tagesordnungspunkt") == "Nichtöffentlicher Tagesordnungspunkt", item

@@ -15,7 +15,8 @@ from pelican.generators import Generator
 from plugins.common import site_today, write_if_changed
 from plugins.oparlapi import stamps
 from plugins.oparlapi.layout import FOLDER, PAGE_SIZE, SYSTEM, Urls
-from plugins.oparlapi.objects import Objects, licence_url
+from plugins.i18n import load_translations
+from plugins.oparlapi.objects import CLOSED_ITEM_NAME, Objects, licence_url
 from ratsinfo.contracts import OPARL_STATE
 from ratsinfo.settings import SettingInvalid, public_address
 
@@ -60,7 +61,8 @@ class OParlGenerator(Generator):
         objects = Objects(self.context["council_graph"], urls, clock, tz=tz,
                           web_url=lambda obj: urls.url(obj.url),
                           contact=bool(self.settings.get("PUBLISH_CONTACT_DATA")),
-                          licence=licence_url(self.settings.get("DATA_LICENCE"))).build()
+                          licence=licence_url(self.settings.get("DATA_LICENCE")),
+                          closed_item_name=load_translations(self.settings)[0].gettext(CLOSED_ITEM_NAME)).build()
         pages = {SYSTEM: self.system(urls, objects, clock)}  # stamped before the graves are counted
         graves = clock.tombstones(self.settings.get("OPARL_TOMBSTONE_DAYS"))
         written = 0

@@ -3,9 +3,9 @@
 Each object is made once, standalone (with its back-references); where the spec embeds it
 (AgendaItem in Meeting, Consultation in Paper, Membership in Person, File and Location in
 their owners) the embedded copy leaves those back-references out (spec 3-00). What our pages
-do not show is not here either: a non-public agenda item is its number and `public: false`,
-a consultation in one names no item and no role, contact data and gender only if the town
-allows it.
+do not show is not here either: a non-public agenda item is its number, `public: false` and the
+page's label as name, a consultation in one names no item and no role, contact data and gender
+only if the town allows it.
 """
 
 from __future__ import annotations
@@ -33,6 +33,9 @@ def licence_url(value: str | None) -> str | None:
 
 
 STAMPED_BY = "__stamped_by"
+# What the meeting page writes in place of a non-public item's subject (theme/templates/meeting.html).
+# Clients need a name: Meine Stadt Transparent stops its whole import at an item without one.
+CLOSED_ITEM_NAME = "Nichtöffentlicher Tagesordnungspunkt"
 
 
 def compact(obj: dict) -> dict:
@@ -48,9 +51,10 @@ def embedded(obj: dict, *back: str) -> dict:
 class Objects:
     """Every OParl object of the graph, by type, in a stable order (ids are stable)."""
 
-    def __init__(self, graph, urls: Urls, clock, *, tz, web_url, contact: bool, licence: str | None):
+    def __init__(self, graph, urls: Urls, clock, *, tz, web_url, contact: bool, licence: str | None,
+                 closed_item_name: str = CLOSED_ITEM_NAME):
         self.graph, self.urls, self.clock, self.tz, self.web_url = graph, urls, clock, tz, web_url
-        self.contact, self.licence = contact, licence
+        self.contact, self.licence, self.closed_item_name = contact, licence, closed_item_name
         self.by_type: dict[str, list[dict]] = {name: [] for name in TYPES}
         self.body_ids: list[str] = []
         self._item_keys = self._agenda_item_keys()
@@ -246,8 +250,8 @@ class Objects:
                   "meeting": self.ref("Meeting", meeting), "number": item.number, "order": order,
                   "public": item.public, **self.stamps(meeting)}
         if not item.public:
-            # As our pages show it: its place in the agenda and nothing else.
-            return self.made(common)
+            # As our pages show it: its place in the agenda and the page's label, nothing else.
+            return self.made(common | {"name": self.closed_item_name})
         return self.made({
             **common, "name": item.name, "consultation": self.consultation_of(item),
             "result": item.result, "resolutionText": item.resolution_text,

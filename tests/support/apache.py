@@ -38,9 +38,10 @@ def require_apache():
 
 
 @contextmanager
-def apache_serving(site: Path, subpath: str = "ratsinfo", left_out: tuple[str, ...] = ()):
+def apache_serving(site: Path, subpath: str = "ratsinfo", left_out: tuple[str, ...] = (), port: int | None = None):
     """Yield the base URL (http://127.0.0.1:PORT/ratsinfo/) of `site` behind a real Apache,
-    without the modules in `left_out` (as a host that has not enabled them)."""
+    without the modules in `left_out` (as a host that has not enabled them); at `port` for a site
+    built for that address (its PUBLIC_URL), else at a free one."""
     require_apache()
     # Apache drops root for www-data, which cannot enter pytest's private tmp folders.
     root = Path(tempfile.mkdtemp(prefix="ratsinfo-apache-"))
@@ -51,7 +52,7 @@ def apache_serving(site: Path, subpath: str = "ratsinfo", left_out: tuple[str, .
         published = root / subpath
         shutil.copytree(site, published, symlinks=True)
         subprocess.run(["chmod", "-R", "a+rX", str(root)], check=True)
-        port = _free_port()
+        port = port or _free_port()
         modules = "\n".join(f"LoadModule {m}_module {MODULES}/mod_{m}.so" for m in NEEDED if m not in left_out)
         (root / "httpd.conf").write_text(f"""
 ServerRoot {root}

@@ -42,9 +42,9 @@ class QuietFileHandler(SimpleHTTPRequestHandler):
 
 
 class LoopbackServer:
-    def serve(self, handler: type[BaseHTTPRequestHandler]):
-        """Bind `handler` to a free port on 127.0.0.1; `url` ends with a slash."""
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    def serve(self, handler: type[BaseHTTPRequestHandler], port: int = 0):
+        """Bind `handler` to `port` (by default a free one) on 127.0.0.1; `url` ends with a slash."""
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.port = self.httpd.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(POLL_SECONDS,), daemon=True)
@@ -59,7 +59,8 @@ class LoopbackServer:
 
 
 class FolderServer(LoopbackServer):
-    """The files under `root`, e.g. a built site linked in at a sub-path."""
+    """The files under `root`, e.g. a built site linked in at a sub-path; at `port` for a site
+    built for that address."""
 
-    def __init__(self, root: Path):
-        self.serve(functools.partial(QuietFileHandler, directory=str(root)))
+    def __init__(self, root: Path, port: int = 0):
+        self.serve(functools.partial(QuietFileHandler, directory=str(root)), port)
