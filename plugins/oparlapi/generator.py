@@ -61,6 +61,7 @@ class OParlGenerator(Generator):
                           web_url=lambda obj: urls.url(obj.url),
                           contact=bool(self.settings.get("PUBLISH_CONTACT_DATA")),
                           licence=licence_url(self.settings.get("DATA_LICENCE"))).build()
+        self.context["oparl_objects"] = (objects, self.base)  # the dumps' rows (plugins/opendata)
         pages = {SYSTEM: self.system(urls, objects, clock)}  # stamped before the graves are counted
         graves = clock.tombstones(self.settings.get("OPARL_TOMBSTONE_DAYS"))
         written = 0
