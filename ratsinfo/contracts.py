@@ -25,6 +25,11 @@ class Contract:
     readers: tuple[str, ...]
     holds: str
 
+    @property
+    def writers(self) -> set[str]:
+        """A list other plugins add to (council_extra_specs) names each of them: "a, b"."""
+        return set(self.writer.split(", "))
+
 
 def _declare(*contracts: Contract) -> dict[str, Contract]:
     return {c.name: c for c in contracts}
@@ -33,20 +38,23 @@ def _declare(*contracts: Contract) -> dict[str, Contract]:
 # Pelican's context: one dict every generator sees. Council's generate_context runs first
 # (PLUGINS order), the OParl API's and feeds' next; generate_output runs after every generate_context.
 CONTEXT = _declare(
-    Contract("council_graph", "plugins.council", ("plugins.oparlapi", "plugins.feeds", "plugins.deploy"),
+    Contract("council_graph", "plugins.council", ("plugins.oparlapi", "plugins.opendata", "plugins.feeds",
+                                                  "plugins.deploy"),
              "The object graph (plugins/council/graph.Graph) loaded from content/."),
     Contract("council_body", "plugins.council", ("plugins.council", "plugins.feeds", "theme/templates/base.html"),
              "The first body (Body) or None: its name, source and licence for header, footer and calendar UIDs."),
-    Contract("portal_name", "plugins.council", ("plugins.oparlapi", "plugins.feeds", "theme/templates"),
+    Contract("portal_name", "plugins.council", ("plugins.oparlapi", "plugins.opendata", "plugins.feeds",
+                                                "theme/templates"),
              "The portal's name: SITENAME, else the body's name, else \"Ratsinformation\"."),
-    Contract("council_extra_specs", "plugins.feeds", ("plugins.council",),
-             "PageSpecs other plugins add to the council's page plan (calendars), rendered and fingerprinted with it."),
+    Contract("council_extra_specs", "plugins.feeds, plugins.opendata", ("plugins.council",),
+             "PageSpecs other plugins add to the council's page plan (calendars, the Offene-Daten page), rendered "
+             "and fingerprinted with it."),
     Contract("council_offers", "plugins.feeds", ("plugins.council",),
              "Object key -> {\"calendar\": path, \"feed\": path}: what an object's page offers to subscribe."),
     Contract("site_search", "plugins.search", ("plugins.council", "theme/templates"),
              "The search page's path when the site gets a search index (PAGEFIND), else absent: the council "
              "plans the page and templates link it only then."),
-    Contract("oparl_api", "plugins.oparlapi", ("plugins.deploy",),
+    Contract("oparl_api", "plugins.oparlapi", ("plugins.deploy", "plugins.opendata"),
              "The OParl API's folder (oparl) when this build writes one, else None: server files send it as JSON with CORS."),
     Contract("oparl_objects", "plugins.oparlapi", ("plugins.opendata",),
              "(Objects, public address) of the API this build wrote, else absent: the dumps take the same rows."),

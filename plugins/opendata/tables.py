@@ -8,10 +8,13 @@ to one object is a foreign key; a list of references is a JSON array of ids.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from urllib.parse import unquote
 
 from plugins.oparlapi.layout import FOLDER, TYPES
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -151,5 +154,17 @@ def row(table: Table, obj: dict, base: str) -> dict:
 
 
 def rows(objects, base: str) -> dict[str, list[dict]]:
-    """Every table's rows from an Objects made under `base`, in the API's stable order."""
-    return {table.name: [row(table, obj, base) for obj in objects.by_type[table.oparl]] for table in TABLES}
+    """Every table's rows from an Objects made under `base`, in the API's stable order. An id the
+    API gives twice (one URL, one file: the last one written wins there) is one row, the last."""
+    tables = {}
+    for table in TABLES:
+        by_id = {}
+        for obj in objects.by_type[table.oparl]:
+            made = row(table, obj, base)
+            if made["id"] in by_id:
+                log.warning("ratsinfo: Offene Daten: %s %s steht zweimal in der Schnittstelle; die Tabelle "
+                            "%s nimmt das letzte", table.oparl, made["id"], table.name)
+                del by_id[made["id"]]
+            by_id[made["id"]] = made
+        tables[table.name] = list(by_id.values())
+    return tables
