@@ -39,7 +39,7 @@ ARCHIVES_SAVE_AS = ""
 DELETE_OUTPUT_DIRECTORY = False
 
 PLUGIN_PATHS = [HERE]
-PLUGINS = ["plugins.council", "plugins.oparlapi", "plugins.feeds", "plugins.deploy", "plugins.search", "plugins.i18n"]
+PLUGINS = ["plugins.council", "plugins.oparlapi", "plugins.opendata", "plugins.feeds", "plugins.deploy", "plugins.search", "plugins.i18n"]
 
 # plugins.i18n.Extension is jinja2.ext.i18n that starts out German, so `_()` works in every template.
 JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "auto_reload": False,

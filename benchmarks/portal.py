@@ -39,7 +39,9 @@ PAGEFIND_CHILD = """
 import sys
 from plugins.search.pagefind import run_pagefind
 class Finished:
-    settings = {"OUTPUT_PATH": sys.argv[1], "PAGEFIND": True, "RATSINFO_PREVIOUS_OUTPUT": sys.argv[1]}
+    # THEME: the search index is built in the pages' language (plugins/i18n reads the theme's catalogues).
+    settings = {"OUTPUT_PATH": sys.argv[1], "PAGEFIND": True, "RATSINFO_PREVIOUS_OUTPUT": sys.argv[1],
+                "THEME": "theme"}
 run_pagefind(Finished())
 """
 

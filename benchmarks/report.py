@@ -56,7 +56,7 @@ def render(run) -> str:
         f"Run {m['date']} on {m['cpu']}, {m['cores']} cores, {m['ram']} RAM, {m['os']}; Python {m['python']}, "
         f"Pelican {m['pelican']}, {m['pagefind']}; load average at start {m['load']}. "
         f"The whole run took **{run.total_seconds / 60:.1f} min**.")
-    out += _city(run) + _import(run) + _full(run) + _incremental(run) + _anchors(run) + _targets(run)
+    out += _city(run) + _import(run) + _full(run) + _open_data(run) + _incremental(run) + _anchors(run) + _targets(run)
     out += _search(run) + _profile(run)
     if run.notes:
         out += ["### Notes", "\n".join(f"- {n}" for n in run.notes)]
@@ -100,6 +100,27 @@ def _full(run) -> list[str]:
             f"Search index: {mb(i['bytes'])} in {i['files']:,} files, {i['bundles']} bundle(s) "
             f"({i['fragments']:,} fragments, {i['index_chunks']:,} index chunks of {mb(i['index_chunk_bytes'])} "
             f"together). The council generator said: {'; '.join(f.said('council.generator')) or '–'}."]
+
+
+def _open_data(run) -> list[str]:
+    """What the static API (oparl/) and the dumps (daten/) add to a full build (no Pagefind)."""
+    cost = getattr(run, "open_data", None)
+    if cost is None:
+        return []
+    base = cost.plain.measured
+    rows = []
+    for label, built in (("without API and dumps", cost.plain), ("with dumps (no PUBLIC_URL: no API)", cost.dumps),
+                         ("with API and dumps (PUBLIC_URL set)", cost.both)):
+        m = built.measured
+        rows.append([label, s(m.wall), f"{m.wall / base.wall - 1:+.0%}", s(m.user + m.system), mb(m.max_rss),
+                     f"{m.max_rss / base.max_rss - 1:+.0%}"])
+    sqlite = cost.dump_bytes.get("ratsinfo.sqlite", 0)
+    text = sum(n for name, n in cost.dump_bytes.items() if name.endswith(".jsonl"))
+    csv = sum(n for name, n in cost.dump_bytes.items() if name.endswith(".csv"))
+    return ["### Open data: what the API and the dumps add",
+            table(["full build (render + write)", "wall", "vs. without", "CPU", "peak RSS", "vs. without"], rows),
+            f"Bytes: oparl/ {mb(cost.api_bytes)}, daten/ {mb(sum(cost.dump_bytes.values()))} "
+            f"(SQLite {mb(sqlite)}, JSON Lines {mb(text)}, CSV {mb(csv)}); target: at most +15 % build time."]
 
 
 def _pages_ready(build) -> float | None:

@@ -59,6 +59,17 @@ class SearchSite:
 
 
 @dataclass
+class OpenDataCost:
+    """The same full build (no Pagefind) three times: without the API and the dumps, with the dumps
+    (no PUBLIC_URL: no API), with both; and the bytes of oparl/ and daten/."""
+    plain: portal.BuildRun
+    dumps: portal.BuildRun
+    both: portal.BuildRun
+    api_bytes: int
+    dump_bytes: dict[str, int]
+
+
+@dataclass
 class BenchRun:
     papers: int
     machine: dict
@@ -74,6 +85,7 @@ class BenchRun:
     profiles: dict[str, tuple[str, str]] = field(default_factory=dict)
     anchors: list[anchors.AnchorRun] = field(default_factory=list)
     search: list[SearchSite] = field(default_factory=list)
+    open_data: OpenDataCost | None = None
     notes: list[str] = field(default_factory=list)
     total_seconds: float = 0.0
 
@@ -109,6 +121,8 @@ def measure_city(run: BenchRun, work: Path, profile: bool):
         log("Vollständiger Build (Rendern + Schreiben, ohne Pagefind)")
         run.full = portal.build(content, output)
         run.site = portal.site_size(output)
+        log("Offene Daten: Build ohne API und Dumps, mit Dumps, mit beiden")
+        run.open_data = measure_open_data(content, work)
         log("Pagefind")
         run.pagefind = portal.pagefind(output)
         run.index = portal.index_size(output)
@@ -132,6 +146,24 @@ def measure_city(run: BenchRun, work: Path, profile: bool):
         meeting = portal.change_meeting(content, nth=3)
         run.profiles[f"incremental build after one renamed meeting (meetings/{meeting}.md), pages only"] = \
             portal.profile_build(content, output, portal.INCREMENTAL_PROFILE)
+
+
+def measure_open_data(content: Path, work: Path) -> OpenDataCost:
+    from pelicanconf import PLUGINS
+    from ratsinfo.demo.oparl import WEB_URL
+
+    plain = [p for p in PLUGINS if p not in ("plugins.oparlapi", "plugins.opendata")]
+    runs = {}
+    for name, settings in (("plain", {"PLUGINS": plain}), ("dumps", {}), ("both", {"PUBLIC_URL": WEB_URL})):
+        output = work / f"output-{name}"
+        shutil.rmtree(output, ignore_errors=True)
+        runs[name] = portal.build(content, output, settings=settings)
+    output = work / "output-both"
+    api = sum(p.stat().st_size for p in (output / "oparl").rglob("*") if p.is_file())
+    dumps = {p.name: p.stat().st_size for p in sorted((output / "daten").iterdir())}
+    for name in runs:
+        shutil.rmtree(work / f"output-{name}", ignore_errors=True)
+    return OpenDataCost(runs["plain"], runs["dumps"], runs["both"], api, dumps)
 
 
 def _step(name: str, content: Path, output: Path, before: dict, import_run=None) -> Step:

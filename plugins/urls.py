@@ -23,6 +23,9 @@ SEARCH_PAGE = "suche.html"
 SEARCH_INDEX = "pagefind/"
 CALENDAR = "kalender/index.html"
 NOT_FOUND = "404.html"
+# The dumps (plugins/opendata) and the "Offene Daten" page that explains them.
+DATA_FOLDER = "daten"
+OPEN_DATA = f"{DATA_FOLDER}/index.html"
 
 
 def page(kind: str, name: str) -> str:

@@ -236,8 +236,10 @@ def _move(source: str, target: str):
 
 def _move_if_changed(source: Path, target: Path):
     try:
-        st = target.stat()
-        if st.st_size == source.stat().st_size and target.read_bytes() == source.read_bytes():
+        st, new = target.stat(), source.stat()
+        if (st.st_ino, st.st_dev) == (new.st_ino, new.st_dev):
+            return  # a hard link to the old file (an unchanged dump, plugins/opendata): nothing to read
+        if st.st_size == new.st_size and target.read_bytes() == source.read_bytes():
             return  # same bytes: the old file keeps its mtime (mirrors and caches see no change)
     except FileNotFoundError:
         target.parent.mkdir(parents=True, exist_ok=True)

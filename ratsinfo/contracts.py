@@ -25,6 +25,11 @@ class Contract:
     readers: tuple[str, ...]
     holds: str
 
+    @property
+    def writers(self) -> set[str]:
+        """A list other plugins add to (council_extra_specs) names each of them: "a, b"."""
+        return set(self.writer.split(", "))
+
 
 def _declare(*contracts: Contract) -> dict[str, Contract]:
     return {c.name: c for c in contracts}
@@ -33,24 +38,31 @@ def _declare(*contracts: Contract) -> dict[str, Contract]:
 # Pelican's context: one dict every generator sees. Council's generate_context runs first
 # (PLUGINS order), the OParl API's and feeds' next; generate_output runs after every generate_context.
 CONTEXT = _declare(
-    Contract("council_graph", "plugins.council", ("plugins.oparlapi", "plugins.feeds", "plugins.deploy"),
+    Contract("council_graph", "plugins.council", ("plugins.oparlapi", "plugins.opendata", "plugins.feeds",
+                                                  "plugins.deploy"),
              "The object graph (plugins/council/graph.Graph) loaded from content/."),
     Contract("council_gone", "plugins.council", ("plugins.deploy",),
              "Portal paths of what the takedown ledger or a retention rule withholds (plugins/council/withhold.py): "
              "the server files answer them with 410 Gone."),
     Contract("council_body", "plugins.council", ("plugins.council", "plugins.feeds", "theme/templates/base.html"),
              "The first body (Body) or None: its name, source and licence for header, footer and calendar UIDs."),
-    Contract("portal_name", "plugins.council", ("plugins.oparlapi", "plugins.feeds", "theme/templates"),
+    Contract("portal_name", "plugins.council", ("plugins.oparlapi", "plugins.opendata", "plugins.feeds",
+                                                "theme/templates"),
              "The portal's name: SITENAME, else the body's name, else \"Ratsinformation\"."),
-    Contract("council_extra_specs", "plugins.feeds", ("plugins.council",),
-             "PageSpecs other plugins add to the council's page plan (calendars), rendered and fingerprinted with it."),
+    Contract("council_extra_specs", "plugins.feeds, plugins.opendata", ("plugins.council",),
+             "PageSpecs other plugins add to the council's page plan (calendars, the Offene-Daten page), rendered "
+             "and fingerprinted with it."),
     Contract("council_offers", "plugins.feeds", ("plugins.council",),
              "Object key -> {\"calendar\": path, \"feed\": path}: what an object's page offers to subscribe."),
     Contract("site_search", "plugins.search", ("plugins.council", "theme/templates"),
              "The search page's path when the site gets a search index (PAGEFIND), else absent: the council "
              "plans the page and templates link it only then."),
-    Contract("oparl_api", "plugins.oparlapi", ("plugins.deploy",),
+    Contract("oparl_api", "plugins.oparlapi", ("plugins.deploy", "plugins.opendata"),
              "The OParl API's folder (oparl) when this build writes one, else None: server files send it as JSON with CORS."),
+    Contract("oparl_objects", "plugins.oparlapi", ("plugins.opendata",),
+             "(Objects, public address) of the API this build wrote, else absent: the dumps take the same rows."),
+    Contract("site_open_data", "plugins.opendata", ("plugins.council", "theme/templates/base.html"),
+             "The \"Offene Daten\" page's path when plugins.opendata writes the dumps, else absent: the footer links it."),
     Contract("site_subscribe", "plugins.feeds", ("plugins.council", "theme/templates"),
              "The whole site's calendar and feed paths, linked on every page; only files that are written."),
 )
@@ -94,6 +106,7 @@ NOT_FOUND_SSI = f"{OUTPUT_STATE_DIR}/404.shtml"
 NOT_FOUND_HTACCESS = f"{OUTPUT_STATE_DIR}/.htaccess"
 OPARL_STATE = f"{OUTPUT_STATE_DIR}/oparl-state.json"
 CHECKSUMS = f"{OUTPUT_STATE_DIR}/checksums.json"
+OPENDATA_STATE = f"{OUTPUT_STATE_DIR}/opendata-state.json"
 
 OUTPUT_FILES = _declare(
     Contract(BUILD_STATE, "plugins.council",
@@ -109,6 +122,8 @@ OUTPUT_FILES = _declare(
              "Old URL -> new URL, kept across builds; .htaccess and web.config redirect by it."),
     Contract(OPARL_STATE, "plugins.oparlapi", ("plugins.oparlapi",),
              "Each API object's created/modified and content hash, and the tombstones of deleted ones."),
+    Contract(OPENDATA_STATE, "plugins.opendata", ("plugins.opendata",),
+             "The fingerprint of the dumps' rows: the SQLite database is made again only when it changed."),
     Contract(NOT_FOUND_SSI, "plugins.deploy", ("Apache (output/.htaccess)",),
              "The 404 page for Apache, its links completed by mod_include with the path it is served under."),
     Contract(NOT_FOUND_HTACCESS, "plugins.deploy", ("Apache",),
@@ -154,13 +169,16 @@ CONTENT_FILES = _declare(
 PUBLIC = {
     "plugins.common": {"FOLDERS", "site_today", "write_if_changed", "json_lines", "load_build_state"},
     # The URL scheme: every address a page, feed or server file names is built here.
-    "plugins.urls": {"URL_FOLDERS", "HOME", "SEARCH_PAGE", "SEARCH_INDEX", "CALENDAR", "NOT_FOUND", "page", "media",
+    "plugins.urls": {"URL_FOLDERS", "HOME", "DATA_FOLDER", "OPEN_DATA", "SEARCH_PAGE", "SEARCH_INDEX", "CALENDAR", "NOT_FOUND", "page", "media",
                      "agenda_anchor", "list_page", "year_list", "type_list", "numbered", "month", "search_bundle",
                      "absolute", "is_list_page_name", "RESERVED_PREFIX", "TEMPLATE_URLS"},
     "plugins.council.graph": {"Graph", "Body", "Term", "Organization", "Person", "Membership", "File",
                               "AgendaItem", "Meeting", "Consultation", "Paper",
                               "meeting_sort_key", "paper_sort_key"},
     "plugins.council.plan": {"PageSpec"},
+    # The dumps are the API's objects as tables: the same public view, made by the same code.
+    "plugins.oparlapi.layout": {"SYSTEM", "FOLDER", "TYPES", "Urls"},
+    "plugins.oparlapi.objects": {"Objects", "licence_url"},
     "plugins.council.depends": {"meeting_row_deps"},
     "plugins.i18n": {"UNTRANSLATED", "Extension", "translations_of", "install_translations", "load_translations",
                      "page_language"},

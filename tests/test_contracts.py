@@ -45,16 +45,25 @@ def test_every_context_key_plugins_use_is_declared_with_its_one_writer():
     used = (set(writers) | set(readers)) - set(contracts.PELICAN_CONTEXT)
     assert used - set(contracts.CONTEXT) == set(), "in ratsinfo/contracts.CONTEXT eintragen"
     for key, declared in contracts.CONTEXT.items():
-        assert writers.get(key) == {declared.writer}, key
-        assert readers.get(key, set()) - {declared.writer, *declared.readers} == set(), key
+        assert writers.get(key) == declared.writers, key
+        assert readers.get(key, set()) - {*declared.writers, *declared.readers} == set(), key
 
 
 def _page_variables() -> set[str]:
-    """The keys of every dict literal in the council's page plan: a page's own objects."""
+    """The keys of every dict literal in the council's page plan, and of the context other plugins
+    give the pages they add to it (PageSpec(path, template, {...})): a page's own objects."""
+    def keys_of(node) -> set[str]:
+        return {k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+
     keys = set()
     for node in ast.walk(ast.parse((PLUGINS / "council" / "plan.py").read_text(encoding="utf-8"))):
         if isinstance(node, ast.Dict):
-            keys |= {k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+            keys |= keys_of(node)
+    for path in PLUGINS.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "PageSpec" and len(node.args) > 2
+                    and isinstance(node.args[2], ast.Dict)):
+                keys |= keys_of(node.args[2])
     return keys
 
 

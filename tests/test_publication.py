@@ -18,6 +18,23 @@ def all_text(folder: Path) -> str:
     return "\n".join(parts)
 
 
+def dump_text(folder: Path) -> str:
+    """Every byte of the dumps under daten/ as text, and every text cell of the SQLite database read
+    through SQLite (its pages may hold a cell in pieces, or compressed in the full-text index)."""
+    import sqlite3
+
+    parts = [p.read_text(encoding="utf-8") for p in sorted(folder.iterdir()) if p.suffix in (".csv", ".jsonl", ".json")]
+    with sqlite3.connect(f"file:{folder / 'ratsinfo.sqlite'}?mode=ro", uri=True) as db:
+        for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%_fts%'"):
+            for row in db.execute(f'SELECT * FROM "{table}"'):
+                parts += [cell for cell in row if isinstance(cell, str)]
+        for (fts,) in db.execute("SELECT name FROM sqlite_master WHERE name LIKE '%_fts' AND type = 'table'"):
+            # The index's own vocabulary: a term indexed from a withheld text would show here.
+            db.execute(f'CREATE VIRTUAL TABLE temp."{fts}_terms" USING fts5vocab(main, "{fts}", row)')
+            parts += [term for (term,) in db.execute(f'SELECT term FROM temp."{fts}_terms"')]
+    return "\n".join(parts)
+
+
 def test_demo_has_non_public_items_to_hide(demo_dump):
     dump_text = all_text(demo_dump)
     assert all(marker in dump_text for marker in NON_PUBLIC_MARKERS)
@@ -99,11 +116,33 @@ def test_plugins_show_a_consultation_in_a_non_public_item_only_as_discussed_ther
     for closed in ("Geheim", "#top-2", "#top-3", "Rolle trotz Sperre"):
         assert closed not in paper, closed
     assert "Geheim" not in meeting
+    dumps = dump_text(output / "daten")
+    assert "Radweg Lindenallee" in dumps and "Vorberatung" in dumps
+    for closed in ("Geheim", "geheim", "Rolle trotz Sperre", "Tausch mit"):
+        assert closed not in dumps, closed
 
 
-def test_non_public_text_never_reaches_the_open_data_api(demo_content, tmp_path):
+def test_contact_data_reaches_the_dumps_only_when_the_town_allows_it(tmp_path):
+    from importers.content import render_front_matter
+    from ratsinfo.build import build_site
+
+    content = tmp_path / "content"
+    (content / "persons").mkdir(parents=True)
+    (content / "persons" / "p.md").write_bytes(render_front_matter(
+        {"id": "p", "source": "hand", "name": "Erika Mustermann", "email": ["erika@example.org"],
+         "phone": ["+49 30 1234"]}))
+    for allowed in (False, True):
+        output = tmp_path / f"output-{allowed}"
+        build_site(content, output, overrides={"PAGEFIND": False, "PUBLISH_CONTACT_DATA": allowed})
+        dumps = dump_text(output / "daten")
+        assert "Erika Mustermann" in dumps
+        assert ("erika@example.org" in dumps) is allowed and ("1234" in dumps) is allowed
+
+
+def test_non_public_text_never_reaches_the_open_data_api_or_dumps(demo_content, tmp_path):
     """The static OParl API (plugins/oparlapi) of the demo, built with a public address: its files
-    have no suffix, so all_text would not see them; every one of them is read here."""
+    have no suffix, so all_text would not see them; every one of them is read here, and the dumps
+    (plugins/opendata) with every text cell of their SQLite database."""
     import json
 
     from ratsinfo.build import build_site
@@ -115,8 +154,10 @@ def test_non_public_text_never_reaches_the_open_data_api(demo_content, tmp_path)
     files = [p for p in (output / "oparl").rglob("*") if p.is_file() and p.name != ".htaccess"]
     assert len(files) > 1000
     text = "\n".join(p.read_text(encoding="utf-8") for p in files)
+    dumps = dump_text(output / "daten")
     for marker in NON_PUBLIC_MARKERS:
         assert marker not in text
+        assert marker not in dumps
     closed = [json.loads(p.read_text(encoding="utf-8")) for p in (output / "oparl" / "agendaitem").iterdir()]
     closed = [item for item in closed if item.get("public") is False]
     assert closed

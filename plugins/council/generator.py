@@ -145,6 +145,8 @@ class CouncilGenerator(Generator):
             "has_terms": bool(self.graph.terms),
             # The search page, if plugins/search will index the site (the context key site_search).
             "search_page": self.context.get("site_search"),
+            # The "Offene Daten" page, if plugins/opendata writes the dumps (the context key site_open_data).
+            "open_data": self.context.get("site_open_data"),
         }
 
     def generate_output(self, writer):

@@ -63,6 +63,7 @@ class OParlGenerator(Generator):
                           contact=bool(self.settings.get("PUBLISH_CONTACT_DATA")),
                           licence=licence_url(self.settings.get("DATA_LICENCE")),
                           closed_item_name=load_translations(self.settings)[0].gettext(CLOSED_ITEM_NAME)).build()
+        self.context["oparl_objects"] = (objects, self.base)  # the dumps' rows (plugins/opendata)
         pages = {SYSTEM: self.system(urls, objects, clock)}  # stamped before the graves are counted
         graves = clock.tombstones(self.settings.get("OPARL_TOMBSTONE_DAYS"))
         written = 0

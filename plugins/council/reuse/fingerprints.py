@@ -100,6 +100,7 @@ def site_fingerprint(theme: Path, graph, site: dict, settings, site_subscribe, t
         "has_terms": site["has_terms"],
         # Whether there is a search page to link (plugins/search, PAGEFIND).
         "search_page": site.get("search_page"),
+        "open_data": site.get("open_data"),
         # Whether the footer has a date at all: re-dating only replaces one date by another.
         "has_data_as_of": site["data_as_of"] is not None,
         "shard_threshold": settings.get("SEARCH_SHARD_PAGES"),

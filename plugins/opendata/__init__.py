@@ -1,0 +1,15 @@
+"""Dumps of every public record under daten/: JSON Lines, CSV, SQLite, datapackage.json, and the
+"Offene Daten" page that explains them (docs/opendata.md)."""
+
+from pelican import signals
+
+from plugins.opendata.generator import OpenDataGenerator
+
+
+def get_generators(pelican):
+    return OpenDataGenerator
+
+
+def register():
+    # Listed after plugins.oparlapi in PLUGINS: it takes the API's objects when there are some.
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,110 @@
+"""OpenDataGenerator: the dumps under daten/ and the "Offene Daten" page.
+
+The rows are the API's objects (plugins/oparlapi), taken from the context when the API was
+built (PUBLIC_URL set: links absolute) and made here otherwise, with links relative to the
+site root: dumps need no public address, their ids are the local ones either way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pelican.generators import Generator
+
+from plugins.common import write_if_changed
+from plugins.council.plan import PageSpec
+from plugins.oparlapi.layout import SYSTEM, Urls
+from plugins.oparlapi.objects import Objects, licence_url
+from plugins.opendata import formats
+from plugins.opendata.package import PACKAGE, SQLITE, package
+from plugins.opendata.tables import TABLES, rows
+from plugins.urls import DATA_FOLDER, OPEN_DATA
+from ratsinfo.contracts import OPENDATA_STATE
+
+log = logging.getLogger(__name__)
+
+# Part of the SQLite fingerprint: a new layout makes the database anew even if no row changed.
+SQLITE_LAYOUT = hashlib.sha256("\n".join(formats.create_statements()).encode("utf-8")).hexdigest()[:16]
+
+
+class SourceClock:
+    """created/modified as the content has them, nothing from the build (the API's Clock keeps
+    build-day stamps in its state; without the API there is none)."""
+
+    def stamp(self, obj: dict, source_modified: str | None):
+        return None, source_modified
+
+
+class OpenDataGenerator(Generator):
+    """Runs after OParlGenerator (PLUGINS order): its objects are in the context by generate_output."""
+
+    def generate_context(self):
+        if self.context.get("council_graph") is None:
+            raise RuntimeError("plugins.opendata braucht plugins.council: in PLUGINS davor eintragen")
+        licence = self.settings.get("DATA_LICENCE")
+        self.licence = licence_url(licence)
+        self.licence_id = licence.strip().lower() if licence and self.licence and licence != self.licence else None
+        page = {
+            "api": SYSTEM if self.context.get("oparl_api") else None,
+            "folder": DATA_FOLDER, "package": f"{DATA_FOLDER}/{PACKAGE}", "sqlite": f"{DATA_FOLDER}/{SQLITE}",
+            "tables": [(t.title, f"{DATA_FOLDER}/{t.name}.csv", f"{DATA_FOLDER}/{t.name}.jsonl") for t in TABLES],
+            "licence": licence, "licence_url": self.licence,
+        }
+        # Its own page in the council's plan: rendered with the theme, fingerprinted like any page.
+        self.context.setdefault("council_extra_specs", []).append(
+            PageSpec(OPEN_DATA, "opendata", {"open_data": page}, frozenset(), salt=repr(page)))
+        self.context["site_open_data"] = OPEN_DATA
+
+    def generate_output(self, writer):
+        output = Path(self.output_path) / DATA_FOLDER
+        made = self.context.get("oparl_objects")
+        if made is not None:
+            objects, base = made
+        else:
+            base = ""
+            urls = Urls(base)
+            objects = Objects(self.context["council_graph"], urls, SourceClock(),
+                              tz=ZoneInfo(self.settings.get("TIMEZONE") or "Europe/Berlin"),
+                              web_url=lambda obj: urls.url(obj.url),
+                              contact=bool(self.settings.get("PUBLISH_CONTACT_DATA")), licence=self.licence).build()
+        tables = rows(objects, base)
+        written, digest = 0, hashlib.sha256(SQLITE_LAYOUT.encode("ascii"))
+        for table in TABLES:
+            lines = formats.jsonl(table, tables[table.name])
+            digest.update(lines)
+            written += write_if_changed(output / f"{table.name}.jsonl", lines)
+            written += write_if_changed(output / f"{table.name}.csv", formats.csv_bytes(table, tables[table.name]))
+        name = self.context.get("portal_name") or "Ratsinformation"
+        written += write_if_changed(output / PACKAGE, package(name, self.licence_id, self.licence))
+        written += self.sqlite(output / SQLITE, tables, digest.hexdigest())
+        log.info("ratsinfo: Offene Daten (%s/) mit %d Dateien, %d neu geschrieben",
+                 DATA_FOLDER, 2 * len(TABLES) + 2, written)
+
+    def sqlite(self, path: Path, tables: dict, fingerprint: str) -> int:
+        """The database, made only when its rows changed: SQLite files of equal rows need not be
+        equal bytes, and at city scale the full-text index takes longest."""
+        state = Path(self.output_path) / OPENDATA_STATE
+        previous = Path(self.settings.get("RATSINFO_PREVIOUS_OUTPUT") or self.output_path)
+        old = previous / DATA_FOLDER / SQLITE
+        try:
+            before = json.loads((previous / OPENDATA_STATE).read_text(encoding="utf-8")).get("sqlite")
+        except (OSError, ValueError, AttributeError):
+            before = None
+        write_if_changed(state, (json.dumps({"sqlite": fingerprint}) + "\n").encode("utf-8"))
+        if before == fingerprint and old.is_file():
+            if old != path:
+                # Into this build's staging folder: the same inode, so output/ keeps the file and its mtime.
+                path.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(old, path)
+                except OSError:
+                    shutil.copy2(old, path)
+            return 0
+        formats.write_sqlite(path, tables)
+        return 1

@@ -1,0 +1,170 @@
+"""The dumps' tables: one per kind, its columns taken from the API's OParl objects.
+
+The rows come from plugins/oparlapi/objects.Objects, the same public view the API and the pages
+show; here every reference becomes the referenced object's local id (its last path part under
+oparl/<type>/), so that the tables join on `id` with or without a public address. A reference
+to one object is a foreign key; a list of references is a JSON array of ids.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from plugins.oparlapi.layout import FOLDER, TYPES
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    key: str                    # the OParl property it comes from
+    type: str = "string"        # Table Schema type: string, integer, boolean, date, datetime, array
+    refers: str | None = None   # the table its id(s) refer to
+    description: str = ""
+    csv: bool = True            # document texts: only in JSON Lines and SQLite (docs/opendata.md)
+
+
+def _ref(name: str, key: str, table: str, description: str = "") -> Column:
+    return Column(name, key, "string", table, description)
+
+
+def _refs(name: str, key: str, table: str, description: str = "") -> Column:
+    return Column(name, key, "array", table, description)
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str          # table and file name: meetings -> daten/meetings.csv
+    oparl: str         # the OParl type its rows are
+    title: str         # German, for the data package and the page
+    columns: tuple[Column, ...]
+    search: tuple[str, ...] = ()   # columns in its full-text index (SQLite FTS5)
+
+    @property
+    def all_columns(self) -> tuple[Column, ...]:
+        return (Column("id", "id", description="Id, stabil von Build zu Build"), *self.columns,
+                Column("web", "web", description="Seite des Objekts im Portal"),
+                Column("created", "created", "datetime"), Column("modified", "modified", "datetime"))
+
+
+TABLES = (
+    Table("legislative_terms", "LegislativeTerm", "Wahlperioden", (
+        Column("name", "name"), Column("start_date", "startDate", "date"), Column("end_date", "endDate", "date"),
+    ), search=("name",)),
+    Table("locations", "Location", "Orte", (
+        Column("description", "description"), Column("street_address", "streetAddress"), Column("room", "room"),
+        Column("postal_code", "postalCode"), Column("locality", "locality"),
+    ), search=("description", "street_address", "room", "locality")),
+    Table("organizations", "Organization", "Gremien und Fraktionen", (
+        Column("name", "name"), Column("short_name", "shortName"), Column("organization_type", "organizationType"),
+        Column("classification", "classification"), Column("start_date", "startDate", "date"),
+        Column("end_date", "endDate", "date"), Column("website", "website"),
+        _ref("location", "location", "locations"),
+    ), search=("name", "short_name")),
+    Table("persons", "Person", "Personen", (
+        Column("name", "name"), Column("family_name", "familyName"), Column("given_name", "givenName"),
+        Column("form_of_address", "formOfAddress"), Column("title", "title", "array"),
+        Column("email", "email", "array", description="nur mit PUBLISH_CONTACT_DATA"),
+        Column("phone", "phone", "array", description="nur mit PUBLISH_CONTACT_DATA"),
+    ), search=("name",)),
+    Table("memberships", "Membership", "Mitgliedschaften", (
+        _ref("person", "person", "persons"), _ref("organization", "organization", "organizations"),
+        Column("role", "role"), Column("voting_right", "votingRight", "boolean"),
+        Column("start_date", "startDate", "date"), Column("end_date", "endDate", "date"),
+        _ref("on_behalf_of", "onBehalfOf", "organizations"),
+    )),
+    Table("files", "File", "Dokumente", (
+        Column("name", "name"), Column("mime_type", "mimeType"), Column("date", "date", "date"),
+        Column("size", "size", "integer"), Column("access_url", "accessUrl"), Column("download_url", "downloadUrl"),
+        Column("text", "text", description="aus dem Dokument gewonnener Text", csv=False),
+    ), search=("name", "text")),
+    Table("meetings", "Meeting", "Sitzungen", (
+        Column("name", "name"), Column("meeting_state", "meetingState"), Column("cancelled", "cancelled", "boolean"),
+        Column("start", "start", "datetime"), Column("end", "end", "datetime"),
+        _ref("location", "location", "locations"), _refs("organizations", "organization", "organizations"),
+        _ref("invitation", "invitation", "files"), _ref("results_protocol", "resultsProtocol", "files"),
+        _ref("verbatim_protocol", "verbatimProtocol", "files"), _refs("auxiliary_files", "auxiliaryFile", "files"),
+    ), search=("name",)),
+    Table("papers", "Paper", "Vorlagen", (
+        Column("name", "name"), Column("reference", "reference"), Column("date", "date", "date"),
+        Column("paper_type", "paperType"), _ref("main_file", "mainFile", "files"),
+        _refs("auxiliary_files", "auxiliaryFile", "files"),
+        _refs("originator_persons", "originatorPerson", "persons"),
+        _refs("originator_organizations", "originatorOrganization", "organizations"),
+        _refs("under_direction_of", "underDirectionOf", "organizations"),
+        _refs("related_papers", "relatedPaper", "papers"),
+        _refs("superordinated_papers", "superordinatedPaper", "papers"),
+        _refs("subordinated_papers", "subordinatedPaper", "papers"),
+    ), search=("name", "reference")),
+    Table("agenda_items", "AgendaItem", "Tagesordnungspunkte", (
+        _ref("meeting", "meeting", "meetings"), Column("number", "number"), Column("order", "order", "integer"),
+        Column("public", "public", "boolean", description="false: nichtöffentlich, nur Nummer und Platz"),
+        Column("name", "name"), _ref("consultation", "consultation", "consultations"), Column("result", "result"),
+        Column("resolution_text", "resolutionText"), _ref("resolution_file", "resolutionFile", "files"),
+        _refs("auxiliary_files", "auxiliaryFile", "files"),
+    ), search=("name", "resolution_text")),
+    Table("consultations", "Consultation", "Beratungen", (
+        _ref("paper", "paper", "papers"), _ref("meeting", "meeting", "meetings"),
+        _ref("agenda_item", "agendaItem", "agenda_items"), _refs("organizations", "organization", "organizations"),
+        Column("role", "role"), Column("authoritative", "authoritative", "boolean"),
+    )),
+)
+
+# What a non-public agenda item may carry, as its page shows it: its place and nothing else.
+CLOSED_ITEM = frozenset({"id", "meeting", "number", "order", "public", "web", "created", "modified"})
+
+
+def local_id(value, base: str) -> str | None:
+    """The id under oparl/<type>/ of an OParl id (or embedded object) under `base`."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    if not isinstance(value, str):
+        return None
+    folder, _, key = value[len(base):].removeprefix(f"{FOLDER}/").partition("/")
+    if not value.startswith(base) or not key or folder not in FOLDERS:
+        raise ValueError(f"keine Id der Schnittstelle: {value!r}")
+    return unquote(key)
+
+
+FOLDERS = frozenset(folder for folder, _ in TYPES.values())
+
+
+def row(table: Table, obj: dict, base: str) -> dict:
+    """One object as the table's row: every column, None where the object has no value."""
+    out = {}
+    for column in table.all_columns:
+        value = obj.get(column.key)
+        if column.key == "id":
+            value = local_id(value, base)
+        elif column.refers and column.type == "array":
+            value = [local_id(v, base) for v in value or ()]
+        elif column.refers:
+            value = local_id(value, base)
+        elif column.type == "array":
+            value = list(value or ())
+        out[column.name] = value
+    if table.name == "agenda_items" and out["public"] is not True:
+        # Re-checked here as everywhere that publishes: a closed item is its place only (fail closed).
+        out = {k: (v if k in CLOSED_ITEM else ([] if isinstance(v, list) else None)) for k, v in out.items()}
+        out["public"] = False
+    return out
+
+
+def rows(objects, base: str) -> dict[str, list[dict]]:
+    """Every table's rows from an Objects made under `base`, in the API's stable order. An id the
+    API gives twice (one URL, one file: the last one written wins there) is one row, the last."""
+    tables = {}
+    for table in TABLES:
+        by_id = {}
+        for obj in objects.by_type[table.oparl]:
+            made = row(table, obj, base)
+            if made["id"] in by_id:
+                log.warning("ratsinfo: Offene Daten: %s %s steht zweimal in der Schnittstelle; die Tabelle "
+                            "%s nimmt das letzte", table.oparl, made["id"], table.name)
+                del by_id[made["id"]]
+            by_id[made["id"]] = made
+        tables[table.name] = list(by_id.values())
+    return tables
