@@ -50,6 +50,8 @@ async function start(container) {
   const suggestions = container.querySelector(".search-suggestions");
   const list = container.querySelector(".hits");
   const more = container.querySelector(".more");
+  // aria-busy: the hits are being replaced (also what the browser tests wait for).
+  const results = container.querySelector(".search-results");
   container.hidden = false;
 
   // Where this site lives (any subpath): result addresses are stored from the site root.
@@ -77,6 +79,7 @@ async function start(container) {
     for (const path of bundles.slice(1)) { await pagefind.mergeIndex(path); }
   } catch (error) {
     status.textContent = "Der Suchindex konnte nicht geladen werden. Von einer Datei (file://) aus funktioniert die Suche nicht, nur über einen Webserver.";
+    results.setAttribute("aria-busy", "false");
     return;
   }
   const allFilters = await pagefind.filters();
@@ -182,6 +185,12 @@ async function start(container) {
 
   async function search(focus) {
     const mine = ++generation;
+    results.setAttribute("aria-busy", "true");
+    await answerSearch(mine, focus);
+    if (mine === generation) { results.setAttribute("aria-busy", "false"); }
+  }
+
+  async function answerSearch(mine, focus) {
     const term = state.q.trim();
     const filters = state.filters;
     suggestions.replaceChildren();
@@ -200,7 +209,8 @@ async function start(container) {
     showCounts(answer.filters, true);
     const active = activeCount(filters);
     const what = term ? ` für ${quoted(term)}` : "";
-    const narrowed = active ? (active === 1 ? " (1 Filter aktiv)" : ` (${active} Filter aktiv)`) : "";
+    const narrowed = (active ? (active === 1 ? " (1 Filter aktiv)" : ` (${active} Filter aktiv)`) : "") +
+      (state.sort === "datum" ? ", neueste zuerst" : "");
     if (!found.length) {
       status.textContent = `Keine Treffer${what}${narrowed}.`;
       more.hidden = true;
@@ -227,7 +237,7 @@ async function start(container) {
   function ownAddress(url, base) {
     try {
       const target = new URL(url, base);
-      return target.origin === location.origin && target.pathname.startsWith(siteRoot.pathname) ? target.href : null;
+      return target.origin === location.origin && target.pathname.startsWith(siteRoot.pathname) ? target.pathname + target.hash : null;
     } catch (error) {
       return null;
     }
@@ -304,7 +314,8 @@ async function start(container) {
   }
 
   // Each typed word the index does not know is replaced by the nearest word that starts like
-  // it in the hits for a shorter beginning (Pagefind finds words by their beginning).
+  // it in the hits for a shorter beginning (Pagefind finds words by their beginning), the
+  // longest beginning that offers one first.
   async function correction(term, mine) {
     const typed = wordsOf(term);
     if (!typed.length || typed.length > 4) { return null; }
@@ -315,7 +326,7 @@ async function start(container) {
       const alone = word.length >= 4 ? await pagefind.search(word) : null;
       if (mine !== generation) { return null; }
       if (alone && !alone.results.length) {
-        for (let cut = word.length - 1; cut >= Math.max(3, Math.ceil(word.length * 0.6)); cut -= 1) {
+        for (let cut = word.length - 1; cut >= 3 && replacement === word; cut -= 1) {
           const prefix = word.slice(0, cut);
           const some = await pagefind.search(prefix);
           if (mine !== generation) { return null; }
@@ -332,7 +343,6 @@ async function start(container) {
             }
           }
           if (best) { replacement = best.known; changed = true; }
-          break;
         }
       }
       words.push(replacement);
@@ -372,5 +382,5 @@ async function start(container) {
 
   showState();
   showCounts(allFilters, false);
-  if (state.q || activeCount(state.filters)) { search(false); }
+  if (state.q || activeCount(state.filters)) { search(false); } else { results.setAttribute("aria-busy", "false"); }
 }
