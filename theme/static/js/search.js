@@ -132,7 +132,8 @@ async function start(container) {
   // The controls show `state` (from the address, a suggestion, back and forward).
   function showState() {
     input.value = state.q;
-    order.value = state.sort;
+    // The options name their order in data-sort (their value would be visible text to translate).
+    order.selectedIndex = Math.max(0, [...order.options].findIndex((o) => o.dataset.sort === state.sort));
     for (const [name, byValue] of boxes) {
       for (const [value, { box }] of byValue) { box.checked = (state.filters[name] || []).includes(value); }
     }
@@ -140,7 +141,7 @@ async function start(container) {
 
   // The state from the controls, written into the fragment without a new history entry.
   function takeState() {
-    state = { q: input.value, sort: order.value, filters: chosenFilters() };
+    state = { q: input.value, sort: order.selectedOptions[0].dataset.sort, filters: chosenFilters() };
     const written = writeState(state);
     history.replaceState(null, "", location.pathname + (written ? "#" + written : ""));
   }
