@@ -181,7 +181,7 @@ def requests_naming(term: str, urls: list[str]) -> list[str]:
 def test_newest_first_sorts_by_date(demo, demo_site, browser):
     page = open_search(browser, demo, "#q=Spielplatz&sortierung=datum")
     stamps = []
-    for card in cards(page)[:6]:
+    for card in cards(page):
         html = (demo_site / card["href"].split("/ratsinfo/", 1)[1]).read_text(encoding="utf-8")
         stamps.append(re.search(r'data-pagefind-sort="datum:([0-9-]+)"', html).group(1))
     assert len(stamps) >= 3 and stamps == sorted(stamps, reverse=True)
@@ -221,10 +221,11 @@ def test_results_are_announced_and_focus_moves_to_them(demo, browser):
     assert status == f"{count} Treffer für „Spielplatz“." and count > 10
     # Enter moves to the announcement; the next Tab reaches the first hit.
     assert page.evaluate("document.activeElement.id") == "suchstatus"
-    assert len(cards(page)) == 10
+    first = len(cards(page))
+    assert 0 < first < count
     page.click(".more")
-    page.wait_for_function("document.querySelectorAll('.hit').length > 10")
-    assert page.evaluate("document.activeElement === document.querySelectorAll('.hit')[10].querySelector('h3 a')")
+    page.wait_for_function(f"document.querySelectorAll('.hit').length > {first}")
+    assert page.evaluate(f"document.activeElement === document.querySelectorAll('.hit')[{first}].querySelector('h3 a')")
     page.close()
 
 

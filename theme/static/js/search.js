@@ -10,6 +10,8 @@
 // (search-text.js), without the hidden reference words, and the <mark>s are our own elements.
 import { distance, excerptParts, nearness, readState, searchTerms, wordsOf, writeState } from "./search-text.js";
 
+// Hits shown first (each loads its fragment: as many requests as PagefindUI made), then per click.
+const FIRST = 5;
 const PAGE = 10;
 // The order of the filter groups; other groups follow by name. Names are the index's own.
 const GROUPS = ["Art", "Gremium", "Jahr", "Vorlagenart", "Ergebnis"];
@@ -218,13 +220,13 @@ async function start(container) {
       await suggest(term, filters, answer, mine);
     } else {
       status.textContent = `${hits(found.length)}${what}${narrowed}.`;
-      await showMore(false, mine);
+      await showMore(false, mine, FIRST);
     }
     if (focus && mine === generation) { status.focus(); }
   }
 
-  async function showMore(focusFirst, mine) {
-    const next = found.slice(shown, shown + PAGE);
+  async function showMore(focusFirst, mine, count = PAGE) {
+    const next = found.slice(shown, shown + count);
     const data = await Promise.all(next.map((result) => result.data()));
     if (mine !== generation) { return; }
     const cards = data.map((hit, i) => card(hit, next[i]));
