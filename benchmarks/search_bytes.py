@@ -71,11 +71,12 @@ def first_search(site: Path, query: str) -> SearchDownload:
             finished = []
             page.on("requestfinished", lambda request: finished.append(request))
             page.goto(f"{base}suche.html#q={quote(query)}", wait_until="load")
-            page.wait_for_selector(".pagefind-ui__message", timeout=120_000)
+            # The result list (theme/static/js/search.js) has answered: not busy, the status says how many.
             page.wait_for_function(
-                "!document.querySelector('.pagefind-ui__message').textContent.includes('…')", timeout=120_000)
+                "document.querySelector('.search-results').getAttribute('aria-busy') === 'false'"
+                " && document.querySelector('#suchstatus').textContent !== ''", timeout=120_000)
             page.wait_for_load_state("networkidle")
-            message = page.inner_text(".pagefind-ui__message")
+            message = page.inner_text("#suchstatus")
             download = SearchDownload(query, message.strip(), len(finished), {part: 0 for part in PARTS})
             for request in finished:
                 download.bytes_by_part[part_of(request.url)] += request.sizes()["responseBodySize"]

@@ -29,8 +29,8 @@ def test_search_box_through_apache_finds_the_word_and_never_sends_it(apache, bro
     page.fill("form.search-box input", PDF_ONLY_WORD)
     page.press("form.search-box input", "Enter")
     page.wait_for_url(f"{apache}suche.html#q={PDF_ONLY_WORD}")
-    page.wait_for_selector(".pagefind-ui__result-link", timeout=20_000)
-    assert len(page.query_selector_all(".pagefind-ui__result-link")) == 1
+    page.wait_for_selector(".hit h3 a", timeout=20_000)
+    assert len(page.query_selector_all(".hit h3 a")) == 1
     assert requests_naming(PDF_ONLY_WORD, requests) == []
     assert problems == [], problems
     page.close()

@@ -288,17 +288,19 @@ class Paper(Base):
 
     @property
     def reference_tokens(self) -> list[str]:
-        """The reference as single search words: VO/2025/0012 → VO20250012X and 20250012X.
+        """The reference as single search words: VO/2025/0012 → VO2025Z12X and 2025Z12X.
 
-        Pagefind splits "VO/2025/0012" into three words; search.js joins a typed
-        reference the same way, so the paper is found exactly. The closing X keeps
-        VO/2025/0012 from matching VO/2025/0012-1 too (Pagefind matches prefixes).
+        Pagefind splits "VO/2025/0012" into three words; search.js turns a typed reference
+        into the same word, in any common spelling (vo/2025/12, 2025/0012, Drucksache
+        VO/2025/0012): the prefix in capitals, each number without leading zeros, joined by Z.
+        The closing X keeps VO/2025/0012 from matching VO/2025/0012-1 too (Pagefind matches
+        prefixes). The search page keeps these words out of excerpts (meta "suchwoerter").
         """
         if not self.reference or not _REFERENCE_LIKE.match(self.reference):
             return []
-        joined = re.sub(r"[^0-9A-Za-z]", "", self.reference).upper()
-        digits = re.sub(r"[^0-9]", "", self.reference)
-        return list(dict.fromkeys(f"{t}X" for t in (joined, digits) if len(t) >= 3))
+        prefix = re.match(r"\s*([A-Za-zÄÖÜäöü]*)", self.reference).group(1).upper()
+        numbers = "Z".join(str(int(n)) for n in re.findall(r"[0-9]+", self.reference))
+        return list(dict.fromkeys(f"{t}X" for t in (prefix + numbers, numbers) if len(t) >= 3))
 
     @property
     def committees(self) -> list:

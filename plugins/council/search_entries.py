@@ -1,6 +1,6 @@
 """What the search index holds of a page, decided here and nowhere else: whether the page is
-indexed, its bundle, the title a result shows, the date results sort by, and the values one
-can filter by.
+indexed, its bundle, the title a result shows, the date results sort by, the values one
+can filter by, and what a result card says of the hit (Pagefind metadata).
 
 The page plan (plan.py) hands each indexed page its `search` entry and shards.py groups pages
 into bundles by it; the templates only print the entry (theme/templates/_search.html), and
@@ -29,7 +29,7 @@ BY_YEAR = ("meeting", "paper", "file")
 @dataclass(frozen=True)
 class SearchEntry:
     title: str | None = None          # data-pagefind-meta title; None: Pagefind takes the <h1>
-    title_date: date | datetime | None = None  # printed after the title, in the page's language
+    shown_date: date | datetime | None = None  # the card's date (meta "datum"), in the page's language
     sort: str | None = None           # ISO date results sort by ("datum")
     # Filters whose value the page shows as text itself: the filter's name, or None; the template
     # marks the element that shows the value (the kind, a paper's type, a meeting's committees).
@@ -39,7 +39,11 @@ class SearchEntry:
     # Other filters: (name, value) in the order printed, as empty elements.
     filters: tuple = ()
     # Words weighted up, not shown: a paper's reference as single tokens (Paper.reference_tokens).
+    # They are in the page's indexed text, so the search page leaves them out of excerpts.
     weighted: tuple = ()
+    # What the result card says besides title and filters: (meta name, value) as Pagefind
+    # metadata, e.g. a paper's number, the paper a document belongs to and its page's address.
+    meta: tuple = ()
 
 
 def moment(obj) -> date | datetime | None:
@@ -77,23 +81,29 @@ def _meeting(m) -> SearchEntry:
 
 
 def _paper(p) -> SearchEntry:
-    title = f"{p.reference} · {p.name}" if p.reference else p.name
     result = ((N_("Ergebnis"), p.latest_result),) if p.latest_result else ()
     filters = _year(p.date) + tuple((N_("Gremium"), o.name) for o in p.committees) + result
-    return SearchEntry(title, sort=p.date.isoformat() if p.date else None, type_filter=N_("Vorlagenart"),
-                       filters=filters, weighted=tuple(p.reference_tokens))
+    meta = (("nummer", p.reference),) if p.reference else ()
+    if p.reference_tokens:
+        meta += (("suchwoerter", " ".join(p.reference_tokens)),)
+    return SearchEntry(p.name, p.date, sort=p.date.isoformat() if p.date else None, type_filter=N_("Vorlagenart"),
+                       filters=filters, weighted=tuple(p.reference_tokens), meta=meta)
 
 
 def _file(f) -> SearchEntry:
     paper = f.papers[0] if f.papers else None
+    meeting = f.meetings[0] if f.meetings else None
     if paper:
         title = f"{f.name} – {paper.reference + ' ' if paper.reference else ''}{paper.name}"
-    elif f.meetings:
-        title = f"{f.name} – {f.meetings[0].title}"
+        # The card names and links the paper the document belongs to.
+        meta = (("vorlage", paper.reference or paper.name), ("vorlage_url", paper.url))
+    elif meeting:
+        title = f"{f.name} – {meeting.title}"
+        meta = (("sitzung", meeting.title), ("sitzung_url", meeting.url))
     else:
-        title = f.name
+        title, meta = f.name, ()
     filters = _year(f.date) + tuple((N_("Gremium"), o.name) for o in (paper.committees if paper else []))
-    return SearchEntry(title, sort=f.date.isoformat() if f.date else None, filters=filters)
+    return SearchEntry(title, f.date, sort=f.date.isoformat() if f.date else None, filters=filters, meta=meta)
 
 
 def _titled_by_heading(obj) -> SearchEntry:

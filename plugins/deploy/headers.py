@@ -21,11 +21,11 @@ MIME_TYPES = {
 
 # No inline script anywhere, so no 'unsafe-inline' for scripts. Pagefind needs
 # 'wasm-unsafe-eval' for its WebAssembly and blob: workers (Pagefind hosting docs).
-# Its UI sets a few style attributes, which is what 'unsafe-inline' in style-src allows.
+# No style attributes either (the search page is our own list, not Pagefind's UI).
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
     "script-src 'self' 'wasm-unsafe-eval'",
-    "style-src 'self' 'unsafe-inline'",
+    "style-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",

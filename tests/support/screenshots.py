@@ -46,7 +46,7 @@ def main(site: Path, target: Path):
             for name, path in page_kinds(site).items():
                 page.goto(base + path)
                 if name == "suche":
-                    page.wait_for_selector(".pagefind-ui__result-link", timeout=20_000)
+                    page.wait_for_selector(".search-results[aria-busy=false] .hit h3 a", timeout=20_000)
                 page.screenshot(path=str(target / f"{name}-{device}.png"), full_page=device == "telefon" and name == "sitzung")
                 print(f"{name}-{device}.png")
             page.close()

@@ -1,117 +1,389 @@
-// Search page: Pagefind's UI from our own host. The query, the filters and the
-// order live in the address's fragment (#q=…&Gremium=…), so a search can be shared
-// and bookmarked, and the browser never sends the term to the server: no web
-// server log holds what a visitor searched for (content/pages/datenschutz.md says so).
-// Addresses with ?q=… (bookmarks from before) are still read, and rewritten.
+// The search page: our own result list on Pagefind's JS API (pagefind.js), no framework.
 //
-// The UI reads the index through pagefind-text/pagefind.js, which hands it every
-// filter name and value as escaped HTML (the UI writes them with innerHTML). The
-// address holds the source's text: asHtml/asText translate between the two.
-import { asHtml, asText } from "./pagefind-text/pagefind.js";
+// The term, the filters and the order live in the address's fragment (#q=…&Gremium=…), so a
+// search can be shared and bookmarked, and the browser never sends the term to the server: no
+// web server log holds what a visitor searched for (content/pages/datenschutz.md says so).
+// Addresses with ?q=… (bookmarks from before) are read once and rewritten.
+//
+// Everything from the index is source text and stays text: the page is built from DOM nodes
+// with textContent, never from HTML strings. Excerpts are cut from the hit's indexed text here
+// (search-text.js), without the hidden reference words, and the <mark>s are our own elements.
+import { distance, excerptParts, nearness, readState, searchTerms, wordsOf, writeState } from "./search-text.js";
 
-(function () {
-  var container = document.getElementById("search");
-  if (!container || typeof PagefindUI === "undefined") { return; }
+// Hits shown first (each loads its fragment: as many requests as PagefindUI made), then per click.
+const FIRST = 5;
+const PAGE = 10;
+// The order of the filter groups; other groups follow by name. Names are the index's own.
+const GROUPS = ["Art", "Gremium", "Jahr", "Vorlagenart", "Ergebnis"];
+// Groups a term with no hits is compared against ("nächstes Gremium, nächste Vorlagenart").
+const NEAR_GROUPS = ["Gremium", "Vorlagenart"];
 
-  // A typed reference number (VO/2025/0012, 2025/0012, 1234/89, DS 17/0815) is
-  // joined into the single word the paper pages carry (VO20250012X, 20250012X;
-  // see Paper.reference_tokens in plugins/council/graph.py).
-  var REFERENCE = /^\s*([A-Za-zÄÖÜäöü]{0,6})\s*[\/\-.]?\s*(\d{1,5})\s*[\/\-.]\s*(\d{1,6})(?:\s*-\s*(\d{1,3}))?\s*$/;
-  function processTerm(term) {
-    var match = REFERENCE.exec(term);
-    if (!match) { return term; }
-    return (match[1] + match[2] + match[3] + (match[4] || "") + "X").toUpperCase();
+const root = document.getElementById("search");
+if (root) { start(root); }
+
+function element(tag, attributes, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes || {})) {
+    if (name === "className") { node.className = value; } else { node.setAttribute(name, value); }
   }
-
-  // A fragment without "=" is an anchor (the skip link's #inhalt), not a search.
-  function searchFragment() {
-    var fragment = window.location.hash.replace(/^#/, "");
-    return fragment.indexOf("=") >= 0 ? fragment : "";
-  }
-  var params = new URLSearchParams(searchFragment() || window.location.search);
-  if (!searchFragment() && window.location.search) {
-    // An old bookmark sent its term once; the address bar and history keep it no longer.
-    history.replaceState(null, "", window.location.pathname + (params.toString() ? "#" + params.toString() : ""));
-  }
-  // Another search in the fragment (edited address, back and forward, the order below):
-  // Pagefind takes the order only when it starts, so the page starts again.
-  window.addEventListener("hashchange", function () {
-    if (searchFragment() || !window.location.hash) { window.location.reload(); }
-  });
-  // Pagefind imports its modules from this path: it must be absolute, so the
-  // relative path of this page is resolved here (works under any subpath).
-  var bundle = new URL(container.getAttribute("data-bundle"), document.baseURI).href;
-  // A big city's index is split into bundles (plugins/council/shards.py), merged here.
-  var bundles = (container.getAttribute("data-bundles") || "").split(" ").filter(Boolean)
-    .map(function (name) { return bundle + name + "/"; });
-  var ui = new PagefindUI({
-    element: "#search",
-    // The UI imports "<bundlePath>pagefind.js": our text-only layer, which loads the real bundle
-    // from basePath (a Pagefind option the UI passes on).
-    bundlePath: new URL("pagefind-text/", import.meta.url).href,
-    basePath: bundles.length ? bundles[0] : bundle,
-    mergeIndex: bundles.slice(1).map(function (path) { return { bundlePath: path }; }),
-    // Result URLs are stored from the site root; prefix them with where this site lives.
-    baseUrl: new URL(container.getAttribute("data-root") || "./", document.baseURI).pathname,
-    showSubResults: true,
-    showImages: false,
-    resetStyles: false,
-    processTerm: processTerm,
-    // "Neueste zuerst" sorts by the date every meeting, paper and document carries
-    // (data-pagefind-sort="datum:…"); pages without a date drop out of that view.
-    sort: params.get("sortierung") === "datum" ? { datum: "desc" } : null
-  });
-
-  // The sort order is chosen before the search starts: changing it reloads with it in the fragment.
-  var order = document.createElement("p");
-  order.className = "search-order";
-  order.innerHTML = '<label for="sortierung">Sortierung</label> <select id="sortierung">' +
-    '<option value="">nach Relevanz</option><option value="datum">Neueste zuerst</option></select>';
-  container.parentNode.insertBefore(order, container);
-  var select = order.querySelector("select");
-  select.value = params.get("sortierung") === "datum" ? "datum" : "";
-  select.addEventListener("change", function () {
-    var next = new URLSearchParams(searchFragment());
-    if (select.value) { next.set("sortierung", select.value); } else { next.delete("sortierung"); }
-    window.location.hash = next.toString();  // hashchange: reload
-  });
-
-  // Pagefind's input has only a title; give it a real label for screen readers (WCAG 1.3.1, 4.1.2).
-  function labelInput() {
-    var input = container.querySelector("input[type=text], input[type=search], .pagefind-ui__search-input");
-    if (input && !input.id) {
-      input.id = "suchbegriff";
-      var label = document.getElementById("suchbegriff-label");
-      if (label) { label.setAttribute("for", "suchbegriff"); }
+  for (const child of children) {
+    if (child !== null && child !== undefined && child !== "") {
+      node.append(typeof child === "string" ? document.createTextNode(child) : child);
     }
-    return !!input;
   }
-  if (!labelInput()) {
-    new MutationObserver(function (changes, observer) {
-      if (labelInput()) { observer.disconnect(); }
-    }).observe(container, { childList: true, subtree: true });
-  }
+  return node;
+}
 
-  // Filters from the address: every parameter but q and sortierung names a filter.
-  var filters = {};
-  params.forEach(function (value, key) {
-    if (key !== "q" && key !== "sortierung") { (filters[asHtml(key)] = filters[asHtml(key)] || []).push(asHtml(value)); }
+function quoted(text) {
+  return `„${text}“`;
+}
+
+function hits(count) {
+  return count === 1 ? "1 Treffer" : `${count.toLocaleString("de-DE")} Treffer`;
+}
+
+async function start(container) {
+  const form = container.querySelector("form");
+  const input = container.querySelector("#suchbegriff");
+  const order = container.querySelector("#sortierung");
+  const panel = container.querySelector("#suchfilter");
+  const toggle = container.querySelector(".filter-toggle");
+  const status = container.querySelector("#suchstatus");
+  const suggestions = container.querySelector(".search-suggestions");
+  const list = container.querySelector(".hits");
+  const more = container.querySelector(".more");
+  // aria-busy: the hits are being replaced (also what the browser tests wait for).
+  const results = container.querySelector(".search-results");
+  container.hidden = false;
+
+  // Where this site lives (any subpath): result addresses are stored from the site root.
+  const siteRoot = new URL(container.getAttribute("data-root") || "./", document.baseURI);
+  const bundle = new URL(container.getAttribute("data-bundle"), document.baseURI).href;
+  // A big city's index is split into bundles (plugins/council/shards.py), merged here into
+  // one search; the same works for the indexes of several sites.
+  const bundles = (container.getAttribute("data-bundles") || "").split(" ").filter(Boolean)
+    .map((name) => new URL(name + "/", bundle).href);
+
+  // Old bookmarks: the term was in the query string; it moves into the fragment.
+  const fragment = () => (location.hash.includes("=") ? location.hash.slice(1) : "");
+  if (!fragment() && location.search) {
+    const moved = writeState(readState(new URLSearchParams(location.search)));
+    history.replaceState(null, "", location.pathname + (moved ? "#" + moved : ""));
+  }
+  let state = readState(new URLSearchParams(fragment()));
+
+  let pagefind;
+  try {
+    const primary = bundles.length ? bundles[0] : bundle;
+    pagefind = await import(primary + "pagefind.js");
+    await pagefind.options({ baseUrl: siteRoot.pathname, excerptLength: 30 });
+    await pagefind.init();
+    for (const path of bundles.slice(1)) { await pagefind.mergeIndex(path); }
+  } catch (error) {
+    status.textContent = "Der Suchindex konnte nicht geladen werden. Von einer Datei (file://) aus funktioniert die Suche nicht, nur über einen Webserver.";
+    results.setAttribute("aria-busy", "false");
+    return;
+  }
+  const allFilters = await pagefind.filters();
+
+  // Filters: one group per name, one box per value. Built once; a search updates the counts.
+  const boxes = new Map();  // name → Map(value → {box, item, count})
+  const names = Object.keys(allFilters).sort((a, b) => {
+    const ia = GROUPS.indexOf(a) < 0 ? GROUPS.length : GROUPS.indexOf(a);
+    const ib = GROUPS.indexOf(b) < 0 ? GROUPS.length : GROUPS.indexOf(b);
+    return ia - ib || a.localeCompare(b, "de");
   });
-  if (Object.keys(filters).length) { ui.triggerFilters(filters); }
-  if (params.get("q")) { ui.triggerSearch(params.get("q")); }
-
-  // Write the current query and ticked filters back into the fragment (replaceState: no hashchange).
-  function remember() {
-    var next = new URLSearchParams();
-    if (params.get("sortierung")) { next.set("sortierung", params.get("sortierung")); }
-    var input = container.querySelector(".pagefind-ui__search-input");
-    if (input && input.value.trim()) { next.set("q", input.value.trim()); }
-    container.querySelectorAll("input[type=checkbox]:checked").forEach(function (box) {
-      next.append(asText(box.name), asText(box.__value !== undefined ? box.__value : box.value));
-    });
-    var query = next.toString();
-    history.replaceState(null, "", window.location.pathname + (query ? "#" + query : ""));
+  let boxNumber = 0;
+  for (const name of names) {
+    const values = Object.keys(allFilters[name]).sort((a, b) => (name === "Jahr" ? b.localeCompare(a) : a.localeCompare(b, "de")));
+    if (!values.length) { continue; }
+    const group = element("fieldset", { className: "filter-group" }, element("legend", {}, name));
+    const items = element("ul", {});
+    const byValue = new Map();
+    for (const value of values) {
+      boxNumber += 1;
+      const id = `filter-${boxNumber}`;
+      const box = element("input", { type: "checkbox", id });
+      box.value = value;
+      box.dataset.filter = name;
+      const count = element("span", { className: "filter-hits" });
+      const item = element("li", {}, box, " ", element("label", { for: id }, value, " ", count));
+      items.append(item);
+      byValue.set(value, { box, item, count });
+    }
+    group.append(items);
+    panel.append(group);
+    boxes.set(name, byValue);
   }
-  container.addEventListener("change", remember);
-  container.addEventListener("input", function () { window.clearTimeout(remember.timer); remember.timer = window.setTimeout(remember, 400); });
-})();
+  const reset = element("button", { type: "button", className: "filter-reset", hidden: "" }, "Alle Filter aufheben");
+  panel.append(reset);
+
+  function chosenFilters() {
+    const chosen = {};
+    for (const [name, byValue] of boxes) {
+      const values = [...byValue.values()].filter((v) => v.box.checked).map((v) => v.box.value);
+      if (values.length) { chosen[name] = values; }
+    }
+    return chosen;
+  }
+
+  function activeCount(filters) {
+    return Object.values(filters).reduce((sum, values) => sum + values.length, 0);
+  }
+
+  // The controls show `state` (from the address, a suggestion, back and forward).
+  function showState() {
+    input.value = state.q;
+    // The options name their order in data-sort (their value would be visible text to translate).
+    order.selectedIndex = Math.max(0, [...order.options].findIndex((o) => o.dataset.sort === state.sort));
+    for (const [name, byValue] of boxes) {
+      for (const [value, { box }] of byValue) { box.checked = (state.filters[name] || []).includes(value); }
+    }
+  }
+
+  // The state from the controls, written into the fragment without a new history entry.
+  function takeState() {
+    state = { q: input.value, sort: order.selectedOptions[0].dataset.sort, filters: chosenFilters() };
+    const written = writeState(state);
+    history.replaceState(null, "", location.pathname + (written ? "#" + written : ""));
+  }
+
+  function showCounts(counts, searching) {
+    for (const [name, byValue] of boxes) {
+      for (const [value, { box, item, count }] of byValue) {
+        const n = ((counts || {})[name] || {})[value] || 0;
+        count.textContent = `(${n})`;
+        // During a search, values without a hit step aside unless chosen.
+        item.hidden = searching && n === 0 && !box.checked;
+      }
+    }
+    const active = activeCount(chosenFilters());
+    toggle.querySelector(".filter-count").textContent = active ? `(${active} aktiv)` : "";
+    reset.hidden = active === 0;
+  }
+
+  toggle.addEventListener("click", () => {
+    const open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    if (open) { panel.removeAttribute("data-collapsed"); } else { panel.setAttribute("data-collapsed", ""); }
+  });
+
+  // Searching. A newer search makes an older one's answer stale.
+  let generation = 0;
+  let found = [];
+  let shown = 0;
+
+  async function runSearch(term, filters) {
+    const options = { filters: {} };
+    for (const [name, values] of Object.entries(filters)) { options.filters[name] = { any: values }; }
+    if (state.sort === "datum") { options.sort = { datum: "desc" }; }
+    const terms = term ? searchTerms(term) : [null];
+    let answer = null;
+    for (const each of terms) {
+      answer = await pagefind.search(each, options);
+      if (answer && answer.results.length) { break; }
+    }
+    return answer;
+  }
+
+  async function search(focus) {
+    const mine = ++generation;
+    results.setAttribute("aria-busy", "true");
+    await answerSearch(mine, focus);
+    if (mine === generation) { results.setAttribute("aria-busy", "false"); }
+  }
+
+  async function answerSearch(mine, focus) {
+    const term = state.q.trim();
+    const filters = state.filters;
+    suggestions.replaceChildren();
+    if (!term && !activeCount(filters)) {
+      list.replaceChildren();
+      more.hidden = true;
+      status.textContent = "";
+      showCounts(allFilters, false);
+      return;
+    }
+    const answer = await runSearch(term, filters);
+    if (mine !== generation || !answer) { return; }
+    found = answer.results;
+    shown = 0;
+    list.replaceChildren();
+    showCounts(answer.filters, true);
+    const active = activeCount(filters);
+    const what = term ? ` für ${quoted(term)}` : "";
+    const narrowed = (active ? (active === 1 ? " (1 Filter aktiv)" : ` (${active} Filter aktiv)`) : "") +
+      (state.sort === "datum" ? ", neueste zuerst" : "");
+    if (!found.length) {
+      status.textContent = `Keine Treffer${what}${narrowed}.`;
+      more.hidden = true;
+      await suggest(term, filters, answer, mine);
+    } else {
+      status.textContent = `${hits(found.length)}${what}${narrowed}.`;
+      await showMore(false, mine, FIRST);
+    }
+    if (focus && mine === generation) { status.focus(); }
+  }
+
+  async function showMore(focusFirst, mine, count = PAGE) {
+    const next = found.slice(shown, shown + count);
+    const data = await Promise.all(next.map((result) => result.data()));
+    if (mine !== generation) { return; }
+    const cards = data.map((hit, i) => card(hit, next[i]));
+    list.append(...cards);
+    shown += next.length;
+    more.hidden = shown >= found.length;
+    if (focusFirst && cards.length) { cards[0].querySelector("a").focus(); }
+  }
+
+  // An address from the index or its metadata, only if it leads into this site.
+  function ownAddress(url, base) {
+    try {
+      const target = new URL(url, base);
+      return target.origin === location.origin && target.pathname.startsWith(siteRoot.pathname) ? target.pathname + target.hash : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  // A result card says what the hit is: its kind, type and number; date, committees, result,
+  // faction, the paper a document belongs to; then the excerpt.
+  function card(hit, result) {
+    const meta = hit.meta || {};
+    const filters = hit.filters || {};
+    const first = (name) => (filters[name] || [])[0];
+    const kind = [first("Art"), first("Vorlagenart"), meta.nummer].filter(Boolean).join(" · ");
+    const title = meta.title || hit.url;
+    const address = ownAddress(hit.url, location.href);
+    const heading = element("h3", {}, address ? element("a", { href: address }, title) : title);
+    const facts = [];
+    if (meta.datum) { facts.push(meta.datum); }
+    const committees = filters.Gremium || [];
+    if (committees.length) {
+      facts.push(committees.slice(0, 3).join(", ") + (committees.length > 3 ? ` und ${committees.length - 3} weitere` : ""));
+    }
+    if (first("Ergebnis")) { facts.push(`Ergebnis: ${first("Ergebnis")}`); }
+    if (meta.fraktion) { facts.push(`Fraktion: ${meta.fraktion}`); }
+    const factLine = element("p", { className: "hit-facts" });
+    facts.forEach((fact, i) => { factLine.append((i ? " · " : ""), fact); });
+    for (const [label, name] of [["zur Vorlage", "vorlage"], ["zur Sitzung", "sitzung"]]) {
+      if (!meta[name]) { continue; }
+      const target = meta[name + "_url"] ? ownAddress(meta[name + "_url"], siteRoot) : null;
+      factLine.append(factLine.childNodes.length ? " · " : "", label + " ",
+        target ? element("a", { href: target }, meta[name]) : meta[name]);
+    }
+    const excerpt = element("p", { className: "hit-excerpt" });
+    for (const part of excerptParts(hit.content, hit.locations || result.words, meta.suchwoerter)) {
+      excerpt.append(part.mark ? element("mark", {}, part.text) : part.text);
+    }
+    return element("li", { className: "hit" }, element("p", { className: "kind" }, kind), heading,
+      factLine.childNodes.length ? factLine : null, excerpt.childNodes.length ? excerpt : null);
+  }
+
+  // No hits: the same term without filters, a committee or paper type near the term, and
+  // "Meinten Sie …" from words the index holds.
+  async function suggest(term, filters, answer, mine) {
+    const offers = [];
+    const link = (next, text) => element("a", { href: "#" + writeState({ sort: state.sort, ...next }) }, text);
+    if (term && activeCount(filters)) {
+      const free = await runSearch(term, {});
+      if (mine !== generation) { return; }
+      if (free && free.results.length) {
+        offers.push(link({ q: term, filters: {} }, `${hits(free.results.length)} für ${quoted(term)} ohne Filter`));
+      }
+    }
+    const typed = wordsOf(term).filter((w) => w.length >= 4);
+    const near = [];
+    for (const name of NEAR_GROUPS) {
+      for (const value of Object.keys(allFilters[name] || {})) {
+        const score = Math.min(...typed.map((w) => nearness(w, value)));
+        if (score < Infinity) { near.push({ name, value, score }); }
+      }
+    }
+    near.sort((a, b) => a.score - b.score || a.value.localeCompare(b.value, "de"));
+    for (const { name, value } of near.slice(0, 3)) {
+      offers.push(link({ q: "", filters: { [name]: [value] } },
+        `Alles ${name === "Gremium" ? "aus dem Gremium" : "der Vorlagenart"} ${quoted(value)}`));
+    }
+    const corrected = await correction(term, mine);
+    if (mine !== generation) { return; }
+    if (corrected) { offers.unshift(link({ q: corrected, filters }, `Meinten Sie ${quoted(corrected)}?`)); }
+    if (!offers.length) {
+      suggestions.append(element("p", {}, "Tipp: weniger oder andere Wörter versuchen, Filter aufheben oder eine Vorlagennummer wie VO/2025/0012 eingeben."));
+      return;
+    }
+    suggestions.append(element("p", {}, "Vorschläge:"),
+      element("ul", { className: "list" }, ...offers.map((offer) => element("li", {}, offer))));
+  }
+
+  // Each typed word the index does not know is replaced by the nearest word that starts like
+  // it in the hits for a shorter beginning (Pagefind finds words by their beginning), the
+  // longest beginning that offers one first.
+  async function correction(term, mine) {
+    const typed = wordsOf(term);
+    if (!typed.length || typed.length > 4) { return null; }
+    let changed = false;
+    const words = [];
+    for (const word of typed) {
+      let replacement = word;
+      const alone = word.length >= 4 ? await pagefind.search(word) : null;
+      if (mine !== generation) { return null; }
+      if (alone && !alone.results.length) {
+        for (let cut = word.length - 1; cut >= 3 && replacement === word; cut -= 1) {
+          const prefix = word.slice(0, cut);
+          const some = await pagefind.search(prefix);
+          if (mine !== generation) { return null; }
+          if (!some || !some.results.length) { continue; }
+          const texts = await Promise.all(some.results.slice(0, 8).map((r) => r.data()));
+          let best = null;
+          for (const text of texts) {
+            for (const known of wordsOf(text.content)) {
+              if (!known.startsWith(prefix)) { continue; }
+              const d = distance(word, known);
+              if (d <= Math.max(1, Math.floor(word.length / 3)) && (!best || d < best.d || (d === best.d && known.length < best.known.length))) {
+                best = { known, d };
+              }
+            }
+          }
+          if (best) { replacement = best.known; changed = true; }
+        }
+      }
+      words.push(replacement);
+    }
+    if (!changed) { return null; }
+    const proposal = words.join(" ");
+    const check = await pagefind.search(proposal);
+    return check && check.results.length ? proposal : null;
+  }
+
+  // Events: typing searches after a pause; Enter, filters, order and the address at once.
+  let pause = null;
+  input.addEventListener("input", () => {
+    window.clearTimeout(pause);
+    pause = window.setTimeout(() => { takeState(); search(false); }, 300);
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    window.clearTimeout(pause);
+    takeState();
+    search(true);
+  });
+  panel.addEventListener("change", () => { takeState(); search(false); });
+  reset.addEventListener("click", () => {
+    for (const byValue of boxes.values()) { for (const { box } of byValue.values()) { box.checked = false; } }
+    takeState();
+    search(false);
+    input.focus();
+  });
+  more.addEventListener("click", () => showMore(true, generation));
+  window.addEventListener("hashchange", () => {
+    if (location.hash && !fragment()) { return; }  // an anchor (#inhalt), not a search
+    state = readState(new URLSearchParams(fragment()));
+    showState();
+    search(true);
+  });
+
+  showState();
+  showCounts(allFilters, false);
+  if (state.q || activeCount(state.filters)) { search(false); } else { results.setAttribute("aria-busy", "false"); }
+}
