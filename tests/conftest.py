@@ -52,7 +52,7 @@ SLOW_MODULES = {"test_incremental", "test_kill_safety", "test_karlsruhe", "test_
 # Every demo_* fixture stands on demo_dump, and sql_demo is the same council as an SQL export: a test
 # that takes one needs the whole demo written (and often imported and built). huertgenwald is a
 # whole real council from ../shared, imported over HTTP.
-SLOW_FIXTURES = {"demo_dump", "sql_demo", "huertgenwald"}
+SLOW_FIXTURES = {"demo_dump", "sql_demo", "huertgenwald", "small_city_content"}
 
 
 def pytest_collection_modifyitems(items):
@@ -122,6 +122,23 @@ def demo_content(demo_server, tmp_path_factory) -> Path:
     # The hand-written pages (Impressum …) sit beside imported data, as in the checkout.
     shutil.copytree(PROJECT / "content" / "pages", content / "pages")
     import_oparl(demo_server.url + "system", content, show_progress=False)
+    return content
+
+
+@pytest.fixture(scope="session")
+def small_city_content(tmp_path_factory) -> Path:
+    """The demo town grown to 80 papers instead of the Muldenau demo (ratsinfo.demo.write_demo with
+    papers): every kind of object, terms and committees over several years, documents with their
+    text instead of PDFs, about a third of the demo's pages. For tests that build many times and
+    need a whole council's shape rather than the demo's own records."""
+    from importers.oparl import import_oparl
+    from ratsinfo.demo import write_demo
+
+    folder = tmp_path_factory.mktemp("small-city")
+    write_demo(folder / "dump", papers=80)
+    content = folder / "content"
+    shutil.copytree(PROJECT / "content" / "pages", content / "pages")
+    import_oparl(str(folder / "dump"), content, show_progress=False)
     return content
 
 

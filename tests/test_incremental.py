@@ -138,11 +138,11 @@ def _differs_from_a_build_without_cache(content: Path, site: Path, full: Path, o
     return sorted(p for p in expected.keys() | incremental.keys() if incremental.get(p) != expected.get(p))
 
 
-def test_lists_calendars_and_feeds_follow_every_kind_of_change(demo_content, tmp_path):
+def test_lists_calendars_and_feeds_follow_every_kind_of_change(small_city_content, tmp_path):
     """Lists, month calendars and .ics files are reused when unchanged: each kind of
     change below must still reach every page it shows on, as a full build has it."""
     content = tmp_path / "content"
-    shutil.copytree(demo_content, content)
+    shutil.copytree(small_city_content, content)
     site = tmp_path / "site"
     overrides = {**OVERRIDES, "PAGEFIND": False, "PUBLIC_URL": "https://rat.example/"}
     build_site(content, site, overrides=overrides)
@@ -213,14 +213,14 @@ def _with_text(content: Path) -> Path:
     return next(p for p in sorted((content / "files").glob("*.md")) if p.with_suffix(".txt").is_file())
 
 
-def test_edits_copied_onto_the_graph_snapshot_give_the_full_build(demo_content, tmp_path):
+def test_edits_copied_onto_the_graph_snapshot_give_the_full_build(small_city_content, tmp_path):
     """A rebuild after edits that leave the graph's links and orders alone copies them onto the
     snapshot of the last load (plugins/council/reuse/snapshot.py) instead of reading every file; if
     templates alone show what was edited, it also keeps the last full planning's plan
     (plugins/council/reuse/plan_index.py). Other edits load the graph in full. Every way must give
     what a build from nothing gives."""
     content = tmp_path / "content"
-    shutil.copytree(demo_content, content)
+    shutil.copytree(small_city_content, content)
     site = tmp_path / "site"
     overrides = {**OVERRIDES, "PAGEFIND": False, "PUBLIC_URL": "https://rat.example/"}
     build_site(content, site, overrides=overrides)
@@ -265,12 +265,12 @@ def test_edits_copied_onto_the_graph_snapshot_give_the_full_build(demo_content, 
         assert not differing, f"{name}: {differing[:10]}"
 
 
-def test_an_agenda_item_made_non_public_after_the_snapshot_vanishes_everywhere(demo_content, tmp_path):
+def test_an_agenda_item_made_non_public_after_the_snapshot_vanishes_everywhere(small_city_content, tmp_path):
     """The publication rule holds on every way a rebuild can take: an item made non-public loads
     the graph in full (the flag is no field to copy onto the snapshot), and text put into a
     non-public item by hand is dropped when the edit is copied onto the snapshot."""
     content = tmp_path / "content"
-    shutil.copytree(demo_content, content)
+    shutil.copytree(small_city_content, content)
     site = tmp_path / "site"
     overrides = {**OVERRIDES, "PAGEFIND": False, "PUBLIC_URL": "https://rat.example/"}
     build_site(content, site, overrides=overrides)
