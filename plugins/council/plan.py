@@ -18,6 +18,7 @@ from typing import Callable
 from plugins.council.depends import (file_deps, keys_of, meeting_deps, meeting_row_deps, organization_deps, paper_deps,
                                      paper_row_deps, person_deps)
 from plugins import urls
+from plugins.council.document_text import reading_view
 from plugins.council.graph import Graph, meeting_sort_key, paper_sort_key, slugify
 from plugins.council.search_entries import entry
 
@@ -60,12 +61,6 @@ class Pager:
     @property
     def next_url(self) -> str | None:
         return self.urls[self.number] if self.number < self.count else None
-
-
-def paragraphs(f) -> list[str]:
-    """The document text as paragraphs for the reading view."""
-    text = f.read_text()
-    return [p.strip() for p in text.split("\n\n") if p.strip()]
 
 
 def paginated(base: str, template: str, items: list, context: dict) -> list[PageSpec]:
@@ -173,7 +168,7 @@ def _search(kind: str, context: dict) -> dict:
 
 
 def _file_text(context: dict) -> dict:
-    return {"paragraphs": paragraphs(context["file"]), **_search("file", context)}
+    return {"text_pages": reading_view(context["file"].read_text()), **_search("file", context)}
 
 
 def _meeting_pages(meetings, upcoming, today, offers) -> list[PageSpec]:
