@@ -44,7 +44,8 @@ def sniff(data: bytes, declared_mime: str | None) -> tuple[str, str] | None:
     return None
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters except the form feed that separates pages (importers/pdftext.py).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def extract_text(data: bytes, mime: str) -> str | None:
@@ -53,5 +54,5 @@ def extract_text(data: bytes, mime: str) -> str | None:
     if mime != "application/pdf":
         return None
     text = extract(data, TEXT_LIMITS)
-    text = _CONTROL.sub("", text or "").strip()
-    return text or None
+    text = _CONTROL.sub("", text or "").strip(" \t\r\n")  # not \f: an empty first page keeps its place
+    return text if text.replace("\f", "").strip() else None

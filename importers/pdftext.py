@@ -41,6 +41,7 @@ _REQUEST = struct.Struct(">IQQ")  # CPU seconds, max characters, PDF length
 _ANSWER = struct.Struct(">BQ")  # status (below), length of the text that follows
 _NO_TEXT, _TEXT, _OUT_OF_MEMORY = 0, 1, 2
 _PROJECT = str(Path(__file__).resolve().parent.parent)
+PAGE_BREAK = "\n\f\n"  # between the pages of a text (an empty page keeps its place)
 
 
 @dataclass(frozen=True)
@@ -158,12 +159,14 @@ def _pages_text(data: bytes, max_chars: int) -> str:
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     pages, total = [], 0
     for page in PdfReader(io.BytesIO(data)).pages:
-        text = (page.extract_text() or "").strip()
+        # A form feed of its own would shift every later page: only the separator is one.
+        text = (page.extract_text() or "").replace("\f", " ").strip()
         pages.append(text)
-        total += len(text) + 2
+        total += len(text) + 3
         if total >= max_chars:
             break
-    return "\n\n".join(pages)[:max_chars]
+    # Pages apart by a form feed, as pdftotext does: the reading view links each to its PDF page.
+    return PAGE_BREAK.join(pages)[:max_chars]
 
 
 def _lower(resource, which: int, soft: int):

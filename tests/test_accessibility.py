@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.browser import serve_site
+from tests.test_pages_browser import multi_page_document
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = {"Telefon": 375, "Desktop": 1280}
@@ -23,6 +24,7 @@ def one_of_each_kind(site: Path) -> list[str]:
         meetings[0].relative_to(site).as_posix(), "vorlagen/index.html", first("vorlagen", "vo-*.html"),
         first("vorlagen", "jahr-*.html"), "personen/index.html", first("personen"), "gremien/index.html",
         "gremien/1.html", first("dateien"), "wahlperioden/index.html", "seiten/impressum.html",
+        "sitzungen/jahr-2025.html", multi_page_document(site),
     ]
 
 

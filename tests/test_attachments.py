@@ -388,3 +388,26 @@ def test_copy_from_a_host_no_longer_allowed_is_withdrawn(own_dump, tmp_path, loo
     assert "media" not in file_100(content) and "access_url" not in file_100(content)
     assert report.withheld["Dateien von nicht erlaubten Adressen"] == 1
     assert files.requests == ["/doc.pdf"]  # withdrawn without asking the host again
+
+
+def pages_pdf(*pages: str) -> bytes:
+    """A PDF with one line of text per page ("" for an empty page, as a scanned one reads)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_font("Helvetica", size=11)
+    for text in pages:
+        pdf.add_page()
+        if text:
+            pdf.text(20, 30, text)
+    return bytes(pdf.output())
+
+
+def test_extracted_text_keeps_page_breaks_so_the_reading_view_can_link_each_pdf_page():
+    """Pages are separated by a form feed, as pdftotext does; an empty page keeps its place,
+    so that the n-th part is the PDF's page n (the reading view links `…pdf#page=n`)."""
+    from importers import files
+
+    text = files.extract_text(pages_pdf("Erste Seite", "", "Dritte Seite"), "application/pdf")
+    assert [page.strip() for page in text.split("\f")] == ["Erste Seite", "", "Dritte Seite"]
+    assert files.extract_text(pages_pdf("", ""), "application/pdf") is None

@@ -159,7 +159,7 @@ def test_without_a_catalogue_every_page_is_german(german_site):
     assert '<html lang="de">' in meeting
     assert '<li><a href="../sitzungen/index.html">Sitzungen</a></li>' in meeting
     assert "<h2>Tagesordnung</h2>" in meeting
-    assert "<td>Nichtöffentlicher Tagesordnungspunkt</td>" in meeting
+    assert ">Nichtöffentlicher Tagesordnungspunkt</td>" in meeting
     assert "Grundstücksgeschäft" not in meeting
     assert "<dd>Montag, 05.05.2025, 17:00 Uhr</dd>" in meeting
     assert "Öffentliche Ratsinformationen von Stadt Musterhausen &lt;Test&gt;." in meeting
@@ -196,7 +196,7 @@ def test_a_catalogue_translates_meeting_pages_navigation_calendar_and_404(counci
     assert '<html lang="en">' in meeting
     assert '<li><a href="../sitzungen/index.html">Meetings</a></li>' in meeting
     assert "<h2>Agenda</h2>" in meeting
-    assert "<td>Non-public agenda item</td>" in meeting
+    assert ">Non-public agenda item</td>" in meeting
     assert "Nichtöffentlicher Tagesordnungspunkt" not in meeting
     assert "<dd>Monday, 2025-05-05, 17:00</dd>" in meeting
     assert '<a class="skip" href="#inhalt">Skip to content</a>' in meeting
@@ -239,7 +239,7 @@ def test_hand_written_pages_are_translated_once_the_plugin_is_registered(council
     assert '<html lang="en">' in impressum
     assert '<li><a href="../sitzungen/index.html">Meetings</a></li>' in impressum
     assert "<h1>Impressum</h1>" in impressum  # the webmaster's own text stays as written
-    assert "<td>Non-public agenda item</td>" in page(site, "sitzungen/m.html")
+    assert ">Non-public agenda item</td>" in page(site, "sitzungen/m.html")
 
 
 @pytest.mark.parametrize("language, catalogue_for, used", [("en", "en", "en"), ("fr", None, "de")])

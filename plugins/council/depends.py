@@ -21,6 +21,8 @@ def keys_of(*objects) -> frozenset:
 def meeting_deps(m) -> frozenset:
     items = [i for i in m.agenda if i.public]
     files = [f for _, f in m.documents] + [i.resolution_file for i in items] + [f for i in items for f in i.auxiliary_files]
+    # Each row links its paper's documents too.
+    files += [f for i in items if i.paper for f in [i.paper.main_file, *i.paper.auxiliary_files]]
     return keys_of(m, *m.organizations, *(i.paper for i in items), *files)
 
 

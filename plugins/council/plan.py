@@ -18,6 +18,7 @@ from typing import Callable
 from plugins.council.depends import (file_deps, keys_of, meeting_deps, meeting_row_deps, organization_deps, paper_deps,
                                      paper_row_deps, person_deps)
 from plugins import urls
+from plugins.council.document_text import reading_view
 from plugins.council.graph import Graph, meeting_sort_key, paper_sort_key, slugify
 from plugins.council.search_entries import entry
 
@@ -60,12 +61,6 @@ class Pager:
     @property
     def next_url(self) -> str | None:
         return self.urls[self.number] if self.number < self.count else None
-
-
-def paragraphs(f) -> list[str]:
-    """The document text as paragraphs for the reading view."""
-    text = f.read_text()
-    return [p.strip() for p in text.split("\n\n") if p.strip()]
 
 
 def paginated(base: str, template: str, items: list, context: dict) -> list[PageSpec]:
@@ -173,7 +168,7 @@ def _search(kind: str, context: dict) -> dict:
 
 
 def _file_text(context: dict) -> dict:
-    return {"paragraphs": paragraphs(context["file"]), **_search("file", context)}
+    return {"text_pages": reading_view(context["file"].read_text()), **_search("file", context)}
 
 
 def _meeting_pages(meetings, upcoming, today, offers) -> list[PageSpec]:
@@ -181,18 +176,31 @@ def _meeting_pages(meetings, upcoming, today, offers) -> list[PageSpec]:
     for meeting in meetings:
         by_year[meeting.start.year if meeting.start else 0].append(meeting)
     years = sorted((y for y in by_year if y), reverse=True)
+    # Each committee that met links its page, where all its meetings are, past ones too.
+    committees = _by_committee(meetings)
     pages = [PageSpec(urls.list_page("meeting"), "meetings", {
         "upcoming": upcoming, "years": years, "undated": by_year.get(0, []),
-    }, meeting_row_deps(upcoming + by_year.get(0, [])), salt=repr((years, today)))]
+        "committees": [(org, len(held)) for org, held in committees if org],
+    }, meeting_row_deps(upcoming + by_year.get(0, [])) | keys_of(*(org for org, _ in committees)),
+        salt=repr((years, today, [(org.id, len(held)) for org, held in committees if org])))]
     for year in years:
+        # A year's meetings by committee, each committee's in the order they met.
         pages.append(PageSpec(urls.year_list("meeting", year) + ".html", "meetings_year", {
-            "year": year, "meetings": by_year[year], "years": years,
+            "year": year, "meetings": by_year[year], "years": years, "by_committee": _by_committee(by_year[year]),
         }, meeting_row_deps(by_year[year]), salt=repr(years)))
     for meeting in meetings:
         offer = offers.get(meeting.key)
         pages.append(PageSpec(meeting.url, "meeting", {"meeting": meeting, "subscribe": offer}, meeting_deps(meeting),
                               salt=repr(offer), load=partial(_search, "meeting")))
     return pages
+
+
+def _by_committee(meetings) -> list[tuple]:
+    """[(committee, its meetings)] by the committee's name; meetings of none last (committee None)."""
+    groups = defaultdict(list)
+    for meeting in meetings:
+        groups[meeting.organizations[0] if meeting.organizations else None].append(meeting)
+    return sorted(groups.items(), key=lambda item: (item[0] is None, item[0].name.lower() if item[0] else "", item[0].id if item[0] else ""))
 
 
 def _calendar_pages(meetings, today) -> list[PageSpec]:

@@ -1,0 +1,64 @@
+"""The reading view's guesses on plain extracted text (plugins/council/document_text.py)."""
+
+from __future__ import annotations
+
+from plugins.council.document_text import reading_view
+
+PROSE = ("Der Stadtrat beschließt die Sanierung der Turnhalle Auenhain mit einem Kostenrahmen von 1,2 Mio. Euro "
+         "und")
+
+
+def blocks(text: str) -> list:
+    return [block for page in reading_view(text) for block in page.blocks]
+
+
+def test_section_words_numbered_and_title_case_lines_become_headings():
+    text = "\n".join([
+        "Große Kreisstadt Muldenau", "Datum: 02.12.2024",
+        "Begründung:", "Die Halle ist alt.",
+        "1. Sachverhalt", "Das Dach ist undicht.",
+        "Finanzielle Folgen im Haushalt", "Die Mittel stehen bereit.",
+        "03.02.2025 Ortschaftsrat Auenhain (Vorberatung)", "Stadtrat",
+    ])
+    assert blocks(text) == [
+        ("paragraph", ["Große Kreisstadt Muldenau", "Datum: 02.12.2024"]),
+        ("heading", "Begründung:"), ("paragraph", ["Die Halle ist alt."]),
+        ("heading", "1. Sachverhalt"), ("paragraph", ["Das Dach ist undicht."]),
+        ("heading", "Finanzielle Folgen im Haushalt"), ("paragraph", ["Die Mittel stehen bereit."]),
+        # A date is no number of a heading; a last line is no heading.
+        ("paragraph", ["03.02.2025 Ortschaftsrat Auenhain (Vorberatung)", "Stadtrat"]),
+    ]
+
+
+def test_the_line_under_a_heading_is_its_text_even_in_title_case():
+    assert blocks("Betreff\nSanierung der Turnhalle Auenhain\nSachverhalt\nDas Dach ist undicht.") == [
+        ("heading", "Betreff"), ("paragraph", ["Sanierung der Turnhalle Auenhain"]),
+        ("heading", "Sachverhalt"), ("paragraph", ["Das Dach ist undicht."]),
+    ]
+
+
+def test_wrapped_lines_join_into_one_paragraph_and_a_hyphen_at_the_break_goes():
+    text = f"{PROSE}\nbeauftragt die Verwaltung mit der Vergabe der Bauleis-\ntungen. Die Arbeiten beginnen im Mai.\nErd- und Tiefbau"
+    assert blocks(text) == [
+        ("paragraph", [f"{PROSE} beauftragt die Verwaltung mit der Vergabe der Bauleistungen. Die Arbeiten beginnen im Mai."]),
+        ("paragraph", ["Erd- und Tiefbau"]),
+    ]
+
+
+def test_agenda_items_of_minutes_are_headings_a_list_of_them_is_not():
+    minutes = "Ö 3 Sanierung der Turnhalle\nDer Ausschuss stimmt zu.\nÖ 4 Anfragen"
+    assert blocks(minutes)[0] == ("heading", "Ö 3 Sanierung der Turnhalle")
+    invitation = "Tagesordnung\nÖ 1 Eröffnung\nÖ 2 Sanierung der Turnhalle\nÖ 3 Anfragen\ngez. Torsten Voigt"
+    assert [kind for kind, _ in blocks(invitation)] == ["heading", "paragraph"]
+
+
+def test_pages_keep_their_pdf_numbers_and_empty_pages_are_left_out():
+    pages = reading_view("Erste Seite.\n\f\n\n\f\nDritte Seite.")
+    assert [(page.number, page.blocks) for page in pages] == [
+        (1, [("paragraph", ["Erste Seite."])]), (3, [("paragraph", ["Dritte Seite."])])]
+    assert reading_view("") == [] and reading_view("\f\n\f") == []
+
+
+def test_markup_in_the_text_stays_text():
+    # The template escapes it (autoescape); the guesses must not drop or split it.
+    assert blocks("<script>alert(1)</script>") == [("paragraph", ["<script>alert(1)</script>"])]

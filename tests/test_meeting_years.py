@@ -1,0 +1,49 @@
+"""Past meetings by year and committee: every meeting on its year's page, once, under its committee,
+and incremental builds keep the year pages as a build from nothing makes them (mini-site: fast tier)."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+
+from plugins.council.loading import load_graph
+from plugins.council.plan import plan
+from ratsinfo.build import build_site
+from tests.conftest import DEMO_TODAY, MINI_OVERRIDES
+from tests.test_incremental import _differs_from_a_build_without_cache, _edit
+
+
+def test_each_meeting_is_on_its_years_page_once_under_its_committee(mini_content):
+    graph = load_graph(mini_content)
+    pages = {spec.path: spec for spec in plan(graph, date.fromisoformat(DEMO_TODAY))}
+    years = [spec for spec in pages.values() if spec.template == "meetings_year"]
+    assert years
+    for spec in years:
+        shown = [m for _, held in spec.context["by_committee"] for m in held]
+        assert sorted(m.id for m in shown) == sorted(m.id for m in spec.context["meetings"])
+        assert all(m.start.year == spec.context["year"] for m in shown)
+        assert all(org is None or all(m.organizations[0] is org for m in held) for org, held in spec.context["by_committee"])
+        # The page shows each meeting and names its committee: a change to either renders it again.
+        assert {m.key for m in shown} | {m.organizations[0].key for m in shown if m.organizations} <= spec.depends_on
+    on_years = sorted(m.id for spec in years for m in spec.context["meetings"])
+    assert on_years == sorted(m.id for m in graph.meetings.values() if m.start)
+    overview = pages["sitzungen/index.html"]
+    assert {org.key for org, _ in overview.context["committees"]} <= overview.depends_on
+
+
+def test_year_pages_follow_a_moved_meeting_and_a_renamed_committee_as_a_full_build(mini_content, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(mini_content, content)
+    site = tmp_path / "site"
+    build_site(content, site, overrides=MINI_OVERRIDES)
+    assert not (site / "sitzungen" / "jahr-2027.html").exists()
+    _edit(content / "meetings" / "3.md", start="2027-01-14T18:00:00+01:00")  # into a year of its own
+    _edit(content / "organizations" / "2.md", name="Ausschuss für Bau und Verkehr")
+    _edit(content / "meetings" / "2.md", invitation="1")  # its row now says: Einladung
+    build_site(content, site, overrides=MINI_OVERRIDES)
+    assert _differs_from_a_build_without_cache(content, site, tmp_path / "full", MINI_OVERRIDES) == []
+    year_2027 = (site / "sitzungen" / "jahr-2027.html").read_text(encoding="utf-8")
+    assert "6. Sitzung des Gemeinderates" in year_2027
+    year_2026 = (site / "sitzungen" / "jahr-2026.html").read_text(encoding="utf-8")
+    assert "6. Sitzung des Gemeinderates" not in year_2026 and "Ausschuss für Bau und Verkehr" in year_2026
+    assert '<span class="flag">Einladung</span>' in year_2026.split("3. Sitzung des Bauausschusses")[1].split("</li>")[0]
