@@ -9,7 +9,6 @@ document texts (some hundred million characters) are never in memory together.
 from __future__ import annotations
 
 import csv
-import filecmp
 import io
 import json
 import os
@@ -19,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from plugins.opendata.tables import TABLES, Table
+from ratsinfo.files import same_bytes
 
 # Spreadsheets read a cell that starts with one of these as a formula (CSV injection, OWASP).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -33,7 +33,7 @@ def changed_file(path: Path, written: list):
     try:
         with open(temp, "wb") as handle:
             yield handle
-        if path.is_file() and filecmp.cmp(temp, path, shallow=False):
+        if path.is_file() and same_bytes(temp, path):
             temp.unlink()
         else:
             os.replace(temp, path)
