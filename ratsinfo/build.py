@@ -28,7 +28,7 @@ from plugins.council.reuse.cache import cache_root
 from ratsinfo import PROJECT_ROOT
 from ratsinfo.contracts import BUILD_STATE as STATE_FILE
 from ratsinfo.contracts import PERMALINKS, REDIRECTS, SEARCH_STATE, BuildReport
-from ratsinfo.files import fsync_folder
+from ratsinfo.files import fsync_folder, same_bytes
 from ratsinfo.killpoints import kill_point
 from ratsinfo.locking import Busy, exclusive
 from ratsinfo.manifest import MANIFEST, known_checksums, write_manifest
@@ -239,7 +239,7 @@ def _move_if_changed(source: Path, target: Path):
         st, new = target.stat(), source.stat()
         if (st.st_ino, st.st_dev) == (new.st_ino, new.st_dev):
             return  # a hard link to the old file (an unchanged dump, plugins/opendata): nothing to read
-        if st.st_size == new.st_size and target.read_bytes() == source.read_bytes():
+        if st.st_size == new.st_size and same_bytes(target, source):
             return  # same bytes: the old file keeps its mtime (mirrors and caches see no change)
     except FileNotFoundError:
         target.parent.mkdir(parents=True, exist_ok=True)

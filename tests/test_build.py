@@ -158,3 +158,31 @@ def test_a_second_build_into_the_same_output_stops_with_a_message(mini_content, 
     assert not output.exists()
     build_site(mini_content, output, overrides={"PAGEFIND": False})
     assert (output / "index.html").is_file()
+
+
+def test_an_overlay_compares_a_big_unchanged_dump_without_holding_it_in_memory(tmp_path):
+    """At city scale daten/files.jsonl holds some hundred million characters of document text:
+    reading it and its old copy whole to compare them took twice its size at the end of every build."""
+    import json
+    import os
+    import tracemalloc
+
+    from ratsinfo.build import apply_overlay
+    from ratsinfo.contracts import BUILD_STATE
+
+    staging, output = tmp_path / "staging", tmp_path / "output"
+    payload = os.urandom(1 << 20) * 16
+    for folder in (staging, output):
+        (folder / "daten").mkdir(parents=True)
+        (folder / "daten" / "files.jsonl").write_bytes(payload)
+        (folder / BUILD_STATE).parent.mkdir(parents=True, exist_ok=True)
+    (staging / BUILD_STATE).write_text(json.dumps({"pages": {}}), encoding="utf-8")
+    before = (output / "daten" / "files.jsonl").stat().st_mtime_ns
+    tracemalloc.start()
+    try:
+        apply_overlay(staging, output)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (output / "daten" / "files.jsonl").stat().st_mtime_ns == before
+    assert peak < len(payload) // 4, f"{peak / 1e6:.1f} MB beim Vergleich von {len(payload) / 1e6:.1f} MB"

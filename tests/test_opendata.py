@@ -14,9 +14,9 @@ from pathlib import Path
 
 from importers.content import render_front_matter
 from ratsinfo.build import build_site
-from tests.conftest import MINI_OVERRIDES, MINI_PUBLIC_URL
+from tests.conftest import MINI_OVERRIDES, MINI_PUBLIC_URL, MINI_SOURCE
 
-TABLES = ("legislative_terms", "locations", "organizations", "persons", "memberships", "files", "meetings",
+TABLES = ("bodies", "legislative_terms", "locations", "organizations", "persons", "memberships", "files", "meetings",
           "papers", "agenda_items", "consultations")
 
 
@@ -64,6 +64,10 @@ def test_dumps_without_public_address_have_the_same_ids_and_links_relative_to_th
         shown = [r["web"] for r in local if r["web"]]  # a closed agenda item has no link of its own
         assert shown and not [web for web in shown if web.startswith(("http", "/"))]
         assert all((output / web.partition("#")[0]).is_file() for web in shown)
+    # Without the API the dumps make their objects without texts and read each text as they write it.
+    assert [r["text"] for r in jsonl(output / "daten", "files")] == [r["text"] for r in jsonl(mini_site / "daten",
+                                                                                             "files")]
+    assert any(r["text"] for r in jsonl(output / "daten", "files"))
     page = (output / "daten" / "index.html").read_text(encoding="utf-8")
     assert "oparl/system" not in page and "ratsinfo.sqlite" in page
 
@@ -120,3 +124,75 @@ def test_csv_cells_never_start_a_spreadsheet_formula(tmp_path):
     assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@"))]
     # JSON Lines and SQLite keep the text as it is: only spreadsheets read formulas.
     assert jsonl(output / "daten", "meetings")[0]["name"] == formulas[1]
+
+
+def test_every_property_the_api_writes_has_a_column_or_a_reason_to_be_left_out():
+    """A new property in plugins/oparlapi/objects.py must reach the dumps or be named in LEFT_OUT
+    with its reason: keys are taken before empty values are dropped, so the mini site's data need
+    not fill every one (contact data and a licence switched on, so that they are written too)."""
+    from zoneinfo import ZoneInfo
+
+    from plugins.council.loading import load_graph
+    from plugins.oparlapi.layout import TYPES, Urls
+    from plugins.oparlapi.objects import Objects
+    from plugins.opendata.generator import SourceClock
+    from plugins.opendata.tables import LEFT_OUT
+    from plugins.opendata.tables import TABLES as SPECS
+
+    written: dict[str, set] = {name: set() for name in TYPES}
+
+    class Recording(Objects):
+        def made(self, obj):
+            written[obj["type"].rsplit("/", 1)[-1]].update(k for k in obj if not k.startswith("__"))
+            made = super().made(obj)
+            written[obj["type"].rsplit("/", 1)[-1]].update(made)
+            return made
+
+    urls = Urls("https://ratsinfo.example/")
+    objects = Recording(load_graph(MINI_SOURCE, publish_contact_data=True), urls, SourceClock(),
+                        tz=ZoneInfo("Europe/Berlin"), web_url=lambda obj: urls.url(obj.url), contact=True,
+                        licence="https://www.govdata.de/dl-de/by-2-0").build()
+    for type_name, found in objects.by_type.items():
+        for obj in found:
+            written[type_name].update(obj)
+    assert {"gender", "email", "phone", "affix"} <= written["Person"] and "license" in written["Body"]
+    tables = {t.oparl: t for t in SPECS}
+    assert set(tables) == set(TYPES)
+    for type_name, keys in written.items():
+        columns = {c.key for c in tables[type_name].all_columns}
+        left_out = set(LEFT_OUT["*"]) | set(LEFT_OUT.get(type_name, {}))
+        assert keys - columns - left_out == set(), f"{type_name}: Eigenschaften ohne Spalte in den Dumps"
+        # The other way round: no column and no reason for a property the API does not write (every
+        # table has `web`; memberships, consultations and locations have no page of their own).
+        assert columns - keys <= {"web"} and left_out - keys == set(), type_name
+
+
+def test_gender_and_contact_data_reach_the_dumps_only_with_publish_contact_data(mini_site, tmp_path):
+    content, output = tmp_path / "content", tmp_path / "output"
+    shutil.copytree(MINI_SOURCE, content)
+    person = content / "persons" / "1.md"
+    person.write_text(person.read_text(encoding="utf-8").replace(
+        "gender: female", "gender: female\nemail: [erika.mustermann@kleinstadt.example]\nphone: ['+49 341 4711']"),
+        encoding="utf-8")
+
+    def persons(folder: Path) -> list[tuple]:
+        """Person 1's gender, e-mail and phone in JSON Lines, CSV and SQLite."""
+        found = [next((r["gender"], r["email"], r["phone"]) for r in jsonl(folder, "persons") if r["id"] == "1")]
+        with (folder / "persons.csv").open(encoding="utf-8", newline="") as cells:
+            found += [(r["gender"] or None, json.loads(r["email"]), json.loads(r["phone"]))
+                      for r in csv.DictReader(cells) if r["id"] == "1"]
+        with sqlite3.connect(folder / "ratsinfo.sqlite") as db:
+            found += [(g, json.loads(e), json.loads(p))
+                      for g, e, p in db.execute("SELECT gender, email, phone FROM persons WHERE id = '1'")]
+        return found
+
+    for contact in (False, True):
+        shutil.rmtree(output, ignore_errors=True)
+        build_site(content, output, overrides={**MINI_OVERRIDES, "PAGEFIND": False,
+                                               "PUBLISH_CONTACT_DATA": contact})
+        shown = ("female", ["erika.mustermann@kleinstadt.example"], ["+49 341 4711"]) if contact else (None, [], [])
+        assert persons(output / "daten") == [shown] * 3
+        if not contact:
+            everything = b"".join(p.read_bytes() for p in (output / "daten").iterdir())
+            assert b"female" not in everything and b"erika.mustermann" not in everything
+    assert persons(mini_site / "daten") == [(None, [], [])] * 3

@@ -52,9 +52,12 @@ class Objects:
     """Every OParl object of the graph, by type, in a stable order (ids are stable)."""
 
     def __init__(self, graph, urls: Urls, clock, *, tz, web_url, contact: bool, licence: str | None,
-                 closed_item_name: str = CLOSED_ITEM_NAME):
+                 closed_item_name: str = CLOSED_ITEM_NAME, texts: bool = True):
         self.graph, self.urls, self.clock, self.tz, self.web_url = graph, urls, clock, tz, web_url
         self.contact, self.licence, self.closed_item_name = contact, licence, closed_item_name
+        # texts=False: Files without `text`, for a reader that takes each from File.read_text() itself
+        # (plugins/opendata: a city's texts are some hundred million characters).
+        self.texts = texts
         self.by_type: dict[str, list[dict]] = {name: [] for name in TYPES}
         self.body_ids: list[str] = []
         self._item_keys = self._agenda_item_keys()
@@ -216,7 +219,7 @@ class Objects:
             "mimeType": f.media_type or f.mime_type if mirrored else f.mime_type,
             # Size and checksums of what accessUrl serves: our copy's, or the original's as the source said.
             "date": self.day(f.date), "size": f.shown_size, "sha512Checksum": f.shown_sha512,
-            "sha1Checksum": f.shown_sha1, "text": f.read_text() or None,
+            "sha1Checksum": f.shown_sha1, "text": (f.read_text() or None) if self.texts else None,
             "accessUrl": access, "downloadUrl": mirrored,
             "meeting": self.refs("Meeting", f.meetings), "paper": self.refs("Paper", f.papers),
             "web": self.web_url(f), **self.stamps(f),

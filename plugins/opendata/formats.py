@@ -1,8 +1,9 @@
 """The dumps' bytes: JSON Lines, CSV and one SQLite database, from the rows of plugins/opendata/tables.
 
-Each is made whole (at city scale a few seconds; patching rows in place would need the old
-files read anyway, docs/opendata.md) and in a stable order, so that the same rows give the
-same bytes and write_if_changed leaves an unchanged file alone.
+Each is made whole (patching rows in place would need the old files read anyway; the time is
+in docs/opendata.md "Inkrementell") and in a stable order, so that the same rows give the same
+bytes and an unchanged file is left alone. Rows stream through, one at a time: a city's
+document texts (some hundred million characters) are never in memory together.
 """
 
 from __future__ import annotations
@@ -12,16 +13,44 @@ import io
 import json
 import os
 import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from plugins.opendata.tables import TABLES, Table
+from ratsinfo.files import same_bytes
 
 # Spreadsheets read a cell that starts with one of these as a formula (CSV injection, OWASP).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def jsonl(table: Table, rows: list[dict]) -> bytes:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
+@contextmanager
+def changed_file(path: Path, written: list):
+    """A binary handle whose bytes replace `path` only if they differ (unchanged files keep
+    their mtime, as write_if_changed does for bytes in memory); appends 1 to `written` if so."""
+    temp = path.with_name(f".{path.name}.tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(temp, "wb") as handle:
+            yield handle
+        if path.is_file() and same_bytes(temp, path):
+            temp.unlink()
+        else:
+            os.replace(temp, path)
+            written.append(1)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def jsonl_line(r: dict) -> bytes:
+    return (json.dumps(r, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def read_jsonl(path: Path) -> Iterator[dict]:
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            yield json.loads(line)
 
 
 def csv_cell(column, value) -> str:
@@ -38,14 +67,21 @@ def csv_cell(column, value) -> str:
     return value
 
 
-def csv_bytes(table: Table, rows: list[dict]) -> bytes:
-    columns = [c for c in table.all_columns if c.csv]
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180
-    writer.writerow([c.name for c in columns])
-    for r in rows:
-        writer.writerow([csv_cell(c, r[c.name]) for c in columns])
-    return out.getvalue().encode("utf-8")
+class CsvWriter:
+    """One table's CSV on a binary handle, row by row; document texts stay out (Column.csv)."""
+
+    def __init__(self, table: Table, handle):
+        self.columns = [c for c in table.all_columns if c.csv]
+        self.text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=True)
+        self.writer = csv.writer(self.text, lineterminator="\r\n")  # RFC 4180
+        self.writer.writerow([c.name for c in self.columns])
+
+    def write(self, r: dict):
+        self.writer.writerow([csv_cell(c, r[c.name]) for c in self.columns])
+
+    def close(self):
+        self.text.flush()
+        self.text.detach()  # the handle stays open for changed_file to close
 
 
 SQL_TYPES = {"integer": "INTEGER", "boolean": "INTEGER", "array": "TEXT"}
@@ -81,8 +117,9 @@ def create_statements() -> list[str]:
     return statements
 
 
-def write_sqlite(path: Path, tables: dict[str, list[dict]]):
-    """The database at `path`, made anew in a temporary file beside it and then moved there."""
+def write_sqlite(path: Path, tables: dict[str, Iterable[dict]]):
+    """The database at `path`, made anew in a temporary file beside it and then moved there.
+    `tables` gives each table's rows, read as they are inserted."""
     temp = path.with_name(f".{path.name}.tmp")
     temp.unlink(missing_ok=True)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -63,32 +63,47 @@ class OpenDataGenerator(Generator):
 
     def generate_output(self, writer):
         output = Path(self.output_path) / DATA_FOLDER
+        graph = self.context["council_graph"]
         made = self.context.get("oparl_objects")
         if made is not None:
             objects, base = made
         else:
             base = ""
             urls = Urls(base)
-            objects = Objects(self.context["council_graph"], urls, SourceClock(),
-                              tz=ZoneInfo(self.settings.get("TIMEZONE") or "Europe/Berlin"),
+            # Without texts: the files table reads each one as it writes its row (text_of below).
+            objects = Objects(graph, urls, SourceClock(), tz=ZoneInfo(self.settings.get("TIMEZONE") or "Europe/Berlin"),
                               web_url=lambda obj: urls.url(obj.url),
-                              contact=bool(self.settings.get("PUBLISH_CONTACT_DATA")), licence=self.licence).build()
-        tables = rows(objects, base)
-        written, digest = 0, hashlib.sha256(SQLITE_LAYOUT.encode("ascii"))
-        for table in TABLES:
-            lines = formats.jsonl(table, tables[table.name])
-            digest.update(lines)
-            written += write_if_changed(output / f"{table.name}.jsonl", lines)
-            written += write_if_changed(output / f"{table.name}.csv", formats.csv_bytes(table, tables[table.name]))
-        name = self.context.get("portal_name") or "Ratsinformation"
-        written += write_if_changed(output / PACKAGE, package(name, self.licence_id, self.licence))
-        written += self.sqlite(output / SQLITE, tables, digest.hexdigest())
-        log.info("ratsinfo: Offene Daten (%s/) mit %d Dateien, %d neu geschrieben",
-                 DATA_FOLDER, 2 * len(TABLES) + 2, written)
+                              contact=bool(self.settings.get("PUBLISH_CONTACT_DATA")), licence=self.licence,
+                              texts=False).build()
+        published = {f.id: f for f in graph.published_files()}
 
-    def sqlite(self, path: Path, tables: dict, fingerprint: str) -> int:
+        def text_of(file_id: str) -> str | None:
+            # From disk, one at a time, whether or not the API's objects hold the texts too.
+            found = published.get(file_id)
+            return (found.read_text() or None) if found is not None else None
+
+        written, digest = [], hashlib.sha256(SQLITE_LAYOUT.encode("ascii"))
+        for table in TABLES:
+            with formats.changed_file(output / f"{table.name}.jsonl", written) as lines, \
+                    formats.changed_file(output / f"{table.name}.csv", written) as cells:
+                spreadsheet = formats.CsvWriter(table, cells)
+                for r in rows(table, objects, base, text_of):
+                    line = formats.jsonl_line(r)
+                    digest.update(line)
+                    lines.write(line)
+                    spreadsheet.write(r)
+                spreadsheet.close()
+        name = self.context.get("portal_name") or "Ratsinformation"
+        written.append(write_if_changed(output / PACKAGE, package(name, self.licence_id, self.licence)))
+        written.append(self.sqlite(output, digest.hexdigest()))
+        log.info("ratsinfo: Offene Daten (%s/) mit %d Dateien, %d neu geschrieben",
+                 DATA_FOLDER, 2 * len(TABLES) + 2, sum(written))
+
+    def sqlite(self, output: Path, fingerprint: str) -> int:
         """The database, made only when its rows changed: SQLite files of equal rows need not be
-        equal bytes, and at city scale the full-text index takes longest."""
+        equal bytes, and at city scale the full-text index takes longest. Its rows are read back
+        from the JSON Lines just written, so the texts are not read from the documents twice."""
+        path = output / SQLITE
         state = Path(self.output_path) / OPENDATA_STATE
         previous = Path(self.settings.get("RATSINFO_PREVIOUS_OUTPUT") or self.output_path)
         old = previous / DATA_FOLDER / SQLITE
@@ -106,5 +121,5 @@ class OpenDataGenerator(Generator):
                 except OSError:
                     shutil.copy2(old, path)
             return 0
-        formats.write_sqlite(path, tables)
+        formats.write_sqlite(path, {t.name: formats.read_jsonl(output / f"{t.name}.jsonl") for t in TABLES})
         return 1

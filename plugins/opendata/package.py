@@ -27,8 +27,10 @@ def schema(table: Table, *, csv: bool) -> dict:
             field["constraints"] = {"required": True, "unique": True}
         fields.append(field)
     suffix = "" if csv else "-jsonl"
+    # A key into its own table (organizations.sub_organization_of) names the resource "" (Table Schema).
     return {"fields": fields, "primaryKey": ["id"], "missingValues": [""], "foreignKeys": [
-        {"fields": [c.name], "reference": {"resource": c.refers + suffix, "fields": ["id"]}}
+        {"fields": [c.name], "reference": {"resource": "" if c.refers == table.name else c.refers + suffix,
+                                           "fields": ["id"]}}
         for c in table.all_columns if c.refers and c.type != "array"]}
 
 

@@ -9,6 +9,7 @@ to one object is a foreign key; a list of references is a JSON array of ids.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -51,7 +52,14 @@ class Table:
 
 
 TABLES = (
+    Table("bodies", "Body", "Körperschaften", (
+        Column("name", "name"), Column("short_name", "shortName"), Column("website", "website"),
+        Column("license", "license", description="Lizenz der Daten (URL, aus DATA_LICENCE)"),
+        Column("ags", "ags", description="Amtlicher Gemeindeschlüssel"),
+        Column("rgs", "rgs", description="Regionalschlüssel"),
+    ), search=("name", "short_name")),
     Table("legislative_terms", "LegislativeTerm", "Wahlperioden", (
+        _ref("body", "body", "bodies"),
         Column("name", "name"), Column("start_date", "startDate", "date"), Column("end_date", "endDate", "date"),
     ), search=("name",)),
     Table("locations", "Location", "Orte", (
@@ -59,14 +67,18 @@ TABLES = (
         Column("postal_code", "postalCode"), Column("locality", "locality"),
     ), search=("description", "street_address", "room", "locality")),
     Table("organizations", "Organization", "Gremien und Fraktionen", (
+        _ref("body", "body", "bodies"),
         Column("name", "name"), Column("short_name", "shortName"), Column("organization_type", "organizationType"),
         Column("classification", "classification"), Column("start_date", "startDate", "date"),
         Column("end_date", "endDate", "date"), Column("website", "website"),
         _ref("location", "location", "locations"),
+        _ref("sub_organization_of", "subOrganizationOf", "organizations", "übergeordnetes Gremium"),
     ), search=("name", "short_name")),
     Table("persons", "Person", "Personen", (
+        _ref("body", "body", "bodies"),
         Column("name", "name"), Column("family_name", "familyName"), Column("given_name", "givenName"),
-        Column("form_of_address", "formOfAddress"), Column("title", "title", "array"),
+        Column("form_of_address", "formOfAddress"), Column("title", "title", "array"), Column("affix", "affix"),
+        Column("gender", "gender", description="nur mit PUBLISH_CONTACT_DATA"),
         Column("email", "email", "array", description="nur mit PUBLISH_CONTACT_DATA"),
         Column("phone", "phone", "array", description="nur mit PUBLISH_CONTACT_DATA"),
     ), search=("name",)),
@@ -77,8 +89,13 @@ TABLES = (
         _ref("on_behalf_of", "onBehalfOf", "organizations"),
     )),
     Table("files", "File", "Dokumente", (
-        Column("name", "name"), Column("mime_type", "mimeType"), Column("date", "date", "date"),
-        Column("size", "size", "integer"), Column("access_url", "accessUrl"), Column("download_url", "downloadUrl"),
+        Column("name", "name"), Column("file_name", "fileName", description="Dateiname aus der Quelle"),
+        Column("mime_type", "mimeType"), Column("date", "date", "date"),
+        Column("size", "size", "integer"),
+        Column("sha512_checksum", "sha512Checksum", description="SHA-512 der Datei unter access_url"),
+        Column("sha1_checksum", "sha1Checksum", description="SHA-1 der Quelle, nur wo es zu access_url passt"),
+        Column("access_url", "accessUrl"), Column("download_url", "downloadUrl"),
+        _refs("meetings", "meeting", "meetings"), _refs("papers", "paper", "papers"),
         Column("text", "text", description="aus dem Dokument gewonnener Text", csv=False),
     ), search=("name", "text")),
     Table("meetings", "Meeting", "Sitzungen", (
@@ -89,6 +106,7 @@ TABLES = (
         _ref("verbatim_protocol", "verbatimProtocol", "files"), _refs("auxiliary_files", "auxiliaryFile", "files"),
     ), search=("name",)),
     Table("papers", "Paper", "Vorlagen", (
+        _ref("body", "body", "bodies"),
         Column("name", "name"), Column("reference", "reference"), Column("date", "date", "date"),
         Column("paper_type", "paperType"), _ref("main_file", "mainFile", "files"),
         _refs("auxiliary_files", "auxiliaryFile", "files"),
@@ -102,7 +120,8 @@ TABLES = (
     Table("agenda_items", "AgendaItem", "Tagesordnungspunkte", (
         _ref("meeting", "meeting", "meetings"), Column("number", "number"), Column("order", "order", "integer"),
         Column("public", "public", "boolean", description="false: nichtöffentlich, nur Nummer und Platz"),
-        Column("name", "name"), _ref("consultation", "consultation", "consultations"), Column("result", "result"),
+        Column("name", "name"), Column("start", "start", "datetime"), Column("end", "end", "datetime"),
+        _ref("consultation", "consultation", "consultations"), Column("result", "result"),
         Column("resolution_text", "resolutionText"), _ref("resolution_file", "resolutionFile", "files"),
         _refs("auxiliary_files", "auxiliaryFile", "files"),
     ), search=("name", "resolution_text")),
@@ -112,6 +131,22 @@ TABLES = (
         Column("role", "role"), Column("authoritative", "authoritative", "boolean"),
     )),
 )
+
+# What the API writes and the tables leave out, by OParl type, and why (docs/opendata.md "Dumps";
+# tests/test_opendata.py fails on any other property the API writes and no column takes).
+LEFT_OUT = {
+    "*": {"type": "die Tabelle ist der Typ"},
+    "Body": {"system": "Verweis auf das System der Schnittstelle",
+             "legislativeTerm": "Tabelle legislative_terms, Spalte body",
+             **{key: "Adresse einer Liste der Schnittstelle" for key in (
+                 "organization", "person", "meeting", "paper", "agendaItem", "consultation", "file",
+                 "locationList", "legislativeTermList", "membership")}},
+    "Location": {"organizations": "Rückverweis: organizations.location", "meetings": "Rückverweis: meetings.location"},
+    "Organization": {"membership": "Rückverweis: memberships.organization"},
+    "Person": {"membership": "Tabelle memberships, Spalte person"},
+    "Meeting": {"agendaItem": "Tabelle agenda_items, Spalte meeting"},
+    "Paper": {"consultation": "Tabelle consultations, Spalte paper"},
+}
 
 # What a non-public agenda item may carry, as its page shows it: its place and nothing else.
 CLOSED_ITEM = frozenset({"id", "meeting", "number", "order", "public", "web", "created", "modified"})
@@ -132,8 +167,9 @@ def local_id(value, base: str) -> str | None:
 FOLDERS = frozenset(folder for folder, _ in TYPES.values())
 
 
-def row(table: Table, obj: dict, base: str) -> dict:
-    """One object as the table's row: every column, None where the object has no value."""
+def row(table: Table, obj: dict, base: str, text=None) -> dict:
+    """One object as the table's row: every column, None where the object has no value. `text`,
+    when given, reads a File's text by its id at this moment (the objects need not hold it)."""
     out = {}
     for column in table.all_columns:
         value = obj.get(column.key)
@@ -145,6 +181,8 @@ def row(table: Table, obj: dict, base: str) -> dict:
             value = local_id(value, base)
         elif column.type == "array":
             value = list(value or ())
+        elif column.key == "text" and text is not None:
+            value = text(out["id"])
         out[column.name] = value
     if table.name == "agenda_items" and out["public"] is not True:
         # Re-checked here as everywhere that publishes: a closed item is its place only (fail closed).
@@ -153,18 +191,16 @@ def row(table: Table, obj: dict, base: str) -> dict:
     return out
 
 
-def rows(objects, base: str) -> dict[str, list[dict]]:
-    """Every table's rows from an Objects made under `base`, in the API's stable order. An id the
-    API gives twice (one URL, one file: the last one written wins there) is one row, the last."""
-    tables = {}
-    for table in TABLES:
-        by_id = {}
-        for obj in objects.by_type[table.oparl]:
-            made = row(table, obj, base)
-            if made["id"] in by_id:
-                log.warning("ratsinfo: Offene Daten: %s %s steht zweimal in der Schnittstelle; die Tabelle "
-                            "%s nimmt das letzte", table.oparl, made["id"], table.name)
-                del by_id[made["id"]]
-            by_id[made["id"]] = made
-        tables[table.name] = list(by_id.values())
-    return tables
+def rows(table: Table, objects, base: str, text=None) -> Iterator[dict]:
+    """The table's rows from an Objects made under `base`, one at a time, in the API's stable
+    order. An id the API gives twice (one URL, one file: the last one written wins there) is one
+    row, the last."""
+    found = objects.by_type[table.oparl]
+    ids = [local_id(obj.get("id"), base) for obj in found]
+    last = {key: position for position, key in enumerate(ids)}
+    for position, obj in enumerate(found):
+        if last[ids[position]] != position:
+            log.warning("ratsinfo: Offene Daten: %s %s steht zweimal in der Schnittstelle; die Tabelle "
+                        "%s nimmt das letzte", table.oparl, ids[position], table.name)
+            continue
+        yield row(table, obj, base, text)
