@@ -20,9 +20,23 @@ MAX_WORD_DIFF = 4_000
 CONTEXT = 1
 
 
+@dataclass(frozen=True)
+class Part:
+    op: str      # "same", "ins", "del"
+    text: str
+
+    @property
+    def inserted(self) -> bool:
+        return self.op == "ins"
+
+    @property
+    def deleted(self) -> bool:
+        return self.op == "del"
+
+
 @dataclass
 class Diff:
-    # Rows of (op, text) parts; op: "same", "ins", "del". A row of None: unchanged lines left out.
+    # Rows of Parts. A row of None: unchanged lines left out.
     rows: list = field(default_factory=list)
     truncated: bool = False   # the texts were longer than MAX_TEXT or the diff than MAX_ROWS
     changed: bool = False     # whether the texts differ at all (in what was compared)
@@ -60,6 +74,7 @@ def text_diff(old: str, new: str) -> Diff:
         diff.rows, diff.truncated = diff.rows[:MAX_ROWS], True
     if not diff.changed:
         diff.rows = []
+    diff.rows = [None if row is None else [Part(op, text) for op, text in row] for row in diff.rows]
     return diff
 
 

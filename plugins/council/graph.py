@@ -137,24 +137,6 @@ class Membership:
 
 
 @dataclass(eq=False)
-class Version:
-    """An earlier version of a document (importers/changes.py): its number, the day it was
-    replaced, and its extracted text, kept as content/files/<id>.v<n>.txt."""
-
-    number: int
-    until: date | None = None
-    text_path: str | None = None
-    redacted_text: str | None = None  # set by a takedown (plugins/council/withhold.py)
-
-    def read_text(self) -> str:
-        if self.redacted_text is not None:
-            return self.redacted_text
-        if self.text_path is None or not os.path.isfile(self.text_path):
-            return ""
-        return Path(self.text_path).read_text(encoding="utf-8")
-
-
-@dataclass(eq=False)
 class File(Base):
     kind = "file"
     mime_type: str | None = None
@@ -177,7 +159,7 @@ class File(Base):
     # the clerk's redacted copy mirrored instead of files/<media>.
     redacted_text: str | None = None
     media_source: str | None = None
-    versions: list = field(default_factory=list)  # earlier Versions, oldest first
+    versions: list = field(default_factory=list)  # earlier versions (history.Version), oldest first
 
     @property
     def media_url(self) -> str | None:
@@ -209,36 +191,6 @@ class File(Base):
         if self.text_path is None or not os.path.isfile(self.text_path):
             return ""
         return Path(self.text_path).read_text(encoding="utf-8")
-
-
-@dataclass(eq=False)
-class Change:
-    """One entry of a meeting's or paper's change record (docs/content-format.md, "Änderungen"):
-    what the importer saw change, and when. Only of public agenda items (reading.py checks again)."""
-
-    change: str                          # CHANGE_KINDS
-    seen: date | None = None
-    item_id: str | None = None           # the agenda item it is about (also when withdrawn)
-    number: str | None = None
-    name: str | None = None
-    from_number: str | None = None       # item_moved: its number before
-    result: str | None = None            # result: the result entered
-    moved_from: datetime | None = None   # meeting_moved: the start before …
-    moved_to: datetime | None = None     # … and after
-    file: "File | None" = None           # document_added, document_version
-    role: str | None = None              # which document of the object (invitation, results_protocol, …)
-    version: int | None = None           # document_version: the new version's number
-
-    @property
-    def anchor(self) -> str | None:
-        """The agenda item's anchor on its meeting's page."""
-        return urls.agenda_anchor(self.item_id) if self.item_id else None
-
-
-CHANGE_KINDS = ("agenda_published", "item_added", "item_withdrawn", "item_moved", "result", "meeting_moved",
-                "meeting_cancelled", "document_added", "document_version")
-# Meeting documents that are minutes (importers/changes.MINUTES).
-MINUTES_ROLES = ("results_protocol", "verbatim_protocol")
 
 
 @dataclass(eq=False)
@@ -279,7 +231,7 @@ class Meeting(Base):
     verbatim_protocol: File | None = None
     auxiliary_files: list = field(default_factory=list)
     agenda: list = field(default_factory=list)
-    changes: list = field(default_factory=list)  # Change entries, oldest first
+    changes: list = field(default_factory=list)  # the change record (history.Change), oldest first
 
     @property
     def title(self) -> str:
@@ -331,7 +283,7 @@ class Paper(Base):
     superordinated_papers: list = field(default_factory=list)
     subordinated_papers: list = field(default_factory=list)
     consultations: list = field(default_factory=list)
-    changes: list = field(default_factory=list)  # Change entries, oldest first
+    changes: list = field(default_factory=list)  # the change record (history.Change), oldest first
 
     @property
     def title(self) -> str:

@@ -16,8 +16,9 @@ from pathlib import Path
 import yaml
 
 import boundedyaml
-from plugins.council.graph import (CHANGE_KINDS, FOLDERS, AgendaItem, Body, Change, Consultation, File, Graph,
-                                   Meeting, Membership, Organization, Paper, Person, Term, Version)
+from plugins.council.graph import (FOLDERS, AgendaItem, Body, Consultation, File, Graph, Meeting, Membership,
+                                   Organization, Paper, Person, Term)
+from plugins.council.history import CHANGE_KINDS, Change, Version
 from plugins.urls import RESERVED_PREFIX, is_list_page_name
 from plugins.council.problems import KIND_NAMES, NEXT_STEP, line_of
 from ratsinfo import portable
@@ -223,17 +224,15 @@ class Maker:
         for c in _list(data.get("changes")):
             if not isinstance(c, dict) or c.get("change") not in CHANGE_KINDS:
                 continue
-            item_id = _str(c.get("item"))
-            if item_id in closed:
+            if (item_id := _str(c.get("item"))) in closed:
                 continue
-            files = self.graph.files
             out.append(Change(
                 c["change"], seen=_date(c.get("seen")), item_id=item_id, number=_str(c.get("number")),
                 name=_str(c.get("name")), from_number=_str(c.get("from")) if c["change"] == "item_moved" else None,
                 result=_str(c.get("result")),
                 moved_from=_datetime(c.get("from")) if c["change"] == "meeting_moved" else None,
                 moved_to=_datetime(c.get("to")) if c["change"] == "meeting_moved" else None,
-                file=files.get(_str(c.get("file")) or ""), role=_str(c.get("role")),
+                file=self.graph.files.get(_str(c.get("file")) or ""), role=_str(c.get("role")),
                 version=_size(c.get("version"))))
         return [c for c in out if c.file is not None or not c.change.startswith("document_")]
 

@@ -11,7 +11,7 @@ import hashlib
 from datetime import datetime, time
 from xml.etree import ElementTree as ET
 
-from plugins.council.graph import MINUTES_ROLES
+from plugins.council.history import MINUTES_ROLES
 from plugins.feeds.atom import ATOM, NEWEST, NO_DATE, Feed, _link, _text, tag_uri
 from plugins.feeds.ical import BERLIN, german, in_berlin
 
@@ -49,18 +49,22 @@ def describe(change, gettext=german) -> str:
     if change.name:
         item += f" „{change.name}“"
     document = change.file.name if change.file else ""
+    labels = {
+        "item_added": gettext("Hinzugefügt:"), "item_withdrawn": gettext("Abgesetzt:"),
+        "item_moved": gettext("Verschoben:"), "result": gettext("Ergebnis eingetragen:"),
+        "document_added": gettext("Neues Dokument:"), "document_version": gettext("Neue Fassung eines Dokuments:"),
+    }
     texts = {
         "agenda_published": gettext("Tagesordnung veröffentlicht"),
-        "item_added": f"{gettext('Hinzugefügt:')} {item}",
-        "item_withdrawn": f"{gettext('Abgesetzt:')} {item}",
-        "item_moved": f"{gettext('Verschoben:')} {item}",
-        "result": f"{gettext('Ergebnis eingetragen:')} {item}: {change.result or ''}",
         "meeting_moved": gettext("Sitzung verlegt: vorher %(before)s, jetzt %(after)s") % {
             "before": _moment(change.moved_from), "after": _moment(change.moved_to)},
         "meeting_cancelled": gettext("Sitzung abgesagt"),
-        "document_added": f"{gettext('Neues Dokument:')} {document}",
-        "document_version": f"{gettext('Neue Fassung eines Dokuments:')} {document}",
+        "result": " ".join([labels["result"], item + ":", change.result or ""]),
     }
+    for kind in ("item_added", "item_withdrawn", "item_moved"):
+        texts[kind] = " ".join([labels[kind], item])
+    for kind in ("document_added", "document_version"):
+        texts[kind] = " ".join([labels[kind], document])
     return texts.get(change.change, change.change)
 
 
