@@ -252,3 +252,32 @@ def test_takedown_reaches_change_entries_and_old_versions(tmp_path):
     assert "Neues Dokument" not in meeting
     feed = (tmp_path / "output/feeds/niederschriften.atom").read_text(encoding="utf-8")
     assert "<entry>" not in feed
+
+
+# -- in the browser ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_change_list_and_diff_have_no_axe_violations(changed_site, browser, tmp_path, width):
+    """The meeting's change list and the paper's diff (opened), on a phone and a desktop."""
+    from tests.support.browser import serve_site
+    from tests.test_accessibility import AXE
+
+    if not AXE.is_file():
+        pytest.skip("axe-core fehlt: npm ci (make test installiert es)")
+    found = {}
+    with serve_site(changed_site, tmp_path) as base:
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        for path in ("sitzungen/1.html", "vorlagen/bv-2026-0001.html"):
+            page.goto(base + path)
+            assert page.locator("#aenderungen").is_visible()
+            page.evaluate("document.querySelectorAll('details.version-diff').forEach(d => d.open = true)")
+            page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+            result = page.evaluate("async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+                                   "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})")
+            found[path] = [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]]
+        # A screen reader hears what was removed and added, not only a colour or a line.
+        assert "[entfernt:" in page.locator(".diff del").first.text_content()
+        assert "[neu:" in page.locator(".diff ins").first.text_content()
+        page.close()
+    assert found == {"sitzungen/1.html": [], "vorlagen/bv-2026-0001.html": []}
