@@ -15,12 +15,14 @@ import json
 import os
 import shutil
 import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
 import yaml
 
 import boundedyaml
+from importers import changes
 from importers import files as attachments
 from importers.errors import ImportFailed
 from importers.hosts import HostRefused
@@ -91,6 +93,7 @@ class ContentWriter:
         force: bool = False,
         on_file: Callable[[], None] | None = None,
         check_url: Callable[[str], None] | None = None,
+        seen: str | None = None,
     ):
         self.root = Path(root)
         self.source_key = source_key
@@ -103,6 +106,8 @@ class ContentWriter:
         self.scratch: Path | None = None
         # The host rule (importers/hosts.py) for copies kept from earlier runs: raises HostRefused.
         self.check_url = check_url
+        # The day changes are noted with (importers/changes.py): the day of the import.
+        self.seen = seen or datetime.now(timezone.utc).astimezone().date().isoformat()
 
     # -- state ---------------------------------------------------------------
 
@@ -144,20 +149,27 @@ class ContentWriter:
         published = {(r.kind, r.source) for r in records}
         published |= {pair for r in records for pair in r.nested}
 
+        # The first import of a content folder is the baseline of the change record.
+        baseline = not state.get("owned", {}).get(self.source_key)
         kill_point("import:before-staging")
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.root / STATE_DIR))
         self.scratch = staging  # new files are written here first, then renamed into content/
         try:
             desired: dict[str, bytes] = {}
             staged: dict[str, Path] = {}
-            for record in records:
+            versioned: dict[str, int] = {}  # file id -> its new version, for its meetings' and papers' record
+            for record in sorted(records, key=lambda r: r.kind != "file"):
                 object_id = ids.get(record.kind, record.source)
                 data = {"id": object_id, "source": record.source}
                 data.update(self._resolve(record.data, ids, published))
                 folder = KINDS[record.kind]
+                path = f"{folder}/{object_id}.md"
                 if record.kind == "file":
-                    self._prepare_file(folder, object_id, data, desired, staged, staging)
-                desired[f"{folder}/{object_id}.md"] = render_front_matter(data)
+                    self._prepare_file(folder, object_id, data, desired, staged, staging, versioned)
+                if record.kind in ("meeting", "paper") and not baseline:
+                    desired[path] = self._with_changes(record.kind, path, data, versioned)
+                else:
+                    desired[path] = render_front_matter(data)
             self._apply(state, ids, desired, staged)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -175,9 +187,30 @@ class ContentWriter:
             return [v for v in (self._resolve(item, ids, published) for item in value) if v is not None]
         return value
 
+    # -- change record -------------------------------------------------------
+
+    def _with_changes(self, kind: str, relpath: str, data: dict, versioned: dict[str, int]) -> bytes:
+        """The object's file with its change record (importers/changes.py): the last run's file
+        as it is when nothing but its record is there (no YAML read for the unchanged majority)."""
+        target = self.root / relpath
+        plain = render_front_matter(data)
+        try:
+            existing = target.read_bytes()
+        except FileNotFoundError:
+            existing = None
+        own_files = {data.get(k) for k in changes.MEETING_DOCUMENTS + changes.PAPER_DOCUMENTS}
+        own_files.update(data.get("auxiliary_files") or [])
+        if existing is not None and not own_files & versioned.keys() and (
+                existing == plain or existing.startswith(plain[:-4] + b"changes:\n")):
+            return existing
+        before = read_front_matter(target) if existing is not None else None
+        noted = (changes.meeting_changes if kind == "meeting" else changes.paper_changes)(
+            before, data, self.seen, versioned)
+        return render_front_matter({**data, "changes": noted}) if noted else plain
+
     # -- attachments ---------------------------------------------------------
 
-    def _prepare_file(self, folder, object_id, data, desired, staged, staging: Path):
+    def _prepare_file(self, folder, object_id, data, desired, staged, staging: Path, versioned=None):
         source_text = data.pop("source_text", None)
         previous_path = self.root / folder / f"{object_id}.md"
         previous = read_front_matter(previous_path) if previous_path.is_file() else {}
@@ -196,6 +229,7 @@ class ContentWriter:
                 desired[f"{folder}/{previous['text']}"] = (self.root / folder / previous["text"]).read_bytes()
             if media_ok:
                 staged[f"{folder}/{previous['media']}"] = self.root / folder / previous["media"]
+            self._keep_versions(folder, data, changes.kept_versions(previous), {}, desired)
             self.on_file()
             return
         text = source_text
@@ -223,6 +257,28 @@ class ContentWriter:
         if text:
             data["text"] = f"{object_id}.txt"
             desired[f"{folder}/{object_id}.txt"] = text.encode("utf-8")
+        old_path = self.root / folder / str(previous.get("text"))
+        old_text = old_path.read_bytes() if previous.get("text") and old_path.is_file() else None
+        versions, texts = changes.kept_versions(previous), {}
+        if previous and changes.new_version(previous, data, old_text, text.encode("utf-8") if text else None):
+            versions, texts = changes.versions_after(previous, object_id, self.seen, old_text)
+            if versioned is not None:
+                versioned[object_id] = versions[-1]["version"] + 1
+        self._keep_versions(folder, data, versions, texts, desired)
+
+    def _keep_versions(self, folder: str, data: dict, versions: list[dict], texts: dict[str, bytes], desired):
+        """Note the document's earlier versions, and keep their texts (new ones from `texts`)."""
+        if not versions:
+            return
+        data["versions"] = versions
+        for version in versions:
+            name = version.get("text")
+            if not isinstance(name, str) or "/" in name or name.startswith("."):
+                continue
+            if name in texts:
+                desired[f"{folder}/{name}"] = texts[name]
+            elif (self.root / folder / name).is_file():
+                desired[f"{folder}/{name}"] = (self.root / folder / name).read_bytes()
 
     def _host_still_allowed(self, data: dict) -> bool:
         """A copy made under an earlier rule (another --allow-host, an older ratsinfo) is kept
@@ -301,7 +357,8 @@ class ContentWriter:
             fsync_file(path)  # after a power cut, never a torn attachment that a later run keeps
             os.replace(path, target)
             kill_point("import:applied-file")
-        for relpath in sorted(desired, key=lambda p: (p.endswith(".md"), p)):
+        # An old version's text before the document's new text: a run killed in between keeps it.
+        for relpath in sorted(desired, key=lambda p: (p.endswith(".md"), ".v" not in p, p)):
             self._put(relpath, desired[relpath])
         for relpath in removed:
             (self.root / relpath).unlink(missing_ok=True)

@@ -176,6 +176,8 @@ PUBLIC = {
     "plugins.council.graph": {"Graph", "Body", "Term", "Organization", "Person", "Membership", "File",
                               "AgendaItem", "Meeting", "Consultation", "Paper",
                               "meeting_sort_key", "paper_sort_key"},
+    # The change record (importers/changes.py) in the model: the feeds of changes read it.
+    "plugins.council.history": {"Change", "Version", "MINUTES_ROLES"},
     "plugins.council.plan": {"PageSpec"},
     # The dumps are the API's objects as tables: the same public view, made by the same code.
     "plugins.oparlapi.layout": {"SYSTEM", "FOLDER", "TYPES", "Urls"},

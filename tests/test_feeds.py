@@ -326,16 +326,18 @@ def test_pages_offer_only_the_calendars_and_feeds_that_were_written(site, site_w
         for page in html_pages(output):
             for target in offered(output, page):
                 assert (output / target).is_file(), f"{page} verlinkt {target}"
-    # The feed of all papers is in every page's head, with the public address only.
-    everywhere = "feeds/vorlagen.atom"
-    assert all(everywhere in offered(site, page) for page in html_pages(site))
-    assert not any(everywhere in offered(site_without_public_url, page) for page in html_pages(site_without_public_url))
+    # The feeds of all papers and all changes are in every page's head, with the public address only.
+    everywhere = {"feeds/vorlagen.atom", "feeds/aenderungen.atom"}
+    assert all(everywhere <= offered(site, page) for page in html_pages(site))
+    assert not any(everywhere & offered(site_without_public_url, page) for page in html_pages(site_without_public_url))
 
     def own(output, page):
-        return offered(output, page) - {everywhere}
+        return offered(output, page) - everywhere
 
-    assert own(site, "gremien/1.html") == {"kalender/gremium-1.ics", "feeds/gremium-1.atom"}
-    assert own(site, "gremien/3.html") == {"feeds/gremium-3.atom"}  # directs a paper, never meets
+    assert own(site, "gremien/1.html") == {"kalender/gremium-1.ics", "feeds/gremium-1.atom",
+                                           "feeds/gremium-1-aenderungen.atom"}
+    # Directs a paper, never meets.
+    assert own(site, "gremien/3.html") == {"feeds/gremium-3.atom", "feeds/gremium-3-aenderungen.atom"}
     assert own(site_without_public_url, "gremien/3.html") == set()  # a feed needs the public address
     assert own(site, "gremien/4.html") == own(site_without_public_url, "gremien/4.html") == set()
     assert own(site, "sitzungen/10.html") == {"sitzungen/10.ics"}

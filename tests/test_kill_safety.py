@@ -14,6 +14,7 @@ import copy
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -141,9 +142,20 @@ def _build(content: Path, output: Path, home: Path, kill_at: str | None = None):
 # -- what must hold after the next run --------------------------------------------------------
 
 def content_tree(content: Path) -> dict[str, bytes]:
-    return {path: data for path, data in tree(content).items()
-            if path != RUN_DATE
+    return {path: _without_history(data) for path, data in tree(content).items()
+            if path != RUN_DATE and not _VERSION_TEXT.search(path)
             and not (path.startswith(f"{STATE_DIR}/") and (path.split("/")[-1] in RUN_NOTES or path.endswith(".sqlite")))}
+
+
+# The change record (importers/changes.py) is history: what a killed run had already applied was
+# content that may have been built and seen, and the next run notes its changes from there. So the
+# record and old versions' texts may differ from an uninterrupted run; everything else may not.
+_VERSION_TEXT = re.compile(r"\.v[0-9]+\.txt$")
+_HISTORY = re.compile(rb"\n(?:changes|versions):\n.*?(?=\n---\n$)", re.S)
+
+
+def _without_history(data: bytes) -> bytes:
+    return _HISTORY.sub(b"", data) if data.startswith(b"---\n") else data
 
 
 def unowned_content(content: Path) -> list[str]:

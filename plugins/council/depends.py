@@ -23,7 +23,7 @@ def meeting_deps(m) -> frozenset:
     files = [f for _, f in m.documents] + [i.resolution_file for i in items] + [f for i in items for f in i.auxiliary_files]
     # Each row links its paper's documents too.
     files += [f for i in items if i.paper for f in [i.paper.main_file, *i.paper.auxiliary_files]]
-    return keys_of(m, *m.organizations, *(i.paper for i in items), *files)
+    return keys_of(m, *m.organizations, *(i.paper for i in items), *files, *(c.file for c in m.changes))
 
 
 def paper_deps(p) -> frozenset:
@@ -31,7 +31,7 @@ def paper_deps(p) -> frozenset:
     consulted += [o for c in p.consultations if c.meeting for o in c.meeting.organizations]
     return keys_of(p, p.main_file, *p.auxiliary_files, *p.originator_persons, *p.originator_organizations,
                  *p.under_direction_of, *p.related_papers, *p.superordinated_papers, *p.subordinated_papers,
-                 *consulted)
+                 *consulted, *(c.file for c in p.changes))
 
 
 def person_deps(person) -> frozenset:

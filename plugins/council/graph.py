@@ -159,6 +159,7 @@ class File(Base):
     # the clerk's redacted copy mirrored instead of files/<media>.
     redacted_text: str | None = None
     media_source: str | None = None
+    versions: list = field(default_factory=list)  # earlier versions (history.Version), oldest first
 
     @property
     def media_url(self) -> str | None:
@@ -230,6 +231,7 @@ class Meeting(Base):
     verbatim_protocol: File | None = None
     auxiliary_files: list = field(default_factory=list)
     agenda: list = field(default_factory=list)
+    changes: list = field(default_factory=list)  # the change record (history.Change), oldest first
 
     @property
     def title(self) -> str:
@@ -281,6 +283,7 @@ class Paper(Base):
     superordinated_papers: list = field(default_factory=list)
     subordinated_papers: list = field(default_factory=list)
     consultations: list = field(default_factory=list)
+    changes: list = field(default_factory=list)  # the change record (history.Change), oldest first
 
     @property
     def title(self) -> str:

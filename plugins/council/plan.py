@@ -20,6 +20,7 @@ from plugins.council.depends import (file_deps, keys_of, meeting_deps, meeting_r
 from plugins import urls
 from plugins.council.document_text import reading_view
 from plugins.council.graph import Graph, meeting_sort_key, paper_sort_key, slugify
+from plugins.council.diffs import histories
 from plugins.council.search_entries import entry
 
 HOME_MEETINGS = 8
@@ -155,7 +156,7 @@ SECTION_OF_TEMPLATE = {
 
 
 def paper_page(paper) -> PageSpec:
-    return PageSpec(paper.url, "paper", {"paper": paper}, paper_deps(paper), load=partial(_search, "paper"))
+    return PageSpec(paper.url, "paper", {"paper": paper}, paper_deps(paper), load=_paper_extra)
 
 
 def file_page(f, deps_of_paper=paper_deps) -> PageSpec:
@@ -165,6 +166,12 @@ def file_page(f, deps_of_paper=paper_deps) -> PageSpec:
 def _search(kind: str, context: dict) -> dict:
     """What the search index holds of the page (search_entries.py), made when it is rendered."""
     return {"search": entry(context[kind])}
+
+
+def _paper_extra(context: dict) -> dict:
+    """The search entry, and its documents' earlier versions with what changed (diffs.py)."""
+    paper = context["paper"]
+    return {"histories": histories([paper.main_file, *paper.auxiliary_files]), **_search("paper", context)}
 
 
 def _file_text(context: dict) -> dict:

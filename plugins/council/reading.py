@@ -18,6 +18,7 @@ import yaml
 import boundedyaml
 from plugins.council.graph import (FOLDERS, AgendaItem, Body, Consultation, File, Graph, Meeting, Membership,
                                    Organization, Paper, Person, Term)
+from plugins.council.history import CHANGE_KINDS, Change, Version
 from plugins.urls import RESERVED_PREFIX, is_list_page_name
 from plugins.council.problems import KIND_NAMES, NEXT_STEP, line_of
 from ratsinfo import portable
@@ -202,7 +203,38 @@ class Maker:
                     media=media if media in self.present else None,
                     media_type=_str(data.get("media_type")),
                     media_size=_size(data.get("media_size")), media_sha512=_hex(data.get("media_sha512"), 128),
-                    text_path=f"{self.files_folder}{os.sep}{text_name}" if text_name in self.present else None)
+                    text_path=f"{self.files_folder}{os.sep}{text_name}" if text_name in self.present else None,
+                    versions=self._versions(data))
+
+    def _versions(self, data: dict) -> list[Version]:
+        versions = []
+        for v in _list(data.get("versions")):
+            if not isinstance(v, dict) or _size(v.get("version")) is None:
+                continue
+            name = _safe_name(v.get("text"))
+            versions.append(Version(v["version"], until=_date(v.get("until")),
+                                    text_path=f"{self.files_folder}{os.sep}{name}" if name in self.present else None))
+        return sorted(versions, key=lambda v: v.number)
+
+    def _changes(self, data: dict, agenda: list | None = None) -> list[Change]:
+        """The change record; again only of public agenda items: an entry about an item that is
+        on the agenda but not public goes, whatever the file says."""
+        closed = {item.id for item in agenda or [] if not item.public}
+        out = []
+        for c in _list(data.get("changes")):
+            if not isinstance(c, dict) or c.get("change") not in CHANGE_KINDS:
+                continue
+            if (item_id := _str(c.get("item"))) in closed:
+                continue
+            out.append(Change(
+                c["change"], seen=_date(c.get("seen")), item_id=item_id, number=_str(c.get("number")),
+                name=_str(c.get("name")), from_number=_str(c.get("from")) if c["change"] == "item_moved" else None,
+                result=_str(c.get("result")),
+                moved_from=_datetime(c.get("from")) if c["change"] == "meeting_moved" else None,
+                moved_to=_datetime(c.get("to")) if c["change"] == "meeting_moved" else None,
+                file=self.graph.files.get(_str(c.get("file")) or ""), role=_str(c.get("role")),
+                version=_size(c.get("version"))))
+        return [c for c in out if c.file is not None or not c.change.startswith("document_")]
 
     def _organization(self, data: dict) -> Organization:
         return Organization(
@@ -263,6 +295,7 @@ class Maker:
             originator_persons=self._many("person", data, "originator_persons"),
             originator_organizations=self._many("organization", data, "originator_organizations"),
             under_direction_of=self._many("organization", data, "under_direction_of"),
+            changes=self._changes(data),
         )
 
     def _meeting(self, data: dict) -> Meeting:
@@ -294,6 +327,7 @@ class Maker:
                 auxiliary_files=self._many("file", item, "auxiliary_files"),
                 start=self._date(item, "start", moment=True), end=self._date(item, "end", moment=True),
             ))
+        meeting.changes = self._changes(data, meeting.agenda)
         return meeting
 
     def link_paper(self, paper: Paper, data: dict):

@@ -36,7 +36,7 @@ from ratsinfo.takedown import MIN_REDACTION, REDACTED, Ledger, Target
 log = logging.getLogger(__name__)
 
 # Fields that name, not show: never redacted (a redacted URL field is dropped instead).
-_KEYS = {"id", "slug", "media", "text_path", "media_type", "mime_type"}
+_KEYS = {"id", "slug", "media", "text_path", "media_type", "mime_type", "item_id", "change", "role"}
 _ADDRESSES = {"source", "web", "access_url", "website"}
 
 
@@ -183,6 +183,7 @@ def _replace_file(f: File, replacement):
     f.access_url = None  # the source's copy is the unredacted one
     text = replacement.with_suffix(".txt")
     f.redacted_text = text.read_text(encoding="utf-8") if text.is_file() else ""
+    f.versions = []  # the source's earlier versions hold what the clerk's copy replaced
 
 
 def _withhold(graph: Graph, objects: list, effect: Effect):
@@ -200,6 +201,7 @@ def _withhold(graph: Graph, objects: list, effect: Effect):
         if isinstance(obj, File) and obj.media:
             effect.gone.append(obj.media_url)
     _scrub(graph, gone)
+    _drop_changes(graph, {obj.id for obj in objects if isinstance(obj, AgendaItem)})
     # A document only withheld objects linked is published nowhere now: its copy goes too.
     for f in list(graph.files.values()):
         if id(f) not in gone and not (f.meetings or f.papers) and _was_linked(f, objects):
@@ -220,6 +222,14 @@ def _files_of(obj) -> list:
     return []
 
 
+def _drop_changes(graph: Graph, items: set[str]):
+    """Change entries of withheld agenda items and documents go with them."""
+    for holder in list(graph.meetings.values()) + list(graph.papers.values()):
+        if holder.changes:
+            holder.changes = [c for c in holder.changes if c.item_id not in items
+                              and (c.file is not None or not c.change.startswith("document_"))]
+
+
 def _holders(graph: Graph):
     """Every object of the graph that holds references or text, once."""
     for objects in (graph.bodies, graph.terms, graph.organizations, graph.persons, graph.meetings,
@@ -231,6 +241,8 @@ def _holders(graph: Graph):
         yield from meeting.agenda
     for paper in graph.papers.values():
         yield from paper.consultations
+    for holder in list(graph.meetings.values()) + list(graph.papers.values()):
+        yield from holder.changes
 
 
 def _scrub(graph: Graph, gone: set):
@@ -287,7 +299,12 @@ def _redacted_dict(value: dict, pattern: re.Pattern) -> dict:
 
 def _redact_text(f: File, pattern: re.Pattern, effect: Effect):
     """A document whose text holds a redacted string: the reading view shows the redacted text, the
-    document itself (which still holds the string) is neither mirrored nor linked at its source."""
+    document itself (which still holds the string) is neither mirrored nor linked at its source.
+    Its earlier versions' texts (shown as differences on the paper page) are redacted too."""
+    for version in f.versions:
+        old = version.read_text()
+        if pattern.search(old):
+            version.redacted_text = pattern.sub(REDACTED, old)
     text = f.read_text()
     if not pattern.search(text):
         return

@@ -14,7 +14,7 @@ from datetime import timedelta
 from plugins.common import site_today, write_if_changed
 from plugins.council.depends import meeting_row_deps
 from plugins.council.plan import PageSpec
-from plugins.feeds import atom, ical, sitemap
+from plugins.feeds import atom, changes, ical, sitemap
 from plugins.feeds.links import PublicUrlInvalid, host, public_url
 from plugins.urls import absolute, list_page
 from plugins.feeds.subscriptions import Subscriptions
@@ -71,6 +71,8 @@ class FeedsGenerator(Generator):
                 "oder mit --public-url angeben"
             )
         written = sum(write_if_changed(output / path, produce()) for path, produce in self.atom_feeds)
+        if self.base is not None:
+            sitemap.note_last_modified(output, self.context["council_graph"])
         sitemap_url = absolute(self.base, "sitemap.xml") if self.base else None
         written += write_if_changed(output / "robots.txt", sitemap.robots(sitemap_url))
         log.info("ratsinfo: %d Feed-Dateien neu geschrieben", written)
@@ -135,4 +137,35 @@ class FeedsGenerator(Generator):
                                   self.gettext("Vorlagen: %(organization)s") % {"organization": org.name},
                                   self.url(org), by_org[org]))
                 self.subscriptions.offer(org, feed=f"feeds/{name}.atom")
+        return feeds + self.plan_change_feeds(graph, by_org)
+
+    def plan_change_feeds(self, graph, papers_by_org) -> list[tuple[str, Callable[[], bytes]]]:
+        """New agendas, new minutes and all changes (plugins/feeds/changes.py): for the whole council,
+        and per committee that ever met or has papers."""
+        domain = host(self.base)
+        titles = {
+            "tagesordnungen": (self.gettext("Neue Tagesordnungen – %(site)s"), self.gettext("Neue Tagesordnungen: %(organization)s")),
+            "niederschriften": (self.gettext("Neue Niederschriften – %(site)s"), self.gettext("Neue Niederschriften: %(organization)s")),
+            "aenderungen": (self.gettext("Änderungen – %(site)s"), self.gettext("Änderungen: %(organization)s")),
+        }
+
+        def feed(path, name, title, page, meetings, papers, kind):
+            about = atom.Feed(atom.tag_uri(domain, name), absolute(self.base, path), title, page, self.site_name)
+            return path, lambda: changes.changes_feed(about, changes.entries(meetings, papers, kind), self.url,
+                                                      domain, self.gettext, self.language)
+
+        feeds = []
+        for kind, (everything, per_org) in titles.items():
+            feeds.append(feed(f"feeds/{kind}.atom", kind, everything % {"site": self.site_name},
+                              absolute(self.base, list_page("meeting")), graph.meetings.values(),
+                              graph.papers.values(), kind))
+            for org in graph.organizations.values():
+                if org.meetings or org in papers_by_org:
+                    name = f"gremium-{org.id}-{kind}"
+                    feeds.append(feed(f"feeds/{name}.atom", name, per_org % {"organization": org.name},
+                                      self.url(org), org.meetings, papers_by_org.get(org, []), kind))
+        self.subscriptions.offer(None, changes="feeds/aenderungen.atom")
+        for org in graph.organizations.values():
+            if org.meetings or org in papers_by_org:
+                self.subscriptions.offer(org, changes=f"feeds/gremium-{org.id}-aenderungen.atom")
         return feeds

@@ -35,14 +35,39 @@ def html_pages(output: Path) -> list[str]:
     return sorted(pages)
 
 
-def sitemap(base: str, pages: list[str]) -> bytes:
+def sitemap(base: str, pages: list[str], lastmod: dict[str, str] | None = None) -> bytes:
+    """`lastmod`: per page the day it last changed, where content says so (last_modified)."""
     ET.register_namespace("", SITEMAP_NS)
     root = ET.Element(f"{{{SITEMAP_NS}}}urlset")
     for page in pages:
         url = ET.SubElement(root, f"{{{SITEMAP_NS}}}url")
         ET.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = absolute(base, page)
+        if lastmod and page in lastmod:
+            ET.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = lastmod[page]
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def last_modified(graph) -> dict[str, str]:
+    """Per object page the day it last changed: the source's `modified` or the newest change the
+    importer saw (importers/changes.py), whichever is later. From content, never the clock, so that
+    two builds of the same content give the same sitemap."""
+    days = {}
+    for objects in (graph.meetings, graph.papers, graph.persons, graph.organizations, graph.files):
+        for obj in objects.values():
+            known = [obj.modified.date()] if obj.modified else []
+            known += [c.seen for c in getattr(obj, "changes", []) if c.seen]
+            if known:
+                days[obj.url] = max(known).isoformat()
+    return days
+
+
+# Output folder -> what FeedsGenerator found for it (last_modified), for the sitemap written at the end.
+_LASTMOD: dict[str, dict[str, str]] = {}
+
+
+def note_last_modified(output: Path, graph):
+    _LASTMOD[str(Path(output).resolve())] = last_modified(graph)
 
 
 def robots(sitemap_url: str | None) -> bytes:
@@ -59,7 +84,9 @@ def write_sitemap(pelican):
     if base is None:
         return  # FeedsGenerator has warned already
     output = Path(pelican.output_path)
-    write_if_changed(output / "sitemap.xml", sitemap(base, sorted(set(html_pages(output)) | planned_pages(output))))
+    lastmod = _LASTMOD.pop(str(output.resolve()), {})
+    write_if_changed(output / "sitemap.xml",
+                     sitemap(base, sorted(set(html_pages(output)) | planned_pages(output)), lastmod))
 
 
 def planned_pages(output: Path) -> set[str]:

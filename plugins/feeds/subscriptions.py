@@ -22,10 +22,11 @@ class Subscribe:
     """Paths relative to the site root of what a page may offer to subscribe; None: not written."""
 
     calendar: str | None = None   # an iCalendar file (.ics)
-    feed: str | None = None       # an Atom feed (.atom)
+    feed: str | None = None       # an Atom feed (.atom) of new papers
+    changes: str | None = None    # the Atom feed of changes (plugins/feeds/changes.py)
 
     def __bool__(self) -> bool:
-        return bool(self.calendar or self.feed)
+        return bool(self.calendar or self.feed or self.changes)
 
 
 class Subscriptions:

@@ -50,12 +50,12 @@ DISPLAY = {
     # Role and end order members lists.
     model.Membership: {"voting_right", "start_date", "on_behalf_of"},
     model.File: {"name", "source", "web", "modified", "mime_type", "date", "file_name", "size", "sha512", "sha1",
-                 "access_url", "media", "media_type", "media_size", "media_sha512", "text_path"},
+                 "access_url", "media", "media_type", "media_size", "media_sha512", "text_path", "versions"},
     # The start orders every list of meetings; committees and documents are back-linked.
-    model.Meeting: {"name", "source", "web", "modified", "end", "cancelled", "state", "location"},
+    model.Meeting: {"name", "source", "web", "modified", "end", "cancelled", "state", "location", "changes"},
     model.AgendaItem: {"number", "name", "result", "resolution_text", "start", "end"},
     # Reference (permalink) and date (order) stay; documents and committees are back-linked.
-    model.Paper: {"name", "source", "web", "modified", "paper_type", "originator_persons",
+    model.Paper: {"name", "source", "web", "modified", "paper_type", "changes", "originator_persons",
                   "originator_organizations", "related_papers", "superordinated_papers", "subordinated_papers"},
     model.Consultation: {"organizations", "role", "authoritative"},
 }
@@ -72,10 +72,10 @@ RENDER_ONLY = {
     model.Person: {"source", "web", "modified", "form_of_address", "title", "affix", "gender", "email", "phone"},
     model.Membership: {"voting_right"},
     model.File: {"name", "source", "web", "modified", "mime_type", "file_name", "size", "sha512", "sha1",
-                 "access_url", "media", "media_type", "media_size", "media_sha512", "text_path"},
-    model.Meeting: {"name", "source", "web", "modified", "end", "state", "location"},
+                 "access_url", "media", "media_type", "media_size", "media_sha512", "text_path", "versions"},
+    model.Meeting: {"name", "source", "web", "modified", "end", "state", "location", "changes"},
     model.AgendaItem: {"number", "name", "result", "resolution_text", "start", "end"},
-    model.Paper: {"name", "source", "web", "modified"},
+    model.Paper: {"name", "source", "web", "modified", "changes"},
     model.Consultation: {"role", "authoritative"},
 }
 # Lists of objects that belong to the edited one: compared and copied item by item.
