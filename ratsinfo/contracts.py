@@ -46,6 +46,8 @@ CONTEXT = _declare(
              "the server files answer them with 410 Gone."),
     Contract("council_body", "plugins.council", ("plugins.council", "plugins.feeds", "theme/templates/base.html"),
              "The first body (Body) or None: its name, source and licence for header, footer and calendar UIDs."),
+    Contract("council_body_of", "plugins.council", ("theme/templates/base.html",),
+             "The body's name as a German genitive (\"der Großen Kreisstadt Muldenau\") on German pages, else None."),
     Contract("portal_name", "plugins.council", ("plugins.oparlapi", "plugins.opendata", "plugins.feeds",
                                                 "theme/templates"),
              "The portal's name: SITENAME, else the body's name, else \"Ratsinformation\"."),
@@ -53,7 +55,8 @@ CONTEXT = _declare(
              "PageSpecs other plugins add to the council's page plan (calendars, the Offene-Daten page), rendered "
              "and fingerprinted with it."),
     Contract("council_offers", "plugins.feeds", ("plugins.council",),
-             "Object key -> {\"calendar\": path, \"feed\": path}: what an object's page offers to subscribe."),
+             "Object key -> {\"calendar\": path, \"feed\": path, \"webcal\": URL}: what an object's page offers to "
+             "subscribe (webcal only with PUBLIC_URL)."),
     Contract("site_search", "plugins.search", ("plugins.council", "theme/templates"),
              "The search page's path when the site gets a search index (PAGEFIND), else absent: the council "
              "plans the page and templates link it only then."),

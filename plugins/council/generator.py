@@ -30,7 +30,7 @@ from plugins.council.reuse.plan_index import index_path
 from plugins.council.reuse.rebuild import Rebuild
 from plugins.council.reuse.redating import stand_of
 from plugins.council.shards import MANIFEST
-from plugins.i18n import install_translations
+from plugins.i18n import install_translations, page_language
 from plugins.urls import URL_FOLDERS
 from ratsinfo import takedown
 from ratsinfo.contracts import SITE_FILE, BuildReport
@@ -96,6 +96,9 @@ class CouncilGenerator(Generator):
         # The portal's name in the header, title and feeds: the town's SITENAME, else the body's name.
         self.context["portal_name"] = self.settings.get("SITENAME") or (bodies[0].name if bodies else None) \
             or "Ratsinformation"
+        # The footer's "… der Großen Kreisstadt Muldenau": German grammar, so only on German pages.
+        german = page_language(self.settings).split("-")[0].split("_")[0] == "de"
+        self.context["council_body_of"] = fmt.of_body_de(bodies[0].name) if bodies and german else None
         # Other plugins (feeds, calendars, sitemap) render from the same graph.
         self.context["council_graph"] = self.graph
 

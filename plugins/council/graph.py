@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -69,8 +70,20 @@ class Organization(Base):
     memberships: list = field(default_factory=list)
     meetings: list = field(default_factory=list)
     papers: list = field(default_factory=list)
+    # Papers this organization brought in (OParl originatorOrganization): a faction's motions and questions.
+    originated_papers: list = field(default_factory=list)
     # Organizations whose parent this is, filled in by loading.
     children: list = field(default_factory=list)
+
+    @property
+    def is_council(self) -> bool:
+        """The elected council itself (Stadtrat, Gemeinderat, Kreistag): OParl 1.1 names its
+        classification "Parlament"; real servers also write the council's kind there
+        ("Gemeinderat", tests/fixtures/oparl) or only in the name."""
+        classification = (self.classification or "").strip().lower()
+        if "parlament" in classification or classification in COUNCIL_NAMES:
+            return True
+        return not classification and self.name.strip().lower() in COUNCIL_NAMES
 
     @property
     def category(self) -> str:
@@ -108,6 +121,12 @@ class Person(Base):
     def sort_key(self):
         return ((self.family_name or self.name).lower(), (self.given_name or "").lower())
 
+    def is_without_faction(self, today: date) -> bool:
+        """"fraktionslos": sits in the council today, for no Fraktion, and not ex officio (a mayor
+        chairs the council without belonging to a Fraktion; nobody calls that fraktionslos)."""
+        return self.current_faction(today) is None and any(
+            m.organization.is_council and m.is_current(today) and not m.is_ex_officio for m in self.memberships)
+
     def current_faction(self, today: date) -> "Organization | None":
         """The Fraktion the person sits for today, from the membership or its on_behalf_of."""
         for membership in self.memberships:
@@ -134,6 +153,17 @@ class Membership:
         return (self.start_date is None or self.start_date <= today) and (
             self.end_date is None or self.end_date >= today
         )
+
+    def overlaps(self, start: date | None, end: date | None) -> bool:
+        """Whether the membership lasted into the period start–end (None: open)."""
+        return (start is None or self.end_date is None or self.end_date >= start) and (
+            end is None or self.start_date is None or self.start_date <= end)
+
+    @property
+    def is_ex_officio(self) -> bool:
+        """A seat by office, not by election: the (Ober-)Bürgermeister or Landrat chairing the council."""
+        role = (self.role or "").lower()
+        return ("bürgermeister" in role or "landrat" in role or "landrätin" in role) and "stellv" not in role
 
 
 @dataclass(eq=False)
@@ -322,6 +352,32 @@ class Paper(Base):
 # What a paper number looks like: an optional short prefix, digits and separators
 # (VO/2025/0012, 1234/89, DS 17/0815, AF/2024/0001-1).
 _REFERENCE_LIKE = re.compile(r"^\s*[A-Za-zÄÖÜäöü]{0,6}[\s/.\-]*\d[\d\s/.\-]{0,20}$")
+
+# What councils call themselves where the classification is not OParl's "Parlament".
+COUNCIL_NAMES = frozenset({
+    "stadtrat", "gemeinderat", "kreistag", "stadtverordnetenversammlung", "gemeindevertretung",
+    "rat der stadt", "rat", "bürgerschaft", "ortsgemeinderat", "verbandsgemeinderat", "samtgemeinderat",
+})
+
+
+def council_seats(council: Organization, today: date) -> dict:
+    """The council's seats today by Fraktion: [(faction, members)], largest first, the members
+    without one ("fraktionslos") under None, and those who sit ex officio apart."""
+    by_faction, ex_officio, seen = defaultdict(list), [], set()
+    for membership in council.memberships:
+        person = membership.person
+        if not membership.is_current(today) or person in seen:
+            continue
+        seen.add(person)
+        faction = membership.on_behalf_of or person.current_faction(today)
+        if faction is None and membership.is_ex_officio:
+            ex_officio.append(membership)
+        else:
+            by_faction[faction].append(person)
+    factions = sorted(by_faction.items(), key=lambda item: (item[0] is None, -len(item[1]),
+                                                              item[0].name.lower() if item[0] else ""))
+    return {"factions": factions, "ex_officio": ex_officio, "total": sum(len(p) for _, p in factions)}
+
 
 @dataclass
 class Graph:

@@ -164,6 +164,8 @@ def _register_paper(paper: Paper):
         f.papers.append(paper)
     for org in paper.under_direction_of:
         org.papers.append(paper)
+    for org in paper.originator_organizations:
+        org.originated_papers.append(paper)
 
 
 def _register_meeting(meeting: Meeting):
@@ -197,6 +199,7 @@ def _sort(graph: Graph):
     for org in graph.organizations.values():
         org.meetings.sort(key=meeting_sort_key)
         org.papers.sort(key=paper_sort_key, reverse=True)
+        org.originated_papers.sort(key=paper_sort_key, reverse=True)
         org.memberships.sort(key=lambda m: (m.end_date is not None, role_rank(m.role), m.person.sort_key))
     for person in graph.persons.values():
         sort_own_lists(person)

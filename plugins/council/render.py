@@ -43,7 +43,9 @@ class Renderer:
             return spec.produce()
         template = self.get_template(spec.template)
         depth = spec.path.count("/")
-        context = {**self.context, "site": self.site, "root": "../" * depth, "page_path": spec.path}
+        context = {**self.context, "site": self.site, "root": "../" * depth, "page_path": spec.path,
+                   # Which part of the site the page is in: base.html marks it in the navigation.
+                   "page_template": spec.template}
         context.update(spec.context)
         if spec.load:
             context.update(spec.load(spec.context))
