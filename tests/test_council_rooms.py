@@ -13,7 +13,7 @@ COUNCIL = Path(__file__).resolve().parent.parent / "plugins" / "council"
 ROOMS = ["model", "loading", "plan", "reuse", "render", "generator"]
 ROOM_OF = {
     "graph": "model", "reading": "loading", "loading": "loading", "withhold": "loading",
-    "plan": "plan", "depends": "plan", "paths": "plan", "shards": "plan", "search_entries": "plan",
+    "plan": "plan", "depends": "plan", "factions": "plan", "paths": "plan", "shards": "plan", "search_entries": "plan",
     "reuse": "reuse", "render": "render", "generator": "generator",
 }
 HELPERS = {"problems", "links", "format", "incremental"}

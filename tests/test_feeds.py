@@ -316,9 +316,19 @@ def test_calendar_uids_without_a_source_address_use_a_fixed_name():
 
 
 def offered(output: Path, page: str) -> set[str]:
-    """The calendars and feeds `page` links, as paths relative to the site."""
-    links = re.findall(r'href="([^"]+\.(?:ics|atom))"', (output / page).read_text(encoding="utf-8"))
-    return {posixpath.normpath(posixpath.join(posixpath.dirname(page), link)) for link in links}
+    """The calendars and feeds `page` links (also as webcal:// under PUBLIC_URL, and those the
+    calendar's committee filter switches to), as paths relative to the site."""
+    text = (output / page).read_text(encoding="utf-8")
+    links = re.findall(r'(?:href|data-kalender|data-webcal|data-alle)="([^"]+\.(?:ics|atom))"', text)
+    webcal = "webcal://" + PUBLIC_URL.split("://", 1)[1] + "/"
+    paths = set()
+    for link in links:
+        if link.startswith("webcal:"):
+            assert link.startswith(webcal), f"{page}: {link} liegt nicht unter PUBLIC_URL"
+            paths.add(link[len(webcal):])
+        else:
+            paths.add(posixpath.normpath(posixpath.join(posixpath.dirname(page), link)))
+    return paths
 
 
 def test_pages_offer_only_the_calendars_and_feeds_that_were_written(site, site_without_public_url):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -17,7 +16,6 @@ from pathlib import Path
 from plugins import urls
 from plugins.common import FOLDERS
 from plugins.council.format import N_
-
 
 
 @dataclass(eq=False)
@@ -77,13 +75,9 @@ class Organization(Base):
 
     @property
     def is_council(self) -> bool:
-        """The elected council itself (Stadtrat, Gemeinderat, Kreistag): OParl 1.1 names its
-        classification "Parlament"; real servers also write the council's kind there
-        ("Gemeinderat", tests/fixtures/oparl) or only in the name."""
-        classification = (self.classification or "").strip().lower()
-        if "parlament" in classification or classification in COUNCIL_NAMES:
-            return True
-        return not classification and self.name.strip().lower() in COUNCIL_NAMES
+        """The elected council: classification "Parlament" (OParl 1.1), or its kind ("Gemeinderat")."""
+        kind = (self.classification or "").strip().lower()
+        return "parlament" in kind or kind in COUNCIL_NAMES or (not kind and self.name.strip().lower() in COUNCIL_NAMES)
 
     @property
     def category(self) -> str:
@@ -122,8 +116,7 @@ class Person(Base):
         return ((self.family_name or self.name).lower(), (self.given_name or "").lower())
 
     def is_without_faction(self, today: date) -> bool:
-        """"fraktionslos": sits in the council today, for no Fraktion, and not ex officio (a mayor
-        chairs the council without belonging to a Fraktion; nobody calls that fraktionslos)."""
+        """"fraktionslos": in the council today for no Fraktion, and not ex officio (as a mayor)."""
         return self.current_faction(today) is None and any(
             m.organization.is_council and m.is_current(today) and not m.is_ex_officio for m in self.memberships)
 
@@ -150,20 +143,12 @@ class Membership:
     on_behalf_of: Organization | None = None
 
     def is_current(self, today: date) -> bool:
-        return (self.start_date is None or self.start_date <= today) and (
-            self.end_date is None or self.end_date >= today
-        )
-
-    def overlaps(self, start: date | None, end: date | None) -> bool:
-        """Whether the membership lasted into the period start–end (None: open)."""
-        return (start is None or self.end_date is None or self.end_date >= start) and (
-            end is None or self.start_date is None or self.start_date <= end)
+        return (self.start_date is None or self.start_date <= today) and (self.end_date is None or self.end_date >= today)
 
     @property
     def is_ex_officio(self) -> bool:
         """A seat by office, not by election: the (Ober-)Bürgermeister or Landrat chairing the council."""
-        role = (self.role or "").lower()
-        return ("bürgermeister" in role or "landrat" in role or "landrätin" in role) and "stellv" not in role
+        return "stellv" not in (role := (self.role or "").lower()) and ("bürgermeister" in role or "landr" in role)
 
 
 @dataclass(eq=False)
@@ -353,30 +338,9 @@ class Paper(Base):
 # (VO/2025/0012, 1234/89, DS 17/0815, AF/2024/0001-1).
 _REFERENCE_LIKE = re.compile(r"^\s*[A-Za-zÄÖÜäöü]{0,6}[\s/.\-]*\d[\d\s/.\-]{0,20}$")
 
-# What councils call themselves where the classification is not OParl's "Parlament".
-COUNCIL_NAMES = frozenset({
-    "stadtrat", "gemeinderat", "kreistag", "stadtverordnetenversammlung", "gemeindevertretung",
-    "rat der stadt", "rat", "bürgerschaft", "ortsgemeinderat", "verbandsgemeinderat", "samtgemeinderat",
-})
-
-
-def council_seats(council: Organization, today: date) -> dict:
-    """The council's seats today by Fraktion: [(faction, members)], largest first, the members
-    without one ("fraktionslos") under None, and those who sit ex officio apart."""
-    by_faction, ex_officio, seen = defaultdict(list), [], set()
-    for membership in council.memberships:
-        person = membership.person
-        if not membership.is_current(today) or person in seen:
-            continue
-        seen.add(person)
-        faction = membership.on_behalf_of or person.current_faction(today)
-        if faction is None and membership.is_ex_officio:
-            ex_officio.append(membership)
-        else:
-            by_faction[faction].append(person)
-    factions = sorted(by_faction.items(), key=lambda item: (item[0] is None, -len(item[1]),
-                                                              item[0].name.lower() if item[0] else ""))
-    return {"factions": factions, "ex_officio": ex_officio, "total": sum(len(p) for _, p in factions)}
+# What councils call themselves where the classification is not OParl's "Parlament" (tests/fixtures/oparl).
+COUNCIL_NAMES = frozenset({"stadtrat", "gemeinderat", "kreistag", "stadtverordnetenversammlung", "gemeindevertretung",
+                           "rat der stadt", "rat", "bürgerschaft", "ortsgemeinderat", "verbandsgemeinderat"})
 
 
 @dataclass
@@ -407,7 +371,6 @@ _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 def slugify(value: str) -> str:
     return _SLUG_UNSAFE.sub("-", value.lower().translate(_UMLAUTS)).strip("-")[:80]
-
 
 
 FAR_FUTURE = datetime.max.replace(tzinfo=None)

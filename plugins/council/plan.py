@@ -18,7 +18,8 @@ from typing import Callable
 from plugins.council.depends import (file_deps, keys_of, meeting_deps, meeting_row_deps, organization_deps, paper_deps,
                                      paper_row_deps, person_deps)
 from plugins import urls
-from plugins.council.graph import Graph, council_seats, meeting_sort_key, paper_sort_key, slugify
+from plugins.council.factions import council_seats
+from plugins.council.graph import Graph, meeting_sort_key, paper_sort_key, slugify
 from plugins.council.search_entries import entry
 
 HOME_MEETINGS = 8
@@ -43,6 +44,11 @@ class PageSpec:
     produce: Callable[[], bytes] | None = None
     # Which part of the plan made it (SECTIONS below), to plan it again alone.
     section: str = ""
+
+    @property
+    def nav(self) -> str | None:
+        """The list page of the main navigation's entry the page is under (base.html marks it)."""
+        return NAV_OF_TEMPLATE.get(self.template)
 
 
 @dataclass
@@ -156,6 +162,16 @@ SECTION_OF_TEMPLATE = {
     "papers": "paper-lists", "papers_list": "paper-lists", "paper": "papers", "persons": "persons",
     "person": "persons", "organizations": "organizations", "organization": "organizations",
     "terms": "terms", "term": "terms", "file": "files",
+}
+
+
+# The main navigation's entries (theme/templates/base.html) by the list page they link.
+NAV_OF_TEMPLATE = {
+    "calendar": urls.CALENDAR, "search": urls.SEARCH_PAGE,
+    **dict.fromkeys(("meetings", "meetings_year", "meeting"), urls.list_page("meeting")),
+    **dict.fromkeys(("papers", "papers_list", "paper", "file"), urls.list_page("paper")),
+    **dict.fromkeys(("organizations", "organization", "terms", "term"), urls.list_page("organization")),
+    **dict.fromkeys(("persons", "person"), urls.list_page("person")),
 }
 
 
@@ -322,8 +338,9 @@ def _organization_pages(organizations, today, offers) -> list[PageSpec]:
             "past": [m for m in reversed(org.meetings) if not (m.start and m.start.date() >= today)],
             "current_members": [m for m in org.memberships if m.is_current(today)],
             "former_members": [m for m in org.memberships if not m.is_current(today)],
-            # The council's page shows its seats by Fraktion.
+            # The council's page shows its seats by Fraktion; a Fraktion's, its motions and questions.
             "seats": council_seats(org, today) if org.is_council else None,
+            "is_faction": org.category == "Fraktionen",
         }, organization_deps(org), salt=repr((today, offer)), load=partial(_search, "organization")))
     return pages
 
@@ -346,8 +363,9 @@ def _term_pages(graph: Graph, meetings) -> list[PageSpec]:
         for meeting in inside:
             for org in meeting.organizations[:1]:
                 by_org[org]["meetings"] += 1
-        members = [m for m in memberships if m.overlaps(term.start_date, term.end_date)
-                   and m.organization.category != "Verwaltung"]
+        members = [m for m in memberships if m.organization.category != "Verwaltung"
+                   and (term.start_date is None or m.end_date is None or m.end_date >= term.start_date)
+                   and (term.end_date is None or m.start_date is None or m.start_date <= term.end_date)]
         for membership in members:
             by_org[membership.organization]["members"].add(membership.person)
         by_year = defaultdict(int)

@@ -44,8 +44,8 @@ class Renderer:
         template = self.get_template(spec.template)
         depth = spec.path.count("/")
         context = {**self.context, "site": self.site, "root": "../" * depth, "page_path": spec.path,
-                   # Which part of the site the page is in: base.html marks it in the navigation.
-                   "page_template": spec.template}
+                   # The navigation entry the page is under: base.html marks it.
+                   "page_nav": spec.nav}
         context.update(spec.context)
         if spec.load:
             context.update(spec.load(spec.context))

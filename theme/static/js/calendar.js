@@ -36,7 +36,7 @@
     var own = option && option.value && option.getAttribute("data-kalender");
     var ics = offer.querySelector("a.ics");
     ics.setAttribute("href", own || offer.getAttribute("data-alle"));
-    ics.textContent = own ? offer.getAttribute("data-gremium-text").replace("%s", option.textContent) : allText;
+    ics.textContent = own ? offer.getAttribute("data-gremium-text").replace("#", option.textContent) : allText;
     var webcal = offer.querySelector("a.webcal");
     if (webcal) {
       webcal.setAttribute("href", (own && option.getAttribute("data-webcal")) || webcalAll);
