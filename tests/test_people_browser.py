@@ -1,8 +1,9 @@
-"""People, factions, calendar and wayfinding in a real browser, at desktop and phone width.
+"""People, factions and wayfinding in a real browser, at desktop and phone width (the calendar:
+tests/test_calendar.py).
 
 What a citizen sees of issue 17's "Documents and pages": who sits for which Fraktion (or none),
-the council's seats, the calendar's abbreviations and subscriptions, where a page is in the
-site, and a focus outline that can be seen on every background.
+the council's seats, where a page is in the site, and a focus outline that can be seen on every
+background.
 """
 
 from __future__ import annotations
@@ -220,43 +221,6 @@ def test_footer_names_the_body_in_a_sentence(demo, browser):
     footer = page.locator(".site-footer").inner_text()
     assert "Öffentliche Ratsinformationen der Großen Kreisstadt Muldenau." in footer
     assert re.search(r"Muldenau\.\s+Stand der Daten", footer)
-    page.close()
-
-
-@pytest.mark.parametrize("device", WIDTHS)
-def test_calendar_explains_abbreviations_and_keeps_the_weekday(demo, browser, device):
-    page = open_page(browser, demo + "kalender/2026-11.html", WIDTHS[device])
-    abbreviations = page.evaluate("""() => [...document.querySelectorAll('table.calendar abbr')].map(a =>
-        [a.textContent, a.title])""")
-    assert abbreviations and all(title and title != short for short, title in abbreviations)
-    legend = dict(page.evaluate("""() => [...document.querySelectorAll('dl.legend > div')].map(d =>
-        [d.querySelector('dt').textContent, d.querySelector('dd').textContent])"""))
-    assert {short: title for short, title in abbreviations} == {k: v for k, v in legend.items() if k in dict(abbreviations)}
-    # The day with a meeting says which weekday it is, on a phone too (where the table's head is gone).
-    day = page.locator("table.calendar td:has(a) .day").first
-    if device == "Telefon":
-        assert not page.locator("table.calendar thead").is_visible()
-        assert re.fullmatch(r"(Mo|Di|Mi|Do|Fr|Sa|So), \d+\.", day.inner_text())
-    else:  # the column's head says it
-        assert page.locator("table.calendar thead").is_visible() and re.fullmatch(r"\d+\.", day.inner_text())
-    page.close()
-
-
-def test_subscribe_link_follows_the_committee_filter(demo, browser):
-    page = open_page(browser, demo + "kalender/2026-11.html", 1280)
-    link = page.locator("#abonnieren a.ics")
-    assert link.get_attribute("href").endswith("kalender/alle.ics")
-    option = page.locator("#gremium option[data-kalender]").first
-    committee, name = option.get_attribute("value"), option.inner_text()
-    page.select_option("#gremium", committee)
-    assert link.get_attribute("href").endswith(f"kalender/gremium-{committee}.ics")
-    assert name in link.inner_text()
-    assert page.request.get(link.evaluate("a => a.href")).ok
-    page.select_option("#gremium", "")
-    assert link.get_attribute("href").endswith("kalender/alle.ics")
-    # Opened with the committee in the address (a shared link), it offers that committee's calendar.
-    page.goto(demo + f"kalender/2026-11.html?gremium={committee}")
-    assert page.locator("#abonnieren a.ics").get_attribute("href").endswith(f"gremium-{committee}.ics")
     page.close()
 
 
