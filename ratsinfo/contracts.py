@@ -46,6 +46,9 @@ CONTEXT = _declare(
              "the server files answer them with 410 Gone."),
     Contract("council_body", "plugins.council", ("plugins.council", "plugins.feeds", "theme/templates/base.html"),
              "The first body (Body) or None: its name, source and licence for header, footer and calendar UIDs."),
+    Contract("council_body_of", "plugins.council", ("theme/templates/base.html",),
+             "The body's name as a German genitive (\"der Großen Kreisstadt Muldenau\") where the footer is German, "
+             "else None (the footer then translates \"Öffentliche Ratsinformationen: %(body)s.\")."),
     Contract("portal_name", "plugins.council", ("plugins.oparlapi", "plugins.opendata", "plugins.feeds",
                                                 "theme/templates"),
              "The portal's name: SITENAME, else the body's name, else \"Ratsinformation\"."),
@@ -53,7 +56,8 @@ CONTEXT = _declare(
              "PageSpecs other plugins add to the council's page plan (calendars, the Offene-Daten page), rendered "
              "and fingerprinted with it."),
     Contract("council_offers", "plugins.feeds", ("plugins.council",),
-             "Object key -> {\"calendar\": path, \"feed\": path}: what an object's page offers to subscribe."),
+             "Object key -> {\"calendar\": path, \"feed\": path, \"webcal\": URL}: what an object's page offers to "
+             "subscribe (webcal only with PUBLIC_URL)."),
     Contract("site_search", "plugins.search", ("plugins.council", "theme/templates"),
              "The search page's path when the site gets a search index (PAGEFIND), else absent: the council "
              "plans the page and templates link it only then."),
@@ -91,7 +95,7 @@ PELICAN_CONTEXT = ("pages", "staticfiles")
 
 # What every page template gets besides CONTEXT and the page's own objects (PageSpec.context):
 # written by CouncilGenerator when it renders, and by Pelican for its own pages.
-RENDER_VARIABLES = ("root", "site", "page_path", "page", "pages", "SITEURL")
+RENDER_VARIABLES = ("root", "site", "page_path", "page_nav", "page", "pages", "SITEURL")
 
 # What every template gets from pelicanconf.py's JINJA_GLOBALS: the URL scheme (plugins/urls.TEMPLATE_URLS).
 TEMPLATE_GLOBALS = ("urls",)

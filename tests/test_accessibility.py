@@ -23,8 +23,8 @@ def one_of_each_kind(site: Path) -> list[str]:
         "index.html", "suche.html?q=Spielplatz", "suche.html#q=Spielplatz&Art=Person", "kalender/index.html", "sitzungen/index.html",
         meetings[0].relative_to(site).as_posix(), "vorlagen/index.html", first("vorlagen", "vo-*.html"),
         first("vorlagen", "jahr-*.html"), "personen/index.html", first("personen"), "gremien/index.html",
-        "gremien/1.html", first("dateien"), "wahlperioden/index.html", "seiten/impressum.html",
-        "sitzungen/jahr-2025.html", multi_page_document(site),
+        "gremien/1.html", "gremien/13.html", first("dateien"), "wahlperioden/index.html", "wahlperioden/1.html",
+        "seiten/impressum.html", "seiten/hilfe.html", "sitzungen/jahr-2025.html", multi_page_document(site),
     ]
 
 

@@ -13,8 +13,8 @@ COUNCIL = Path(__file__).resolve().parent.parent / "plugins" / "council"
 ROOMS = ["model", "loading", "plan", "reuse", "render", "generator"]
 ROOM_OF = {
     "graph": "model", "history": "model", "reading": "loading", "loading": "loading", "withhold": "loading",
-    "plan": "plan", "depends": "plan", "paths": "plan", "shards": "plan", "search_entries": "plan", "document_text": "plan",
-    "diffs": "plan",
+    "plan": "plan", "depends": "plan", "factions": "plan", "paths": "plan", "shards": "plan", "search_entries": "plan",
+    "document_text": "plan", "diffs": "plan",
     "reuse": "reuse", "render": "render", "generator": "generator",
 }
 HELPERS = {"problems", "links", "format", "incremental"}

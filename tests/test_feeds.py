@@ -316,9 +316,19 @@ def test_calendar_uids_without_a_source_address_use_a_fixed_name():
 
 
 def offered(output: Path, page: str) -> set[str]:
-    """The calendars and feeds `page` links, as paths relative to the site."""
-    links = re.findall(r'href="([^"]+\.(?:ics|atom))"', (output / page).read_text(encoding="utf-8"))
-    return {posixpath.normpath(posixpath.join(posixpath.dirname(page), link)) for link in links}
+    """The calendars and feeds `page` links (also as webcal:// under PUBLIC_URL, and those the
+    calendar's committee filter switches to), as paths relative to the site."""
+    text = (output / page).read_text(encoding="utf-8")
+    links = re.findall(r'(?:href|data-kalender|data-webcal|data-alle)="([^"]+\.(?:ics|atom))"', text)
+    webcal = "webcal://" + PUBLIC_URL.split("://", 1)[1] + "/"
+    paths = set()
+    for link in links:
+        if link.startswith("webcal:"):
+            assert link.startswith(webcal), f"{page}: {link} liegt nicht unter PUBLIC_URL"
+            paths.add(link[len(webcal):])
+        else:
+            paths.add(posixpath.normpath(posixpath.join(posixpath.dirname(page), link)))
+    return paths
 
 
 def test_pages_offer_only_the_calendars_and_feeds_that_were_written(site, site_without_public_url):
@@ -343,3 +353,15 @@ def test_pages_offer_only_the_calendars_and_feeds_that_were_written(site, site_w
     assert own(site, "sitzungen/10.html") == {"sitzungen/10.ics"}
     assert own(site, "sitzungen/13.html") == set()
     assert own(site_without_public_url, "sitzungen/index.html") == {"kalender/alle.ics"}
+
+
+def test_calendar_offers_webcal_under_the_public_address_for_all_and_each_committee(site, site_without_public_url):
+    page = (site / "kalender/index.html").read_text(encoding="utf-8")
+    webcal = "webcal://" + PUBLIC_URL.split("://", 1)[1] + "/"
+    assert f'<a class="webcal" href="{webcal}kalender/alle.ics">' in page
+    # The committee filter's choices carry their calendar for "abonnieren" (theme/static/js/calendar.js).
+    choices = re.findall(r'data-kalender="\.\./(kalender/gremium-[^"]+\.ics)" data-webcal="([^"]+)"', page)
+    assert choices and all(link == webcal + path for path, link in choices)
+    # Without a public address no host can be named: the .ics link stays, webcal goes.
+    bare = (site_without_public_url / "kalender/index.html").read_text(encoding="utf-8")
+    assert "webcal:" not in bare and 'href="../kalender/alle.ics"' in bare

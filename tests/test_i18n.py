@@ -44,7 +44,7 @@ msgid "Zum Inhalt springen"
 msgstr "Skip to "
 "content"
 
-msgid "Öffentliche Ratsinformationen von %(body)s."
+msgid "Öffentliche Ratsinformationen: %(body)s."
 msgstr "Public council information of %(body)s."
 
 msgid "Stand der Daten: %(date)s."
@@ -162,7 +162,7 @@ def test_without_a_catalogue_every_page_is_german(german_site):
     assert ">Nichtöffentlicher Tagesordnungspunkt</td>" in meeting
     assert "Grundstücksgeschäft" not in meeting
     assert "<dd>Montag, 05.05.2025, 17:00 Uhr</dd>" in meeting
-    assert "Öffentliche Ratsinformationen von Stadt Musterhausen &lt;Test&gt;." in meeting
+    assert "Öffentliche Ratsinformationen der Stadt Musterhausen &lt;Test&gt;." in meeting
     assert "Stand der Daten: 06.05.2025." in meeting
     assert '<th scope="col">Mo</th>' in page(german_site, "kalender/2025-05.html")
     assert "Sitzungskalender Mai 2025" in page(german_site, "kalender/2025-05.html")

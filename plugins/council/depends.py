@@ -39,8 +39,12 @@ def person_deps(person) -> frozenset:
 
 
 def organization_deps(org) -> frozenset:
+    # The council's page counts its seats by Fraktion: each member's Fraktion comes from the
+    # member's file (a person key) and shows that Fraktion's name.
+    factions = [pm.organization for m in org.memberships for pm in m.person.memberships] if org.is_council else []
     return keys_of(org, org.parent, *org.children, *(m.person for m in org.memberships),
-                   *(m.on_behalf_of for m in org.memberships), *org.meetings, *org.papers)
+                   *(m.on_behalf_of for m in org.memberships), *org.meetings, *org.papers,
+                   *org.originated_papers, *factions)
 
 
 # What a list shows of each row (theme/templates/_macros.html): the object, and for

@@ -46,6 +46,16 @@ def time_de(value, translations=UNTRANSLATED) -> str:
     return translations.gettext("%(time)s Uhr") % {"time": f"{value.hour:02d}:{value.minute:02d}"}
 
 
+def period_de(value, translations=UNTRANSLATED) -> str:
+    """(first day, last day) as "01.08.2019 – 31.07.2024", "seit 01.08.2019" or "bis 31.07.2024"."""
+    start, end = (date_de(day, translations) for day in value)
+    if start and end:
+        return translations.gettext("%(start)s – %(end)s") % {"start": start, "end": end}
+    if start:
+        return translations.gettext("seit %(start)s") % {"start": start}
+    return translations.gettext("bis %(end)s") % {"end": end} if end else ""
+
+
 def month_de(value, translations=UNTRANSLATED) -> str:
     if not isinstance(value, (date, datetime)):
         return ""
@@ -81,6 +91,32 @@ def ui_text(value, translations=UNTRANSLATED) -> str:
     return translations.gettext(value) if value else ""
 
 
+# A body's name begins with what it is (OParl Body.name: "Große Kreisstadt Muldenau", "Landkreis
+# Leipzig"); in German that kind decides the article of "… der Stadt Muldenau". Longest first.
+_BODY_GENITIVE = sorted({
+    **{kind: "der " + kind for kind in (
+        "Stadt", "Gemeinde", "Kreisstadt", "Hansestadt", "Landeshauptstadt", "Bundesstadt", "Universitätsstadt",
+        "Freie Hansestadt", "Verbandsgemeinde", "Samtgemeinde", "Ortsgemeinde", "Marktgemeinde",
+        "Verbandsgemeindeverwaltung", "Verwaltungsgemeinschaft", "Region", "Städteregion", "Hauptstadt")},
+    "Große Kreisstadt": "der Großen Kreisstadt", "Kreisfreie Stadt": "der Kreisfreien Stadt",
+    "Große kreisangehörige Stadt": "der Großen kreisangehörigen Stadt",
+    "Landkreis": "des Landkreises", "Kreis": "des Kreises", "Markt": "des Marktes", "Bezirk": "des Bezirks",
+    "Amt": "des Amtes", "Zweckverband": "des Zweckverbands", "Regionalverband": "des Regionalverbands",
+}.items(), key=lambda item: -len(item[0]))
+
+
+def of_body_de(name) -> str | None:
+    """The body's name as a German genitive ("der Großen Kreisstadt Muldenau"), when its first
+    words say what kind of body it is; None otherwise (the footer then names it without grammar)."""
+    if not isinstance(name, str):
+        return None
+    stripped = " ".join(name.split())
+    for kind, genitive in _BODY_GENITIVE:
+        if stripped.startswith(kind + " ") and len(stripped) > len(kind) + 1:
+            return genitive + stripped[len(kind):]
+    return None
+
+
 def _in_page_language(function):
     """The filter as Jinja calls it: with the catalogue installed in the page's environment."""
     @pass_environment
@@ -95,6 +131,7 @@ FILTERS = {
     "datetime_de": _in_page_language(datetime_de),
     "time_de": _in_page_language(time_de),
     "month_de": _in_page_language(month_de),
+    "period_de": _in_page_language(period_de),
     "filesize_de": _in_page_language(filesize_de),
     "safe_url": safe_url,
     "ui_text": _in_page_language(ui_text),

@@ -30,12 +30,16 @@ from plugins.council.reuse.plan_index import index_path
 from plugins.council.reuse.rebuild import Rebuild
 from plugins.council.reuse.redating import stand_of
 from plugins.council.shards import MANIFEST
-from plugins.i18n import install_translations
+from plugins.i18n import install_translations, load_translations
 from plugins.urls import URL_FOLDERS
 from ratsinfo import takedown
 from ratsinfo.contracts import SITE_FILE, BuildReport
 
 log = logging.getLogger(__name__)
+
+# The footer's line when the body's name cannot be put into a German genitive (base.html): what
+# other languages translate.
+FOOTER_PLAIN = "Öffentliche Ratsinformationen: %(body)s."
 
 
 class CouncilGenerator(Generator):
@@ -96,6 +100,10 @@ class CouncilGenerator(Generator):
         # The portal's name in the header, title and feeds: the town's SITENAME, else the body's name.
         self.context["portal_name"] = self.settings.get("SITENAME") or (bodies[0].name if bodies else None) \
             or "Ratsinformation"
+        # The footer's "… der Großen Kreisstadt Muldenau": German grammar, so only where the footer
+        # is German (its plain form untranslated, as also in a catalogue of nothing but msgids).
+        german = load_translations(self.settings)[0].gettext(FOOTER_PLAIN) == FOOTER_PLAIN
+        self.context["council_body_of"] = fmt.of_body_de(bodies[0].name) if bodies and german else None
         # Other plugins (feeds, calendars, sitemap) render from the same graph.
         self.context["council_graph"] = self.graph
 

@@ -18,7 +18,6 @@ from plugins.common import FOLDERS
 from plugins.council.format import N_
 
 
-
 @dataclass(eq=False)
 class Base:
     id: str
@@ -69,8 +68,16 @@ class Organization(Base):
     memberships: list = field(default_factory=list)
     meetings: list = field(default_factory=list)
     papers: list = field(default_factory=list)
+    # Papers this organization brought in (OParl originatorOrganization): a faction's motions and questions.
+    originated_papers: list = field(default_factory=list)
     # Organizations whose parent this is, filled in by loading.
     children: list = field(default_factory=list)
+
+    @property
+    def is_council(self) -> bool:
+        """The elected council: classification "Parlament" (OParl 1.1), or its kind ("Gemeinderat")."""
+        kind = (self.classification or "").strip().lower()
+        return "parlament" in kind or kind in COUNCIL_NAMES or (not kind and self.name.strip().lower() in COUNCIL_NAMES)
 
     @property
     def category(self) -> str:
@@ -108,6 +115,11 @@ class Person(Base):
     def sort_key(self):
         return ((self.family_name or self.name).lower(), (self.given_name or "").lower())
 
+    def is_without_faction(self, today: date) -> bool:
+        """"fraktionslos": in the council today for no Fraktion, and not ex officio (as a mayor)."""
+        return self.current_faction(today) is None and any(
+            m.organization.is_council and m.is_current(today) and not m.is_ex_officio for m in self.memberships)
+
     def current_faction(self, today: date) -> "Organization | None":
         """The Fraktion the person sits for today, from the membership or its on_behalf_of."""
         for membership in self.memberships:
@@ -131,9 +143,12 @@ class Membership:
     on_behalf_of: Organization | None = None
 
     def is_current(self, today: date) -> bool:
-        return (self.start_date is None or self.start_date <= today) and (
-            self.end_date is None or self.end_date >= today
-        )
+        return (self.start_date is None or self.start_date <= today) and (self.end_date is None or self.end_date >= today)
+
+    @property
+    def is_ex_officio(self) -> bool:
+        """A seat by office, not by election: the (Ober-)Bürgermeister or Landrat chairing the council."""
+        return "stellv" not in (role := (self.role or "").lower()) and ("bürgermeister" in role or "landr" in role)
 
 
 @dataclass(eq=False)
@@ -326,6 +341,11 @@ class Paper(Base):
 # (VO/2025/0012, 1234/89, DS 17/0815, AF/2024/0001-1).
 _REFERENCE_LIKE = re.compile(r"^\s*[A-Za-zÄÖÜäöü]{0,6}[\s/.\-]*\d[\d\s/.\-]{0,20}$")
 
+# What councils call themselves where the classification is not OParl's "Parlament" (tests/fixtures/oparl).
+COUNCIL_NAMES = frozenset({"stadtrat", "gemeinderat", "kreistag", "stadtverordnetenversammlung", "gemeindevertretung",
+                           "rat der stadt", "rat", "bürgerschaft", "ortsgemeinderat", "verbandsgemeinderat"})
+
+
 @dataclass
 class Graph:
     bodies: dict[str, Body] = field(default_factory=dict)
@@ -356,7 +376,6 @@ def slugify(value: str) -> str:
     return _SLUG_UNSAFE.sub("-", value.lower().translate(_UMLAUTS)).strip("-")[:80]
 
 
-
 FAR_FUTURE = datetime.max.replace(tzinfo=None)
 
 
@@ -367,18 +386,3 @@ def meeting_sort_key(meeting: Meeting):
 
 def paper_sort_key(paper: Paper):
     return (paper.date or date.min, paper.reference or "", paper.id)
-
-
-def role_rank(role: str | None) -> int:
-    """Chairs first, then members, then deputies and everyone else (for member lists)."""
-    label = (role or "Mitglied").lower()
-    if "stellv" in label and "vorsitz" in label:
-        return 1
-    if "vorsitz" in label or "bürgermeister" in label or "sprecher" in label:
-        return 0
-    if "stellv" in label or "vertret" in label:
-        return 3
-    if label.startswith("mitglied"):
-        return 2
-    return 4
-

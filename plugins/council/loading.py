@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from plugins.council.graph import FAR_FUTURE, FOLDERS, Graph, Meeting, Paper, Person, meeting_sort_key, \
-    paper_sort_key, role_rank, slugify
+    paper_sort_key, slugify
 from plugins.council.links import warn_skipped
 from plugins.urls import is_list_page_name
 from plugins.council.reading import ContentError, Maker, check_file_name, parse_files
@@ -164,6 +164,8 @@ def _register_paper(paper: Paper):
         f.papers.append(paper)
     for org in paper.under_direction_of:
         org.papers.append(paper)
+    for org in paper.originator_organizations:
+        org.originated_papers.append(paper)
 
 
 def _register_meeting(meeting: Meeting):
@@ -197,6 +199,7 @@ def _sort(graph: Graph):
     for org in graph.organizations.values():
         org.meetings.sort(key=meeting_sort_key)
         org.papers.sort(key=paper_sort_key, reverse=True)
+        org.originated_papers.sort(key=paper_sort_key, reverse=True)
         org.memberships.sort(key=lambda m: (m.end_date is not None, role_rank(m.role), m.person.sort_key))
     for person in graph.persons.values():
         sort_own_lists(person)
@@ -213,3 +216,17 @@ def sort_own_lists(obj):
         obj.memberships.sort(key=lambda m: (m.end_date is not None, m.organization.name.lower()))
     elif isinstance(obj, Paper):
         obj.consultations.sort(key=lambda c: meeting_sort_key(c.meeting) if c.meeting else (FAR_FUTURE, ""))
+
+
+def role_rank(role: str | None) -> int:
+    """Chairs first, then members, then deputies and everyone else (for member lists)."""
+    label = (role or "Mitglied").lower()
+    if "stellv" in label and "vorsitz" in label:
+        return 1
+    if "vorsitz" in label or "bürgermeister" in label or "sprecher" in label:
+        return 0
+    if "stellv" in label or "vertret" in label:
+        return 3
+    if label.startswith("mitglied"):
+        return 2
+    return 4

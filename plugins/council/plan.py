@@ -19,6 +19,7 @@ from plugins.council.depends import (file_deps, keys_of, meeting_deps, meeting_r
                                      paper_row_deps, person_deps)
 from plugins import urls
 from plugins.council.document_text import reading_view
+from plugins.council.factions import council_seats
 from plugins.council.graph import Graph, meeting_sort_key, paper_sort_key, slugify
 from plugins.council.diffs import histories
 from plugins.council.search_entries import entry
@@ -45,6 +46,11 @@ class PageSpec:
     produce: Callable[[], bytes] | None = None
     # Which part of the plan made it (SECTIONS below), to plan it again alone.
     section: str = ""
+
+    @property
+    def nav(self) -> str | None:
+        """The list page of the main navigation's entry the page is under (base.html marks it)."""
+        return NAV_OF_TEMPLATE.get(self.template)
 
 
 @dataclass
@@ -121,7 +127,7 @@ def plan(graph: Graph, today: date, data_as_of=None, only: dict[str, str] | None
             pages.append(PageSpec(search_page, "search", {}, frozenset()))
     sections = [
         ("meetings", lambda: _meeting_pages(meetings, upcoming, today, offers)),
-        ("calendar", lambda: _calendar_pages(meetings, today)),
+        ("calendar", lambda: _calendar_pages(meetings, today, offers)),
         ("paper-lists", lambda: _paper_list_pages(papers)),
         ("persons", lambda: _person_pages(sorted(graph.persons.values(), key=lambda p: p.sort_key), today)),
         ("organizations", lambda: _organization_pages(organizations, today, offers)),
@@ -152,6 +158,16 @@ SECTION_OF_TEMPLATE = {
     "papers": "paper-lists", "papers_list": "paper-lists", "paper": "papers", "persons": "persons",
     "person": "persons", "organizations": "organizations", "organization": "organizations",
     "terms": "terms", "term": "terms", "file": "files",
+}
+
+
+# The main navigation's entries (theme/templates/base.html) by the list page they link.
+NAV_OF_TEMPLATE = {
+    "calendar": urls.CALENDAR, "search": urls.SEARCH_PAGE,
+    **dict.fromkeys(("meetings", "meetings_year", "meeting"), urls.list_page("meeting")),
+    **dict.fromkeys(("papers", "papers_list", "paper", "file"), urls.list_page("paper")),
+    **dict.fromkeys(("organizations", "organization", "terms", "term"), urls.list_page("organization")),
+    **dict.fromkeys(("persons", "person"), urls.list_page("person")),
 }
 
 
@@ -210,7 +226,7 @@ def _by_committee(meetings) -> list[tuple]:
     return sorted(groups.items(), key=lambda item: (item[0] is None, item[0].name.lower() if item[0] else "", item[0].id if item[0] else ""))
 
 
-def _calendar_pages(meetings, today) -> list[PageSpec]:
+def _calendar_pages(meetings, today, offers) -> list[PageSpec]:
     dated = [m for m in meetings if m.start]
     first = min([m.start.date() for m in dated] + [today])
     last = max([m.start.date() for m in dated] + [today])
@@ -221,6 +237,8 @@ def _calendar_pages(meetings, today) -> list[PageSpec]:
     months_at = {_month_key(m): urls.month(_month_key(m)) for m in months}
     # Each month view can be narrowed to one committee in the browser (theme/static/js/calendar.js).
     committees = sorted({o for m in dated for o in m.organizations}, key=lambda o: o.name.lower())
+    # What "abonnieren" links when the filter narrows the month to one committee (plugins/feeds).
+    calendars = {o.id: offers[o.key] for o in committees if o.key in offers and offers[o.key].calendar}
     years = sorted({m.year for m in months}, reverse=True)
     pages = []
     for index, month in enumerate(months):
@@ -232,12 +250,17 @@ def _calendar_pages(meetings, today) -> list[PageSpec]:
                        else months_at[_month_key(min(m for m in months if m.year == y))]) for y in years],
             "meetings": by_month[_month_key(month)],
             "committees": committees,
+            "calendars": calendars,
+            # The month's committees with a short name, explained under the calendar.
+            "abbreviations": sorted({o for m in by_month[_month_key(month)] for o in m.organizations[:1]
+                                     if o.short_name and o.short_name != o.name}, key=lambda o: o.short_name.lower()),
         }
         # The month's meetings, and every committee, since each is a choice in the filter.
         deps = meeting_row_deps(context["meetings"]) | keys_of(*committees)
         # Only the month with today in it marks a day.
         marked = today if (month.year, month.month) == (today.year, today.month) else None
-        salt = repr((context["previous_url"], context["next_url"], context["years"], [o.id for o in committees], marked))
+        salt = repr((context["previous_url"], context["next_url"], context["years"], [o.id for o in committees], marked,
+                     sorted(calendars.items())))
         pages.append(PageSpec(months_at[_month_key(month)], "calendar", context, deps, salt=salt))
         if month.year == today.year and month.month == today.month:
             pages.append(PageSpec(urls.CALENDAR, "calendar", context, deps, salt=salt))
@@ -305,8 +328,11 @@ def _person_pages(persons, today) -> list[PageSpec]:
     }, frozenset().union(*(person_deps(p) for p in persons)), salt=repr(today))]
     # Today decides which memberships are current.
     for person in persons:
-        pages.append(PageSpec(person.url, "person", {"person": person, "today": today}, person_deps(person),
-                              salt=repr(today), load=partial(_search, "person")))
+        pages.append(PageSpec(person.url, "person", {
+            "person": person, "today": today,
+            "current_memberships": [m for m in person.memberships if m.is_current(today)],
+            "past_memberships": [m for m in person.memberships if not m.is_current(today)],
+        }, person_deps(person), salt=repr(today), load=partial(_search, "person")))
     return pages
 
 
@@ -327,6 +353,9 @@ def _organization_pages(organizations, today, offers) -> list[PageSpec]:
             "past": [m for m in reversed(org.meetings) if not (m.start and m.start.date() >= today)],
             "current_members": [m for m in org.memberships if m.is_current(today)],
             "former_members": [m for m in org.memberships if not m.is_current(today)],
+            # The council's page shows its seats by Fraktion; a Fraktion's, its motions and questions.
+            "seats": council_seats(org, today) if org.is_council else None,
+            "is_faction": org.category == "Fraktionen",
         }, organization_deps(org), salt=repr((today, offer)), load=partial(_search, "organization")))
     return pages
 
@@ -336,18 +365,32 @@ def _term_pages(graph: Graph, meetings) -> list[PageSpec]:
     if not terms:
         return []
     pages = [PageSpec(urls.list_page("term"), "terms", {"terms": terms}, keys_of(*terms))]
+    memberships = [m for person in graph.persons.values() for m in person.memberships]
     for term in terms:
         inside = [
             m for m in meetings if m.start
             and (term.start_date is None or m.start.date() >= term.start_date)
             and (term.end_date is None or m.start.date() <= term.end_date)
         ]
-        by_org = defaultdict(int)
+        # The term's committees: those that met in it, and those with members in it (a term
+        # before the first published meeting still shows who sat in which committee).
+        by_org = defaultdict(lambda: {"meetings": 0, "members": set()})
         for meeting in inside:
             for org in meeting.organizations[:1]:
-                by_org[org] += 1
+                by_org[org]["meetings"] += 1
+        members = [m for m in memberships if m.organization.category != "Verwaltung"
+                   and (term.start_date is None or m.end_date is None or m.end_date >= term.start_date)
+                   and (term.end_date is None or m.start_date is None or m.start_date <= term.end_date)]
+        for membership in members:
+            by_org[membership.organization]["members"].add(membership.person)
+        by_year = defaultdict(int)
+        for meeting in inside:
+            by_year[meeting.start.year] += 1
+        organizations = [(org, counts["meetings"], len(counts["members"]))
+                         for org, counts in sorted(by_org.items(), key=lambda item: item[0].name.lower())]
+        years = [(year, count, urls.year_list("meeting", year) + ".html") for year, count in sorted(by_year.items())]
         pages.append(PageSpec(term.url, "term", {
-            "term": term, "meeting_count": len(inside),
-            "organizations": sorted(by_org.items(), key=lambda item: item[0].name.lower()),
-        }, keys_of(term, *inside, *(o for m in inside for o in m.organizations[:1]))))
+            "term": term, "meeting_count": len(inside), "organizations": organizations, "years": years,
+        }, keys_of(term, *inside, *(o for m in inside for o in m.organizations[:1]),
+                   *(m.organization for m in members), *(m.person for m in members))))
     return pages

@@ -43,7 +43,9 @@ class Renderer:
             return spec.produce()
         template = self.get_template(spec.template)
         depth = spec.path.count("/")
-        context = {**self.context, "site": self.site, "root": "../" * depth, "page_path": spec.path}
+        context = {**self.context, "site": self.site, "root": "../" * depth, "page_path": spec.path,
+                   # The navigation entry the page is under: base.html marks it.
+                   "page_nav": spec.nav}
         context.update(spec.context)
         if spec.load:
             context.update(spec.load(spec.context))

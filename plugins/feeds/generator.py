@@ -80,6 +80,11 @@ class FeedsGenerator(Generator):
     def url(self, obj) -> str | None:
         return absolute(self.base, obj.url) if self.base else None
 
+    def webcal(self, path: str) -> str | None:
+        """The calendar's address with the webcal scheme (provisional at IANA; what calendar apps
+        register for); None without PUBLIC_URL: a relative link cannot say which host."""
+        return "webcal://" + absolute(self.base, path).split("://", 1)[1] if self.base else None
+
     def calendar_specs(self, graph) -> list[PageSpec]:
         """kalender/alle.ics, one calendar per committee and one per meeting, as planned files."""
         domain = uid_domain(self.context.get("council_body"))
@@ -100,7 +105,7 @@ class FeedsGenerator(Generator):
         everything = self.gettext("Sitzungen – %(site)s") % {"site": self.site_name}
         specs = [spec("kalender/alle.ics", f"kalender-alle@{domain}", everything,
                       recent(meetings), salt=repr(since))]
-        self.subscriptions.offer(None, calendar="kalender/alle.ics")
+        self.subscriptions.offer(None, calendar="kalender/alle.ics", webcal=self.webcal("kalender/alle.ics"))
         for org in graph.organizations.values():
             org_meetings = ical.calendar_meetings(org.meetings)
             if org_meetings:  # a committee that ever met keeps its calendar, even if empty for now
@@ -108,7 +113,7 @@ class FeedsGenerator(Generator):
                 specs.append(spec(path, f"kalender-gremium-{org.id}@{domain}",
                                   self.gettext("Sitzungen: %(organization)s") % {"organization": org.name},
                                   recent(org_meetings), org, salt=repr(since)))
-                self.subscriptions.offer(org, calendar=path)
+                self.subscriptions.offer(org, calendar=path, webcal=self.webcal(path))
         for meeting in meetings:
             path = f"sitzungen/{meeting.id}.ics"
             specs.append(spec(path, f"kalender-sitzung-{meeting.id}@{domain}", meeting.title, [meeting]))

@@ -54,9 +54,10 @@ DISPLAY = {
     # The start orders every list of meetings; committees and documents are back-linked.
     model.Meeting: {"name", "source", "web", "modified", "end", "cancelled", "state", "location", "changes"},
     model.AgendaItem: {"number", "name", "result", "resolution_text", "start", "end"},
-    # Reference (permalink) and date (order) stay; documents and committees are back-linked.
+    # Reference (permalink) and date (order) stay; documents, committees and originating
+    # organizations (a faction's papers) are back-linked.
     model.Paper: {"name", "source", "web", "modified", "paper_type", "changes", "originator_persons",
-                  "originator_organizations", "related_papers", "superordinated_papers", "subordinated_papers"},
+                  "related_papers", "superordinated_papers", "subordinated_papers"},
     model.Consultation: {"organizations", "role", "authoritative"},
 }
 # Of those, what neither the page plan nor the search bundles read (plugins/council/plan.py,
@@ -82,7 +83,7 @@ RENDER_ONLY = {
 OWNED = {"memberships": model.Person, "agenda": model.Meeting, "consultations": model.Paper}
 # Filled in by loading the graph from other objects (back-links, owners, permalinks): not the edit's.
 DERIVED = {
-    model.Organization: {"memberships", "meetings", "papers", "children"},
+    model.Organization: {"memberships", "meetings", "papers", "originated_papers", "children"},
     model.File: {"meetings", "papers"},
     model.Membership: {"person"},
     model.AgendaItem: {"meeting"},

@@ -1,5 +1,6 @@
 // Month calendar narrowed to one committee; the choice lives in the URL (?gremium=ID)
-// and travels along the month and year links. Without JavaScript every committee shows.
+// and travels along the month and year links; "abonnieren" then offers that committee's
+// calendar (data-kalender, data-webcal of its option). Without JavaScript every committee shows.
 (function () {
   "use strict";
   var select = document.getElementById("gremium");
@@ -20,9 +21,26 @@
       if (chosen) { url.searchParams.set("gremium", chosen); } else { url.searchParams.delete("gremium"); }
       link.setAttribute("href", url.pathname.split("/").pop() + url.search);
     });
+    subscribe(select.options[select.selectedIndex]);
     var next = new URLSearchParams(window.location.search);
     if (chosen) { next.set("gremium", chosen); } else { next.delete("gremium"); }
     history.replaceState(null, "", next.toString() ? "?" + next.toString() : window.location.pathname);
+  }
+  var offer = document.getElementById("abonnieren");
+  var allText = offer && offer.querySelector("a.ics").textContent;
+  var webcalAll = offer && offer.querySelector("a.webcal") && offer.querySelector("a.webcal").getAttribute("href");
+
+  // The committee's own calendar, or all meetings for a committee without one.
+  function subscribe(option) {
+    if (!offer) { return; }
+    var own = option && option.value && option.getAttribute("data-kalender");
+    var ics = offer.querySelector("a.ics");
+    ics.setAttribute("href", own || offer.getAttribute("data-alle"));
+    ics.textContent = own ? offer.getAttribute("data-gremium-text").replace("#", option.textContent) : allText;
+    var webcal = offer.querySelector("a.webcal");
+    if (webcal) {
+      webcal.setAttribute("href", (own && option.getAttribute("data-webcal")) || webcalAll);
+    }
   }
   select.addEventListener("change", apply);
   apply();
