@@ -62,3 +62,17 @@ def test_pages_keep_their_pdf_numbers_and_empty_pages_are_left_out():
 def test_markup_in_the_text_stays_text():
     # The template escapes it (autoescape); the guesses must not drop or split it.
     assert blocks("<script>alert(1)</script>") == [("paragraph", ["<script>alert(1)</script>"])]
+
+
+def test_a_wrapped_agenda_line_before_a_blank_line_is_read_without_error():
+    """An agenda item ending in a small word ("und") looks wrapped; the blank line after it has no
+    last word (content/files/630.txt of the demo stopped `make html` with IndexError)."""
+    pages = reading_view("Ö 1 Eröffnung und\n\nDer Rat tagt.")
+    assert "Der Rat tagt." in repr(pages)
+
+
+def test_every_text_of_the_demo_gives_a_reading_view(demo_content):
+    texts = sorted((demo_content / "files").glob("*.txt"))
+    assert texts
+    for path in texts:
+        assert reading_view(path.read_text(encoding="utf-8")) is not None, path

@@ -101,7 +101,7 @@ def _wrapped(line: str, following: str, full: float) -> bool:
     """Whether the line goes on in the next: it is as wide as the text, or ends in "der", "und" …,
     and the next is no line of its own (an agenda item, a field like "Termin: …")."""
     hyphenated = line.endswith("-") and line[-2:-1].isalpha() and following[:1].islower()
-    return (len(line) >= full or hyphenated or line.rsplit(maxsplit=1)[-1] in SMALL_WORDS) \
+    return (len(line) >= full or hyphenated or (line.split() or [""])[-1] in SMALL_WORDS) \
         and not line.endswith(SENTENCE_END + (":",)) and not TOP_LINE.match(following) and not FIELD.match(following)
 
 
