@@ -23,7 +23,7 @@ def serve_site(site: Path, tmp_path: Path, subpath: str = "ratsinfo"):
     """Serve `site` at http://127.0.0.1:PORT/<subpath>/, as an intranet mirror would."""
     root = tmp_path / "webroot"
     root.mkdir()
-    (root / subpath).symlink_to(site, target_is_directory=True)
+    (root / subpath).symlink_to(Path(site).resolve(), target_is_directory=True)  # make screenshots passes "output"
     with FolderServer(root) as server:
         yield f"{server.url}{subpath}/"
 

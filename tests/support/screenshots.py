@@ -21,6 +21,15 @@ def page_kinds(site: Path) -> dict[str, str]:
         pages = sorted(p for p in (site / folder).glob(pattern) if p.name != "index.html")
         return pages[0].relative_to(site).as_posix()
 
+    def longest(folder: str) -> str:
+        """The page with the most text: the reading view of a long document."""
+        pages = sorted(p for p in (site / folder).glob("*.html") if p.name != "index.html")
+        return max(pages, key=lambda p: (p.stat().st_size, p.name)).relative_to(site).as_posix()
+
+    def find(folder: str, text: str) -> str:
+        pages = sorted(p for p in (site / folder).glob("*.html") if text in p.read_text(encoding="utf-8"))
+        return pages[0].relative_to(site).as_posix()
+
     meetings = sorted((p for p in (site / "sitzungen").glob("*.html") if p.name != "index.html" and not p.name.startswith("jahr-")), key=lambda p: (-p.stat().st_size, p.name))
     return {
         "startseite": "index.html",
@@ -33,7 +42,12 @@ def page_kinds(site: Path) -> dict[str, str]:
         "personen": "personen/index.html",
         "gremium": "gremien/1.html",
         "gremien": "gremien/index.html",
-        "dokument": first("dateien"),
+        "dokument": longest("dateien"),
+        "sitzungsjahr": first("sitzungen", "jahr-*.html"),
+        "wahlperiode": first("wahlperioden"),
+        "rat": find("gremien", "Sitzverteilung"),
+        "fraktion": find("gremien", "Anträge und Anfragen"),
+        "offene-daten": "daten/index.html",
     }
 
 
