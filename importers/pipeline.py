@@ -119,8 +119,8 @@ def run(source: Source, content_dir: Path, *, policy: Policy | None = None, forc
         previous = stored if not full and source.incremental and _still_valid(stored, source, policy, now) else None
         with import_progress(show_progress, progress_every) as progress:
             # The ledger first: a document only withheld objects link is then linked by nothing published.
-            applied = apply_takedowns(source.read(previous, withheld, progress), takedowns, known_ids(content_dir),
-                                      report)
+            applied = apply_takedowns(source.read(previous, withheld, progress), takedowns,
+                                      known_ids(content_dir) if takedowns else {}, report)
             records = publish(applied.records, policy, report)
             writer = ContentWriter(
                 content_dir,
