@@ -6,6 +6,12 @@ prepared first (ids, YAML, attachments downloaded into a staging folder), and
 only then applied, writing just the files whose bytes changed. An error in the
 first phase leaves content/ exactly as it was; unchanged objects keep their
 bytes and mtimes, so the build's caches stay warm.
+
+With the takedown ledger's texts (`redaction`, importers/publication.apply_takedowns),
+the writer redacts document texts, their earlier versions' texts and the change
+records, and does not mirror a document whose text held one of them, nor link
+its source's copy; a document the clerk's copy replaces (`replaced_files`) is
+kept without copy, text or versions (the build publishes the clerk's copy).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from datetime import datetime, timezone
@@ -27,12 +34,14 @@ from importers import files as attachments
 from importers.errors import ImportFailed
 from importers.hosts import HostRefused
 from importers.ids import IdMap
+from importers.publication import RECORD_KEYS
 from importers.records import KINDS, Record, Ref
 from importers.report import Report
 from ratsinfo.contracts import CONTENT_STATE_DIR, IMPORT_LOCK, IMPORT_STATE
 from ratsinfo.files import fsync_file, write_atomic
 from ratsinfo.killpoints import kill_point
 from ratsinfo.locking import Busy, exclusive
+from ratsinfo.takedown import REDACTED, redact_value
 
 STATE_DIR = CONTENT_STATE_DIR
 STATE_FILE = IMPORT_STATE
@@ -94,6 +103,9 @@ class ContentWriter:
         on_file: Callable[[], None] | None = None,
         check_url: Callable[[str], None] | None = None,
         seen: str | None = None,
+        redaction: re.Pattern | None = None,
+        replaced_files: set[str] = frozenset(),
+        keep_ids: set[tuple[str, str]] = frozenset(),
     ):
         self.root = Path(root)
         self.source_key = source_key
@@ -108,6 +120,10 @@ class ContentWriter:
         self.check_url = check_url
         # The day changes are noted with (importers/changes.py): the day of the import.
         self.seen = seen or datetime.now(timezone.utc).astimezone().date().isoformat()
+        self.redaction = redaction
+        self.replaced_files = replaced_files
+        # (kind, source) of objects the ledger withholds: their ids stay, so the ledger finds them again.
+        self.keep_ids = keep_ids
 
     # -- state ---------------------------------------------------------------
 
@@ -122,6 +138,9 @@ class ContentWriter:
             return json.loads(self.state_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise ImportFailed(f"Importzustand {self.state_path} ist beschädigt: {exc}") from exc
+
+    def known_ids(self) -> dict[str, dict[str, str]]:
+        return self._load_state().get("ids", {})
 
     # -- main ----------------------------------------------------------------
 
@@ -201,9 +220,13 @@ class ContentWriter:
         own_files = {data.get(k) for k in changes.MEETING_DOCUMENTS + changes.PAPER_DOCUMENTS}
         own_files.update(data.get("auxiliary_files") or [])
         if existing is not None and not own_files & versioned.keys() and (
-                existing == plain or existing.startswith(plain[:-4] + b"changes:\n")):
+                existing == plain or existing.startswith(plain[:-4] + b"changes:\n")) and not (
+                self.redaction and self.redaction.search(existing.decode("utf-8", errors="replace"))):
             return existing
         before = read_front_matter(target) if existing is not None else None
+        if before is not None and self.redaction is not None:
+            # As if the last run had redacted too: no change noted for a redaction, none keeps the text.
+            before = redact_value(before, self.redaction, keep=RECORD_KEYS)
         noted = (changes.meeting_changes if kind == "meeting" else changes.paper_changes)(
             before, data, self.seen, versioned)
         return render_front_matter({**data, "changes": noted}) if noted else plain
@@ -212,6 +235,9 @@ class ContentWriter:
 
     def _prepare_file(self, folder, object_id, data, desired, staged, staging: Path, versioned=None):
         source_text = data.pop("source_text", None)
+        if data["source"] in self.replaced_files:
+            self.on_file()
+            return  # the clerk's copy is published instead (the build): nothing of the original is kept
         previous_path = self.root / folder / f"{object_id}.md"
         previous = read_front_matter(previous_path) if previous_path.is_file() else {}
         unchanged_source = all(previous.get(k) == data.get(k) for k in FILE_SOURCE_FIELDS)
@@ -225,10 +251,14 @@ class ContentWriter:
                     data[key] = previous[key]
             if media_ok:
                 _describe_copy(data, self.root / folder / previous["media"])
+            held = False
             if previous.get("text") and (self.root / folder / previous["text"]).is_file():
-                desired[f"{folder}/{previous['text']}"] = (self.root / folder / previous["text"]).read_bytes()
-            if media_ok:
+                kept, held = self._redacted((self.root / folder / previous["text"]).read_bytes())
+                desired[f"{folder}/{previous['text']}"] = kept
+            if media_ok and not held:
                 staged[f"{folder}/{previous['media']}"] = self.root / folder / previous["media"]
+            if held:
+                _without_copy(data)
             self._keep_versions(folder, data, changes.kept_versions(previous), {}, desired)
             self.on_file()
             return
@@ -254,11 +284,18 @@ class ContentWriter:
                 text = text or extracted
                 kill_point("import:staged-file")
         self.on_file()
+        held = False
         if text:
             data["text"] = f"{object_id}.txt"
-            desired[f"{folder}/{object_id}.txt"] = text.encode("utf-8")
+            desired[f"{folder}/{object_id}.txt"], held = self._redacted(text.encode("utf-8"))
+            text = desired[f"{folder}/{object_id}.txt"].decode("utf-8")
+        if held:  # the copy still holds what the ledger redacts, and so does the source's
+            staged.pop(f"{folder}/{data.get('media')}", None)
+            _without_copy(data)
         old_path = self.root / folder / str(previous.get("text"))
         old_text = old_path.read_bytes() if previous.get("text") and old_path.is_file() else None
+        if old_text is not None:
+            old_text = self._redacted(old_text)[0]
         versions, texts = changes.kept_versions(previous), {}
         if previous and changes.new_version(previous, data, old_text, text.encode("utf-8") if text else None):
             versions, texts = changes.versions_after(previous, object_id, self.seen, old_text)
@@ -276,9 +313,18 @@ class ContentWriter:
             if not isinstance(name, str) or "/" in name or name.startswith("."):
                 continue
             if name in texts:
-                desired[f"{folder}/{name}"] = texts[name]
+                desired[f"{folder}/{name}"] = self._redacted(texts[name])[0]
             elif (self.root / folder / name).is_file():
-                desired[f"{folder}/{name}"] = (self.root / folder / name).read_bytes()
+                desired[f"{folder}/{name}"] = self._redacted((self.root / folder / name).read_bytes())[0]
+
+    def _redacted(self, text: bytes) -> tuple[bytes, bool]:
+        """A document text with the ledger's texts replaced, and whether it held one."""
+        if self.redaction is None:
+            return text, False
+        decoded = text.decode("utf-8", errors="replace")
+        if not self.redaction.search(decoded):
+            return text, False
+        return self.redaction.sub(REDACTED, decoded).encode("utf-8"), True
 
     def _host_still_allowed(self, data: dict) -> bool:
         """A copy made under an earlier rule (another --allow-host, an older ratsinfo) is kept
@@ -376,6 +422,8 @@ class ContentWriter:
                 source for source, object_id in mapping.items()
                 if folder is None or f"{folder}/{object_id}.md" in all_owned
             }
+        for kind, source in self.keep_ids:
+            live.setdefault(kind, set()).add(source)
         # Agenda items live inside their meeting; keep their ids while any meeting is there.
         ids.retain({**live, "agenda_item": set(ids.by_kind.get("agenda_item", {}))})
         files_now = {
@@ -410,6 +458,12 @@ class ContentWriter:
         if self.state_path.is_file() and self.state_path.read_bytes() == payload:
             return
         write_atomic(self.state_path, payload, prefix=TEMP_PREFIX, durable=True)
+
+
+def _without_copy(data: dict):
+    """A document whose text held a redacted text: neither our copy nor the source's is linked."""
+    for key in MEDIA_FIELDS + ("access_url", "download_url"):
+        data.pop(key, None)
 
 
 def _describe_copy(data: dict, path: Path):

@@ -12,7 +12,10 @@ with what it read. The steps of `run`, in order:
    normalises and returns typed records (importers/records.py), and sets
    `report.mode`.
 3. The publication rule (importers/publication.publish): what is not public is
-   dropped or reduced here, whatever the source delivered.
+   dropped or reduced here, whatever the source delivered; before it the
+   town's takedown ledger, when the caller hands it in (`takedowns`,
+   publication.apply_takedowns): what it withholds is dropped, what it redacts
+   replaced, in content/ and in the store alike.
 4. The content writer (importers/content.ContentWriter): ids, attachments
    through `source.fetch_file`, then content/ in one go.
 5. The store: `source.remember(records, policy)` keeps only what belongs to
@@ -52,7 +55,7 @@ from typing import Callable, Protocol
 from importers import files, store
 from importers.content import TEMP_PREFIX, ContentWriter, FetchFile, render_front_matter
 from importers.progress import LOG_EVERY, ImportProgress, import_progress
-from importers.publication import Policy, publish, still_withheld, withheld_before
+from importers.publication import Policy, Takedowns, apply_takedowns, publish, redact_memory, still_withheld, withheld_before
 from importers.records import Record
 from importers.report import Report
 from importers.store import Memory
@@ -101,8 +104,10 @@ class Source(Protocol):
 
 def run(source: Source, content_dir: Path, *, policy: Policy | None = None, force: bool = False,
         full: bool = False, mirror_files: bool = True, max_file_size: int = files.MAX_SIZE,
-        show_progress: bool | None = None, progress_every: int = LOG_EVERY) -> Report:
-    """Run one import of `source` into `content_dir`. Raises ImportFailed; content/ is then unchanged."""
+        show_progress: bool | None = None, progress_every: int = LOG_EVERY,
+        takedowns: Takedowns | None = None) -> Report:
+    """Run one import of `source` into `content_dir`. Raises ImportFailed; content/ is then unchanged.
+    `takedowns`: the town's ledger (ratsinfo/scrub.takedowns_of); None: none is applied."""
     content_dir = Path(content_dir)
     policy = policy or Policy()
     report = source.report
@@ -113,7 +118,10 @@ def run(source: Source, content_dir: Path, *, policy: Policy | None = None, forc
         now = datetime.now(timezone.utc)
         previous = stored if not full and source.incremental and _still_valid(stored, source, policy, now) else None
         with import_progress(show_progress, progress_every) as progress:
-            records = publish(source.read(previous, withheld, progress), policy, report)
+            # The ledger first: a document only withheld objects link is then linked by nothing published.
+            applied = apply_takedowns(source.read(previous, withheld, progress), takedowns,
+                                      known_ids(content_dir) if takedowns else {}, report)
+            records = publish(applied.records, policy, report)
             writer = ContentWriter(
                 content_dir,
                 source_key=source.key,
@@ -123,9 +131,13 @@ def run(source: Source, content_dir: Path, *, policy: Policy | None = None, forc
                 max_file_size=max_file_size,
                 on_file=_each_file(source, progress.task("Dateien", sum(1 for r in records if r.kind == "file"))),
                 check_url=source.check_url,
+                redaction=applied.pattern,
+                replaced_files=applied.replaced,
+                keep_ids=applied.withheld,
             )
             writer.write(records)
         memory = source.remember(records, policy)
+        redact_memory(memory.objects, memory.meta, applied.pattern)
         memory.meta.update({
             "last_full": previous.meta.get("last_full", "") if previous else now.isoformat(),
             "withheld": json.dumps(sorted(still_withheld(records, withheld, memory.deleted))),
@@ -143,6 +155,11 @@ def run(source: Source, content_dir: Path, *, policy: Policy | None = None, forc
         source.close()
     note_run(content_dir, report)
     return report
+
+
+def known_ids(content_dir: Path) -> dict[str, dict[str, str]]:
+    """kind -> source -> our id, as the last run gave them (the ledger names objects by our ids)."""
+    return ContentWriter(content_dir, source_key="", report=Report()).known_ids()
 
 
 def _still_valid(stored: Memory | None, source: Source, policy: Policy, now: datetime) -> bool:

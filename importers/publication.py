@@ -13,19 +13,29 @@ passed in its store. The sources ask this module when they read:
   item's row that may not be published;
 - `still_withheld`: the agenda items to keep withheld on the next run.
 
-The plugins check again when they render (plugins/council/reading.py), so a
-hand-edited content file cannot leak either.
+The town's takedown ledger (ratsinfo/takedown.py) is applied here too, after
+the rule above (`apply_takedowns`): a withheld object is treated like a
+non-public one, a redacted text is replaced in every record, and the content
+writer redacts document texts and does not mirror a document whose text held
+one. The plugins check again when they render (plugins/council/reading.py,
+plugins/council/withhold.py), so a hand-edited content file or a ledger
+changed since the last import cannot leak either.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
 from importers.records import Record, Ref, iter_refs
 from importers.report import Report
+from ratsinfo.takedown import KEEP_FIELDS, implied_names, redact_value, redaction_pattern
+
+# What names a record and links it (the writer and the store key on it): never redacted.
+RECORD_KEYS = KEEP_FIELDS | {"source"}
 
 # The only fields a non-public agenda item keeps: its place in the agenda.
 NON_PUBLIC_ITEM_FIELDS = ("id", "source", "number", "public")
@@ -206,3 +216,87 @@ def _drop_unreferenced_files(records: list[Record], report: Report) -> list[Reco
             continue
         kept.append(record)
     return kept
+
+
+# -- the takedown ledger -----------------------------------------------------
+
+@dataclass
+class Takedowns:
+    """The active entries of a town's takedown ledger as the importer applies them (made from the
+    ledger by ratsinfo/scrub.py, which knows the portal's addresses). An object is named by
+    (kind, our id), kind as in importers/records.py or "agenda_item", or by (None, source address)."""
+
+    withheld: set[tuple[str | None, str]] = field(default_factory=set)
+    replaced: set[tuple[str | None, str]] = field(default_factory=set)  # files the clerk's copy replaces
+    texts: list[str] = field(default_factory=list)                      # redacted, and withheld objects' names
+
+    def names(self, kind: str, source: str, ids: dict[str, dict[str, str]], keys: set) -> bool:
+        return (None, source) in keys or (kind, ids.get(kind, {}).get(source)) in keys
+
+    def known(self, ids: dict[str, dict[str, str]]) -> set[tuple[str, str]]:
+        """(kind, source) of every withheld object that has an id: their ids are kept while
+        withheld, so that the entry still finds the object at the next run, and after it ends."""
+        return {(kind, source) for kind, mapping in ids.items() for source in mapping
+                if self.names(kind, source, ids, self.withheld)}
+
+
+@dataclass
+class Applied:
+    records: list[Record]
+    pattern: re.Pattern | None = None                    # what the content writer redacts in texts
+    replaced: set[str] = field(default_factory=set)       # sources of files the clerk's copy replaces
+    withheld: set[tuple[str, str]] = field(default_factory=set)  # (kind, source) whose ids stay
+
+
+def apply_takedowns(records: list[Record], takedowns: Takedowns | None, ids: dict[str, dict[str, str]],
+                    report: Report) -> Applied:
+    """Drop what the ledger withholds (whole records, agenda items), and replace every redacted
+    text, and a withheld person's or paper's names, in what is left. Document texts are the
+    writer's (ContentWriter: `source_text` and extracted text alike)."""
+    if takedowns is None:
+        return Applied(records)
+    withheld = takedowns.known(ids)
+    texts = list(takedowns.texts)
+    kept = []
+    for record in records:
+        if takedowns.names(record.kind, record.source, ids, takedowns.withheld):
+            withheld.add((record.kind, record.source))
+            report.withheld["Löschliste"] += 1
+            if record.kind == "person":
+                texts += implied_names(record.data.get("name"), " ".join(
+                    filter(None, [record.data.get("given_name"), record.data.get("family_name")])))
+            elif record.kind == "paper":
+                texts += implied_names(record.data.get("name"), record.data.get("reference"))
+            continue
+        if record.kind == "meeting" and record.data.get("agenda"):
+            agenda = []
+            for item in record.data["agenda"]:
+                if takedowns.names("agenda_item", item.get("source"), ids, takedowns.withheld):
+                    withheld.add(("agenda_item", item.get("source")))
+                    report.withheld["Löschliste"] += 1
+                else:
+                    agenda.append(item)
+            record.data["agenda"] = agenda
+            record.nested = [pair for pair in record.nested if pair not in withheld]
+        kept.append(record)
+    pattern = redaction_pattern(texts)
+    if pattern is not None:
+        for record in kept:
+            record.data = {key: value if key == "source_text" else redact_value(value, pattern, key, RECORD_KEYS)
+                           for key, value in record.data.items()}
+    replaced = {r.source for r in kept if r.kind == "file" and takedowns.names("file", r.source, ids, takedowns.replaced)}
+    return Applied(kept, pattern, replaced, withheld)
+
+
+def redact_memory(objects: dict, meta: dict, pattern: re.Pattern | None):
+    """The store's objects and meta values with the redacted texts replaced (JSON values as data)."""
+    if pattern is None:
+        return
+    for key, data in objects.items():
+        objects[key] = redact_value(data, pattern, keep=RECORD_KEYS)
+    for key, value in meta.items():
+        if isinstance(value, str) and pattern.search(value):
+            try:
+                meta[key] = json.dumps(redact_value(json.loads(value), pattern))
+            except ValueError:
+                meta[key] = redact_value(value, pattern)

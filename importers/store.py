@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from importers.errors import ImportFailed
-from importers.state import state_dir
+from importers.state import state_dir, state_path
 from ratsinfo.files import replaced
 
 
@@ -86,3 +86,19 @@ def save(path: Path, memory: Memory, previous: Memory | None = None):
                  for t, i in sorted(memory.objects)),
             )
             db.executemany("INSERT INTO deleted VALUES (?)", ((i,) for i in sorted(memory.deleted)))
+
+
+def next_run_full(content: Path, forget: bool = False) -> list[Path]:
+    """Make the next run of every source of `content` a full one (the pipeline reads `last_full`):
+    after a takedown ends, what it withheld is in no store and only a full run reads it again.
+    `forget`: keep no object either, only ids (tombstones, withheld agenda items), as after a
+    takedown is added. Each store is written anew, so no old page of the file keeps a record."""
+    folder = state_path(content)
+    stores = sorted(folder.glob("*.sqlite")) if folder.is_dir() else []
+    for path in stores:
+        memory = load(path)
+        memory.meta["last_full"] = ""
+        if forget:
+            memory.objects = {}
+        save(path, memory)
+    return stores

@@ -73,7 +73,7 @@ def _oparl_step(args):
 
     options = dict(force=args.force, full=args.full, mirror_files=not args.no_files, rate=args.rate,
                    concurrency=args.concurrency, timeout=args.timeout, **_guarded_source(args))
-    return lambda location, content: import_oparl(location, content, **options)
+    return lambda location, content: import_oparl(location, content, takedowns=_import_takedowns(args), **options)
 
 
 def _sql_step(args):
@@ -83,7 +83,19 @@ def _sql_step(args):
 
     options = dict(mapping=args.mapping, files_root=args.files_root, force=args.force, full=args.full,
                    policy=Policy(publish_contact_data=_contact_data(args)), mirror_files=not args.no_files)
-    return lambda location, content: import_sql(location, content, **options)
+    return lambda location, content: import_sql(location, content, takedowns=_import_takedowns(args), **options)
+
+
+def _import_takedowns(args):
+    """The ledger an import applies: the one the build reads (the site's, or beside content/)."""
+    from importers.errors import ImportFailed
+    from ratsinfo.scrub import takedowns_of
+    from ratsinfo.takedown import LedgerError
+
+    try:
+        return takedowns_of(_ledger(args))
+    except LedgerError as exc:
+        raise ImportFailed(f"Löschliste nicht lesbar: {exc}") from None
 
 
 def _build(args) -> int:
@@ -196,28 +208,45 @@ def _takedown_add(args) -> int:
     elif args.durch:
         print("Nicht eingetragen: --durch gehört nur zu --ersetzen.", file=sys.stderr)
         return 2
+    from plugins.council.withhold import implied_texts
+    from ratsinfo.scrub import after_add
+
+    found = _found_in_content(args, what) if action != "schwaerzen" else None
+    # A withheld person's or paper's names, noted: redacted even where the importer dropped the object.
+    names = [t for obj in found or [] for t in implied_texts(obj)] if action == "zurueckhalten" else []
     try:
-        entry = takedown.add(ledger, action, what, args.grund, args.entschieden_von, args.am, args.bis, replacement)
+        entry = takedown.add(ledger, action, what, args.grund, args.entschieden_von, args.am, args.bis, replacement,
+                             names=list(dict.fromkeys(names)))
     except takedown.LedgerError as exc:
         print(f"Nicht eingetragen: {exc}", file=sys.stderr)
         return 2
     print(f"Eintrag {entry.nr} in {ledger} eingetragen ({entry.action}: {entry.what}).")
-    if entry.target is not None and not _found_in_content(args, entry.target):
+    if entry.names:
+        print(f"Ebenfalls überall geschwärzt: {', '.join(entry.names)} (als „namen“ im Eintrag).")
+    if found == []:
         print(f"Hinweis: {entry.target} gibt es im Inhalt {_content(args)} nicht; bitte Art und Id prüfen "
               f"(ratsinfo takedown list zeigt den Eintrag, ratsinfo takedown remove {entry.nr} beendet ihn).")
-    print("Wirksam mit dem nächsten Build (ratsinfo build oder update); danach ratsinfo publish, das ältere "
-          "Versionen mit dem Entfernten löscht, und ratsinfo takedown check zur Kontrolle.")
+    caches, stores = after_add(_content(args))
+    for path in caches:
+        print(f"Gelöscht: Zwischenspeicher {path}")
+    for path in stores:
+        print(f"Geleert: Importstand {path} (behält nur Ids; der nächste Import liest die Quelle vollständig)")
+    print("Wirksam mit dem nächsten Build (ratsinfo build oder update). Aus content/ entfernt es der nächste Import "
+          "(ratsinfo update). Danach ratsinfo publish, das ältere Versionen mit dem Entfernten löscht, und "
+          "ratsinfo takedown check zur Kontrolle.")
     return 0
 
 
-def _found_in_content(args, target) -> bool:
+def _found_in_content(args, what: str) -> list | None:
+    """The objects an entry's target names in content/; None when content/ cannot be read."""
     from plugins.council.loading import load_graph
     from plugins.council.withhold import resolve
+    from ratsinfo.takedown import parse_target
 
     try:
-        return bool(resolve(load_graph(_content(args), publish_contact_data=True), target))
-    except Exception:  # an unreadable content folder: the build will say why
-        return True
+        return resolve(load_graph(_content(args), publish_contact_data=True), parse_target(what))
+    except Exception:  # an unreadable content folder or target: the build and add say why
+        return None
 
 
 def _takedown_list(args) -> int:
@@ -246,7 +275,8 @@ def _takedown_list(args) -> int:
 
 def _takedown_check(args) -> int:
     from ratsinfo import takedown
-    from ratsinfo.takedown_scan import needles, scan
+    from ratsinfo.scrub import places
+    from ratsinfo.takedown_scan import needles, scan, texts_only
 
     output = _output(args)
     if not (output / "index.html").is_file():
@@ -257,27 +287,42 @@ def _takedown_check(args) -> int:
     except takedown.LedgerError as exc:
         print(f"Löschliste nicht lesbar: {exc}", file=sys.stderr)
         return 2
-    findings = scan(output, needles(ledger, _content(args)))
+    found = needles(ledger, _content(args))
+    findings = scan(output, found)
     for finding in findings:
         print(finding)
+    private = [(folder, finding) for folder in places(_content(args)) if folder.is_dir()
+               for finding in scan(folder, texts_only(found))]
+    for folder, finding in private:
+        print(f"{finding} (in {folder})")
     if findings:
         print(f"{len(findings)} Stellen in {output} zeigen noch, was die Löschliste zurückhält. Neu bauen "
               f"(ratsinfo build) und veröffentlichen; bleibt eine Stelle, sie melden.")
+    if private:
+        print(f"{len(private)} Stellen im Inhalt, im Importstand oder in den Zwischenspeichern halten es noch. "
+              f"Der nächste Import (ratsinfo update) entfernt es dort; von Hand geschriebener Inhalt muss von Hand "
+              f"geändert werden.")
+    if findings or private:
         return 1
-    print(f"{len(ledger.entries)} Einträge geprüft: nichts davon in {output}.")
+    print(f"{len(ledger.entries)} Einträge geprüft: nichts davon in {output}, im Inhalt, im Importstand und in "
+          f"den Zwischenspeichern.")
     return 0
 
 
 def _takedown_remove(args) -> int:
     from ratsinfo import takedown
+    from ratsinfo.scrub import after_remove
 
     try:
         entry = takedown.remove(_ledger(args), args.nr, args.grund)
     except takedown.LedgerError as exc:
         print(f"Nicht beendet: {exc}", file=sys.stderr)
         return 2
+    full = after_remove(_content(args))
     print(f"Eintrag {entry.nr} beendet ({entry.action}: {entry.what}); das Protokoll behält ihn. "
-          f"Mit dem nächsten Build erscheint wieder, was er zurückhielt.")
+          + ("Der nächste Import liest die Quelle vollständig (ratsinfo update) und holt zurück, was er "
+             "zurückhielt; mit dem Build danach erscheint es wieder." if full else
+             "Mit dem nächsten Build erscheint wieder, was er zurückhielt."))
     return 0
 
 
@@ -701,7 +746,9 @@ def _add_takedown_commands(commands):
     add = actions.add_parser(
         "add", help="einen Eintrag hinzufügen",
         description="Trägt eine Entscheidung ein: genau eines von --zurueckhalten, --schwaerzen, --ersetzen, "
-        "dazu Grund, wer entschieden hat und wann. Die Felder werden geprüft, bevor etwas geschrieben wird.",
+        "dazu Grund, wer entschieden hat und wann. Die Felder werden geprüft, bevor etwas geschrieben wird. "
+        "Danach löscht es die Zwischenspeicher der Builds und leert den privaten Importstand; der nächste Import "
+        "liest die Quelle vollständig und entfernt das Zurückgehaltene aus dem Inhaltsordner.",
     )
     what = add.add_mutually_exclusive_group(required=True)
     what.add_argument("--zurueckhalten", metavar="WAS",
@@ -723,15 +770,17 @@ def _add_takedown_commands(commands):
     listing.set_defaults(run=_takedown_list)
     check = actions.add_parser(
         "check", help="gebautes Portal nach Zurückgehaltenem durchsuchen",
-        description="Durchsucht jede Datei des gebauten Portals (auch den Suchindex) nach dem, was die Löschliste "
-        "zurückhält, und nennt jede Stelle. Exit 0: nichts gefunden, 1: Stellen gefunden, 2: nicht prüfbar.",
+        description="Durchsucht jede Datei des gebauten Portals (auch den Suchindex), den Inhaltsordner, den "
+        "privaten Importstand und die Zwischenspeicher der Builds nach dem, was die Löschliste zurückhält, und "
+        "nennt jede Stelle. Exit 0: nichts gefunden, 1: Stellen gefunden, 2: nicht prüfbar.",
     )
     check.add_argument("--output", metavar="ORDNER", help="gebautes Portal (Standard: output im Site-Ordner oder hier)")
     check.set_defaults(run=_takedown_check)
     remove = actions.add_parser(
         "remove", help="einen Eintrag beenden",
-        description="Beendet Eintrag NR: er verlässt die Löschliste (das Protokoll behält ihn), und mit dem "
-        "nächsten Build erscheint wieder, was er zurückhielt.",
+        description="Beendet Eintrag NR: er verlässt die Löschliste (das Protokoll behält ihn). Der nächste "
+        "Import liest die Quelle vollständig und holt zurück, was er zurückhielt; mit dem Build danach erscheint "
+        "es wieder.",
     )
     remove.add_argument("nr", type=_positive_int, metavar="NR", help="Nummer des Eintrags (ratsinfo takedown list)")
     remove.add_argument("--grund", metavar="TEXT", help="warum der Eintrag endet (ins Protokoll)")

@@ -199,7 +199,7 @@ SITE = (
             "ab, statt nur gewarnt zu werden.", convert=_flag, option="--strict"),
     Setting("TAKEDOWN_LEDGER", "loeschungen.yaml",
             "Die Löschliste (ratsinfo takedown, docs/takedown.md): was das Portal auf Antrag nicht mehr "
-            "zeigt. Jeder Build wendet sie an; relativ zum Site-Ordner.", convert=_text),
+            "zeigt. Jeder Import und jeder Build wenden sie an; relativ zum Site-Ordner.", convert=_text),
     Setting("RETENTION_PERSON_REDUCE_YEARS", None,
             "Personen, die seit so vielen Jahren keinem Gremium mehr angehören, zeigt das Portal nur mit Namen "
             "und Zeitraum (keine Kontaktdaten, keine Mitgliedschaften). Ohne Angabe: aus.",

@@ -11,8 +11,13 @@ so that a re-import never brings anything back. Each entry does one of three thi
     ersetzen: datei 31            a document is mirrored as the clerk's redacted copy
     durch: loeschungen/31.pdf     (relative to the ledger's folder)
 
-with `grund`, `entschieden_von`, `am` and, optionally, `bis` (the day the entry ends). Every
+with `grund`, `entschieden_von`, `am` and, optionally, `bis` (the day the entry ends). A withheld
+person or paper also takes `namen`: the texts it implies (its name, a paper's reference), noted by
+`add` from content/; they are redacted everywhere even after the importer dropped the object. Every
 change by the command is appended to an audit log beside the ledger (loeschungen.log, JSON lines).
+
+The importer (importers/publication.py) and the build (plugins/council/withhold.py) apply the
+ledger alike, with `redaction_pattern` and `redact_value` below.
 
 Bottom layer: read by the council plugin and the command line; imports neither.
 """
@@ -35,13 +40,17 @@ from ratsinfo.files import write_atomic
 DEFAULT_FILE = "loeschungen.yaml"
 LIST_KEY = "eintraege"
 ACTIONS = ("zurueckhalten", "schwaerzen", "ersetzen")
-FIELDS = ("nr", *ACTIONS, "durch", "grund", "entschieden_von", "am", "bis")
+FIELDS = ("nr", *ACTIONS, "durch", "namen", "grund", "entschieden_von", "am", "bis")
 # The words an entry names an object's kind with, and the graph's kinds they mean.
 KINDS = {"person": "person", "vorlage": "paper", "sitzung": "meeting", "datei": "file",
          "gremium": "organization", "top": "agendaitem"}
 # A text shorter than this would blank out ordinary words everywhere.
 MIN_REDACTION = 3
 REDACTED = "[entfernt]"
+# Fields that name, not show: never redacted (a redacted address field is dropped instead).
+KEEP_FIELDS = frozenset({"id", "slug", "media", "text", "text_path", "media_type", "mime_type", "item_id", "change",
+                         "role", "version"})
+ADDRESS_FIELDS = frozenset({"source", "web", "access_url", "download_url", "website"})
 
 HEADER = """\
 # Löschliste dieses Portals (ratsinfo takedown). Jeder Build wendet sie an, nach jedem Import:
@@ -82,6 +91,7 @@ class Entry:
     decided_on: date
     until: date | None = None
     line: int = 0
+    names: tuple[str, ...] = ()  # zurueckhalten: the texts the object implies (`namen`)
 
     def active(self, today: date) -> bool:
         return self.until is None or today <= self.until
@@ -94,6 +104,8 @@ class Entry:
         data = {"nr": self.nr, self.action: self.what}
         if self.replacement is not None:
             data["durch"] = str(self.replacement)
+        if self.names:
+            data["namen"] = list(self.names)
         data.update({"grund": self.reason, "entschieden_von": self.decided_by, "am": self.decided_on})
         if self.until is not None:
             data["bis"] = self.until
@@ -223,13 +235,19 @@ def _entry(path: Path, node, item) -> Entry:
             fail("durch", f"{replacement} gibt es nicht")
     elif "durch" in item:
         fail("durch", "gehört nur zu ersetzen")
+    names = item.get("namen") or []
+    if "namen" in item and action != "zurueckhalten":
+        fail("namen", "gehört nur zu zurueckhalten")
+    if not isinstance(names, list) or not all(isinstance(n, str) and len(n.strip()) >= MIN_REDACTION for n in names):
+        fail("namen", f"erwartet ist eine Liste von Texten mit mindestens {MIN_REDACTION} Zeichen")
     reason = _text(item, "grund", fail)
     decided_by = _text(item, "entschieden_von", fail)
     decided_on = _day(item.get("am"), "am", fail, required=True)
     until = _day(item.get("bis"), "bis", fail, required=False)
     if until is not None and until < decided_on:
         fail("bis", "liegt vor dem Tag der Entscheidung (am)")
-    return Entry(nr, action, target, text, replacement, reason, decided_by, decided_on, until, line)
+    return Entry(nr, action, target, text, replacement, reason, decided_by, decided_on, until, line,
+                 tuple(n.strip() for n in names))
 
 
 def _text(item: dict, name: str, fail) -> str:
@@ -266,7 +284,7 @@ def _suggest(name: str, allowed) -> str:
 # Changing the ledger: only through these, so that each change is checked and logged.
 
 def add(path: Path, action: str, what: str, reason: str, decided_by: str, decided_on: date,
-        until: date | None = None, replacement: str | None = None) -> Entry:
+        until: date | None = None, replacement: str | None = None, names: list[str] = ()) -> Entry:
     """Append an entry (checked like the whole file) and log it; comments in the file stay."""
     path = Path(path)
     ledger = load(path)
@@ -274,6 +292,8 @@ def add(path: Path, action: str, what: str, reason: str, decided_by: str, decide
     data = {"nr": nr, action: what}
     if replacement is not None:
         data["durch"] = replacement
+    if names:
+        data["namen"] = list(names)
     data.update({"grund": reason, "entschieden_von": decided_by, "am": decided_on})
     if until is not None:
         data["bis"] = until
@@ -346,3 +366,37 @@ def read_log(path: Path) -> list[dict]:
         return [json.loads(line) for line in log_path(path).read_text(encoding="utf-8").splitlines() if line]
     except FileNotFoundError:
         return []
+
+
+# Applying it: one rule for the importer and the build.
+
+def redaction_pattern(texts) -> re.Pattern | None:
+    """The redacted texts as one case-insensitive pattern (the longest first), or None."""
+    texts = sorted({t for t in texts if t}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(t) for t in texts), re.IGNORECASE) if texts else None
+
+
+def redact_value(value, pattern: re.Pattern, field: str | None = None, keep=KEEP_FIELDS):
+    """`value` with every text `pattern` finds replaced by REDACTED, however deeply nested; fields
+    that name (`keep`) stay, an address field that holds it is dropped (returns None)."""
+    if isinstance(value, str):
+        if field in keep or not pattern.search(value):
+            return value
+        return None if field in ADDRESS_FIELDS else pattern.sub(REDACTED, value)
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            item = redact_value(item, pattern, key, keep)
+            if item is not None or value[key] is None:
+                out[key] = item
+        return out
+    if isinstance(value, list):
+        return [out for item in value
+                if (out := redact_value(item, pattern, field, keep)) is not None or item is None]
+    return value
+
+
+def implied_names(name: str | None, *more: str | None) -> list[str]:
+    """What withholding an object redacts besides it: its names (a person's name, and given and
+    family name together; a paper's name and reference), long enough to be redacted."""
+    return [text.strip() for text in dict.fromkeys([name, *more]) if text and len(text.strip()) >= MIN_REDACTION]

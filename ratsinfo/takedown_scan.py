@@ -1,5 +1,6 @@
 """Where the takedown ledger's items still appear in a built site (`ratsinfo takedown check`,
-and `publish` for the new release and the kept ones).
+and `publish` for the new release and the kept ones), and in the private copies the site is made
+from (content/, the importer's state, the build caches: ratsinfo/scrub.places).
 
 Judged on the files themselves, not on what the build meant to do: every file is read, the
 search index's gzip fragments opened, HTML and JSON escapes undone, case ignored. What an entry
@@ -49,14 +50,18 @@ def needles(ledger: takedown.Ledger, content: Path, today: date | None = None) -
     """What the active entries are looked for by; objects are found in content/ as imported."""
     today = today or date.today()
     entries = ledger.active(today)
-    texts = [(e.nr, e.text) for e in entries if e.action == "schwaerzen"]
+    texts = list(dict.fromkeys((e.nr, e.text) for e in entries if e.action == "schwaerzen"))
     paths = []
     objects = [e for e in entries if e.action != "schwaerzen"]
     graph = _graph(content) if entries else None
-    from plugins.council.withhold import implied_texts, resolve
+    from plugins.council.withhold import implied_texts, resolve, target_page
 
     for entry in objects:
-        for obj in resolve(graph, entry.target):
+        texts += [(entry.nr, text) for text in entry.names]
+        found = resolve(graph, entry.target)
+        if not found and entry.action == "zurueckhalten" and target_page(entry.target):
+            paths.append((entry.nr, target_page(entry.target)))  # the importer left it out of content/
+        for obj in found:
             if entry.action == "zurueckhalten":
                 texts += [(entry.nr, text) for text in implied_texts(obj)]
                 if hasattr(obj, "kind"):
@@ -70,6 +75,11 @@ def needles(ledger: takedown.Ledger, content: Path, today: date | None = None) -
             text = f.read_text().casefold() if f.media else ""
             paths += [(nr, f.media_url) for nr, needle in lowered if needle in text]
     return Needles(texts, paths)
+
+
+def texts_only(found: Needles) -> Needles:
+    """The texts alone: for content/ and the private folders, whose paths are not the portal's."""
+    return Needles(found.texts, [])
 
 
 def _graph(content: Path):

@@ -1,6 +1,7 @@
 """Acceptance of issue 18 on the demo council: withhold one person, one paper and one text that a
 PDF holds; build, publish; nothing of them in the output, the releases or the search index; their
-addresses answer 410 on a real Apache; re-import and build incrementally: still nothing.
+addresses answer 410 on a real Apache; re-import and build incrementally: still nothing, and
+nothing in content/, the importer's state or the build caches either.
 One import and one build, shared by the module (slow tier)."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import httpx
 import pytest
 
 from importers.oparl import import_oparl
-from ratsinfo import takedown
+from ratsinfo import scrub, takedown
 from ratsinfo.build import build_site
 from ratsinfo.cli import main
 from tests.conftest import DEMO_TODAY, PROJECT
@@ -57,11 +58,15 @@ def test_the_demo_publishes_the_canaries_without_the_ledger(town):
     assert any(place.startswith("files/") and place.endswith(".txt") for place in held[TEXT])  # a PDF's text
 
 
-def test_nothing_withheld_is_in_the_output_the_releases_or_the_search_index(town):
+def test_nothing_withheld_is_in_the_output_the_releases_or_the_search_index(town, capsys):
     folder, content, canaries = town
     assert occurrences(folder / "output", canaries) == {}
     assert occurrences(folder / "www", canaries) == {}
-    assert main(["takedown", "check", "--site", str(folder)]) == 0
+    capsys.readouterr()
+    # The ledger was written after the import: content/ still holds it, the output does not.
+    assert main(["takedown", "check", "--site", str(folder)]) == 1
+    findings = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Eintrag")]
+    assert findings and all(" (in " in line for line in findings)
     # No mirrored PDF holds them: each document whose text does is not copied.
     for text_file in (content / "files").glob("*.txt"):
         text = text_file.read_text(encoding="utf-8").casefold()
@@ -82,9 +87,20 @@ def test_withheld_addresses_answer_410_on_apache(town):
         assert httpx.get(base + "personen/1.html").status_code == 200
 
 
-def test_a_reimport_and_an_incremental_build_still_show_nothing(town, demo_dump):
+def test_a_reimport_and_an_incremental_build_still_show_nothing_nor_the_private_copies(town, demo_dump):
     folder, content, canaries = town
-    import_oparl(str(demo_dump), content, show_progress=False, full=True)
+    ledger = folder / takedown.DEFAULT_FILE
+    scrub.after_add(content)  # what `takedown add` does: build caches deleted, the store emptied
+    assert [p for p in scrub.places(content)[1:] if p.exists() and occurrences(p, canaries)] == []
+    import_oparl(str(demo_dump), content, show_progress=False, takedowns=scrub.takedowns_of(ledger))
+    result = build_site(content, folder / "output", overrides=OVERRIDES)
+    assert occurrences(folder / "output", canaries) == {}
+    import_oparl(str(demo_dump), content, show_progress=False, takedowns=scrub.takedowns_of(ledger))
     result = build_site(content, folder / "output", overrides=OVERRIDES)
     assert result.report.overlay
     assert occurrences(folder / "output", canaries) == {}
+    private = scrub.places(content)
+    assert all(p.is_dir() for p in private[:3])  # content/, the store, the build cache
+    assert {str(p): occurrences(p, canaries) for p in private if p.exists()} == {str(p): {} for p in private
+                                                                                 if p.exists()}
+    assert main(["takedown", "check", "--site", str(folder)]) == 0

@@ -22,7 +22,7 @@ from importers.oparl.normalise import Normaliser
 from importers.oparl.source import FILE_DEADLINE, open_source
 from importers.oparl.walker import Crawl, Walker
 from importers.progress import LOG_EVERY, ImportProgress
-from importers.publication import Policy
+from importers.publication import Policy, Takedowns
 from importers.records import Record
 from importers.report import Report
 from importers.store import Memory
@@ -91,10 +91,12 @@ def import_oparl(
     limits: Limits = Limits(),
     show_progress: bool | None = None,
     progress_every: int = LOG_EVERY,
+    takedowns: Takedowns | None = None,
     allow_hosts: tuple[str, ...] = (),
     file_deadline: float = FILE_DEADLINE,
 ) -> Report:
     """Fetch, normalise, filter and write one OParl source. Raises ImportFailed.
+    `takedowns`: the town's takedown ledger (ratsinfo/scrub.takedowns_of), applied to what is written.
     `progress_every`: a line in the log (importers/progress.py) per so many objects of a kind.
     Attachments come only from the source's host and `allow_hosts` (importers/hosts.py)."""
     content_dir = Path(content_dir)
@@ -109,7 +111,8 @@ def import_oparl(
         source.close()
         raise
     return pipeline.run(oparl, content_dir, policy=policy, force=force, full=full, mirror_files=mirror_files,
-                        max_file_size=max_file_size, show_progress=show_progress, progress_every=progress_every)
+                        max_file_size=max_file_size, show_progress=show_progress, progress_every=progress_every,
+                        takedowns=takedowns)
 
 
 def resume_dir(location: str) -> Path:

@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from importers import pipeline, store
 from importers.errors import ImportFailed
 from importers.progress import LOG_EVERY, ImportProgress
-from importers.publication import Policy, without_contact_data
+from importers.publication import Policy, Takedowns, without_contact_data
 from importers.records import Record
 from importers.report import Report
 from importers.sql.attachments import Attachments
@@ -113,8 +113,10 @@ def import_sql(
     mirror_files: bool = True,
     show_progress: bool | None = None,
     progress_every: int = LOG_EVERY,
+    takedowns: Takedowns | None = None,
 ) -> Report:
-    """Read, normalise, filter and write one database export. Raises ImportFailed."""
+    """Read, normalise, filter and write one database export. Raises ImportFailed.
+    `takedowns`: the town's takedown ledger (ratsinfo/scrub.takedowns_of), applied to what is written."""
     content_dir = Path(content_dir)
     report = Report()
     spec = load_mapping(mapping)
@@ -123,7 +125,8 @@ def import_sql(
     source = SqlSource(Database(location, report), spec, report)
     _remove_legacy_stores(content_dir, source.key)
     return pipeline.run(source, content_dir, policy=policy, force=force, full=full, mirror_files=mirror_files,
-                        show_progress=show_progress, progress_every=progress_every)
+                        show_progress=show_progress, progress_every=progress_every,
+                        takedowns=takedowns)
 
 
 def _remove_legacy_stores(content: Path, source_key: str):

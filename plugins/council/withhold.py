@@ -30,14 +30,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
 
+from plugins import urls
 from plugins.council.graph import AgendaItem, Consultation, File, Graph, Meeting, Membership, Paper, Person
-from ratsinfo.takedown import MIN_REDACTION, REDACTED, Ledger, Target
+from ratsinfo.takedown import KEEP_FIELDS, REDACTED, Ledger, Target, implied_names, redact_value, redaction_pattern
 
 log = logging.getLogger(__name__)
-
-# Fields that name, not show: never redacted (a redacted URL field is dropped instead).
-_KEYS = {"id", "slug", "media", "text_path", "media_type", "mime_type", "item_id", "change", "role"}
-_ADDRESSES = {"source", "web", "access_url", "website"}
 
 
 @dataclass
@@ -99,14 +96,18 @@ def apply(graph: Graph, ledger: Ledger | None, retention: Retention, today: date
         if entry.action == "schwaerzen":
             continue
         objects = resolve(graph, entry.target)
-        if not objects:
+        if not objects and entry.action == "zurueckhalten" and target_page(entry.target):
+            # The importer left it out of content/ (importers/publication.py): its address still answers 410.
+            effect.gone.append(target_page(entry.target))
+            shown.append(("fort", entry.nr))
+        elif not objects:
             effect.unmatched.append(entry.nr)
             log.warning("ratsinfo: Löschliste %s, Eintrag %d: %s gibt es im Inhalt nicht (nichts zu tun).",
                         ledger.path, entry.nr, entry.target)
         if entry.action == "zurueckhalten":
             removed += objects
             # Its name goes wherever it is written too (protocols, agenda items, other papers).
-            texts += [text for obj in objects for text in implied_texts(obj)]
+            texts += [text for obj in objects for text in implied_texts(obj)] + list(entry.names)
         else:
             for f in objects:
                 _replace_file(f, entry.replacement)
@@ -115,8 +116,7 @@ def apply(graph: Graph, ledger: Ledger | None, retention: Retention, today: date
     _withhold(graph, removed, effect)
     if texts:
         shown.append(("texte", sorted({t.casefold() for t in texts})))
-        _redact(graph, re.compile("|".join(re.escape(t) for t in sorted(texts, key=len, reverse=True)),
-                                  re.IGNORECASE), effect)
+        _redact(graph, redaction_pattern(texts), effect)
     shown += sorted(effect.withheld) + sorted(("reduziert", pid) for pid in effect.reduced)
     effect.digest = hashlib.sha1(repr(shown).encode("utf-8")).hexdigest() if shown else ""
     effect.gone = sorted(set(effect.gone))
@@ -126,12 +126,21 @@ def apply(graph: Graph, ledger: Ledger | None, retention: Retention, today: date
 def implied_texts(obj) -> list[str]:
     """What withholding an object redacts besides it: a person's name, a paper's name and reference."""
     if isinstance(obj, Person):
-        names = [obj.name, " ".join(filter(None, [obj.given_name, obj.family_name]))]
-    elif isinstance(obj, Paper):
-        names = [obj.name, obj.reference]
-    else:
-        return []
-    return [name.strip() for name in dict.fromkeys(names) if name and len(name.strip()) >= MIN_REDACTION]
+        return implied_names(obj.name, " ".join(filter(None, [obj.given_name, obj.family_name])))
+    if isinstance(obj, Paper):
+        return implied_names(obj.name, obj.reference)
+    return []
+
+
+def target_page(target: Target) -> str | None:
+    """The portal page an entry names, found without the object: `person 17`, or a portal address."""
+    if target.kind in _FOLDER:
+        return urls.page(target.kind, target.id)
+    if target.address:
+        path = urlsplit(target.address).path.strip("/").split("/")
+        if len(path) >= 2 and path[-2] in urls.URL_FOLDERS.values() and path[-1].endswith(".html"):
+            return "/".join(path[-2:])
+    return None
 
 
 def _stamp(path) -> tuple:
@@ -270,31 +279,15 @@ def _scrub(graph: Graph, gone: set):
 def _redact(graph: Graph, pattern: re.Pattern, effect: Effect):
     for holder in list(_holders(graph)):
         for f in dataclasses.fields(holder):
-            if f.name in _KEYS:
+            if f.name in KEEP_FIELDS:
                 continue
             value = getattr(holder, f.name)
-            if isinstance(value, str):
-                if pattern.search(value):
-                    setattr(holder, f.name, None if f.name in _ADDRESSES else pattern.sub(REDACTED, value))
-            elif isinstance(value, list) and any(isinstance(v, str) and pattern.search(v) for v in value):
-                setattr(holder, f.name, [pattern.sub(REDACTED, v) if isinstance(v, str) else v for v in value])
-            elif isinstance(value, dict) and pattern.search(repr(value)):
-                setattr(holder, f.name, _redacted_dict(value, pattern))
+            if isinstance(value, str) and pattern.search(value) or isinstance(value, (list, dict)) and (
+                    any(isinstance(v, str) and pattern.search(v) for v in value) if isinstance(value, list)
+                    else pattern.search(repr(value))):
+                setattr(holder, f.name, redact_value(value, pattern, f.name))
         if isinstance(holder, File):
             _redact_text(holder, pattern, effect)
-
-
-def _redacted_dict(value: dict, pattern: re.Pattern) -> dict:
-    out = {}
-    for key, item in value.items():
-        if isinstance(item, str):
-            item = pattern.sub(REDACTED, item)
-        elif isinstance(item, dict):
-            item = _redacted_dict(item, pattern)
-        elif isinstance(item, list):
-            item = [pattern.sub(REDACTED, v) if isinstance(v, str) else v for v in item]
-        out[key] = item
-    return out
 
 
 def _redact_text(f: File, pattern: re.Pattern, effect: Effect):
