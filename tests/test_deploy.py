@@ -102,9 +102,10 @@ def test_missing_page_at_any_depth_gets_our_404_page_with_style_and_working_link
     assert "sandbox" not in directives(response.headers["content-security-policy"])
     page = _Links()
     page.feed(response.text)
-    [stylesheet] = page.stylesheets
-    css = httpx.get(urljoin(address, stylesheet))
-    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css"), stylesheet
+    assert page.stylesheets  # the screen one and print.css: each must load from any depth
+    for stylesheet in page.stylesheets:
+        css = httpx.get(urljoin(address, stylesheet))
+        assert css.status_code == 200 and css.headers["content-type"].startswith("text/css"), stylesheet
     links = {urljoin(address, href) for href in page.links if not href.startswith("#")}
     for target in ("index.html", "suche.html", "kalender/index.html", "vorlagen/index.html"):
         assert apache_under_any_path + target in links, target
@@ -122,7 +123,7 @@ def test_without_mod_include_a_missing_page_gets_the_404_page_built_for_base_pat
     assert response.content == (demo_site / "404.html").read_bytes()
     page = _Links()
     page.feed(response.text)
-    assert page.stylesheets == ["/ratsinfo/theme/css/style.css"]
+    assert page.stylesheets == ["/ratsinfo/theme/css/style.css", "/ratsinfo/theme/css/print.css"]
 
 
 def test_search_runs_in_chromium_through_apache_under_its_csp(apache, browser):
