@@ -38,6 +38,11 @@ def media(name: str) -> str:
     return f"{URL_FOLDERS['file']}/{name}"
 
 
+def meeting_calendar(meeting_id: str) -> str:
+    """A meeting's own calendar file, beside its page: sitzungen/17.ics."""
+    return f"{URL_FOLDERS['meeting']}/{meeting_id}.ics"
+
+
 def agenda_anchor(item_id: str) -> str:
     """An agenda item's row on its meeting's page."""
     return f"top-{item_id}"

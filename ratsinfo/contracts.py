@@ -175,7 +175,7 @@ PUBLIC = {
     "plugins.common": {"FOLDERS", "site_today", "write_if_changed", "json_lines", "load_build_state"},
     # The URL scheme: every address a page, feed or server file names is built here.
     "plugins.urls": {"URL_FOLDERS", "HOME", "DATA_FOLDER", "OPEN_DATA", "SEARCH_PAGE", "SEARCH_INDEX", "CALENDAR", "NOT_FOUND", "page", "media",
-                     "agenda_anchor", "list_page", "year_list", "type_list", "numbered", "month", "search_bundle",
+                     "meeting_calendar", "agenda_anchor", "list_page", "year_list", "type_list", "numbered", "month", "search_bundle",
                      "absolute", "is_list_page_name", "RESERVED_PREFIX", "TEMPLATE_URLS"},
     "plugins.council.graph": {"Graph", "Body", "Term", "Organization", "Person", "Membership", "File",
                               "AgendaItem", "Meeting", "Consultation", "Paper",

@@ -217,3 +217,25 @@ def test_retention_reduces_and_withholds_persons_and_papers_by_age(tmp_path):
     assert "2" not in graph.papers
     assert all(c.agenda_item is None or c.agenda_item.paper is not None
                for p in graph.papers.values() for c in p.consultations)
+
+
+def test_a_withheld_meetings_calendar_answers_gone_too(tmp_path):
+    content = _site(tmp_path, ledger_text(("zurueckhalten", "sitzung 1")))
+    build_site(content, tmp_path / "output", overrides={**MINI_OVERRIDES})
+    htaccess = (tmp_path / "output" / ".htaccess").read_text(encoding="utf-8")
+    assert "RewriteRule ^sitzungen/1\\.ics$ - [G,L]" in htaccess
+    assert not (tmp_path / "output" / "sitzungen" / "1.ics").exists()
+
+
+def test_gone_addresses_stay_gone_after_the_import_dropped_the_object(tmp_path):
+    """The import applies the ledger too (importers/publication.py): the next build no longer sees
+    the paper, so only the last build knows its page's address; it must keep answering 410."""
+    content = _site(tmp_path, ledger_text(("zurueckhalten", "vorlage 2")))  # by id: its address is its reference's
+    output = tmp_path / "output"
+    build_site(content, output, overrides=MINI_OVERRIDES)
+    rule = "RewriteRule ^vorlagen/af\\-2026\\-0002\\.html$ - [G,L]"
+    assert rule in (output / ".htaccess").read_text(encoding="utf-8")
+    paper = next(p for p in (content / "papers").glob("*.md") if "AF/2026/0002" in p.read_text(encoding="utf-8"))
+    paper.unlink()  # what the next import does
+    build_site(content, output, overrides=MINI_OVERRIDES)
+    assert rule in (output / ".htaccess").read_text(encoding="utf-8")

@@ -209,6 +209,8 @@ def _withhold(graph: Graph, objects: list, effect: Effect):
         effect.gone.append(obj.url)
         if isinstance(obj, File) and obj.media:
             effect.gone.append(obj.media_url)
+        if isinstance(obj, Meeting):
+            effect.gone.append(urls.meeting_calendar(obj.id))
     _scrub(graph, gone)
     _drop_changes(graph, {obj.id for obj in objects if isinstance(obj, AgendaItem)})
     # A document only withheld objects linked is published nowhere now: its copy goes too.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -41,8 +42,10 @@ class DeployGenerator(Generator):
         links = permalinks.current_permalinks(graph)
         moved = permalinks.redirects(Path(previous) if previous else None, links)
         # Withheld on request (plugins/council/withhold.py): 410, unless the address is a page again.
+        # What an earlier build found withheld stays gone: once the import applies the ledger too,
+        # the object (and so its address) is no longer in content/ for this build to find.
         live = set(links.values())
-        gone = sorted(set(self.context.get("council_gone") or ()) - live)
+        gone = sorted((set(self.context.get("council_gone") or ()) | read_gone(previous)) - live)
 
         self.env.autoescape = True
         install_translations(self.env, self.settings)  # the 404 page speaks RATSINFO_LANGUAGE too
@@ -61,3 +64,20 @@ class DeployGenerator(Generator):
         if api:
             write_if_changed(output / api / ".htaccess", api_htaccess().encode("utf-8"))
         write_if_changed(output / "web.config", web_config(base, moved, api, gone).encode("utf-8"))
+
+
+
+GONE_RULE = re.compile(r"^  RewriteRule \^(.+)\$ - \[G,L\]$", re.MULTILINE)
+
+
+def read_gone(previous: str | None) -> set[str]:
+    """The addresses the last build answered with 410, read back from its .htaccess (apache.htaccess
+    writes them with re.escape). Not a list file of its own: everything in output/ but the server
+    files is served, and the addresses of withheld papers carry their reference."""
+    if not previous:
+        return set()
+    try:
+        text = (Path(previous) / ".htaccess").read_text(encoding="utf-8")
+    except OSError:
+        return set()
+    return {re.sub(r"\\(.)", r"\1", escaped) for escaped in GONE_RULE.findall(text)}

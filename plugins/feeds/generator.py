@@ -16,7 +16,7 @@ from plugins.council.depends import meeting_row_deps
 from plugins.council.plan import PageSpec
 from plugins.feeds import atom, changes, ical, sitemap
 from plugins.feeds.links import PublicUrlInvalid, host, public_url
-from plugins.urls import absolute, list_page
+from plugins.urls import absolute, list_page, meeting_calendar
 from plugins.feeds.subscriptions import Subscriptions
 from plugins.i18n import load_translations
 
@@ -115,7 +115,7 @@ class FeedsGenerator(Generator):
                                   recent(org_meetings), org, salt=repr(since)))
                 self.subscriptions.offer(org, calendar=path, webcal=self.webcal(path))
         for meeting in meetings:
-            path = f"sitzungen/{meeting.id}.ics"
+            path = meeting_calendar(meeting.id)
             specs.append(spec(path, f"kalender-sitzung-{meeting.id}@{domain}", meeting.title, [meeting]))
             self.subscriptions.offer(meeting, calendar=path)
         return specs
