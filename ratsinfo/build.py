@@ -31,7 +31,7 @@ from ratsinfo.contracts import PERMALINKS, REDIRECTS, SEARCH_STATE, BuildReport
 from ratsinfo.files import fsync_folder
 from ratsinfo.killpoints import kill_point
 from ratsinfo.locking import Busy, exclusive
-from ratsinfo.manifest import MANIFEST, known_checksums, write_manifest
+from ratsinfo.manifest import MANIFEST, known_checksums, take_vouched, write_manifest
 
 SETTINGS_FILE = PROJECT_ROOT / "pelicanconf.py"
 log = logging.getLogger(__name__)
@@ -67,7 +67,9 @@ def build_site(content: Path, output: Path, overrides: dict | None = None) -> Bu
     with _only_build(output):
         clear_leftovers(output)
         known = known_checksums(output)  # before the new build replaces output/ or deletes from it
+        take_vouched()  # what a failed build in this process left
         result = _build(content, output, overrides, Pelican, read_settings)
+        known.update(take_vouched())
         started = time.monotonic()
         try:
             result.checksummed = write_manifest(output, known)
