@@ -102,7 +102,7 @@ class OParlGenerator(Generator):
     def write(self, output: Path, previous: Path | None, clock, urls: Urls, system: dict,
               by_type: dict[str, list[dict]]) -> dict:
         """Every file of the API and its state (in the child process, writing.start)."""
-        files = ApiFiles(output, previous, clock.before_files)
+        files = ApiFiles(output, previous, overlay=bool(self.settings.get("RATSINFO_OVERLAY")))
         files.put(SYSTEM, encode(system) + b"\n")
         for type_name, found in by_type.items():
             # Each object encoded once: its own file and its list page take the same bytes.
@@ -111,8 +111,8 @@ class OParlGenerator(Generator):
                 files.put(urls.path(obj["id"]), blob + b"\n")
             for path, blob in self.list_pages(urls, type_name, encoded):
                 files.put(path, blob)
-        write_if_changed(output / OPARL_STATE, clock.state(files.digests))
-        return {"files": len(files.digests), "written": files.written, "graves": len(clock.graves),
+        write_if_changed(output / OPARL_STATE, clock.state(files.paths))
+        return {"files": len(files.paths), "written": files.written, "graves": len(clock.graves),
                 "vouched": files.vouched}
 
     @staticmethod

@@ -1,6 +1,6 @@
 """What the API remembers from build to build (contracts.OPARL_STATE): each object's created and
-modified, the objects that are gone, kept as tombstones for OPARL_TOMBSTONE_DAYS, and a digest
-of each file written (unchanged files are kept, generator.ApiFiles).
+modified, the objects that are gone, kept as tombstones for OPARL_TOMBSTONE_DAYS, and the API's
+files (those not written anew stay in output/, writing.ApiFiles).
 
 Objects whose content carries no `modified` (hand-written or SQL content) are stamped with the
 build's day when their JSON changed and keep their stamps while it does not, so that a client
@@ -29,29 +29,15 @@ def read_state(previous_output: Path | None) -> dict:
 
 
 def fingerprint(obj: dict) -> str:
-    """The object's JSON without any created/modified, its own or its embedded objects'."""
-    return hashlib.sha1(json.dumps(_unstamped(obj), sort_keys=True).encode("utf-8")).hexdigest()[:16]
-
-
-_CONTAINERS = (dict, list)
-
-
-def _unstamped(value):
-    """A copy without created/modified at any depth; called only on dicts and lists (a call for
-    every string and number was a third of the API's time at city scale)."""
-    if type(value) is dict:
-        return {k: _unstamped(v) if type(v) in _CONTAINERS else v for k, v in value.items()
-                if k != "created" and k != "modified"}
-    return [_unstamped(v) if type(v) in _CONTAINERS else v for v in value]
+    """The object's JSON before its own created/modified are set. The stamps of the objects it
+    embeds are in it: an embedded object that changed changes its owner too (spec 2-08)."""
+    return hashlib.sha1(json.dumps(obj, sort_keys=True).encode("utf-8")).hexdigest()[:16]
 
 
 class Clock:
     def __init__(self, previous: dict, now: datetime):
         self.before = previous.get("objects", {}) if isinstance(previous.get("objects"), dict) else {}
         self.graves = previous.get("tombstones", {}) if isinstance(previous.get("tombstones"), dict) else {}
-        files = previous.get("files")
-        # Each API file's digest as the last build wrote it (generator.ApiFiles keeps those files).
-        self.before_files = files if isinstance(files, dict) else {}
         self.now = now.isoformat(timespec="seconds")
         self.seen: dict[str, list] = {}
 
@@ -84,8 +70,9 @@ class Clock:
         return {url: {"id": url, "type": type_name, "created": created, "modified": deleted, "deleted": True}
                 for url, (type_name, created, deleted) in sorted(graves.items())}
 
-    def state(self, files: dict[str, str]) -> bytes:
-        return json_lines({"objects": self.seen, "tombstones": self.graves, "files": files}).encode("utf-8")
+    def state(self, files: list[str]) -> bytes:
+        """`files`: every file of this build's API, those kept in output/ too (ratsinfo/build.apply_overlay)."""
+        return json_lines({"objects": self.seen, "tombstones": self.graves, "files": sorted(files)}).encode("utf-8")
 
 
 def _moment(value: str) -> datetime:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from plugins.common import write_if_changed
 from ratsinfo import portable
-from ratsinfo.manifest import vouch
+from ratsinfo.manifest import known_checksums, vouch
 
 
 def encode(obj) -> bytes:
@@ -25,35 +25,46 @@ def encode(obj) -> bytes:
 
 
 class ApiFiles:
-    """Writes the API into the build's staging folder. A file whose bytes the last build wrote
-    too (its digest in OPARL_STATE) becomes a hard link to the old one, which the overlay keeps
-    without reading it (ratsinfo/build._move_if_changed); every other file is written, and its
-    SHA-256 handed to the manifest (ratsinfo/manifest.vouch), which need not read it again."""
+    """Writes the API into the build's staging folder, and hands each new file's SHA-256 to the
+    manifest (ratsinfo/manifest.vouch), which need not read it again.
 
-    def __init__(self, output: Path, previous: Path | None, before: dict[str, str]):
-        self.output, self.before, self.written = str(output), before, 0
+    A file whose bytes the last build's output holds already (by the manifest's checksums, whose
+    size, mtime and inode still match: what `ratsinfo check` trusts) is not written: an overlay
+    build keeps it where it is (apply_overlay reads `files` of OPARL_STATE), a build from nothing
+    takes a hard link to it. A killed build leaves no checksums (ratsinfo/build.py), so nothing
+    is kept that was not verified."""
+
+    def __init__(self, output: Path, previous: Path | None, overlay: bool):
+        self.output, self.written = str(output), 0
         # Only from another folder: never link a file onto itself.
         self.previous = str(previous) if previous is not None and previous.resolve() != output.resolve() else None
-        self.digests: dict[str, str] = {}
+        self.known = known_checksums(previous) if self.previous is not None else {}
+        self.overlay = overlay
+        self.paths: list[str] = []
         self.vouched: dict[str, list] = {}
         self.folders: set[str] = set()
 
     def put(self, path: str, payload: bytes):
+        self.paths.append(path)
         digest = hashlib.sha256(payload).hexdigest()
-        self.digests[path] = digest
-        target = os.path.join(self.output, path)  # strings, not Paths: 20,000 files at 2,000 papers
-        folder = path.rpartition("/")[0]
-        if folder not in self.folders:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            self.folders.add(folder)
-        if self.previous is not None and self.before.get(path) == digest:
+        known = self.known.get(path)
+        if known is not None and known[3] == digest:
             old = os.path.join(self.previous, path)
             try:
-                if os.stat(old).st_size == len(payload):  # a hand-edited output/ file is not taken over
-                    os.link(old, target)
+                st = os.stat(old)
+            except OSError:
+                st = None
+            if st is not None and [st.st_size, st.st_mtime_ns, st.st_ino] == known[:3]:
+                if self.overlay:
+                    return  # stays in output/ as it is
+                try:
+                    self._folder(path)
+                    os.link(old, os.path.join(self.output, path))
                     return
-            except OSError:  # gone, on another file system, links not allowed: write it
-                pass
+                except OSError:  # on another file system, links not allowed: write it
+                    pass
+        self._folder(path)
+        target = os.path.join(self.output, path)  # strings, not Paths: 20,000 files at 2,000 papers
         try:
             handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         except FileExistsError:  # not a fresh staging folder: replace it at once, if it differs
@@ -68,6 +79,12 @@ class ApiFiles:
             os.close(handle)
         self.vouched[path] = [st.st_size, st.st_mtime_ns, st.st_ino, digest]
         self.written += 1
+
+    def _folder(self, path: str):
+        folder = path.rpartition("/")[0]
+        if folder not in self.folders:
+            os.makedirs(os.path.join(self.output, folder), exist_ok=True)
+            self.folders.add(folder)
 
 
 # Children writing the API: (pid, read end of the pipe with their result, what to do with it).
