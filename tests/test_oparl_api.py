@@ -93,6 +93,13 @@ def test_files_point_at_our_mirrored_copy_and_carry_their_text(mini_site):
     # Not mirrored: the original, as the pages link it.
     assert files["oparl/file/1"]["accessUrl"] == "https://oparl.kleinstadt.example/dokumente/1.pdf"
     assert "downloadUrl" not in files["oparl/file/1"]
+    # The text is in the File and in the file list; the copies its owners embed leave it out
+    # (it would be the documents' text many times over: docs/opendata.md).
+    assert mirrored in files["oparl/lists/file/1"]["data"]
+    embedded = [o for path, data in files.items() if not path.startswith(("oparl/file/", "oparl/lists/file/"))
+                for o in every_object(data) if o["type"].endswith("/File")]
+    assert any(o["id"] == mirrored["id"] for o in embedded)
+    assert embedded and all("text" not in o for o in embedded)
 
 
 def test_non_public_item_and_consultation_appear_as_the_pages_show_them(mini_site):
