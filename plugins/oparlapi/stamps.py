@@ -43,9 +43,12 @@ class Clock:
 
     def stamp(self, obj: dict, source_modified: str | None) -> tuple[str, str]:
         """(created, modified) of `obj`: created stays from the first build that had it."""
-        url, digest = obj["id"], fingerprint(obj)
+        url = obj["id"]
         before = self.before.get(url)
         before = before if isinstance(before, list) and len(before) == 4 else None
+        # The content's own `modified` decides; the fingerprint (a tenth of the API's time) is
+        # needed only without one. Losing it later (other source) then counts as a change, once.
+        digest = "" if source_modified else fingerprint(obj)
         if source_modified:
             modified = source_modified
         elif before and before[3] == digest:
