@@ -305,7 +305,12 @@ def main(argv=None):
             run.notes.append("Anchors left out (--no-anchors): no ratios to Pelican and Hugo in this section.")
         else:
             measure_anchors(run, work)
-        measure_search(run, work, None if args.no_search_scale else args.search_scale, args.query)
+        try:
+            measure_search(run, work, None if args.no_search_scale else args.search_scale, args.query)
+        except Exception as exc:  # a browser step that fails (timeouts under load) keeps the other numbers
+            log(f"Suche fehlgeschlagen: {type(exc).__name__}: {exc}")
+            run.notes.append(f"Search measurement failed, left out of this section: {type(exc).__name__}: "
+                             f"{str(exc).splitlines()[0][:200]}")
     finally:
         if not args.keep:
             for content in [*work.glob("content"), *work.glob("*/content")]:
