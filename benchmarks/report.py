@@ -141,7 +141,7 @@ def _open_data(run) -> list[str]:
            f"daten/ {mb(sum(cost.dump_bytes.values()))} (SQLite {mb(sqlite)}, JSON Lines {mb(text)}, CSV {mb(csv)})."]
     if changed:
         out.append(f"After the renamed meeting the API wrote {cost.changed_files.get('oparl', 0):,} files "
-                   f"(the others are kept, hard links to the last build's), the dumps "
+                   f"(the others stayed as the last build wrote them), the dumps "
                    f"{cost.changed_files.get('daten', 0):,}.")
     out.append(f"Target: API and dumps at most +{TARGET_OPEN_DATA:.0%} build time: {ratio:.2f}× — "
                f"{verdict(ratio - 1, TARGET_OPEN_DATA)}.")
