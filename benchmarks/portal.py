@@ -131,10 +131,13 @@ def index_size(output: Path) -> dict[str, int]:
 
 def change_meeting(content: Path, nth: int = 2) -> str:
     """Rename one meeting (the one at 1/nth of the list) in its content file, as a hand edit would."""
+    files = sorted((content / "meetings").glob("*.md"), key=lambda p: int(p.stem) if p.stem.isdigit() else 0)
+    return change_meeting_file(files[len(files) // nth])
+
+
+def change_meeting_file(target: Path) -> str:
     from importers.content import read_front_matter, render_front_matter
 
-    files = sorted((content / "meetings").glob("*.md"), key=lambda p: int(p.stem) if p.stem.isdigit() else 0)
-    target = files[len(files) // nth]
     data = read_front_matter(target)
     data["name"] = f"{data.get('name', 'Sitzung')} (geändert)"
     target.write_bytes(render_front_matter(data))

@@ -27,11 +27,11 @@ from pathlib import Path
 from plugins.council.reuse.cache import cache_root
 from ratsinfo import PROJECT_ROOT
 from ratsinfo.contracts import BUILD_STATE as STATE_FILE
-from ratsinfo.contracts import PERMALINKS, REDIRECTS, SEARCH_STATE, BuildReport
+from ratsinfo.contracts import OPARL_STATE, PERMALINKS, REDIRECTS, SEARCH_STATE, BuildReport
 from ratsinfo.files import fsync_folder, same_bytes
 from ratsinfo.killpoints import kill_point
 from ratsinfo.locking import Busy, exclusive
-from ratsinfo.manifest import MANIFEST, known_checksums, write_manifest
+from ratsinfo.manifest import MANIFEST, known_checksums, take_vouched, write_manifest
 
 SETTINGS_FILE = PROJECT_ROOT / "pelicanconf.py"
 log = logging.getLogger(__name__)
@@ -67,14 +67,21 @@ def build_site(content: Path, output: Path, overrides: dict | None = None) -> Bu
     with _only_build(output):
         clear_leftovers(output)
         known = known_checksums(output)  # before the new build replaces output/ or deletes from it
-        result = _build(content, output, overrides, Pelican, read_settings)
-        started = time.monotonic()
+        take_vouched()  # what a failed build in this process left
         try:
-            result.checksummed = write_manifest(output, known)
-            result.seconds += time.monotonic() - started
-        except OSError as exc:
-            raise BuildFailed(f"Gebaut, aber {output / MANIFEST} ließ sich nicht schreiben: {exc}. "
-                              f"Platz und Rechte prüfen, dann erneut bauen.") from exc
+            result = _build(content, output, overrides, Pelican, read_settings)
+            known.update(take_vouched())
+            started = time.monotonic()
+            try:
+                result.checksummed = write_manifest(output, known)
+                result.seconds += time.monotonic() - started
+            except OSError as exc:
+                raise BuildFailed(f"Gebaut, aber {output / MANIFEST} ließ sich nicht schreiben: {exc}. "
+                                  f"Platz und Rechte prüfen, dann erneut bauen.") from exc
+        finally:
+            # The graph stays frozen (plugins/council/loading.py) until the build is done: the overlay's
+            # and the manifest's state files would otherwise start full collections over the whole graph.
+            gc.unfreeze()
     _warn_missing_legal_pages(content, output)
     return result
 
@@ -110,8 +117,6 @@ def _build(content: Path, output: Path, overrides: dict | None, Pelican, read_se
     except Exception as exc:  # Pelican and plugins raise anything; the webmaster gets one message
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(f"Bauen fehlgeschlagen, {output} bleibt unverändert: {exc}") from exc
-    finally:
-        gc.unfreeze()  # the graph was frozen while building (plugins/council/loading.py)
     kill_point("build:before-apply")
     if overlay:
         try:
@@ -222,9 +227,15 @@ def _forget_last_build(output: Path):
 
 
 def _planned(state_file: Path) -> set[str]:
-    """Pages and attachments of the new build that stayed in output/ (unchanged ones are not in staging)."""
+    """Pages and attachments of the new build that stayed in output/ (unchanged ones are not in
+    staging), and the API's files (plugins/oparlapi keeps those the manifest vouches for)."""
     state = json.loads(state_file.read_text(encoding="utf-8"))
-    return set(state["pages"]) | set(state.get("attachments", []))
+    planned = set(state["pages"]) | set(state.get("attachments", []))
+    try:
+        api = json.loads((state_file.parent / Path(OPARL_STATE).name).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return planned  # no API in this build
+    return planned | {rel for rel in api if isinstance(rel, str)}
 
 
 def _move(source: str, target: str):

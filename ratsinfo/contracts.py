@@ -125,8 +125,9 @@ OUTPUT_FILES = _declare(
              "Object -> URL of this build; the next build compares to find moved pages."),
     Contract(REDIRECTS, "plugins.deploy", ("plugins.deploy", "ratsinfo.build"),
              "Old URL -> new URL, kept across builds; .htaccess and web.config redirect by it."),
-    Contract(OPARL_STATE, "plugins.oparlapi", ("plugins.oparlapi",),
-             "Each API object's created/modified and content hash, and the tombstones of deleted ones."),
+    Contract(OPARL_STATE, "plugins.oparlapi", ("plugins.oparlapi", "ratsinfo.build"),
+             "Each API object's created/modified and content hash, the tombstones of deleted ones, and every "
+             "file of the API: an overlay keeps those the build did not write anew."),
     Contract(OPENDATA_STATE, "plugins.opendata", ("plugins.opendata",),
              "The fingerprint of the dumps' rows: the SQLite database is made again only when it changed."),
     Contract(NOT_FOUND_SSI, "plugins.deploy", ("Apache (output/.htaccess)",),

@@ -105,7 +105,9 @@ def test_an_overlay_rebuild_hashes_and_rewrites_only_what_changed(mini_content, 
     content = copy_of(mini_content, tmp_path / "content")
     output = tmp_path / "output"
     first = build_site(content, output, overrides=MINI_OVERRIDES)
-    assert first.checksummed == len(stamps(output)) - 2  # everything but SHA256SUMS and checksums.json
+    # The API's files are hashed as they are written (ratsinfo/manifest.vouch), not read again.
+    api = {p for p in stamps(output) if p.startswith("oparl/") and p != "oparl/.htaccess"}
+    assert api and first.checksummed == len(stamps(output)) - 2 - len(api)  # nor SHA256SUMS, checksums.json
     before, lines_before = stamps(output), (output / MANIFEST).read_bytes().splitlines()
     bytes_before = {p: (output / p).read_bytes() for p in before}
 
@@ -118,7 +120,8 @@ def test_an_overlay_rebuild_hashes_and_rewrites_only_what_changed(mini_content, 
     after = stamps(output)
     touched = {p for p in after if before.get(p) != after[p]} - {MANIFEST, CHECKSUMS}
     assert "sitzungen/1.html" in touched
-    assert second.checksummed == len(touched) < len(after) / 2
+    assert "oparl/meeting/1" in touched and "oparl/paper/1" not in touched
+    assert second.checksummed == len(touched - api) < len(after) / 2
     changed = {p for p in after if bytes_before.get(p) != (output / p).read_bytes()} - {MANIFEST}
     lines_after = (output / MANIFEST).read_bytes().splitlines()
     new_lines = {line.split(b"  ", 1)[1].decode() for line in set(lines_after) - set(lines_before)}

@@ -93,6 +93,13 @@ def test_files_point_at_our_mirrored_copy_and_carry_their_text(mini_site):
     # Not mirrored: the original, as the pages link it.
     assert files["oparl/file/1"]["accessUrl"] == "https://oparl.kleinstadt.example/dokumente/1.pdf"
     assert "downloadUrl" not in files["oparl/file/1"]
+    # The text is in the File and in the file list; the copies its owners embed leave it out
+    # (it would be the documents' text many times over: docs/opendata.md).
+    assert mirrored in files["oparl/lists/file/1"]["data"]
+    embedded = [o for path, data in files.items() if not path.startswith(("oparl/file/", "oparl/lists/file/"))
+                for o in every_object(data) if o["type"].endswith("/File")]
+    assert any(o["id"] == mirrored["id"] for o in embedded)
+    assert embedded and all("text" not in o for o in embedded)
 
 
 def test_non_public_item_and_consultation_appear_as_the_pages_show_them(mini_site):
@@ -292,3 +299,44 @@ def test_hand_edited_file_name_gender_and_parent_circle_are_left_out_when_read(t
     assert load_graph(content).persons["1"].gender is None
     # 2 names 1 as parent and 1 names 2: one of the two links is dropped, so no page walks a circle.
     assert [o.parent for o in (graph.organizations["1"], graph.organizations["2"])].count(None) == 1
+
+
+def _one_paper_on_an_agenda(content: Path, paper_id: str = "v", item_id: str = "1", other_paper: str | None = None):
+    """Paper `paper_id` with one consultation that names no agenda item, and item `item_id` of
+    meeting m that names the paper: the item's consultation is one the API makes up."""
+    from tests.test_escaping import write
+
+    write(content, "bodies", {"id": "b", "name": "Stadt"})
+    write(content, "organizations", {"id": "o", "name": "Rat"})
+    for paper in filter(None, (paper_id, other_paper)):
+        write(content, "papers", {"id": paper, "name": f"Vorlage {paper}", "reference": f"V/{paper}",
+                                  "consultations": [{"meeting": "m", "organizations": ["o"]}]})
+    write(content, "meetings", {"id": "m", "name": "Rat", "start": "2025-05-05T17:00:00+02:00", "organizations": ["o"],
+                                "agenda": [{"id": item_id, "number": "1", "name": "Punkt", "public": True,
+                                            "paper": paper_id}]})
+
+
+def test_a_consultation_known_only_from_its_agenda_item_keeps_its_own_address(tmp_path):
+    """Item "1" of a paper whose first consultation is `v-1`: two consultations, two files."""
+    content, site = tmp_path / "content", tmp_path / "site"
+    _one_paper_on_an_agenda(content)
+    build_site(content, site, overrides={**MINI_OVERRIDES, "PAGEFIND": False})
+    files = api_files(site)
+    listed = files["oparl/lists/consultation/1"]["data"]
+    assert len(listed) == len({c["id"] for c in listed}) == 2
+    for consultation in listed:
+        assert files[consultation["id"].removeprefix(MINI_PUBLIC_URL)] == consultation
+    item = files["oparl/agendaitem/1"]
+    lone = files[item["consultation"].removeprefix(MINI_PUBLIC_URL)]
+    assert lone["agendaItem"] == item["id"] and "agendaItem" not in files["oparl/consultation/v-1"]
+
+
+def test_two_api_objects_at_one_address_stop_the_build_naming_both(tmp_path):
+    """Ids made of content ids can still meet (paper `v-top` beside item `1` of paper `v`): the
+    build stops, as for two pages at one address, instead of writing one file over the other."""
+    from ratsinfo.build import BuildFailed
+
+    content, site = tmp_path / "content", tmp_path / "site"
+    _one_paper_on_an_agenda(content, other_paper="v-top")
+    with pytest.raises(BuildFailed, match="oparl/consultation/v-top-1"):
+        build_site(content, site, overrides={**MINI_OVERRIDES, "PAGEFIND": False})

@@ -11,9 +11,10 @@ reason; under CI they fail instead, as the Apache tests do without Apache.
 
 One build of the demo serves both runs: it is built for http://127.0.0.1:PORT/ratsinfo/, and the
 loopback server and then Apache listen on that port in turn. MST leaves the machine for nothing:
-`--skip-body-extra` (no map data), `--skip-files` (no download into its object store; the text is
-in our File objects), an `--ags` of our choice (no Wikidata lookup), and its geocoder points at
-the served site, where it finds nothing.
+`--skip-body-extra` (no map data), `--skip-files` (no download into its object store; MST reads
+files only embedded in papers and meetings, which carry no `text`, and would extract it from the
+download: docs/opendata.md), an `--ags` of our choice (no Wikidata lookup), and its geocoder points
+at the served site, where it finds nothing.
 """
 
 from __future__ import annotations

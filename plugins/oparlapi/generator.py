@@ -1,10 +1,9 @@
-"""OParlGenerator: the static OParl 1.1 API under oparl/, rewritten into each build's staging
-folder and moved into output/ only where its bytes differ (ratsinfo/build.apply_overlay), as the
-feeds are."""
+"""OParlGenerator: the static OParl 1.1 API under oparl/, written into each build's staging folder
+(plugins/oparlapi/writing.py: in a child process, unchanged files as links to the old ones) and
+moved into output/ only where its bytes differ (ratsinfo/build.apply_overlay)."""
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime, time
 from pathlib import Path
@@ -13,10 +12,11 @@ from zoneinfo import ZoneInfo
 from pelican.generators import Generator
 
 from plugins.common import site_today, write_if_changed
-from plugins.oparlapi import stamps
+from plugins.oparlapi import stamps, writing
 from plugins.oparlapi.layout import FOLDER, PAGE_SIZE, SYSTEM, Urls
 from plugins.i18n import load_translations
 from plugins.oparlapi.objects import CLOSED_ITEM_NAME, Objects, licence_url
+from plugins.oparlapi.writing import ApiFiles, encode
 from ratsinfo.contracts import OPARL_STATE
 from ratsinfo.settings import SettingInvalid, public_address
 
@@ -25,14 +25,39 @@ log = logging.getLogger(__name__)
 PRODUCT = "https://github.com/ratsinfo/ratsinfo"
 
 
-def encode(obj) -> bytes:
-    return (json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+class IdCollision(Exception):
+    """Two API objects would be written to one file; the message names both."""
+
+
+def check_unique_ids(urls: Urls, by_type: dict[str, list[dict]]):
+    """Every object at its own address, also ignoring case (IIS, Windows shares): ids made of
+    content ids can meet (paper `v-top` and the consultation of item `1` of paper `v`), and the
+    second file would silently replace the first."""
+    seen: dict[str, dict] = {}
+    for found in by_type.values():
+        for obj in found:
+            key = obj["id"].lower()
+            other = seen.setdefault(key, obj)
+            if other is not obj:
+                raise IdCollision(
+                    f"Zwei Objekte der OParl-Schnittstelle hätten dieselbe Adresse {urls.path(obj['id'])}: "
+                    f"{_describe(urls, other)} und {_describe(urls, obj)}. Eine der Inhaltsdateien umbenennen (Id) "
+                    "oder in der Quelle korrigieren und neu bauen. Es wurde nichts geschrieben.")
+
+
+def _describe(urls: Urls, obj: dict) -> str:
+    """An object in words: its type and the objects it belongs to."""
+    owners = [f"{label} {urls.path(obj[key]) or obj[key]}" for key, label in (
+        ("paper", "Vorlage"), ("meeting", "Sitzung"), ("person", "Person"), ("agendaItem", "Tagesordnungspunkt"))
+        if isinstance(obj.get(key), str)]
+    return obj["type"].rsplit("/", 1)[-1] + (f" ({', '.join(owners)})" if owners else f" {urls.path(obj['id'])}")
 
 
 class OParlGenerator(Generator):
     """Runs after CouncilGenerator (PLUGINS order), so the graph is in the context."""
 
     def generate_context(self):
+        writing.forget()  # a child of an earlier build in this process that failed
         graph = self.context.get("council_graph")
         if graph is None:
             raise RuntimeError("plugins.oparlapi braucht plugins.council: in PLUGINS davor eintragen")
@@ -55,8 +80,8 @@ class OParlGenerator(Generator):
             return
         output = Path(self.output_path)
         tz = ZoneInfo(self.settings.get("TIMEZONE") or "Europe/Berlin")
-        previous = self.settings.get("RATSINFO_PREVIOUS_OUTPUT") or self.output_path
-        clock = stamps.Clock(stamps.read_state(Path(previous) if previous else None), self.now(tz))
+        previous = Path(self.settings.get("RATSINFO_PREVIOUS_OUTPUT") or self.output_path)
+        clock = stamps.Clock(stamps.read_state(previous), self.now(tz))
         urls = Urls(self.base)
         objects = Objects(self.context["council_graph"], urls, clock, tz=tz,
                           web_url=lambda obj: urls.url(obj.url),
@@ -64,23 +89,37 @@ class OParlGenerator(Generator):
                           licence=licence_url(self.settings.get("DATA_LICENCE")),
                           closed_item_name=load_translations(self.settings)[0].gettext(CLOSED_ITEM_NAME)).build()
         self.context["oparl_objects"] = (objects, self.base)  # the dumps' rows (plugins/opendata)
-        pages = {SYSTEM: self.system(urls, objects, clock)}  # stamped before the graves are counted
+        system = self.system(urls, objects, clock)  # stamped before the graves are counted
         graves = clock.tombstones(self.settings.get("OPARL_TOMBSTONE_DAYS"))
-        written = 0
         by_type = {name: list(found) for name, found in objects.by_type.items()}
         for url, grave in graves.items():
             # Graves under another address (PUBLIC_URL changed) are not ours to keep.
             if urls.path(url) is not None and grave["type"].rsplit("/", 1)[-1] in by_type:
                 by_type[grave["type"].rsplit("/", 1)[-1]].append(grave)
+        check_unique_ids(urls, by_type)
+        writing.start(lambda: self.write(output, previous, clock, urls, system, by_type), self.written)
+
+    def write(self, output: Path, previous: Path | None, clock, urls: Urls, system: dict,
+              by_type: dict[str, list[dict]]) -> dict:
+        """Every file of the API and its state (in the child process, writing.start)."""
+        files = ApiFiles(output, previous, overlay=bool(self.settings.get("RATSINFO_OVERLAY")))
+        files.put(SYSTEM, encode(system) + b"\n")
         for type_name, found in by_type.items():
-            for obj in found:
-                pages[urls.path(obj["id"])] = obj
-            pages.update(self.list_pages(urls, type_name, found))
-        for path, obj in pages.items():
-            written += write_if_changed(output / path, encode(obj))
-        write_if_changed(output / OPARL_STATE, clock.state())
+            # Each object encoded once: its own file and its list page take the same bytes.
+            encoded = [encode(obj) for obj in found]
+            for obj, blob in zip(found, encoded):
+                files.put(urls.path(obj["id"]), blob + b"\n")
+            for path, blob in self.list_pages(urls, type_name, encoded):
+                files.put(path, blob)
+        write_if_changed(output / OPARL_STATE, clock.state(files.paths))
+        return {"files": len(files.paths), "written": files.written, "graves": len(clock.graves),
+                "vouched": files.vouched}
+
+    @staticmethod
+    def written(result: dict):
+        writing.hand_on(result)
         log.info("ratsinfo: OParl-Schnittstelle mit %d Dateien, %d neu geschrieben, %d gelöschte Objekte",
-                 len(pages), written, len(graves))
+                 result["files"], result["written"], result["graves"])
 
     def now(self, tz) -> datetime:
         """The build's moment: midnight of RATSINFO_TODAY when it is pinned (tests), else now."""
@@ -98,10 +137,10 @@ class OParlGenerator(Generator):
         system["created"], system["modified"] = clock.stamp(system, None)
         return system
 
-    def list_pages(self, urls: Urls, type_name: str, found: list[dict]) -> dict[str, dict]:
-        """The external list of a type, PAGE_SIZE entries a page, in a stable order (2-05)."""
-        total = max(1, -(-len(found) // PAGE_SIZE))
-        pages = {}
+    def list_pages(self, urls: Urls, type_name: str, encoded: list[bytes]):
+        """The external list of a type, PAGE_SIZE entries a page, in a stable order (2-05): (path,
+        bytes) of each page, its entries spliced from the objects' own encoding."""
+        total = max(1, -(-len(encoded) // PAGE_SIZE))
         for page in range(1, total + 1):
             links = {"first": urls.list_page(type_name, 1), "last": urls.list_page(type_name, total),
                      "self": urls.list_page(type_name, page)}
@@ -109,10 +148,7 @@ class OParlGenerator(Generator):
                 links["prev"] = urls.list_page(type_name, page - 1)
             if page < total:
                 links["next"] = urls.list_page(type_name, page + 1)
-            pages[urls.path(links["self"])] = {
-                "data": found[(page - 1) * PAGE_SIZE: page * PAGE_SIZE],
-                "pagination": {"totalElements": len(found), "elementsPerPage": PAGE_SIZE,
-                               "currentPage": page, "totalPages": total},
-                "links": links,
-            }
-        return pages
+            rest = encode({"pagination": {"totalElements": len(encoded), "elementsPerPage": PAGE_SIZE,
+                                          "currentPage": page, "totalPages": total}, "links": links})
+            data = b",".join(encoded[(page - 1) * PAGE_SIZE: page * PAGE_SIZE])
+            yield urls.path(links["self"]), b'{"data":[' + data + b"]," + rest[1:] + b"\n"

@@ -226,8 +226,11 @@ class Objects:
         })
 
     def embed_file(self, f) -> dict | None:
+        """Without `text`: the File's own object and the file list carry it. Copied into every
+        Paper, Meeting and AgendaItem and their list pages, it made the API several times the
+        documents' text (docs/opendata.md)."""
         obj = self.files.get(f.id) if f is not None else None
-        return embedded(obj, "meeting", "paper") if obj else None
+        return embedded(obj, "meeting", "paper", "text") if obj else None
 
     def meeting(self, meeting) -> dict:
         items = []
@@ -272,8 +275,9 @@ class Objects:
         for position, consultation in enumerate(item.paper.consultations):
             if consultation.agenda_item is item:
                 return self.consultation_url(item.paper, position)
-        # The item names a paper whose consultations do not name the item: one of its own.
-        return self.urls.object("Consultation", f"{item.paper.id}-{self._item_keys[(item.meeting.id, item.id)]}")
+        # The item names a paper whose consultations do not name the item: one of its own, under
+        # "top" (Tagesordnungspunkt) so that item "1" does not meet the paper's first consultation.
+        return self.urls.object("Consultation", f"{item.paper.id}-top-{self._item_keys[(item.meeting.id, item.id)]}")
 
     def add_lone_consultations(self):
         """Consultations that only an agenda item knows of (see consultation_of)."""

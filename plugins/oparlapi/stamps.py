@@ -1,5 +1,6 @@
 """What the API remembers from build to build (contracts.OPARL_STATE): each object's created and
-modified, and the objects that are gone, kept as tombstones for OPARL_TOMBSTONE_DAYS.
+modified, the objects that are gone, kept as tombstones for OPARL_TOMBSTONE_DAYS, and the API's
+files (those not written anew stay in output/, writing.ApiFiles).
 
 Objects whose content carries no `modified` (hand-written or SQL content) are stamped with the
 build's day when their JSON changed and keep their stamps while it does not, so that a client
@@ -28,14 +29,9 @@ def read_state(previous_output: Path | None) -> dict:
 
 
 def fingerprint(obj: dict) -> str:
-    """The object's JSON without any created/modified, its own or its embedded objects'."""
-    def strip(value):
-        if isinstance(value, dict):
-            return {k: strip(v) for k, v in value.items() if k not in ("created", "modified")}
-        if isinstance(value, list):
-            return [strip(v) for v in value]
-        return value
-    return hashlib.sha1(json.dumps(strip(obj), sort_keys=True).encode("utf-8")).hexdigest()[:16]
+    """The object's JSON before its own created/modified are set. The stamps of the objects it
+    embeds are in it: an embedded object that changed changes its owner too (spec 2-08)."""
+    return hashlib.sha1(json.dumps(obj, sort_keys=True).encode("utf-8")).hexdigest()[:16]
 
 
 class Clock:
@@ -47,9 +43,12 @@ class Clock:
 
     def stamp(self, obj: dict, source_modified: str | None) -> tuple[str, str]:
         """(created, modified) of `obj`: created stays from the first build that had it."""
-        url, digest = obj["id"], fingerprint(obj)
+        url = obj["id"]
         before = self.before.get(url)
         before = before if isinstance(before, list) and len(before) == 4 else None
+        # The content's own `modified` decides; the fingerprint (a tenth of the API's time) is
+        # needed only without one. Losing it later (other source) then counts as a change, once.
+        digest = "" if source_modified else fingerprint(obj)
         if source_modified:
             modified = source_modified
         elif before and before[3] == digest:
@@ -74,8 +73,9 @@ class Clock:
         return {url: {"id": url, "type": type_name, "created": created, "modified": deleted, "deleted": True}
                 for url, (type_name, created, deleted) in sorted(graves.items())}
 
-    def state(self) -> bytes:
-        return json_lines({"objects": self.seen, "tombstones": self.graves}).encode("utf-8")
+    def state(self, files: list[str]) -> bytes:
+        """`files`: every file of this build's API, those kept in output/ too (ratsinfo/build.apply_overlay)."""
+        return json_lines({"objects": self.seen, "tombstones": self.graves, "files": sorted(files)}).encode("utf-8")
 
 
 def _moment(value: str) -> datetime:
