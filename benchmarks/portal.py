@@ -28,8 +28,15 @@ class Recorder(logging.Handler):
 plugins = logging.getLogger("plugins")
 plugins.setLevel(logging.INFO)
 plugins.addHandler(Recorder())
+overrides = json.loads(sys.argv[3])
+if sys.argv[4] == "search-page":
+    # The search page and every page's search box, as a site with search has them; Pagefind's
+    # run is left to pagefind() below, measured on its own.
+    import plugins.search
+    plugins.search.run_pagefind = lambda pelican: None
+    overrides["PAGEFIND"] = True
 started = time.monotonic()
-result = build_site(Path(sys.argv[1]), Path(sys.argv[2]), overrides=json.loads(sys.argv[3]))
+result = build_site(Path(sys.argv[1]), Path(sys.argv[2]), overrides=overrides)
 print(json.dumps({"seconds": result.seconds, "pages": result.pages, "events": events}), flush=True)
 os._exit(0)  # as the ratsinfo command ends (ratsinfo/cli.command)
 """
@@ -101,10 +108,13 @@ def import_over_http(server, content: Path, objects: int) -> ImportRun:
     return ImportRun(seconds, objects, len(server.requests) - requests_before, json.loads(report.to_json()))
 
 
-def build(content: Path, output: Path, pagefind: bool = False, settings: dict | None = None) -> BuildRun:
+def build(content: Path, output: Path, pagefind: bool = False, settings: dict | None = None,
+          search_page: bool = False) -> BuildRun:
+    """search_page: with the search page (suche.html) though without Pagefind, for a browser to
+    search once pagefind() has indexed the output (with PAGEFIND off there is no page)."""
     overrides = {"PAGEFIND": pagefind, **(settings or {})}
-    measured = run_measured([PYTHON, "-c", BUILD_CHILD, str(content), str(output), json.dumps(overrides)],
-                            cwd=PROJECT_ROOT)
+    measured = run_measured([PYTHON, "-c", BUILD_CHILD, str(content), str(output), json.dumps(overrides),
+                             "search-page" if search_page else "-"], cwd=PROJECT_ROOT)
     result = json.loads(measured.stdout.strip().splitlines()[-1])
     return BuildRun(measured, result["seconds"], result["pages"], result["events"])
 

@@ -266,7 +266,7 @@ def _synthetic_search_site(folder: Path, papers: int, query: str | None) -> Sear
 def _index_and_search(name: str, papers: int | None, folder: Path, query: str | None,
                       output_name: str = "output", settings: dict | None = None) -> SearchSite:
     output = folder / output_name
-    render = portal.build(folder / "content", output, settings=settings)
+    render = portal.build(folder / "content", output, settings=settings, search_page=True)
     pagefind = portal.pagefind(output)
     site = SearchSite(name, papers, render.pages, render, pagefind, portal.index_size(output))
     if query:

@@ -2,7 +2,7 @@
 
 from pelican import signals
 
-from plugins.oparlapi import writing
+from plugins import background
 from plugins.oparlapi.generator import OParlGenerator
 
 
@@ -13,6 +13,6 @@ def get_generators(pelican):
 def register():
     # Listed after plugins.council in PLUGINS: our generator finds the graph in the context.
     signals.get_generators.connect(get_generators)
-    # The API is written in a child process beside the rest of the build (writing.py): done
+    # The API is written in a child process beside the rest of the build (plugins/background.py): done
     # before build_site writes the manifest.
-    signals.finalized.connect(writing.finish)
+    signals.finalized.connect(background.finish)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from pelican.generators import Generator
 
+from plugins import background
 from plugins.common import site_today, write_if_changed
 from plugins.oparlapi import stamps, writing
 from plugins.oparlapi.layout import FOLDER, PAGE_SIZE, SYSTEM, Urls
@@ -57,7 +58,7 @@ class OParlGenerator(Generator):
     """Runs after CouncilGenerator (PLUGINS order), so the graph is in the context."""
 
     def generate_context(self):
-        writing.forget()  # a child of an earlier build in this process that failed
+        background.forget()  # a child of an earlier build in this process that failed
         graph = self.context.get("council_graph")
         if graph is None:
             raise RuntimeError("plugins.oparlapi braucht plugins.council: in PLUGINS davor eintragen")
@@ -97,11 +98,12 @@ class OParlGenerator(Generator):
             if urls.path(url) is not None and grave["type"].rsplit("/", 1)[-1] in by_type:
                 by_type[grave["type"].rsplit("/", 1)[-1]].append(grave)
         check_unique_ids(urls, by_type)
-        writing.start(lambda: self.write(output, previous, clock, urls, system, by_type), self.written)
+        background.start(lambda: self.write(output, previous, clock, urls, system, by_type), self.written,
+                         "OParl-Schnittstelle")
 
     def write(self, output: Path, previous: Path | None, clock, urls: Urls, system: dict,
               by_type: dict[str, list[dict]]) -> dict:
-        """Every file of the API and its state (in the child process, writing.start)."""
+        """Every file of the API and its state (in the child process, background.start)."""
         files = ApiFiles(output, previous, overlay=bool(self.settings.get("RATSINFO_OVERLAY")))
         files.put(SYSTEM, encode(system) + b"\n")
         for type_name, found in by_type.items():

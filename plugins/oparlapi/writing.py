@@ -1,5 +1,6 @@
 """Writing the API's files: each object encoded once, unchanged files kept as hard links, and the
-whole of it in a child process beside the rest of the build where the system can fork.
+whole of it in a child process beside the rest of the build where the system can fork
+(plugins/background.py).
 
 At 2,000 papers the API is 20,000 files; encoding and creating them took longer than rendering
 the site's 8,000 pages (benchmarks/RESULTS.md). The parent goes on with the dumps, feeds and
@@ -11,11 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 from pathlib import Path
 
 from plugins.common import write_if_changed
-from ratsinfo import portable
 from ratsinfo.manifest import known_checksums, vouch
 
 
@@ -85,65 +84,6 @@ class ApiFiles:
         if folder not in self.folders:
             os.makedirs(os.path.join(self.output, folder), exist_ok=True)
             self.folders.add(folder)
-
-
-# Children writing the API: (pid, read end of the pipe with their result, what to do with it).
-_pending: list[tuple[int, int, object]] = []
-
-
-def start(job, on_done):
-    """on_done(job()) — in a child process where the system can fork, else right here."""
-    if not portable.can_fork():
-        on_done(job())
-        return
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: the job, its result down the pipe, and out without Pelican's exit handlers
-        status = 1
-        try:
-            os.close(read)
-            try:
-                payload = pickle.dumps(("ok", job()))
-                status = 0
-            except BaseException as exc:  # noqa: B902 - the parent reports it and stops the build
-                payload = pickle.dumps(("error", f"{type(exc).__name__}: {exc}"))
-            with os.fdopen(write, "wb") as pipe:
-                pipe.write(payload)
-        finally:
-            os._exit(status)
-    os.close(write)
-    _pending.append((pid, read, on_done))
-
-
-def finish(*_):
-    """Wait for every child; one that failed stops the build (its files are incomplete)."""
-    errors = []
-    while _pending:
-        pid, read, on_done = _pending.pop(0)
-        with os.fdopen(read, "rb") as pipe:
-            data = pipe.read()
-        os.waitpid(pid, 0)
-        try:
-            kind, value = pickle.loads(data)
-        except Exception:  # killed, or out of memory: nothing came
-            kind, value = "error", "der Kindprozess endete ohne Ergebnis"
-        if kind == "ok":
-            on_done(value)
-        else:
-            errors.append(value)
-    if errors:
-        raise RuntimeError(f"OParl-Schnittstelle nicht geschrieben: {errors[0]}")
-
-
-def forget():
-    """A build that failed before `finalized` left its child: wait for it, and drop its result."""
-    while _pending:
-        pid, read, _ = _pending.pop(0)
-        os.close(read)
-        try:
-            os.waitpid(pid, 0)
-        except ChildProcessError:
-            pass
 
 
 def hand_on(result: dict):

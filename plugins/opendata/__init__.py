@@ -3,6 +3,7 @@
 
 from pelican import signals
 
+from plugins import background
 from plugins.opendata.generator import OpenDataGenerator
 
 
@@ -13,3 +14,6 @@ def get_generators(pelican):
 def register():
     # Listed after plugins.oparlapi in PLUGINS: it takes the API's objects when there are some.
     signals.get_generators.connect(get_generators)
+    # The dumps are written in a child process beside the rest of the build (plugins/background.py):
+    # done before build_site writes the manifest. One receiver, whichever plugin connects it.
+    signals.finalized.connect(background.finish)

@@ -2,7 +2,8 @@
 
 The rows are the API's objects (plugins/oparlapi), taken from the context when the API was
 built (PUBLIC_URL set: links absolute) and made here otherwise, with links relative to the
-site root: dumps need no public address, their ids are the local ones either way.
+site root: dumps need no public address, their ids are the local ones either way. The files are
+written in a child process beside the rest of the build (plugins/background.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from pelican.generators import Generator
 
+from plugins import background
 from plugins.common import write_if_changed
 from plugins.council.plan import PageSpec
 from plugins.oparlapi.layout import SYSTEM, Urls
@@ -45,6 +47,7 @@ class OpenDataGenerator(Generator):
     """Runs after OParlGenerator (PLUGINS order): its objects are in the context by generate_output."""
 
     def generate_context(self):
+        background.forget()  # a child of an earlier build in this process that failed
         if self.context.get("council_graph") is None:
             raise RuntimeError("plugins.opendata braucht plugins.council: in PLUGINS davor eintragen")
         licence = self.settings.get("DATA_LICENCE")
@@ -76,6 +79,12 @@ class OpenDataGenerator(Generator):
                               contact=bool(self.settings.get("PUBLISH_CONTACT_DATA")), licence=self.licence,
                               texts=False).build()
         published = {f.id: f for f in graph.published_files()}
+        name = self.context.get("portal_name") or "Ratsinformation"
+        background.start(lambda: self.write(output, objects, base, published, name), self.written, "Offene Daten")
+
+    def write(self, output: Path, objects: Objects, base: str, published: dict, name: str) -> int:
+        """Every dump and the SQLite state (in the child process, background.start): how many
+        files were written anew."""
 
         def text_of(file_id: str) -> str | None:
             # From disk, one at a time, whether or not the API's objects hold the texts too.
@@ -93,11 +102,14 @@ class OpenDataGenerator(Generator):
                     lines.write(line)
                     spreadsheet.write(r)
                 spreadsheet.close()
-        name = self.context.get("portal_name") or "Ratsinformation"
         written.append(write_if_changed(output / PACKAGE, package(name, self.licence_id, self.licence)))
         written.append(self.sqlite(output, digest.hexdigest()))
+        return sum(written)
+
+    @staticmethod
+    def written(count: int):
         log.info("ratsinfo: Offene Daten (%s/) mit %d Dateien, %d neu geschrieben",
-                 DATA_FOLDER, 2 * len(TABLES) + 2, sum(written))
+                 DATA_FOLDER, 2 * len(TABLES) + 2, count)
 
     def sqlite(self, output: Path, fingerprint: str) -> int:
         """The database, made only when its rows changed: SQLite files of equal rows need not be
