@@ -336,8 +336,8 @@ def test_pages_offer_only_the_calendars_and_feeds_that_were_written(site, site_w
         for page in html_pages(output):
             for target in offered(output, page):
                 assert (output / target).is_file(), f"{page} verlinkt {target}"
-    # The feeds of all papers and all changes are in every page's head, with the public address only.
-    everywhere = {"feeds/vorlagen.atom", "feeds/aenderungen.atom"}
+    # The feeds of all papers, changes, agendas and minutes are in every page's head, with the public address only.
+    everywhere = {"feeds/vorlagen.atom", "feeds/aenderungen.atom", "feeds/tagesordnungen.atom", "feeds/niederschriften.atom"}
     assert all(everywhere <= offered(site, page) for page in html_pages(site))
     assert not any(everywhere & offered(site_without_public_url, page) for page in html_pages(site_without_public_url))
 
@@ -345,9 +345,11 @@ def test_pages_offer_only_the_calendars_and_feeds_that_were_written(site, site_w
         return offered(output, page) - everywhere
 
     assert own(site, "gremien/1.html") == {"kalender/gremium-1.ics", "feeds/gremium-1.atom",
-                                           "feeds/gremium-1-aenderungen.atom"}
+                                           "feeds/gremium-1-aenderungen.atom", "feeds/gremium-1-tagesordnungen.atom",
+                                           "feeds/gremium-1-niederschriften.atom"}
     # Directs a paper, never meets.
-    assert own(site, "gremien/3.html") == {"feeds/gremium-3.atom", "feeds/gremium-3-aenderungen.atom"}
+    assert own(site, "gremien/3.html") == {"feeds/gremium-3.atom", "feeds/gremium-3-aenderungen.atom",
+                                           "feeds/gremium-3-tagesordnungen.atom", "feeds/gremium-3-niederschriften.atom"}
     assert own(site_without_public_url, "gremien/3.html") == set()  # a feed needs the public address
     assert own(site, "gremien/4.html") == own(site_without_public_url, "gremien/4.html") == set()
     assert own(site, "sitzungen/10.html") == {"sitzungen/10.ics"}

@@ -169,8 +169,9 @@ class FeedsGenerator(Generator):
                     name = f"gremium-{org.id}-{kind}"
                     feeds.append(feed(f"feeds/{name}.atom", name, per_org % {"organization": org.name},
                                       self.url(org), org.meetings, papers_by_org.get(org, []), kind))
-        self.subscriptions.offer(None, changes="feeds/aenderungen.atom")
+        offered = {"aenderungen": "changes", "tagesordnungen": "agendas", "niederschriften": "minutes"}
+        self.subscriptions.offer(None, **{field: f"feeds/{kind}.atom" for kind, field in offered.items()})
         for org in graph.organizations.values():
             if org.meetings or org in papers_by_org:
-                self.subscriptions.offer(org, changes=f"feeds/gremium-{org.id}-aenderungen.atom")
+                self.subscriptions.offer(org, **{field: f"feeds/gremium-{org.id}-{kind}.atom" for kind, field in offered.items()})
         return feeds

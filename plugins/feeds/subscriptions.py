@@ -24,12 +24,14 @@ class Subscribe:
     calendar: str | None = None   # an iCalendar file (.ics)
     feed: str | None = None       # an Atom feed (.atom) of new papers
     changes: str | None = None    # the Atom feed of changes (plugins/feeds/changes.py)
+    agendas: str | None = None    # the Atom feed of new agendas
+    minutes: str | None = None    # the Atom feed of new minutes
     # The calendar as webcal:// (absolute, so only with PUBLIC_URL): a click subscribes in
     # Apple Kalender and Outlook instead of downloading the file once.
     webcal: str | None = None
 
     def __bool__(self) -> bool:
-        return bool(self.calendar or self.feed or self.changes)
+        return bool(self.calendar or self.feed or self.changes or self.agendas or self.minutes)
 
 
 class Subscriptions:
