@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 
 from ratsinfo import portable
 
@@ -30,10 +31,12 @@ def start(job, on_done, what: str):
         on_done(result)
         return
     read, write = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: the job, its result down the pipe, and out without Pelican's exit handlers
         status = 1
         try:
+            _die_with(parent)
             os.close(read)
             try:
                 payload = pickle.dumps(("ok", job()))
@@ -46,6 +49,21 @@ def start(job, on_done, what: str):
             os._exit(status)
     os.close(write)
     _pending.append((pid, read, on_done, what))
+
+
+def _die_with(parent: int):
+    """A build killed while its writer runs takes the writer with it (Linux: PR_SET_PDEATHSIG):
+    a writer left behind holds the inherited build lock and writes into a staging folder that the
+    next build cleans up. Where the parent is gone already, the child leaves at once."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: no such call; the parent's wait still covers every build that ends normally
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def finish(*_):

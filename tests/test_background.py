@@ -6,6 +6,7 @@ import os
 import pytest
 
 from plugins import background
+from ratsinfo import PROJECT_ROOT as PROJECT
 
 
 @pytest.fixture(params=["fork", "portable"])
@@ -52,3 +53,40 @@ def test_every_failure_is_named(monkeypatch, tmp_path):
         background.finish()
     assert str(raised.value) == ("OParl-Schnittstelle nicht geschrieben: OSError: Datenträger voll; "
                                  "Offene Daten nicht geschrieben: OSError: Datenträger voll")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="nur wo geforkt wird")
+def test_a_killed_build_takes_its_writers_with_it(tmp_path):
+    """A build killed while a writer runs must not leave the writer behind: it would hold the build
+    lock (inherited) and write into a staging folder the next build cleans up."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    note = tmp_path / "kind.pid"
+    script = (
+        "import os, signal, time\n"
+        "from plugins import background\n"
+        f"def job():\n    open({str(note)!r}, 'w').write(str(os.getpid())); time.sleep(60)\n"
+        "background.start(job, print, 'Test')\n"
+        f"while not os.path.exists({str(note)!r}): time.sleep(0.01)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n")
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    env.pop("RATSINFO_PORTABLE", None)
+    done = subprocess.run([sys.executable, "-c", script], env=env, cwd=PROJECT)
+    assert done.returncode == -signal.SIGKILL
+    child = int(note.read_text())
+    for _ in range(200):
+        if not _alive(child):
+            break
+        time.sleep(0.01)
+    assert not _alive(child), "der Schreiber lebt nach dem Abbruch des Builds weiter"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().split(") ", 1)[1][0] != "Z"
+    except FileNotFoundError:
+        return False

@@ -52,9 +52,11 @@ def assert_published_and_served(site: Path, target: Path):
                 assert httpx.get(base + path).status_code == 200, path
         missing = httpx.get(base + "sitzungen/gibt-es-nicht.html")
         assert missing.status_code == 404 and "Seite nicht gefunden" in missing.text
-        [stylesheet] = re.findall(r'<link rel="stylesheet" href="([^"]+)"', missing.text)
-        css = httpx.get(urljoin(base + "sitzungen/gibt-es-nicht.html", stylesheet))
-        assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+        stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', missing.text)
+        assert stylesheets  # the screen one and print.css
+        for stylesheet in stylesheets:
+            css = httpx.get(urljoin(base + "sitzungen/gibt-es-nicht.html", stylesheet))
+            assert css.status_code == 200 and css.headers["content-type"].startswith("text/css"), stylesheet
 
 
 def test_a_town_publishes_from_an_oparl_dump_without_touching_the_program(demo_dump, tmp_path):
