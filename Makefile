@@ -43,7 +43,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 test: $(BIN)/.installed node_modules/.installed
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=25
 
 # The tier for every change, under a minute: markers are set in tests/conftest.py from what a test uses.
 test-fast check: $(BIN)/.installed
