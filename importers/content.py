@@ -27,6 +27,7 @@ from importers.hosts import HostRefused
 from importers.ids import IdMap
 from importers.records import KINDS, Record, Ref
 from importers.report import Report
+from importers.state import state_dir
 from ratsinfo.contracts import CONTENT_STATE_DIR, IMPORT_LOCK, IMPORT_STATE
 from ratsinfo.files import fsync_file, write_atomic
 from ratsinfo.killpoints import kill_point
@@ -103,6 +104,7 @@ class ContentWriter:
         self.scratch: Path | None = None
         # The host rule (importers/hosts.py) for copies kept from earlier runs: raises HostRefused.
         self.check_url = check_url
+        self.text_cache: Path | None = None
 
     # -- state ---------------------------------------------------------------
 
@@ -135,6 +137,8 @@ class ContentWriter:
     def _write(self, records: list[Record]):
         """Under the lock: no other run's staging folder is in use, and the state is ours to change."""
         state = self._load_state()
+        # Texts of PDFs by the sha256 of their bytes (files.read_text), in the private state.
+        self.text_cache = state_dir(self.root) / "texts"
         self.validators: dict[str, dict] = dict(state.get("validators", {}))
         ids = IdMap(state.get("ids"))
         for record in sorted(records, key=lambda r: (r.kind, r.source)):
@@ -187,7 +191,7 @@ class ContentWriter:
             unchanged_source = False  # fetch again: the host rule withholds it (_download)
         if unchanged_source and (media_ok or self.fetch_file is None):
             # Same file as last time: keep the copy and text we already have.
-            for key in MEDIA_FIELDS + ("text",):
+            for key in MEDIA_FIELDS + ("text", "text_ocr_pages"):
                 if key in previous:
                     data[key] = previous[key]
             if media_ok:
@@ -211,13 +215,18 @@ class ContentWriter:
                 staged[f"{folder}/{previous['media']}"] = self.root / folder / previous["media"]
                 text_path = self.root / folder / previous.get("text", "-")
                 text = text or (text_path.read_text(encoding="utf-8") if previous.get("text") and text_path.is_file() else None)
+                if text and not source_text and previous.get("text_ocr_pages"):
+                    data["text_ocr_pages"] = previous["text_ocr_pages"]
             elif fetched is not None:
                 path, mime, ext, extracted = fetched
                 data["media"] = f"{object_id}.{ext}"
                 data["media_type"] = mime
                 _describe_copy(data, path)
                 staged[f"{folder}/{object_id}.{ext}"] = path
-                text = text or extracted
+                if not text and extracted and extracted.text:
+                    text = extracted.text
+                    if extracted.ocr_pages:  # the reading view says which pages a machine read
+                        data["text_ocr_pages"] = extracted.ocr_pages
                 kill_point("import:staged-file")
         self.on_file()
         if text:
@@ -270,11 +279,13 @@ class ContentWriter:
         path.write_bytes(payload)
         self.report.files_downloaded += 1
         try:
-            text = attachments.extract_text(payload, mime)
+            extracted = attachments.read_text(payload, mime, cache=self.text_cache)
         except attachments.ExtractionStopped as exc:  # the file is published, without text
             self.report.problem(f"Text der Datei nicht ausgelesen: {exc}", url)
-            text = None
-        return path, mime, ext, text
+            extracted = None
+        if extracted is not None:
+            self.report.count_text(extracted)
+        return path, mime, ext, extracted
 
     # -- apply ---------------------------------------------------------------
 

@@ -42,7 +42,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ratsinfo import portable
@@ -64,6 +64,10 @@ class Limits:
     # text gives ~4 per byte, a few KB that expand to megabytes of text are a bomb.
     chars_per_byte: int = 20
     min_chars: int = 100_000
+    # OCR (Tesseract) of pages without text: per page the CPU and wall time above, and at most
+    # this many pages per file (a scanned 300-page file would take ten minutes).
+    ocr_pages: int = 30
+    ocr_dpi: int = 200
 
     def chars_for(self, size: int) -> int:
         return min(self.max_chars, max(self.min_chars, self.chars_per_byte * size))
@@ -163,14 +167,72 @@ def backend() -> str:
     return "pdftotext" if poppler() else "pypdf"
 
 
+@dataclass
+class Extracted:
+    text: str | None
+    ocr_pages: list[int] = field(default_factory=list)  # pages (from 1) whose text Tesseract recognised
+    ocr_seconds: float = 0.0
+
+
 def extract(data: bytes, limits: Limits) -> str | None:
     """Plain text of a PDF's text layer, or None; ExtractionStopped when a limit was hit."""
-    if backend() == "pdftotext":
-        with tempfile.TemporaryDirectory(prefix="ratsinfo-pdf-") as folder:
-            source = Path(folder) / "in.pdf"
-            source.write_bytes(data)
-            return poppler_text(source, limits.chars_for(len(data)), limits)
-    return _extractor.text(data, limits)
+    return extract_document(data, limits, ocr=False).text
+
+
+def extract_document(data: bytes, limits: Limits, ocr: bool) -> Extracted:
+    """The PDF's text; with `ocr`, pages without a text layer are recognised by Tesseract
+    (German) when poppler and Tesseract are installed. ExtractionStopped when a limit was hit."""
+    if backend() != "pdftotext":
+        return Extracted(_extractor.text(data, limits))
+    with tempfile.TemporaryDirectory(prefix="ratsinfo-pdf-") as folder:
+        source = Path(folder) / "in.pdf"
+        source.write_bytes(data)
+        max_chars = limits.chars_for(len(data))
+        text = poppler_text(source, max_chars, limits)
+        if text is None or not ocr or not ocr_available():
+            return Extracted(text)
+        return _recognise(source, text, max_chars, limits)
+
+
+def ocr_available() -> bool:
+    """Tesseract with its German model, and poppler's pdftoppm to draw the pages."""
+    if not (shutil.which("tesseract") and shutil.which("pdftoppm")):
+        return False
+    if _LANGUAGES.get("deu") is None:
+        try:
+            listed = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30)
+            _LANGUAGES["deu"] = "deu" in listed.stdout.split()
+        except (OSError, subprocess.SubprocessError):
+            _LANGUAGES["deu"] = False
+    return _LANGUAGES["deu"]
+
+
+_LANGUAGES: dict[str, bool] = {}
+
+
+def _recognise(source: Path, text: str, max_chars: int, limits: Limits) -> Extracted:
+    """Draw each empty page (up to limits.ocr_pages) and let Tesseract read it."""
+    pages = text.split(PAGE_BREAK)
+    empty = [number for number, page in enumerate(pages, start=1) if not page.strip()][:limits.ocr_pages]
+    done, started = [], time.monotonic()
+    # One thread per Tesseract: the import runs several files side by side.
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    for number in empty:
+        image = source.parent / f"page-{number}"
+        run_limited(["pdftoppm", "-f", str(number), "-l", str(number), "-r", str(limits.ocr_dpi), "-gray",
+                     "-png", "-singlefile", str(source), str(image)], limits, file_bytes=64 << 20)
+        if not image.with_suffix(".png").is_file():
+            continue
+        out = source.parent / f"ocr-{number}"
+        run_limited(["tesseract", str(image.with_suffix(".png")), str(out), "-l", "deu", "quiet"], limits,
+                    file_bytes=4 * max_chars + 16, env=env)
+        recognised = out.with_suffix(".txt")
+        if recognised.is_file():
+            page = recognised.read_text(encoding="utf-8", errors="ignore").replace("\f", " ").strip()
+            if page:
+                pages[number - 1] = page
+                done.append(number)
+    return Extracted(PAGE_BREAK.join(pages)[:max_chars], done, time.monotonic() - started)
 
 
 def poppler_text(source: Path, max_chars: int, limits: Limits) -> str | None:
@@ -187,12 +249,12 @@ def poppler_text(source: Path, max_chars: int, limits: Limits) -> str | None:
     return PAGE_BREAK.join(page.strip() for page in pages)[:max_chars]
 
 
-def run_limited(command: list[str], limits: Limits, file_bytes: int) -> int:
+def run_limited(command: list[str], limits: Limits, file_bytes: int, env: dict | None = None) -> int:
     """Run a program with the limits of `limits` (CPU, memory, wall time) and a cap on the size of
     the files it writes; its exit code. Raises ExtractionStopped when a limit stopped it."""
     resource = portable.resource()
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+                               stderr=subprocess.DEVNULL, env=env)
     if resource is not None and hasattr(resource, "prlimit"):
         # Set from outside (no preexec_fn: the importer has threads): the program is a few ms old.
         try:

@@ -444,3 +444,58 @@ def test_extracted_text_keeps_page_breaks_so_the_reading_view_can_link_each_pdf_
     text = files.extract_text(pages_pdf("Erste Seite", "", "Dritte Seite"), "application/pdf")
     assert [page.strip() for page in text.split("\f")] == ["Erste Seite", "", "Dritte Seite"]
     assert files.extract_text(pages_pdf("", ""), "application/pdf") is None
+
+
+def test_a_file_is_read_once_its_text_is_kept_by_the_hash_of_its_bytes(tmp_path, monkeypatch, backend):
+    from importers import files, pdftext
+
+    reads = []
+    real = pdftext.extract_document
+    monkeypatch.setattr(pdftext, "extract_document", lambda *a, **k: reads.append(1) or real(*a, **k))
+    pdf = pages_pdf("Erste Seite", "", "Dritte Seite")
+    first = files.read_text(pdf, "application/pdf", cache=tmp_path / "texts", ocr=False)
+    again = files.read_text(pdf, "application/pdf", cache=tmp_path / "texts", ocr=False)
+    assert len(reads) == 1
+    assert again.text == first.text and again.text.split("\f")[2].strip() == "Dritte Seite"
+    files.read_text(pages_pdf("Eine andere Datei"), "application/pdf", cache=tmp_path / "texts", ocr=False)
+    assert len(reads) == 2
+
+
+def scanned_pdf(*texts: str) -> bytes:
+    """A page with a text layer, then pages that are only images of printed text (as a scanner makes them)."""
+    from fpdf import FPDF
+
+    from ratsinfo.demo.archive import FONT, scanned_page
+
+    if not FONT.is_file():
+        pytest.skip(f"Schrift für die gescannte Seite fehlt: {FONT} (apt-get install fonts-liberation)")
+    pdf = FPDF(format="A4")
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    pdf.text(20, 30, "Anlage 3 zur Vorlage")
+    for text in texts:
+        pdf.add_page()
+        pdf.image(scanned_page(text), x=0, y=0, w=pdf.w, h=pdf.h)
+    return bytes(pdf.output())
+
+
+@pytest.mark.slow
+def test_scanned_page_is_recognised_in_german_and_marked_as_recognised(tmp_path):
+    from importers import files, pdftext
+
+    if not pdftext.ocr_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Tesseract fehlt in der CI (tesseract-ocr, tesseract-ocr-deu, poppler-utils: .ci/run)")
+        pytest.skip("Tesseract mit deutschem Modell oder pdftotext/pdftoppm nicht installiert")
+    pdf = scanned_pdf("Stellungnahme des Ortschaftsrates\n\nDie Bürgerinnen und Bürger wünschen eine "
+                      "Straßenbeleuchtung am Mühlgraben. Die Gebühren für Grünflächen bleiben unverändert.")
+    found = files.read_text(pdf, "application/pdf", cache=tmp_path, ocr=True)
+    assert found.ocr_pages == [2]
+    first, second = found.text.split("\f")
+    assert first.strip() == "Anlage 3 zur Vorlage"
+    # OCR may misread a letter here and there: a few distinctive words with umlauts and ß suffice.
+    recognised = set(second.replace(".", " ").split())
+    assert {"Ortschaftsrates", "Straßenbeleuchtung", "Mühlgraben", "Grünflächen"} <= recognised
+    # Without OCR the page stays empty, and keeps its place.
+    plain = files.read_text(pdf, "application/pdf", ocr=False)
+    assert plain.ocr_pages == [] and plain.text.split("\f")[1].strip() == ""
