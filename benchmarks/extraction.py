@@ -26,6 +26,16 @@ from benchmarks.measure import PYTHON
 from ratsinfo import PROJECT_ROOT
 
 BACKENDS = ("pypdf", "pypdfium2", "pdftotext")
+DECISION = """
+Decision (2026-12-01, issue 19): importers/pdftext.py uses `pdftotext` where poppler-utils is installed,
+pypdf otherwise. pdftotext was the only backend that gives back the words hyphenated at a line end
+(it joins "Verwal-" / "tung" itself; pypdf and pdfium leave them split, ~3 % of all words, which search
+then misses), and it keeps every umlaut. pypdfium2 was about twice as fast per page and would need a new
+Python dependency and our own joining of hyphenated lines; pypdf was the slowest. pdftotext runs as one
+process per file, so each file gets its own kernel limits (CPU, address space, size of the text it
+writes) and files can be read side by side; its cost over pdfium is the process start (~5 ms per file).
+A scanned page has no text in any backend: OCR (Tesseract) reads it.
+"""
 
 CHILD = r"""
 import json, resource, subprocess, sys, time
@@ -148,6 +158,9 @@ def main(argv=None):
     by_number = {str(spec.number): spec for spec in specs}
     results = {}
     for backend in BACKENDS:
+        if not _available(backend):
+            print(f"[extraction] {backend} nicht installiert, übersprungen", file=sys.stderr)
+            continue
         print(f"[extraction] {backend}", file=sys.stderr, flush=True)
         results[backend] = measure(backend, files, work)
     split = {spec.number: hyphenated_words(spec) for spec in specs if spec.chars}
@@ -199,16 +212,25 @@ def report(papers: int, volume: dict, results: dict) -> str:
             f"| {backend} | {r['pages']:,} | {r['seconds']:.1f} s | **{r['pages'] / r['seconds']:,.0f}** | "
             f"{r['cpu']:.1f} s | {rss / 1024:.0f} MB | {f['words']:.2%} | {f['umlauts']:.2%} | "
             f"{f['hyphenated_raw']:.2%} | {f['hyphenated_joined']:.2%} |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + DECISION
+
+
+def _available(backend: str) -> bool:
+    import importlib.util
+    import shutil
+
+    return bool(shutil.which("pdftotext")) if backend == "pdftotext" else importlib.util.find_spec(backend) is not None
 
 
 def _versions() -> str:
     parts = [f"Python {platform.python_version()}"]
+    from importlib.metadata import PackageNotFoundError, version
+
     for module in ("pypdf", "pypdfium2"):
         try:
-            parts.append(f"{module} {__import__(module).__version__}")
-        except (ImportError, AttributeError):
-            pass
+            parts.append(f"{module} {version(module)}")
+        except PackageNotFoundError:
+            parts.append(f"{module} not installed")
     try:
         done = subprocess.run(["pdftotext", "-v"], capture_output=True, text=True)
         parts.append(done.stderr.splitlines()[0])

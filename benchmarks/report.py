@@ -75,10 +75,33 @@ def _import(run) -> list[str]:
             (step.name.split(",")[0] + " (second import)", step.import_run) for step in run.steps if step.import_run]:
         rows.append([name, f"{r.objects:,}", s(r.seconds), f"**{r.per_second:,.0f}**", f"{r.requests:,}",
                      r.report.get("mode", "")])
-    return ["### OParl import over loopback HTTP",
-            "`import_oparl(server.url + \"system\", content, mirror_files=False)` against "
-            "tests/support/oparl_server.DumpServer; objects = OParl objects in the dump (embedded ones counted once).",
-            table(["run", "objects", "wall", "objects/s", "HTTP requests", "mode"], rows)]
+    lines = ["### OParl import over loopback HTTP",
+             "`import_oparl(server.url + \"system\", content, mirror_files=False)` against "
+             "tests/support/oparl_server.DumpServer; objects = OParl objects in the dump (embedded ones counted once).",
+             table(["run", "objects", "wall", "objects/s", "HTTP requests", "mode"], rows)]
+    return lines + _archive(run)
+
+
+def _archive(run) -> list[str]:
+    """The realistic archive (--archive realistic): files fetched, text read and OCR'd in the first import."""
+    volume, first = getattr(run, "archive_volume", {}), run.first_import
+    if getattr(run, "archive", "text") != "realistic" or not volume:
+        return []
+    report = first.report
+    ocr_pages, ocr_seconds = report.get("ocr_pages", 0), report.get("ocr_seconds", 0.0)
+    rows = [[f"{volume['files']:,}", mb(volume["bytes"]), f"{volume['chars'] / max(volume['files'], 1):,.0f}",
+             f"{volume['scanned_pages']:,} in {volume['files_with_scans']:,} files", s(first.seconds),
+             f"**{report.get('files_downloaded', 0) / first.seconds:,.1f}**",
+             f"**{first.text_pages / first.seconds:,.1f}**", f"{ocr_pages:,}",
+             f"{ocr_pages / ocr_seconds:,.2f}" if ocr_seconds else "–"]]
+    return ["#### Realistic archive: documents fetched, text read",
+            "With `--archive realistic` the city's files are PDFs (ratsinfo/demo/archive.py, benchmarks/README.md) "
+            "and the first import above mirrors them (`mirror_files=True`): every PDF is fetched over loopback and "
+            "its text read by importers/pdftext.py, scanned pages recognised by Tesseract when OCR is on, with a "
+            "cold text cache. *pages* = pages of the text files written (form feeds + 1); *OCR pages/s* per second "
+            "of OCR time (summed over files).",
+            table(["files", "PDF bytes", "chars per file", "scanned pages", "import wall", "files/s", "pages/s",
+                   "OCR pages", "OCR pages/s"], rows)]
 
 
 def _full(run) -> list[str]:

@@ -62,3 +62,12 @@ def test_pages_keep_their_pdf_numbers_and_empty_pages_are_left_out():
 def test_markup_in_the_text_stays_text():
     # The template escapes it (autoescape); the guesses must not drop or split it.
     assert blocks("<script>alert(1)</script>") == [("paragraph", ["<script>alert(1)</script>"])]
+
+
+def test_pages_recognised_by_ocr_are_marked_and_a_bad_note_marks_none():
+    from plugins.council.reading import _page_numbers
+
+    pages = reading_view("Anlage 3 zur Vorlage\fStellungnahme des Ortschaftsrates", ocr_pages=(2,))
+    assert [(page.number, page.ocr) for page in pages] == [(1, False), (2, True)]
+    assert _page_numbers([2, 3]) == (2, 3)
+    assert _page_numbers("2") == () and _page_numbers([True, -1, "3", 2]) == (2,)

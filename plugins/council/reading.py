@@ -202,7 +202,8 @@ class Maker:
                     media=media if media in self.present else None,
                     media_type=_str(data.get("media_type")),
                     media_size=_size(data.get("media_size")), media_sha512=_hex(data.get("media_sha512"), 128),
-                    text_path=f"{self.files_folder}{os.sep}{text_name}" if text_name in self.present else None)
+                    text_path=f"{self.files_folder}{os.sep}{text_name}" if text_name in self.present else None,
+                    ocr_pages=_page_numbers(data.get("text_ocr_pages")))
 
     def _organization(self, data: dict) -> Organization:
         return Organization(
@@ -364,3 +365,9 @@ def _location(value) -> dict:
     keys = ("description", "street_address", "room", "postal_code", "locality")
     return {k: _str(value.get(k)) for k in keys if _str(value.get(k))}
 
+
+def _page_numbers(value) -> tuple:
+    """Page numbers (from 1) as the importer notes them; anything else is no page."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(n for n in value if isinstance(n, int) and not isinstance(n, bool) and 0 < n < 100_000)

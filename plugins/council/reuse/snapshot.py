@@ -50,7 +50,8 @@ DISPLAY = {
     # Role and end order members lists.
     model.Membership: {"voting_right", "start_date", "on_behalf_of"},
     model.File: {"name", "source", "web", "modified", "mime_type", "date", "file_name", "size", "sha512", "sha1",
-                 "access_url", "media", "media_type", "media_size", "media_sha512", "text_path"},
+                 "access_url", "media", "media_type", "media_size", "media_sha512", "text_path",
+                 "ocr_pages"},
     # The start orders every list of meetings; committees and documents are back-linked.
     model.Meeting: {"name", "source", "web", "modified", "end", "cancelled", "state", "location"},
     model.AgendaItem: {"number", "name", "result", "resolution_text", "start", "end"},
@@ -72,7 +73,8 @@ RENDER_ONLY = {
     model.Person: {"source", "web", "modified", "form_of_address", "title", "affix", "gender", "email", "phone"},
     model.Membership: {"voting_right"},
     model.File: {"name", "source", "web", "modified", "mime_type", "file_name", "size", "sha512", "sha1",
-                 "access_url", "media", "media_type", "media_size", "media_sha512", "text_path"},
+                 "access_url", "media", "media_type", "media_size", "media_sha512", "text_path",
+                 "ocr_pages"},
     model.Meeting: {"name", "source", "web", "modified", "end", "state", "location"},
     model.AgendaItem: {"number", "name", "result", "resolution_text", "start", "end"},
     model.Paper: {"name", "source", "web", "modified"},
