@@ -151,19 +151,28 @@ class ContentWriter:
         kill_point("import:before-staging")
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.root / STATE_DIR))
         self.scratch = staging  # new files are written here first, then renamed into content/
+        self.readers = attachments.TextReaders()
         try:
             desired: dict[str, bytes] = {}
             staged: dict[str, Path] = {}
+            reading: list[tuple[str, dict, Callable[[], None]]] = []
             for record in records:
                 object_id = ids.get(record.kind, record.source)
                 data = {"id": object_id, "source": record.source}
                 data.update(self._resolve(record.data, ids, published))
                 folder = KINDS[record.kind]
                 if record.kind == "file":
-                    self._prepare_file(folder, object_id, data, desired, staged, staging)
+                    finish = self._prepare_file(folder, object_id, data, desired, staged, staging)
+                    if finish is not None:  # its text is being read beside the next downloads
+                        reading.append((f"{folder}/{object_id}.md", data, finish))
+                        continue
                 desired[f"{folder}/{object_id}.md"] = render_front_matter(data)
+            for relpath, data, finish in reading:  # in the records' order: the report stays the same
+                finish()
+                desired[relpath] = render_front_matter(data)
             self._apply(state, ids, desired, staged)
         finally:
+            self.readers.close()
             shutil.rmtree(staging, ignore_errors=True)
 
     def _resolve(self, value, ids: IdMap, published: set):
@@ -206,7 +215,7 @@ class ContentWriter:
         if self.fetch_file is not None and data.get("access_url"):
             # Ask conditionally when we hold a copy: an unchanged file answers 304.
             validators = self.validators.get(object_id) if media_ok else None
-            fetched = self._download(data, object_id, staging, validators)
+            fetched = self._download(data, object_id, staging, validators, want_text=not text)
             if fetched == "unchanged":
                 for key in MEDIA_FIELDS:
                     if key in previous:
@@ -218,20 +227,36 @@ class ContentWriter:
                 if text and not source_text and previous.get("text_ocr_pages"):
                     data["text_ocr_pages"] = previous["text_ocr_pages"]
             elif fetched is not None:
-                path, mime, ext, extracted = fetched
+                path, mime, ext, reading = fetched
                 data["media"] = f"{object_id}.{ext}"
                 data["media_type"] = mime
                 _describe_copy(data, path)
                 staged[f"{folder}/{object_id}.{ext}"] = path
-                if not text and extracted and extracted.text:
-                    text = extracted.text
-                    if extracted.ocr_pages:  # the reading view says which pages a machine read
-                        data["text_ocr_pages"] = extracted.ocr_pages
                 kill_point("import:staged-file")
+                if reading is not None:
+                    self.on_file()
+                    return lambda: self._take_text(folder, object_id, data, desired, reading)
         self.on_file()
         if text:
             data["text"] = f"{object_id}.txt"
             desired[f"{folder}/{object_id}.txt"] = text.encode("utf-8")
+        return None
+
+    def _take_text(self, folder: str, object_id: str, data: dict, desired: dict, reading):
+        """The text read from a downloaded file (files.TextReaders), once it is there."""
+        try:
+            extracted = reading.result()
+        except attachments.ExtractionStopped as exc:  # the file is published, without text
+            self.report.problem(f"Text der Datei nicht ausgelesen: {exc}", data["access_url"])
+            return
+        if extracted is None:
+            return
+        self.report.count_text(extracted)
+        if extracted.text:
+            data["text"] = f"{object_id}.txt"
+            desired[f"{folder}/{object_id}.txt"] = extracted.text.encode("utf-8")
+            if extracted.ocr_pages:  # the reading view says which pages a machine read
+                data["text_ocr_pages"] = extracted.ocr_pages
 
     def _host_still_allowed(self, data: dict) -> bool:
         """A copy made under an earlier rule (another --allow-host, an older ratsinfo) is kept
@@ -244,7 +269,7 @@ class ContentWriter:
             return False
         return True
 
-    def _download(self, data: dict, object_id: str, staging: Path, validators: dict | None):
+    def _download(self, data: dict, object_id: str, staging: Path, validators: dict | None, want_text: bool = True):
         url = data["access_url"]
         try:
             payload, content_type, fresh = self.fetch_file(url, self.max_file_size, validators)
@@ -278,14 +303,8 @@ class ContentWriter:
         path = staging / f"{object_id}.{ext}"
         path.write_bytes(payload)
         self.report.files_downloaded += 1
-        try:
-            extracted = attachments.read_text(payload, mime, cache=self.text_cache)
-        except attachments.ExtractionStopped as exc:  # the file is published, without text
-            self.report.problem(f"Text der Datei nicht ausgelesen: {exc}", url)
-            extracted = None
-        if extracted is not None:
-            self.report.count_text(extracted)
-        return path, mime, ext, extracted
+        reading = self.readers.read(payload, mime, self.text_cache) if want_text and mime == "application/pdf" else None
+        return path, mime, ext, reading
 
     # -- apply ---------------------------------------------------------------
 

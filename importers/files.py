@@ -12,13 +12,14 @@ import json
 import os
 import re
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from importers import pdftext
 from importers.pdftext import Extracted, ExtractionStopped, Limits
 
-__all__ = ["Extracted", "ExtractionStopped", "Limits", "MAX_SIZE", "OCR", "TEXT_LIMITS", "extract_text",
-           "read_text", "sniff"]
+__all__ = ["Extracted", "ExtractionStopped", "Limits", "MAX_SIZE", "OCR", "TEXT_LIMITS", "TextReaders",
+           "extract_text", "read_text", "sniff"]
 
 MAX_SIZE = 50 * 1024 * 1024
 TEXT_LIMITS = Limits()
@@ -98,3 +99,27 @@ def read_text(data: bytes, mime: str, cache: Path | None = None, ocr: bool | Non
                              encoding="utf-8")
         os.replace(temporary, kept)
     return found
+
+
+class TextReaders:
+    """Texts read side by side, one file per core (each a pdftotext or Tesseract process of its own),
+    while the import goes on downloading. At most two files per reader wait, so that downloads
+    running ahead do not hold a whole archive in memory."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = workers or os.cpu_count() or 1
+        self.pool: ThreadPoolExecutor | None = None
+        self.waiting = threading.BoundedSemaphore(2 * self.workers)
+
+    def read(self, data: bytes, mime: str, cache: Path | None) -> Future:
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(self.workers, thread_name_prefix="text")
+        self.waiting.acquire()
+        future = self.pool.submit(read_text, data, mime, cache)
+        future.add_done_callback(lambda _done: self.waiting.release())
+        return future
+
+    def close(self):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None

@@ -499,3 +499,24 @@ def test_scanned_page_is_recognised_in_german_and_marked_as_recognised(tmp_path)
     # Without OCR the page stays empty, and keeps its place.
     plain = files.read_text(pdf, "application/pdf", ocr=False)
     assert plain.ocr_pages == [] and plain.text.split("\f")[1].strip() == ""
+
+
+def test_demo_scanned_statement_is_recognised_and_its_page_says_so(demo_content, demo_site):
+    """The demo's one scanned page (ratsinfo/demo/documents.py): its text comes from OCR, the
+    file notes which page, and the reading view marks it; without Tesseract the page stays empty."""
+    from importers import pdftext
+
+    statement = next(f for f in map(read_front_matter, (demo_content / "files").glob("*.md"))
+                     if f["name"].endswith("Stellungnahme des Ortschaftsrates"))
+    pages = (demo_content / "files" / statement["text"]).read_text(encoding="utf-8").split("\f")
+    assert len(pages) == 2 and "Scan auf der folgenden Seite" in pages[0]
+    if not pdftext.ocr_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Tesseract fehlt in der CI (.ci/run)")
+        assert "text_ocr_pages" not in statement and not pages[1].strip()
+        pytest.skip("Tesseract mit deutschem Modell nicht installiert: Seite 2 ohne Texterkennung")
+    assert statement["text_ocr_pages"] == [2]
+    assert {"Straßenbeleuchtung", "Mühlgraben", "Grünflächen"} <= set(pages[1].replace(".", " ").split())
+    shown = [p.read_text(encoding="utf-8") for p in (demo_site / "dateien").glob("*.html")]
+    page = next(text for text in shown if "Scan auf der folgenden Seite" in text)
+    assert "Texterkennung (OCR)" in page and "Straßenbeleuchtung" in page

@@ -210,8 +210,9 @@ def _split(pdf, used: float, word: str, width: float) -> tuple[str, str]:
     return (best, word[len(best):]) if best else ("", word)
 
 
-def scanned_page(text: str, dpi: int = SCAN_DPI, font_path: Path | None = FONT):
-    """An A4 page of `text` as a scanner sees it: a grayscale image, slightly off-white."""
+def scanned_page(text: str, dpi: int = SCAN_DPI, font_path: Path | None = FONT, bilevel: bool = False):
+    """An A4 page of `text` as a scanner sees it: a grayscale image, slightly off-white (JPEG);
+    `bilevel`: black and white and only as high as the text, as a few KB of PNG (the demo's scan)."""
     from PIL import Image, ImageDraw, ImageFont
 
     width, height = round(210 / 25.4 * dpi), round(297 / 25.4 * dpi)
@@ -237,6 +238,11 @@ def scanned_page(text: str, dpi: int = SCAN_DPI, font_path: Path | None = FONT):
         if y > height - margin:
             break
     buffer = io.BytesIO()
+    if bilevel:
+        image = image.crop((0, 0, width, min(height, y + margin))).point(lambda v: 0 if v < 128 else 255).convert("1")
+        image.save(buffer, format="PNG", optimize=True)
+        buffer.seek(0)
+        return buffer
     image.save(buffer, format="JPEG", quality=60)
     buffer.seek(0)
     return buffer  # fpdf2 embeds JPEG bytes as they are
