@@ -28,13 +28,17 @@ from ratsinfo import PROJECT_ROOT
 BACKENDS = ("pypdf", "pypdfium2", "pdftotext")
 DECISION = """
 Decision (2026-12-01, issue 19): importers/pdftext.py uses `pdftotext` where poppler-utils is installed,
-pypdf otherwise. pdftotext was the only backend that gives back the words hyphenated at a line end
-(it joins "Verwal-" / "tung" itself; pypdf and pdfium leave them split, ~3 % of all words, which search
-then misses), and it keeps every umlaut. pypdfium2 was about twice as fast per page and would need a new
-Python dependency and our own joining of hyphenated lines; pypdf was the slowest. pdftotext runs as one
-process per file, so each file gets its own kernel limits (CPU, address space, size of the text it
-writes) and files can be read side by side; its cost over pdfium is the process start (~5 ms per file).
-A scanned page has no text in any backend: OCR (Tesseract) reads it.
+pypdf otherwise. pdftotext gives back the words hyphenated at a line end as they were ("Verwal-" / "tung"
+becomes "Verwaltung"; pypdf leaves them split, ~3 % of all words, which search then misses) and keeps
+every umlaut (all three keep umlauts and ß: what pypdf and pdfium lose in the *words* and *umlauts*
+columns are the hyphenated words). pdfium joins them too but marks each such place with U+FFFE, which has to be taken out;
+then its fidelity equals pdftotext's, at about 1.8 times the pages per CPU second. We still took
+pdftotext: reading the text layer is about 1 % of the realistic import once scanned pages are
+recognised (benchmarks/RESULTS.md: ~13 s of text layer against ~1,000 s of OCR at 500 papers), it needs
+no new Python dependency (Debian's poppler, which also brings `pdftoppm` to draw pages for OCR), and
+one process per file gives each file its own kernel limits (CPU, address space, size of the text it
+writes) and lets files be read side by side without a protocol. Should text extraction without OCR
+ever dominate, pypdfium2 in the existing child (`_pages_text`) is the faster option.
 """
 
 CHILD = r"""
@@ -92,7 +96,9 @@ def words(text: str) -> Counter:
 
 
 def fidelity(source: str, extracted: str, hyphenated: set[str]) -> dict:
-    want, raw, joined = words(source), words(extracted), words(_HYPHEN_BREAK.sub(r"\1", extracted))
+    # pdfium marks a hyphen it took out at a line end with U+FFFE and joins the lines itself.
+    joined_text = _HYPHEN_BREAK.sub(r"\1", extracted).replace("\ufffe", "")
+    want, raw, joined = words(source), words(extracted), words(joined_text)
 
     def share(counter: Counter, keep) -> tuple[int, int]:
         total = sum(n for w, n in want.items() if keep(w))
@@ -200,7 +206,8 @@ def report(papers: int, volume: dict, results: dict) -> str:
         "*peak RSS* of the child, for pdftotext the largest of its processes. Fidelity compares the words of "
         "the born-digital pages with the words the PDFs were made from: *words* all words, *umlauts* the words "
         "with ä, ö, ü or ß, *hyphenated* the words split at a line end (\"Verwal-\" / \"tung\"), once as "
-        "extracted and once after joining a line that ends in a hyphen with a next line that begins in lower case.",
+        "extracted and once after joining a line that ends in a hyphen with a next line that begins in lower case "
+        "(and taking out pdfium's U+FFFE marks).",
         "",
         "| backend | pages | wall | pages/s | CPU | peak RSS | words | umlauts | hyphenated (as extracted) | hyphenated (joined) |",
         "|---|---|---|---|---|---|---|---|---|---|",

@@ -19,15 +19,16 @@ one run on the machine it names, and every ratio from numbers of that same run.
 Numbers marked *extrapolated* are not measured. The build is being optimised while these
 runs are made: sections of different dates may measure different code (each names its date).
 """
-_SECTION = re.compile(r"<!-- bench:papers=(\d+) -->\n.*?<!-- /bench:papers=\1 -->\n", re.DOTALL)
+# One section per scale, and per archive: "2000", "2000-realistic" (--archive realistic).
+_SECTION = re.compile(r"<!-- bench:papers=(\d+(?:-realistic)?) -->\n.*?<!-- /bench:papers=\1 -->\n", re.DOTALL)
 
 
 def write_section(results: Path, run) -> None:
     sections = {}
     if results.is_file():
-        sections = {int(m.group(1)): m.group(0) for m in _SECTION.finditer(results.read_text(encoding="utf-8"))}
-    sections[run.papers] = render(run)
-    body = "\n".join(sections[k] for k in sorted(sections))
+        sections = {m.group(1): m.group(0) for m in _SECTION.finditer(results.read_text(encoding="utf-8"))}
+    sections[section_key(run)] = render(run)
+    body = "\n".join(sections[k] for k in sorted(sections, key=lambda k: (int(k.split("-")[0]), k)))
     results.write_text(HEADER + "\n" + body, encoding="utf-8")
 
 
@@ -49,8 +50,14 @@ def verdict(value: float, target: float) -> str:
     return "**met**" if value <= target else f"**not met** ({value / target:.2f}× the target)"
 
 
+def section_key(run) -> str:
+    return f"{run.papers}-realistic" if getattr(run, "archive", "text") == "realistic" else str(run.papers)
+
+
 def render(run) -> str:
-    out = [f"<!-- bench:papers={run.papers} -->", f"## {run.papers:,} papers"]
+    key = section_key(run)
+    title = f"## {run.papers:,} papers" + (", realistic archive" if key.endswith("-realistic") else "")
+    out = [f"<!-- bench:papers={key} -->", title]
     m = run.machine
     out.append(
         f"Run {m['date']} on {m['cpu']}, {m['cores']} cores, {m['ram']} RAM, {m['os']}; Python {m['python']}, "
@@ -60,7 +67,7 @@ def render(run) -> str:
     out += _search(run) + _profile(run)
     if run.notes:
         out += ["### Notes", "\n".join(f"- {n}" for n in run.notes)]
-    out.append(f"<!-- /bench:papers={run.papers} -->")
+    out.append(f"<!-- /bench:papers={key} -->")
     return "\n\n".join(out) + "\n"
 
 
