@@ -74,6 +74,8 @@ class ImportRun:
     objects: int
     requests: int
     report: dict
+    text_files: int = 0  # with the realistic archive: files with text, and their pages
+    text_pages: int = 0
 
     @property
     def per_second(self) -> float:
@@ -98,14 +100,21 @@ class SiteSize:
     html: int
 
 
-def import_over_http(server, content: Path, objects: int) -> ImportRun:
+def import_over_http(server, content: Path, objects: int, mirror_files: bool = False) -> ImportRun:
+    """One import; with `mirror_files` (the realistic archive) the PDFs are fetched and their text
+    read (and OCR'd), with a text cache of this run only (importers/state.py: RATSINFO_STATE_DIR)."""
     from importers.oparl import import_oparl
 
     requests_before = len(server.requests)
     started = time.monotonic()
-    report = import_oparl(server.url + "system", content, show_progress=False, mirror_files=False)
+    report = import_oparl(server.url + "system", content, show_progress=False, mirror_files=mirror_files)
     seconds = time.monotonic() - started
-    return ImportRun(seconds, objects, len(server.requests) - requests_before, json.loads(report.to_json()))
+    run = ImportRun(seconds, objects, len(server.requests) - requests_before, json.loads(report.to_json()))
+    if mirror_files:
+        texts = list((content / "files").glob("*.txt"))
+        run.text_pages = sum(t.read_text(encoding="utf-8").count("\f") + 1 for t in texts)
+        run.text_files = len(texts)
+    return run
 
 
 def build(content: Path, output: Path, pagefind: bool = False, settings: dict | None = None,

@@ -19,15 +19,16 @@ one run on the machine it names, and every ratio from numbers of that same run.
 Numbers marked *extrapolated* are not measured. The build is being optimised while these
 runs are made: sections of different dates may measure different code (each names its date).
 """
-_SECTION = re.compile(r"<!-- bench:papers=(\d+) -->\n.*?<!-- /bench:papers=\1 -->\n", re.DOTALL)
+# One section per scale, and per archive: "2000", "2000-realistic" (--archive realistic).
+_SECTION = re.compile(r"<!-- bench:papers=(\d+(?:-realistic)?) -->\n.*?<!-- /bench:papers=\1 -->\n", re.DOTALL)
 
 
 def write_section(results: Path, run) -> None:
     sections = {}
     if results.is_file():
-        sections = {int(m.group(1)): m.group(0) for m in _SECTION.finditer(results.read_text(encoding="utf-8"))}
-    sections[run.papers] = render(run)
-    body = "\n".join(sections[k] for k in sorted(sections))
+        sections = {m.group(1): m.group(0) for m in _SECTION.finditer(results.read_text(encoding="utf-8"))}
+    sections[section_key(run)] = render(run)
+    body = "\n".join(sections[k] for k in sorted(sections, key=lambda k: (int(k.split("-")[0]), k)))
     results.write_text(HEADER + "\n" + body, encoding="utf-8")
 
 
@@ -49,8 +50,14 @@ def verdict(value: float, target: float) -> str:
     return "**met**" if value <= target else f"**not met** ({value / target:.2f}× the target)"
 
 
+def section_key(run) -> str:
+    return f"{run.papers}-realistic" if getattr(run, "archive", "text") == "realistic" else str(run.papers)
+
+
 def render(run) -> str:
-    out = [f"<!-- bench:papers={run.papers} -->", f"## {run.papers:,} papers"]
+    key = section_key(run)
+    title = f"## {run.papers:,} papers" + (", realistic archive" if key.endswith("-realistic") else "")
+    out = [f"<!-- bench:papers={key} -->", title]
     m = run.machine
     out.append(
         f"Run {m['date']} on {m['cpu']}, {m['cores']} cores, {m['ram']} RAM, {m['os']}; Python {m['python']}, "
@@ -60,7 +67,7 @@ def render(run) -> str:
     out += _search(run) + _profile(run)
     if run.notes:
         out += ["### Notes", "\n".join(f"- {n}" for n in run.notes)]
-    out.append(f"<!-- /bench:papers={run.papers} -->")
+    out.append(f"<!-- /bench:papers={key} -->")
     return "\n\n".join(out) + "\n"
 
 
@@ -75,10 +82,33 @@ def _import(run) -> list[str]:
             (step.name.split(",")[0] + " (second import)", step.import_run) for step in run.steps if step.import_run]:
         rows.append([name, f"{r.objects:,}", s(r.seconds), f"**{r.per_second:,.0f}**", f"{r.requests:,}",
                      r.report.get("mode", "")])
-    return ["### OParl import over loopback HTTP",
-            "`import_oparl(server.url + \"system\", content, mirror_files=False)` against "
-            "tests/support/oparl_server.DumpServer; objects = OParl objects in the dump (embedded ones counted once).",
-            table(["run", "objects", "wall", "objects/s", "HTTP requests", "mode"], rows)]
+    lines = ["### OParl import over loopback HTTP",
+             "`import_oparl(server.url + \"system\", content, mirror_files=False)` against "
+             "tests/support/oparl_server.DumpServer; objects = OParl objects in the dump (embedded ones counted once).",
+             table(["run", "objects", "wall", "objects/s", "HTTP requests", "mode"], rows)]
+    return lines + _archive(run)
+
+
+def _archive(run) -> list[str]:
+    """The realistic archive (--archive realistic): files fetched, text read and OCR'd in the first import."""
+    volume, first = getattr(run, "archive_volume", {}), run.first_import
+    if getattr(run, "archive", "text") != "realistic" or not volume:
+        return []
+    report = first.report
+    ocr_pages, ocr_seconds = report.get("ocr_pages", 0), report.get("ocr_seconds", 0.0)
+    rows = [[f"{volume['files']:,}", mb(volume["bytes"]), f"{volume['chars'] / max(volume['files'], 1):,.0f}",
+             f"{volume['scanned_pages']:,} in {volume['files_with_scans']:,} files", s(first.seconds),
+             f"**{report.get('files_downloaded', 0) / first.seconds:,.1f}**",
+             f"**{first.text_pages / first.seconds:,.1f}**", f"{ocr_pages:,}",
+             f"{ocr_pages / ocr_seconds:,.2f}" if ocr_seconds else "–"]]
+    return ["#### Realistic archive: documents fetched, text read",
+            "With `--archive realistic` the city's files are PDFs (ratsinfo/demo/archive.py, benchmarks/README.md) "
+            "and the first import above mirrors them (`mirror_files=True`): every PDF is fetched over loopback and "
+            "its text read by importers/pdftext.py, scanned pages recognised by Tesseract when OCR is on, with a "
+            "cold text cache. *pages* = pages of the text files written (form feeds + 1); *OCR pages/s* per second "
+            "of OCR time (summed over files).",
+            table(["files", "PDF bytes", "chars per file", "scanned pages", "import wall", "files/s", "pages/s",
+                   "OCR pages", "OCR pages/s"], rows)]
 
 
 def _full(run) -> list[str]:

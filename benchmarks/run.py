@@ -92,6 +92,8 @@ class BenchRun:
     anchors: list[anchors.AnchorRun] = field(default_factory=list)
     search: list[SearchSite] = field(default_factory=list)
     open_data: OpenDataCost | None = None
+    archive: str = "text"  # "realistic": PDFs shaped like a council's (ratsinfo/demo/archive.py)
+    archive_volume: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     total_seconds: float = 0.0
 
@@ -117,13 +119,17 @@ def measure_city(run: BenchRun, work: Path, profile: bool):
     forget_build_cache(content)
     log(f"Synthetische Stadt mit {run.papers} Vorlagen erzeugen")
     started = time.monotonic()
-    run.counts = write_demo(dump, papers=run.papers)
+    realistic = run.archive == "realistic"
+    run.counts = write_demo(dump, papers=run.papers, archive=run.archive, cache=PROJECT_ROOT / "build" / "archive-cache")
+    run.archive_volume = run.counts.pop("archive", {})
     run.generate_seconds = time.monotonic() - started
     run.dump_bytes = sum(p.stat().st_size for p in dump.rglob("*.json"))
     objects = sum(run.counts.values())
+    if realistic:  # a cold text cache: every PDF is read (and OCR'd) in the first import
+        os.environ["RATSINFO_STATE_DIR"] = str(work / "state")
     with DumpServer(dump, BASE_URL) as server:
-        log("Import über HTTP (Loopback)")
-        run.first_import = portal.import_over_http(server, content, objects)
+        log("Import über HTTP (Loopback)" + (" mit Dokumenten und Textauslesen" if realistic else ""))
+        run.first_import = portal.import_over_http(server, content, objects, mirror_files=realistic)
         log("Vollständiger Build (Rendern + Schreiben, ohne Pagefind)")
         run.full = portal.build(content, output)
         run.site = portal.site_size(output)
@@ -135,7 +141,7 @@ def measure_city(run: BenchRun, work: Path, profile: bool):
 
         log("Inkrementell: Import ohne Änderungen, dann Build")
         before = mtimes(output)
-        noop = portal.import_over_http(server, content, objects)
+        noop = portal.import_over_http(server, content, objects, mirror_files=realistic)
         run.steps.append(_step("no-op import (nothing changed at the source), then build", content, output, before, noop))
     log("Inkrementell: eine Sitzung geändert")
     meeting = portal.change_meeting(content)
@@ -283,6 +289,9 @@ def main(argv=None):
     parser.add_argument("--no-profile", action="store_true", help="kein cProfile-Lauf")
     parser.add_argument("--no-anchors", action="store_true",
                         help="Pelican und Hugo auslassen (bei SCALE=60000 bräuchte Pelican Stunden)")
+    parser.add_argument("--archive", choices=("text", "realistic"), default="text",
+                        help="Dokumente der Stadt: kurzer Text im OParl-File (Standard) oder echte PDF-Dateien "
+                        "wie im Ratsarchiv, mit Scans (benchmarks/README.md)")
     parser.add_argument("--query", default=DEFAULT_QUERY, help="Suchwort für die Browsermessung")
     parser.add_argument("--work", type=Path, default=PROJECT_ROOT / "build" / "bench", help="Arbeitsordner")
     parser.add_argument("--results", type=Path, default=PROJECT_ROOT / "benchmarks" / "RESULTS.md")
@@ -295,7 +304,7 @@ def main(argv=None):
         return
 
     started = time.monotonic()
-    run = BenchRun(args.papers, machine_info())
+    run = BenchRun(args.papers, machine_info(), archive=args.archive)
     work = args.work / f"scale-{args.papers}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)

@@ -37,6 +37,7 @@ from importers.ids import IdMap
 from importers.publication import RECORD_KEYS
 from importers.records import KINDS, Record, Ref
 from importers.report import Report
+from importers.state import state_dir
 from ratsinfo.contracts import CONTENT_STATE_DIR, IMPORT_LOCK, IMPORT_STATE
 from ratsinfo.files import fsync_file, write_atomic
 from ratsinfo.killpoints import kill_point
@@ -89,6 +90,10 @@ def read_front_matter(path: Path) -> dict:
 FetchFile = Callable[[str, int, dict | None], tuple[bytes | None, str, dict]]
 
 
+# The extracted texts by the sha256 of their file (files.read_text), in the private state folder.
+TEXT_CACHE = "texts"
+
+
 class ContentWriter:
     def __init__(
         self,
@@ -124,6 +129,7 @@ class ContentWriter:
         self.replaced_files = replaced_files
         # (kind, source) of objects the ledger withholds: their ids stay, so the ledger finds them again.
         self.keep_ids = keep_ids
+        self.text_cache: Path | None = None
 
     # -- state ---------------------------------------------------------------
 
@@ -159,6 +165,10 @@ class ContentWriter:
     def _write(self, records: list[Record]):
         """Under the lock: no other run's staging folder is in use, and the state is ours to change."""
         state = self._load_state()
+        # Texts of PDFs by the sha256 of their bytes (files.read_text), in the private state.
+        # Not while the ledger redacts texts: the cache would keep the unredacted text of a file the
+        # source still serves (ratsinfo/scrub.py deletes it when an entry is added).
+        self.text_cache = state_dir(self.root) / TEXT_CACHE if self.redaction is None else None
         self.validators: dict[str, dict] = dict(state.get("validators", {}))
         ids = IdMap(state.get("ids"))
         for record in sorted(records, key=lambda r: (r.kind, r.source)):
@@ -173,24 +183,34 @@ class ContentWriter:
         kill_point("import:before-staging")
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.root / STATE_DIR))
         self.scratch = staging  # new files are written here first, then renamed into content/
+        self.readers = attachments.TextReaders()
         try:
             desired: dict[str, bytes] = {}
             staged: dict[str, Path] = {}
             versioned: dict[str, int] = {}  # file id -> its new version, for its meetings' and papers' record
+            reading: list[tuple[str, dict, Callable[[], None]]] = []  # files whose text is still being read
             for record in sorted(records, key=lambda r: r.kind != "file"):
+                if record.kind != "file" and reading:
+                    # Every file's text (and so its version) before the meetings and papers note them.
+                    self._take_texts(reading, desired)
                 object_id = ids.get(record.kind, record.source)
                 data = {"id": object_id, "source": record.source}
                 data.update(self._resolve(record.data, ids, published))
                 folder = KINDS[record.kind]
                 path = f"{folder}/{object_id}.md"
                 if record.kind == "file":
-                    self._prepare_file(folder, object_id, data, desired, staged, staging, versioned)
+                    finish = self._prepare_file(folder, object_id, data, desired, staged, staging, versioned)
+                    if finish is not None:  # its text is being read beside the next downloads
+                        reading.append((path, data, finish))
+                        continue
                 if record.kind in ("meeting", "paper") and not baseline:
                     desired[path] = self._with_changes(record.kind, path, data, versioned)
                 else:
                     desired[path] = render_front_matter(data)
+            self._take_texts(reading, desired)
             self._apply(state, ids, desired, staged)
         finally:
+            self.readers.close()
             shutil.rmtree(staging, ignore_errors=True)
 
     def _resolve(self, value, ids: IdMap, published: set):
@@ -246,7 +266,7 @@ class ContentWriter:
             unchanged_source = False  # fetch again: the host rule withholds it (_download)
         if unchanged_source and (media_ok or self.fetch_file is None):
             # Same file as last time: keep the copy and text we already have.
-            for key in MEDIA_FIELDS + ("text",):
+            for key in MEDIA_FIELDS + ("text", "text_ocr_pages"):
                 if key in previous:
                     data[key] = previous[key]
             if media_ok:
@@ -266,7 +286,7 @@ class ContentWriter:
         if self.fetch_file is not None and data.get("access_url"):
             # Ask conditionally when we hold a copy: an unchanged file answers 304.
             validators = self.validators.get(object_id) if media_ok else None
-            fetched = self._download(data, object_id, staging, validators)
+            fetched = self._download(data, object_id, staging, validators, want_text=not text)
             if fetched == "unchanged":
                 for key in MEDIA_FIELDS:
                     if key in previous:
@@ -275,18 +295,55 @@ class ContentWriter:
                 staged[f"{folder}/{previous['media']}"] = self.root / folder / previous["media"]
                 text_path = self.root / folder / previous.get("text", "-")
                 text = text or (text_path.read_text(encoding="utf-8") if previous.get("text") and text_path.is_file() else None)
+                if text and not source_text and previous.get("text_ocr_pages"):
+                    data["text_ocr_pages"] = previous["text_ocr_pages"]
             elif fetched is not None:
-                path, mime, ext, extracted = fetched
+                path, mime, ext, reading = fetched
                 data["media"] = f"{object_id}.{ext}"
                 data["media_type"] = mime
                 _describe_copy(data, path)
                 staged[f"{folder}/{object_id}.{ext}"] = path
-                text = text or extracted
                 kill_point("import:staged-file")
+                if reading is not None:
+                    self.on_file()
+                    return lambda: self._take_text(folder, object_id, data, desired, staged, previous, versioned, reading)
         self.on_file()
-        held = False
         if text:
             data["text"] = f"{object_id}.txt"
+            desired[f"{folder}/{object_id}.txt"] = text.encode("utf-8")  # redacted in _settle_text
+        self._settle_text(folder, object_id, data, desired, staged, previous, text, versioned)
+        return None
+
+    def _take_texts(self, reading: list, desired: dict):
+        """The files whose text was read beside the downloads, in the records' order (the report stays the same)."""
+        for relpath, data, finish in reading:
+            finish()
+            desired[relpath] = render_front_matter(data)
+        reading.clear()
+
+    def _take_text(self, folder: str, object_id: str, data: dict, desired: dict, staged: dict, previous: dict,
+                   versioned, reading):
+        """The text read from a downloaded file (files.TextReaders), once it is there."""
+        text = None
+        try:
+            extracted = reading.result()
+        except attachments.ExtractionStopped as exc:  # the file is published, without text
+            self.report.problem(f"Text der Datei nicht ausgelesen: {exc}", data["access_url"])
+            extracted = None
+        if extracted is not None:
+            self.report.count_text(extracted)
+            text = extracted.text or None
+            if text and extracted.ocr_pages:  # the reading view says which pages a machine read
+                data["text_ocr_pages"] = extracted.ocr_pages
+        if text:
+            data["text"] = f"{object_id}.txt"
+        self._settle_text(folder, object_id, data, desired, staged, previous, text, versioned)
+
+    def _settle_text(self, folder, object_id, data, desired, staged, previous: dict, text: str | None, versioned):
+        """The ledger's redaction of a new text (a copy that held a redacted text is not kept), and the
+        document's versions when its text changed (importers/changes.py)."""
+        held = False
+        if text:
             desired[f"{folder}/{object_id}.txt"], held = self._redacted(text.encode("utf-8"))
             text = desired[f"{folder}/{object_id}.txt"].decode("utf-8")
         if held:  # the copy still holds what the ledger redacts, and so does the source's
@@ -337,7 +394,7 @@ class ContentWriter:
             return False
         return True
 
-    def _download(self, data: dict, object_id: str, staging: Path, validators: dict | None):
+    def _download(self, data: dict, object_id: str, staging: Path, validators: dict | None, want_text: bool = True):
         url = data["access_url"]
         try:
             payload, content_type, fresh = self.fetch_file(url, self.max_file_size, validators)
@@ -371,12 +428,8 @@ class ContentWriter:
         path = staging / f"{object_id}.{ext}"
         path.write_bytes(payload)
         self.report.files_downloaded += 1
-        try:
-            text = attachments.extract_text(payload, mime)
-        except attachments.ExtractionStopped as exc:  # the file is published, without text
-            self.report.problem(f"Text der Datei nicht ausgelesen: {exc}", url)
-            text = None
-        return path, mime, ext, text
+        reading = self.readers.read(payload, mime, self.text_cache) if want_text and mime == "application/pdf" else None
+        return path, mime, ext, reading
 
     # -- apply ---------------------------------------------------------------
 

@@ -7,14 +7,25 @@ with limits (importers/pdftext.py).
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
-from importers.pdftext import ExtractionStopped, Limits, extract
+from importers import pdftext
+from importers.pdftext import Extracted, ExtractionStopped, Limits
 
-__all__ = ["ExtractionStopped", "Limits", "MAX_SIZE", "TEXT_LIMITS", "extract_text", "sniff"]
+__all__ = ["Extracted", "ExtractionStopped", "Limits", "MAX_SIZE", "OCR", "TEXT_LIMITS", "TextReaders",
+           "extract_text", "read_text", "sniff"]
 
 MAX_SIZE = 50 * 1024 * 1024
 TEXT_LIMITS = Limits()
+# The OCR setting (ratsinfo/settings.py): None is on when Tesseract is installed. The import
+# commands set it from the site's settings.
+OCR: bool | None = None
 
 # Types we mirror, recognised by their first bytes. HTML, SVG and scripts are
 # never mirrored: served from our host they could run in the portal's origin.
@@ -51,8 +62,64 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 def extract_text(data: bytes, mime: str) -> str | None:
     """Plain text of a PDF's text layer, or None (scans, other types, broken files).
     Raises ExtractionStopped when a limit of TEXT_LIMITS stopped it."""
+    found = read_text(data, mime, ocr=False)
+    return found.text if found else None
+
+
+def ocr_on() -> bool:
+    return pdftext.ocr_available() if OCR is None else OCR and pdftext.ocr_available()
+
+
+def read_text(data: bytes, mime: str, cache: Path | None = None, ocr: bool | None = None) -> Extracted | None:
+    """A PDF's text, with pages without a text layer recognised by OCR when `ocr` (default: the OCR
+    setting). With `cache` (a private folder), a file's text is read once: it is kept by the
+    sha256 of the file's bytes, so the same file in another run or at another address is not read
+    again. None for other types; raises ExtractionStopped (not kept) when a limit stopped it."""
     if mime != "application/pdf":
         return None
-    text = extract(data, TEXT_LIMITS)
-    text = _CONTROL.sub("", text or "").strip(" \t\r\n")  # not \f: an empty first page keeps its place
-    return text if text.replace("\f", "").strip() else None
+    ocr = ocr_on() if ocr is None else ocr
+    kept = None
+    if cache is not None:
+        variant = f"{pdftext.backend()}{'-ocr-deu' if ocr else ''}"
+        digest = hashlib.sha256(data).hexdigest()
+        kept = cache / digest[:2] / f"{digest}-{variant}.json"
+        if kept.is_file():
+            try:
+                stored = json.loads(kept.read_text(encoding="utf-8"))
+                return Extracted(stored["text"], stored.get("ocr_pages", []))
+            except (OSError, ValueError, KeyError):
+                pass  # a torn entry: read the file again
+    found = pdftext.extract_document(data, TEXT_LIMITS, ocr=ocr)
+    text = _CONTROL.sub("", found.text or "").strip(" \t\r\n")  # not \f: an empty first page keeps its place
+    found.text = text if text.replace("\f", "").strip() else None
+    if kept is not None:
+        kept.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        temporary = kept.with_name(f".{kept.name}.{os.getpid()}.{threading.get_ident()}")
+        temporary.write_text(json.dumps({"text": found.text, "ocr_pages": found.ocr_pages}, ensure_ascii=False),
+                             encoding="utf-8")
+        os.replace(temporary, kept)
+    return found
+
+
+class TextReaders:
+    """Texts read side by side, one file per core (each a pdftotext or Tesseract process of its own),
+    while the import goes on downloading. At most two files per reader wait, so that downloads
+    running ahead do not hold a whole archive in memory."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = workers or os.cpu_count() or 1
+        self.pool: ThreadPoolExecutor | None = None
+        self.waiting = threading.BoundedSemaphore(2 * self.workers)
+
+    def read(self, data: bytes, mime: str, cache: Path | None) -> Future:
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(self.workers, thread_name_prefix="text")
+        self.waiting.acquire()
+        future = self.pool.submit(read_text, data, mime, cache)
+        future.add_done_callback(lambda _done: self.waiting.release())
+        return future
+
+    def close(self):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None

@@ -1,5 +1,13 @@
 """PDF text extraction in a child process with limits on CPU time, memory, wall time and output.
 
+Two backends (benchmarks/EXTRACTION.md compares them on the realistic archive): poppler's
+`pdftotext` (Debian `poppler-utils`) when it is installed, else pypdf in a Python child.
+pdftotext keeps umlauts and joins words hyphenated at a line end ("Verwal-" / "tung"), which
+pypdf and pdfium leave split, so search finds them; each file is one process of its own, so
+files are read side by side (`extract` may be called from several threads) and the kernel
+limits each one (CPU, memory, and the size of the text it writes). Pages that have no text
+are recognised by Tesseract (ocr.py) when OCR is on.
+
 A PDF is a program: nested form XObjects repeat their content, so a 9 KB file
 took pypdf 55 s of CPU and gave 1.4 MB of text (issue 13). pypdf has no limits
 of its own, so it runs in a child process: the kernel ends it when its CPU time
@@ -26,13 +34,15 @@ import io
 import math
 import os
 import select
+import shutil
 import signal
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ratsinfo import portable
@@ -54,6 +64,10 @@ class Limits:
     # text gives ~4 per byte, a few KB that expand to megabytes of text are a bomb.
     chars_per_byte: int = 20
     min_chars: int = 100_000
+    # OCR (Tesseract) of pages without text: per page the CPU and wall time above, and at most
+    # this many pages per file (a scanned 300-page file would take ten minutes).
+    ocr_pages: int = 30
+    ocr_dpi: int = 200
 
     def chars_for(self, size: int) -> int:
         return min(self.max_chars, max(self.min_chars, self.chars_per_byte * size))
@@ -144,9 +158,123 @@ _extractor = Extractor()
 atexit.register(_extractor.stop)
 
 
+def poppler() -> str | None:
+    """pdftotext's path, when poppler-utils is installed."""
+    return shutil.which("pdftotext")
+
+
+def backend() -> str:
+    return "pdftotext" if poppler() else "pypdf"
+
+
+@dataclass
+class Extracted:
+    text: str | None
+    ocr_pages: list[int] = field(default_factory=list)  # pages (from 1) whose text Tesseract recognised
+    ocr_seconds: float = 0.0
+
+
 def extract(data: bytes, limits: Limits) -> str | None:
     """Plain text of a PDF's text layer, or None; ExtractionStopped when a limit was hit."""
-    return _extractor.text(data, limits)
+    return extract_document(data, limits, ocr=False).text
+
+
+def extract_document(data: bytes, limits: Limits, ocr: bool) -> Extracted:
+    """The PDF's text; with `ocr`, pages without a text layer are recognised by Tesseract
+    (German) when poppler and Tesseract are installed. ExtractionStopped when a limit was hit."""
+    if backend() != "pdftotext":
+        return Extracted(_extractor.text(data, limits))
+    with tempfile.TemporaryDirectory(prefix="ratsinfo-pdf-") as folder:
+        source = Path(folder) / "in.pdf"
+        source.write_bytes(data)
+        max_chars = limits.chars_for(len(data))
+        text = poppler_text(source, max_chars, limits)
+        if text is None or not ocr or not ocr_available():
+            return Extracted(text)
+        return _recognise(source, text, max_chars, limits)
+
+
+def ocr_available() -> bool:
+    """Tesseract with its German model, and poppler's pdftoppm to draw the pages."""
+    if not (shutil.which("tesseract") and shutil.which("pdftoppm")):
+        return False
+    if _LANGUAGES.get("deu") is None:
+        try:
+            listed = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30)
+            _LANGUAGES["deu"] = "deu" in listed.stdout.split()
+        except (OSError, subprocess.SubprocessError):
+            _LANGUAGES["deu"] = False
+    return _LANGUAGES["deu"]
+
+
+_LANGUAGES: dict[str, bool] = {}
+
+
+def _recognise(source: Path, text: str, max_chars: int, limits: Limits) -> Extracted:
+    """Draw each empty page (up to limits.ocr_pages) and let Tesseract read it."""
+    pages = text.split(PAGE_BREAK)
+    empty = [number for number, page in enumerate(pages, start=1) if not page.strip()][:limits.ocr_pages]
+    done, started = [], time.monotonic()
+    # One thread per Tesseract: the import runs several files side by side.
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    for number in empty:
+        image = source.parent / f"page-{number}"
+        run_limited(["pdftoppm", "-f", str(number), "-l", str(number), "-r", str(limits.ocr_dpi), "-gray",
+                     "-png", "-singlefile", str(source), str(image)], limits, file_bytes=64 << 20)
+        if not image.with_suffix(".png").is_file():
+            continue
+        out = source.parent / f"ocr-{number}"
+        run_limited(["tesseract", str(image.with_suffix(".png")), str(out), "-l", "deu", "quiet"], limits,
+                    file_bytes=4 * max_chars + 16, env=env)
+        recognised = out.with_suffix(".txt")
+        if recognised.is_file():
+            page = recognised.read_text(encoding="utf-8", errors="ignore").replace("\f", " ").strip()
+            if page:
+                pages[number - 1] = page
+                done.append(number)
+    return Extracted(PAGE_BREAK.join(pages)[:max_chars], done, time.monotonic() - started)
+
+
+def poppler_text(source: Path, max_chars: int, limits: Limits) -> str | None:
+    target = source.with_suffix(".txt")
+    # UTF-8 takes up to 4 bytes a character: the kernel stops a text that outgrows the cap (SIGXFSZ).
+    code = run_limited([poppler(), "-enc", "UTF-8", "-q", str(source), str(target)], limits,
+                       file_bytes=4 * max_chars + 16)
+    if code not in (0, -getattr(signal, "SIGXFSZ", 0)):
+        return None  # a file pdftotext cannot open: no text, as with pypdf
+    raw = target.read_bytes().decode("utf-8", errors="ignore") if target.is_file() else ""
+    pages = raw.split("\f")
+    if raw.endswith("\f"):
+        pages.pop()  # pdftotext ends every page with a form feed, the last one too
+    return PAGE_BREAK.join(page.strip() for page in pages)[:max_chars]
+
+
+def run_limited(command: list[str], limits: Limits, file_bytes: int, env: dict | None = None) -> int:
+    """Run a program with the limits of `limits` (CPU, memory, wall time) and a cap on the size of
+    the files it writes; its exit code. Raises ExtractionStopped when a limit stopped it."""
+    resource = portable.resource()
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, env=env)
+    if resource is not None and hasattr(resource, "prlimit"):
+        # Set from outside (no preexec_fn: the importer has threads): the program is a few ms old.
+        try:
+            for which, value in ((resource.RLIMIT_CPU, limits.cpu_seconds), (resource.RLIMIT_AS, limits.memory_bytes),
+                                 (resource.RLIMIT_FSIZE, file_bytes), (resource.RLIMIT_CORE, 0)):
+                resource.prlimit(process.pid, which, (value, value + 1 if which == resource.RLIMIT_CPU else value))
+        except (ProcessLookupError, OSError):
+            pass  # already ended
+    try:
+        code = process.wait(limits.wall_seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        raise ExtractionStopped(f"nach {limits.wall_seconds:.0f} s abgebrochen") from None
+    if code in (-getattr(signal, "SIGXCPU", 0), -signal.SIGKILL):
+        raise ExtractionStopped(f"CPU-Zeit ({limits.cpu_seconds} s) erschöpft")
+    if code < 0 and code != -getattr(signal, "SIGXFSZ", 0):
+        # poppler and Tesseract end with SIGABRT (std::bad_alloc) or SIGSEGV when memory runs out.
+        raise ExtractionStopped(f"Speicher ({limits.memory_bytes >> 20} MB) erschöpft oder Absturz (Signal {-code})")
+    return code
 
 
 # -- the child ---------------------------------------------------------------------

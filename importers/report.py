@@ -20,6 +20,10 @@ class Report:
     mode: str = "vollständig"
     files_downloaded: int = 0
     files_failed: int = 0
+    # Text of PDFs (importers/files.read_text): files read, and of them pages recognised by OCR.
+    texts_read: int = 0
+    ocr_pages: int = 0
+    ocr_seconds: float = 0.0
 
     EXAMPLES = 5
 
@@ -43,7 +47,15 @@ class Report:
             "withheld": dict(sorted(self.withheld.items())),
             "files_downloaded": self.files_downloaded,
             "files_failed": self.files_failed,
+            "texts_read": self.texts_read,
+            "ocr_pages": self.ocr_pages,
+            "ocr_seconds": round(self.ocr_seconds, 1),
         }
+
+    def count_text(self, extracted):
+        self.texts_read += 1
+        self.ocr_pages += len(extracted.ocr_pages)
+        self.ocr_seconds += extracted.ocr_seconds
 
     def to_json(self) -> str:
         return json.dumps(self.as_dict(), ensure_ascii=False, indent=2)
@@ -59,6 +71,8 @@ class Report:
         if self.withheld:
             lines.append("Nicht veröffentlicht: " + ", ".join(f"{k} {v}" for k, v in sorted(self.withheld.items())))
         lines.append(f"Dateien geladen: {self.files_downloaded}, fehlgeschlagen: {self.files_failed}")
+        if self.ocr_pages:
+            lines.append(f"Texterkennung (OCR): {self.ocr_pages} Seiten in {self.ocr_seconds:.0f} s")
         if self.problem_counts:
             lines.append(f"Mängel der Quelle: {sum(self.problem_counts.values())} in {len(self.problem_counts)} Arten")
             for text, count in sorted(self.problem_counts.items(), key=lambda item: (-item[1], item[0]))[:15]:

@@ -67,10 +67,18 @@ def _run_import(step, args, origin: str) -> int:
     return 0
 
 
+def _text_settings(args):
+    """The OCR setting for the attachments' text (importers/files.py)."""
+    from importers import files
+
+    files.OCR = args.site.get("OCR")
+
+
 def _oparl_step(args):
     """import_oparl(location, content) with the options of _add_import_options and _add_oparl_options."""
     from importers.oparl import import_oparl
 
+    _text_settings(args)
     options = dict(force=args.force, full=args.full, mirror_files=not args.no_files, rate=args.rate,
                    concurrency=args.concurrency, timeout=args.timeout, **_guarded_source(args))
     return lambda location, content: import_oparl(location, content, takedowns=_import_takedowns(args), **options)
@@ -81,6 +89,7 @@ def _sql_step(args):
     from importers.publication import Policy
     from importers.sql import import_sql
 
+    _text_settings(args)
     options = dict(mapping=args.mapping, files_root=args.files_root, force=args.force, full=args.full,
                    policy=Policy(publish_contact_data=_contact_data(args)), mirror_files=not args.no_files)
     return lambda location, content: import_sql(location, content, takedowns=_import_takedowns(args), **options)

@@ -25,7 +25,8 @@ from urllib.parse import urlsplit
 
 from importers import store
 from importers.publication import Takedowns
-from importers.state import state_path
+from importers.content import TEXT_CACHE
+from importers.state import state_dir, state_path
 from plugins.council.reuse.cache import cache_folder, cache_root
 from plugins.urls import URL_FOLDERS, agenda_anchor
 from ratsinfo import takedown
@@ -88,7 +89,7 @@ def after_add(content: Path) -> tuple[list[Path], list[Path]]:
     """Delete the build caches; keep no object in the importer's stores (the next run is full and
     applies the ledger to content/). Returns (caches deleted, stores emptied)."""
     deleted = []
-    for folder in build_caches(content):
+    for folder in [*build_caches(content), state_dir(content) / TEXT_CACHE]:
         if folder.exists():
             shutil.rmtree(folder)
             deleted.append(folder)

@@ -217,6 +217,11 @@ SITE = (
     Setting("MAX_FILE_SIZE_MB", 50,
             "Größere Dokumente werden nicht gespiegelt, nur verlinkt (Megabyte).",
             convert=_megabytes, option="--max-file-size", step="import"),
+    Setting("OCR", None,
+            "Seiten von PDF-Dateien ohne Textebene (Scans) mit Tesseract auf Deutsch erkennen, damit die "
+            "Suche sie findet; die Leseansicht nennt diese Seiten. Ohne Angabe: an, wenn Tesseract "
+            "(tesseract-ocr, tesseract-ocr-deu) und poppler-utils installiert sind.",
+            example="false", convert=_flag, step="import"),
 )
 
 PROGRAM = (

@@ -8,6 +8,8 @@ attempt, so a regression shows up as a recorded attempt, never as traffic.
 from __future__ import annotations
 
 import ipaddress
+import os
+import re
 import shutil
 import socket
 import time
@@ -298,14 +300,42 @@ def text_bomb(repeats: int) -> bytes:
     return out.getvalue()
 
 
-def test_pdf_whose_text_explodes_is_published_without_text_when_the_cpu_limit_stops_it(
-        own_dump, tmp_path, monkeypatch):
+@pytest.fixture(params=["pdftotext", "pypdf"])
+def backend(request, monkeypatch):
+    """Each limit holds for both backends (importers/pdftext.py): poppler's pdftotext, and pypdf
+    where poppler is not installed."""
+    from importers import pdftext
+
+    if request.param == "pdftotext":
+        if pdftext.poppler() is None:
+            if os.environ.get("CI") == "true":
+                pytest.fail("pdftotext fehlt in der CI (poppler-utils, .ci/run)")
+            pytest.skip("pdftotext ist nicht installiert (apt-get install poppler-utils)")
+    else:
+        monkeypatch.setattr(pdftext, "poppler", lambda: None)
+    return request.param
+
+
+def test_pdftotext_is_the_backend_when_poppler_is_installed_else_pypdf(monkeypatch):
+    from importers import pdftext
+
+    monkeypatch.setattr(pdftext.shutil, "which", lambda name: f"/usr/bin/{name}")
+    assert pdftext.backend() == "pdftotext"
+    monkeypatch.setattr(pdftext.shutil, "which", lambda name: None)
+    assert pdftext.backend() == "pypdf"
+
+
+def test_pdf_whose_text_explodes_is_published_without_text_when_a_limit_stops_it(
+        own_dump, tmp_path, monkeypatch, backend):
     from importers import files
 
-    bomb = text_bomb(300_000)  # ~9 KB; unlimited, pypdf needs seconds of CPU and gives 1.8 MB of text
-    assert len(bomb) < 12_000
+    bomb = text_bomb(300_000)  # ~9 KB; unlimited, pypdf needs seconds of CPU and gives 1.8 MB of text,
+    assert len(bomb) < 12_000  # pdftotext a second of CPU and 450 MB of memory
     (own_dump / "documents/100.pdf").write_bytes(bomb)
-    monkeypatch.setattr(files, "TEXT_LIMITS", files.Limits(cpu_seconds=1, wall_seconds=600))
+    limits = files.Limits(cpu_seconds=1, wall_seconds=600)
+    if backend == "pdftotext":
+        limits = files.Limits(cpu_seconds=1, memory_bytes=200 << 20, wall_seconds=600)
+    monkeypatch.setattr(files, "TEXT_LIMITS", limits)
     content = tmp_path / "content"
     with DumpServer(own_dump, base_of(own_dump)) as server:
         report = import_oparl(server.url + "system", content, show_progress=False)
@@ -313,38 +343,41 @@ def test_pdf_whose_text_explodes_is_published_without_text_when_the_cpu_limit_st
     assert (content / "files" / bombed["media"]).read_bytes() == bomb
     assert "text" not in bombed and not (content / "files" / f"{bombed['id']}.txt").exists()
     stopped = [(problem, examples) for problem, examples in problems(report).items()
-               if problem.startswith("Text der Datei nicht ausgelesen: CPU-Zeit (1 s) erschöpft")]
+               if re.match(r"Text der Datei nicht ausgelesen: (CPU-Zeit \(1 s\)|Speicher \(200 MB\)) erschöpft", problem)]
     assert len(stopped) == 1 and stopped[0][1][0].endswith("/documents/100.pdf")
-    # The files after it are read by a fresh child, under the same limits.
+    # The files after it are read under the same limits.
     others = [f for f in map(read_front_matter, (content / "files").glob("*.md")) if f["id"] != bombed["id"]]
     assert others and all(f.get("text") for f in others)
 
 
-def test_text_is_cut_at_the_character_limit(monkeypatch):
+def test_text_is_cut_at_the_character_limit(monkeypatch, backend):
     from importers import files
 
     monkeypatch.setattr(files, "TEXT_LIMITS", files.Limits(max_chars=1_000))
-    text = files.extract_text(text_bomb(2_000), "application/pdf")
+    text = files.extract_text(pages_pdf(*["Hahaha " * 12] * 20), "application/pdf")
     assert text.startswith("Hahaha") and len(text) == 1_000
 
 
 def test_small_pdf_gives_no_more_than_twenty_characters_per_byte(monkeypatch):
-    from importers import files
+    """pypdf only: pdftotext merges the bomb's lines, which are all drawn at one place, into one."""
+    from importers import files, pdftext
 
+    monkeypatch.setattr(pdftext, "poppler", lambda: None)
     monkeypatch.setattr(files, "TEXT_LIMITS", files.Limits(min_chars=1_000))
     bomb = text_bomb(30_000)  # ~1.2 KB that pypdf turns into 180,000 characters
     text = files.extract_text(bomb, "application/pdf")
     assert text.startswith("Hahaha") and len(text) == 20 * len(bomb)
 
 
-def test_pdf_needing_more_memory_than_allowed_gives_no_text_and_the_next_one_is_read(monkeypatch):
+def test_pdf_needing_more_memory_than_allowed_gives_no_text_and_the_next_one_is_read(monkeypatch, backend):
     from importers import files
 
-    # The child itself needs ~45 MB; this PDF of 12 KB needs well over 100 MB to be read.
+    # The pypdf child itself needs ~45 MB; this PDF of 30 KB needs well over 100 MB to be read
+    # (pdftotext: 1.4 GB).
     monkeypatch.setattr(files, "TEXT_LIMITS", files.Limits(memory_bytes=100 << 20))
     with pytest.raises(files.ExtractionStopped, match=r"Speicher \(100 MB\) erschöpft"):
         files.extract_text(text_bomb(1_000_000), "application/pdf")
-    assert files.extract_text(text_bomb(3), "application/pdf") == "HahahaHahahaHahaha"
+    assert files.extract_text(pages_pdf("Hahaha Hahaha"), "application/pdf") == "Hahaha Hahaha"
 
 
 def trickle(handler):
@@ -403,7 +436,7 @@ def pages_pdf(*pages: str) -> bytes:
     return bytes(pdf.output())
 
 
-def test_extracted_text_keeps_page_breaks_so_the_reading_view_can_link_each_pdf_page():
+def test_extracted_text_keeps_page_breaks_so_the_reading_view_can_link_each_pdf_page(backend):
     """Pages are separated by a form feed, as pdftotext does; an empty page keeps its place,
     so that the n-th part is the PDF's page n (the reading view links `…pdf#page=n`)."""
     from importers import files
@@ -411,3 +444,79 @@ def test_extracted_text_keeps_page_breaks_so_the_reading_view_can_link_each_pdf_
     text = files.extract_text(pages_pdf("Erste Seite", "", "Dritte Seite"), "application/pdf")
     assert [page.strip() for page in text.split("\f")] == ["Erste Seite", "", "Dritte Seite"]
     assert files.extract_text(pages_pdf("", ""), "application/pdf") is None
+
+
+def test_a_file_is_read_once_its_text_is_kept_by_the_hash_of_its_bytes(tmp_path, monkeypatch, backend):
+    from importers import files, pdftext
+
+    reads = []
+    real = pdftext.extract_document
+    monkeypatch.setattr(pdftext, "extract_document", lambda *a, **k: reads.append(1) or real(*a, **k))
+    pdf = pages_pdf("Erste Seite", "", "Dritte Seite")
+    first = files.read_text(pdf, "application/pdf", cache=tmp_path / "texts", ocr=False)
+    again = files.read_text(pdf, "application/pdf", cache=tmp_path / "texts", ocr=False)
+    assert len(reads) == 1
+    assert again.text == first.text and again.text.split("\f")[2].strip() == "Dritte Seite"
+    files.read_text(pages_pdf("Eine andere Datei"), "application/pdf", cache=tmp_path / "texts", ocr=False)
+    assert len(reads) == 2
+
+
+def scanned_pdf(*texts: str) -> bytes:
+    """A page with a text layer, then pages that are only images of printed text (as a scanner makes them)."""
+    from fpdf import FPDF
+
+    from ratsinfo.demo.archive import FONT, scanned_page
+
+    if not FONT.is_file():
+        pytest.skip(f"Schrift für die gescannte Seite fehlt: {FONT} (apt-get install fonts-liberation)")
+    pdf = FPDF(format="A4")
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    pdf.text(20, 30, "Anlage 3 zur Vorlage")
+    for text in texts:
+        pdf.add_page()
+        pdf.image(scanned_page(text), x=0, y=0, w=pdf.w, h=pdf.h)
+    return bytes(pdf.output())
+
+
+@pytest.mark.slow
+def test_scanned_page_is_recognised_in_german_and_marked_as_recognised(tmp_path):
+    from importers import files, pdftext
+
+    if not pdftext.ocr_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Tesseract fehlt in der CI (tesseract-ocr, tesseract-ocr-deu, poppler-utils: .ci/run)")
+        pytest.skip("Tesseract mit deutschem Modell oder pdftotext/pdftoppm nicht installiert")
+    pdf = scanned_pdf("Stellungnahme des Ortschaftsrates\n\nDie Bürgerinnen und Bürger wünschen eine "
+                      "Straßenbeleuchtung am Mühlgraben. Die Gebühren für Grünflächen bleiben unverändert.")
+    found = files.read_text(pdf, "application/pdf", cache=tmp_path, ocr=True)
+    assert found.ocr_pages == [2]
+    first, second = found.text.split("\f")
+    assert first.strip() == "Anlage 3 zur Vorlage"
+    # OCR may misread a letter here and there: a few distinctive words with umlauts and ß suffice.
+    recognised = set(second.replace(".", " ").split())
+    assert {"Ortschaftsrates", "Straßenbeleuchtung", "Mühlgraben", "Grünflächen"} <= recognised
+    # Without OCR the page stays empty, and keeps its place.
+    plain = files.read_text(pdf, "application/pdf", ocr=False)
+    assert plain.ocr_pages == [] and plain.text.split("\f")[1].strip() == ""
+
+
+def test_demo_scanned_statement_is_recognised_and_its_page_says_so(demo_content, demo_site):
+    """The demo's one scanned page (ratsinfo/demo/documents.py): its text comes from OCR, the
+    file notes which page, and the reading view marks it; without Tesseract the page stays empty."""
+    from importers import pdftext
+
+    statement = next(f for f in map(read_front_matter, (demo_content / "files").glob("*.md"))
+                     if f["name"].endswith("Stellungnahme des Ortschaftsrates"))
+    pages = (demo_content / "files" / statement["text"]).read_text(encoding="utf-8").split("\f")
+    assert len(pages) == 2 and "Scan auf der folgenden Seite" in pages[0]
+    if not pdftext.ocr_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Tesseract fehlt in der CI (.ci/run)")
+        assert "text_ocr_pages" not in statement and not pages[1].strip()
+        pytest.skip("Tesseract mit deutschem Modell nicht installiert: Seite 2 ohne Texterkennung")
+    assert statement["text_ocr_pages"] == [2]
+    assert {"Straßenbeleuchtung", "Mühlgraben", "Grünflächen"} <= set(pages[1].replace(".", " ").split())
+    shown = [p.read_text(encoding="utf-8") for p in (demo_site / "dateien").glob("*.html")]
+    page = next(text for text in shown if "Scan auf der folgenden Seite" in text)
+    assert "Texterkennung (OCR)" in page and "Straßenbeleuchtung" in page

@@ -12,7 +12,7 @@ COUNCIL = Path(__file__).resolve().parent.parent / "plugins" / "council"
 # plugins/common.py).
 ROOMS = ["model", "loading", "plan", "reuse", "render", "generator"]
 ROOM_OF = {
-    "graph": "model", "history": "model", "reading": "loading", "loading": "loading", "withhold": "loading",
+    "graph": "model", "history": "model", "reading": "loading", "values": "loading", "loading": "loading", "withhold": "loading",
     "plan": "plan", "depends": "plan", "factions": "plan", "paths": "plan", "shards": "plan", "search_entries": "plan",
     "document_text": "plan", "diffs": "plan",
     "reuse": "reuse", "render": "render", "generator": "generator",

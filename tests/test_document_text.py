@@ -76,3 +76,12 @@ def test_every_text_of_the_demo_gives_a_reading_view(demo_content):
     assert texts
     for path in texts:
         assert reading_view(path.read_text(encoding="utf-8")) is not None, path
+
+
+def test_pages_recognised_by_ocr_are_marked_and_a_bad_note_marks_none():
+    from plugins.council.values import _page_numbers
+
+    pages = reading_view("Anlage 3 zur Vorlage\fStellungnahme des Ortschaftsrates", ocr_pages=(2,))
+    assert [(page.number, page.ocr) for page in pages] == [(1, False), (2, True)]
+    assert _page_numbers([2, 3]) == (2, 3)
+    assert _page_numbers("2") == () and _page_numbers([True, -1, "3", 2]) == (2,)

@@ -43,14 +43,16 @@ class Page:
     number: int
     # ("heading", text) or ("paragraph", [line, …]): a paragraph's lines are shown one below the other.
     blocks: list[tuple[str, object]] = field(default_factory=list)
+    ocr: bool = False  # its text was recognised by OCR from a scan (importers/pdftext.py)
 
 
-def reading_view(text: str) -> list[Page]:
-    """The text's pages, each as headings and paragraphs; no page without text or with only blanks."""
+def reading_view(text: str, ocr_pages=()) -> list[Page]:
+    """The text's pages, each as headings and paragraphs; no page without text or with only blanks.
+    `ocr_pages`: the numbers of the pages OCR recognised."""
     raw_pages = text.split(PAGE_BREAK)
     widest = max((len(line.strip()) for line in text.splitlines()), default=0)
     full = FULL_LINE * max(widest, NARROWEST_FULL_LINE)
-    pages = [Page(number, _blocks([line.strip() for line in page.splitlines()], full))
+    pages = [Page(number, _blocks([line.strip() for line in page.splitlines()], full), number in ocr_pages)
              for number, page in enumerate(raw_pages, start=1)]
     return [page for page in pages if page.blocks]
 

@@ -168,6 +168,7 @@ class File(Base):
     media_size: int | None = None
     media_sha512: str | None = None
     text_path: str | None = None  # a string: Path objects for 100,000 files cost a second per build
+    ocr_pages: tuple = ()  # pages of the text that OCR recognised (scans without a text layer)
     meetings: list = field(default_factory=list)
     papers: list = field(default_factory=list)
     # Set by a takedown (plugins/council/withhold.py): the text shown instead of text_path's, and

@@ -191,7 +191,9 @@ def _paper_extra(context: dict) -> dict:
 
 
 def _file_text(context: dict) -> dict:
-    return {"text_pages": reading_view(context["file"].read_text()), **_search("file", context)}
+    file = context["file"]
+    ocr_pages = file.ocr_pages if file.redacted_text is None else ()  # a redacted text is the clerk's
+    return {"text_pages": reading_view(file.read_text(), ocr_pages), **_search("file", context)}
 
 
 def _meeting_pages(meetings, upcoming, today, offers) -> list[PageSpec]:

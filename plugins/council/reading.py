@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import unicodedata
-from datetime import date, datetime
 from pathlib import Path
 
 import yaml
@@ -21,6 +19,8 @@ from plugins.council.graph import (FOLDERS, AgendaItem, Body, Consultation, File
 from plugins.council.history import CHANGE_KINDS, Change, Version
 from plugins.urls import RESERVED_PREFIX, is_list_page_name
 from plugins.council.problems import KIND_NAMES, NEXT_STEP, line_of
+from plugins.council.values import (GENDERS, _date, _datetime, _digits, _hex, _list, _location, _page_numbers,
+                                    _safe_name, _shown_file_name, _size, _str)
 from ratsinfo import portable
 
 # Content files are read through boundedyaml, never yaml.load directly: content/ may be
@@ -30,37 +30,6 @@ from ratsinfo import portable
 
 class ContentError(Exception):
     """A content file is broken; the message names it."""
-
-
-def _str(value) -> str | None:
-    if value is None:
-        return None
-    return str(value).strip() or None
-
-
-def _list(value) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _date(value) -> date | None:
-    if isinstance(value, date):
-        return value if not isinstance(value, datetime) else value.date()
-    try:
-        return date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
-
-
-def _datetime(value) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    try:
-        return datetime.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
-
 
 
 def read_front_matter(path: Path) -> dict:
@@ -204,7 +173,8 @@ class Maker:
                     media_type=_str(data.get("media_type")),
                     media_size=_size(data.get("media_size")), media_sha512=_hex(data.get("media_sha512"), 128),
                     text_path=f"{self.files_folder}{os.sep}{text_name}" if text_name in self.present else None,
-                    versions=self._versions(data))
+                    versions=self._versions(data),
+                    ocr_pages=_page_numbers(data.get("text_ocr_pages")))
 
     def _versions(self, data: dict) -> list[Version]:
         versions = []
@@ -353,48 +323,3 @@ class Maker:
                 role=_str(c.get("role")),
                 authoritative=c.get("authoritative") if isinstance(c.get("authoritative"), bool) else None,
             ))
-
-
-
-def _safe_name(value) -> str | None:
-    """A file name inside its folder, nothing else (no paths, no dot files)."""
-    name = _str(value)
-    if not name or "/" in name or "\\" in name or name.startswith(".") or "\x00" in name:
-        return None
-    return name
-
-
-# OParl's values of Person.gender, as the importers write them (importers/values.gender_value).
-GENDERS = ("female", "male", "other")
-
-
-def _shown_file_name(value) -> str | None:
-    """The source's file name, shown and advertised only; one that could be read as a path or
-    hides characters (the importers never write such a one) is left out."""
-    name = _str(value)
-    if not name or len(name) > 255 or name.startswith(".") or any(
-            c in "/\\" or unicodedata.category(c)[0] == "C" for c in name):
-        return None
-    return name
-
-
-def _size(value) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
-
-
-def _hex(value, length: int) -> str | None:
-    value = _str(value)
-    return value.lower() if value and len(value) == length and all(c in "0123456789abcdefABCDEF" for c in value) else None
-
-
-def _digits(value, length: int) -> str | None:
-    value = _str(value)
-    return value if value and len(value) == length and value.isascii() and value.isdigit() else None
-
-
-def _location(value) -> dict:
-    if not isinstance(value, dict):
-        return {}
-    keys = ("description", "street_address", "room", "postal_code", "locality")
-    return {k: _str(value.get(k)) for k in keys if _str(value.get(k))}
-

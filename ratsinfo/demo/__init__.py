@@ -7,7 +7,9 @@ what to look for: a word only a PDF contains, words only non-public agenda
 items contain. `write_demo_sqlite(file)` writes the same town as a database
 export in the neutral schema (docs/sql-export.md). `write_demo(folder,
 papers=N)` writes the same town grown to city scale for the benchmarks
-(city.py): one generator for the demo, the tests and the benchmarks.
+(city.py): one generator for the demo, the tests and the benchmarks;
+`write_demo(folder, papers=N, archive="realistic")` gives its files PDFs
+shaped like a council's archive, scans included (archive.py).
 """
 
 from ratsinfo.demo.dump import write_demo

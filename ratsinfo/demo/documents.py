@@ -40,7 +40,31 @@ def attach_documents(council: Council, papers: list[Paper], meetings: list[Meeti
         _attach_paper_files(paper, registry, mayor)
     for meeting in meetings:
         _attach_meeting_files(meeting, registry, rng)
+    _attach_scanned_statement(papers, registry)
     return registry.files
+
+
+# The scanned page of the demo (issue 19): a letter attached to the first paper with a Lageplan.
+SCANNED_STATEMENT = (
+    "Stellungnahme des Ortschaftsrates\n\n"
+    "Der Ortschaftsrat begrüßt die Planung. Die Bürgerinnen und Bürger wünschen eine "
+    "Straßenbeleuchtung am Mühlgraben und mehr Grünflächen an der Schule.\n\n"
+    "Einstimmig beschlossen in der Sitzung des Ortschaftsrates."
+)
+
+
+def _attach_scanned_statement(papers: list[Paper], registry: _Registry):
+    """Last, so that every other file keeps its number."""
+    paper = next(p for p in papers if any(a.startswith("Lageplan") for a in p.topic.attachments))
+    index = len(paper.auxiliary_files) + 1
+    title = f"Anlage {index} – Stellungnahme des Ortschaftsrates"
+    document = Document(f"{title} zu {paper.reference}", paper.day)
+    document.line(f"Bestandteil der Vorlage {paper.reference}")
+    document.text("Die Stellungnahme des Ortschaftsrates liegt als Scan auf der folgenden Seite bei.")
+    document.scans.append(SCANNED_STATEMENT)
+    file = registry.add(document, title, f"{_slug(paper.reference)}_Anlage_{index}.pdf")
+    file.papers.append(paper)
+    paper.auxiliary_files.append(file)
 
 
 def _slug(text: str) -> str:

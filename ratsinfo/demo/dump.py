@@ -17,20 +17,29 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from ratsinfo.demo.archive import realise
 from ratsinfo.demo.oparl import BASE_URL, Serializer, list_path
 from ratsinfo.demo.town import build_town
 
 PAGE_SIZE = 50
 
 
-def write_demo(out_dir: Path, papers: int | None = None) -> dict:
+def write_demo(out_dir: Path, papers: int | None = None, archive: str = "text",
+               cache: Path | None = None) -> dict:
     """Write the town into out_dir; return how many objects of each type.
 
     Without `papers` it is the Muldenau demo; with it, the same town grown to
-    that many papers, whose files carry their text instead of a PDF.
+    that many papers, whose files carry their text instead of a PDF, or with
+    `archive="realistic"` real PDFs shaped like a council's (archive.py; made
+    PDFs are kept in `cache`). The archive's volume is in counts["archive"].
     """
     out_dir = Path(out_dir)
     town = build_town(papers)
+    volume = None
+    if archive == "realistic" and papers is not None:
+        volume = realise(town, out_dir / "documents", cache)
+    elif archive != "text":
+        raise ValueError(f"unbekanntes Archiv: {archive}")
     serializer = Serializer(town)
     council = town.council
     demo = papers is None
@@ -57,6 +66,8 @@ def write_demo(out_dir: Path, papers: int | None = None) -> dict:
             (documents / f"{file.number}.pdf").write_bytes(file.content)
     counts = {"System": 1, "Body": 1}
     counts.update({kind: len(objects) for kind, (objects, _serialize) in lists.items()})
+    if volume:
+        counts["archive"] = volume
     return counts
 
 

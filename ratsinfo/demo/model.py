@@ -99,6 +99,9 @@ class File:
     agenda_items: list["AgendaItem"] = field(default_factory=list)
     words: int = 0  # at city scale: how long its text is (prose.py draws it when written)
     keywords: tuple[str, ...] = ()
+    # The realistic archive (archive.py): a scan, and the size and sha512 of the PDF written to disk.
+    scanned: bool = False
+    document: tuple[int, str] | None = None
 
 
 @dataclass(eq=False)

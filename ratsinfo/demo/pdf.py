@@ -4,7 +4,9 @@ fpdf2's core font Helvetica needs no font file and keeps each PDF at one or
 two kilobytes. Its encoding covers Latin-1 only, so umlauts and ß pass while
 dashes and German quotation marks are replaced. Lines are placed one by one
 (`FPDF.text`) rather than with `multi_cell`, which is twenty times slower and
-would make the demo take minutes.
+would make the demo take minutes. A document may end in scanned pages (`scans`):
+black-and-white images of printed text without a text layer (archive.scanned_page), which
+only OCR makes searchable.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class Document:
     day: date
     author: str = "Große Kreisstadt Muldenau"
     blocks: list[tuple[str, str]] = field(default_factory=list)
+    scans: list[str] = field(default_factory=list)  # pages after the text: images of this text, no text layer
 
     def heading(self, text: str):
         self.blocks.append(("heading", text))
@@ -64,6 +67,12 @@ def render(document: Document) -> bytes:
         y += 4 if kind == "heading" else (1 if kind == "line" else 2)
         for paragraph in latin_1(text).split("\n"):
             y = _write(pdf, y, _wrap(pdf, paragraph, style), style, 5)
+    for text in document.scans:
+        # A scanned page, as offices attach signed letters: searchable only through OCR (importers/pdftext.py).
+        from ratsinfo.demo.archive import scanned_page
+
+        pdf.add_page()
+        pdf.image(scanned_page(text, bilevel=True), x=0, y=0, w=pdf.w)
     return bytes(pdf.output())
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from plugins.council import graph as model
-from plugins.council import loading, reading
+from plugins.council import loading, reading, values
 from plugins.council.graph import FOLDERS, Graph
 from ratsinfo.files import replacing
 from plugins.council.loading import content_stamps, sort_own_lists
@@ -50,7 +50,8 @@ DISPLAY = {
     # Role and end order members lists.
     model.Membership: {"voting_right", "start_date", "on_behalf_of"},
     model.File: {"name", "source", "web", "modified", "mime_type", "date", "file_name", "size", "sha512", "sha1",
-                 "access_url", "media", "media_type", "media_size", "media_sha512", "text_path", "versions"},
+                 "access_url", "media", "media_type", "media_size", "media_sha512", "text_path", "versions",
+                 "ocr_pages"},
     # The start orders every list of meetings; committees and documents are back-linked.
     model.Meeting: {"name", "source", "web", "modified", "end", "cancelled", "state", "location", "changes"},
     model.AgendaItem: {"number", "name", "result", "resolution_text", "start", "end"},
@@ -73,7 +74,8 @@ RENDER_ONLY = {
     model.Person: {"source", "web", "modified", "form_of_address", "title", "affix", "gender", "email", "phone"},
     model.Membership: {"voting_right"},
     model.File: {"name", "source", "web", "modified", "mime_type", "file_name", "size", "sha512", "sha1",
-                 "access_url", "media", "media_type", "media_size", "media_sha512", "text_path", "versions"},
+                 "access_url", "media", "media_type", "media_size", "media_sha512", "text_path", "versions",
+                 "ocr_pages"},
     model.Meeting: {"name", "source", "web", "modified", "end", "state", "location", "changes"},
     model.AgendaItem: {"number", "name", "result", "resolution_text", "start", "end"},
     model.Paper: {"name", "source", "web", "modified", "changes"},
@@ -103,7 +105,7 @@ def snapshot_path(cache_folder: Path, publish_contact_data: bool) -> Path:
 def code_digest() -> str:
     """Our classes and how they are loaded: a snapshot from other code is never used."""
     digest = hashlib.sha1()
-    for source in (model.__file__, reading.__file__, loading.__file__, __file__):
+    for source in (model.__file__, reading.__file__, values.__file__, loading.__file__, __file__):
         digest.update(Path(source).read_bytes())
     return digest.hexdigest()
 
