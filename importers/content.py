@@ -333,10 +333,10 @@ class ContentWriter:
         if extracted is not None:
             self.report.count_text(extracted)
             text = extracted.text or None
+            if text:  # `text` before `text_ocr_pages`, as a re-import keeps them: the file stays byte for byte
+                data["text"] = f"{object_id}.txt"
             if text and extracted.ocr_pages:  # the reading view says which pages a machine read
                 data["text_ocr_pages"] = extracted.ocr_pages
-        if text:
-            data["text"] = f"{object_id}.txt"
         self._settle_text(folder, object_id, data, desired, staged, previous, text, versioned)
 
     def _settle_text(self, folder, object_id, data, desired, staged, previous: dict, text: str | None, versioned):
