@@ -92,6 +92,7 @@ class ContentWriter:
         force: bool = False,
         on_file: Callable[[], None] | None = None,
         check_url: Callable[[str], None] | None = None,
+        on_ocr: Callable[[int], None] | None = None,
     ):
         self.root = Path(root)
         self.source_key = source_key
@@ -105,6 +106,7 @@ class ContentWriter:
         # The host rule (importers/hosts.py) for copies kept from earlier runs: raises HostRefused.
         self.check_url = check_url
         self.text_cache: Path | None = None
+        self.on_ocr = on_ocr  # pages recognised by OCR, told as each file's text is read (progress)
 
     # -- state ---------------------------------------------------------------
 
@@ -304,7 +306,14 @@ class ContentWriter:
         path.write_bytes(payload)
         self.report.files_downloaded += 1
         reading = self.readers.read(payload, mime, self.text_cache) if want_text and mime == "application/pdf" else None
+        if reading is not None and self.on_ocr is not None:
+            reading.add_done_callback(self._tell_ocr)
         return path, mime, ext, reading
+
+    def _tell_ocr(self, reading):
+        found = None if reading.cancelled() or reading.exception() else reading.result()
+        if found is not None and found.ocr_pages:
+            self.on_ocr(len(found.ocr_pages))
 
     # -- apply ---------------------------------------------------------------
 

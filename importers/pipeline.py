@@ -123,6 +123,7 @@ def run(source: Source, content_dir: Path, *, policy: Policy | None = None, forc
                 max_file_size=max_file_size,
                 on_file=_each_file(source, progress.task("Dateien", sum(1 for r in records if r.kind == "file"))),
                 check_url=source.check_url,
+                on_ocr=lambda pages: progress.count("OCR-Seiten", pages),
             )
             writer.write(records)
         memory = source.remember(records, policy)
