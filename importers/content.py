@@ -111,6 +111,7 @@ class ContentWriter:
         redaction: re.Pattern | None = None,
         replaced_files: set[str] = frozenset(),
         keep_ids: set[tuple[str, str]] = frozenset(),
+        on_ocr: Callable[[int], None] | None = None,
     ):
         self.root = Path(root)
         self.source_key = source_key
@@ -130,6 +131,7 @@ class ContentWriter:
         # (kind, source) of objects the ledger withholds: their ids stay, so the ledger finds them again.
         self.keep_ids = keep_ids
         self.text_cache: Path | None = None
+        self.on_ocr = on_ocr  # pages recognised by OCR, told as each file's text is read (progress)
 
     # -- state ---------------------------------------------------------------
 
@@ -429,7 +431,14 @@ class ContentWriter:
         path.write_bytes(payload)
         self.report.files_downloaded += 1
         reading = self.readers.read(payload, mime, self.text_cache) if want_text and mime == "application/pdf" else None
+        if reading is not None and self.on_ocr is not None:
+            reading.add_done_callback(self._tell_ocr)
         return path, mime, ext, reading
+
+    def _tell_ocr(self, reading):
+        found = None if reading.cancelled() or reading.exception() else reading.result()
+        if found is not None and found.ocr_pages:
+            self.on_ocr(len(found.ocr_pages))
 
     # -- apply ---------------------------------------------------------------
 

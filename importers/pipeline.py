@@ -134,6 +134,7 @@ def run(source: Source, content_dir: Path, *, policy: Policy | None = None, forc
                 redaction=applied.pattern,
                 replaced_files=applied.replaced,
                 keep_ids=applied.withheld,
+                on_ocr=lambda pages: progress.count("OCR-Seiten", pages),
             )
             writer.write(records)
         memory = source.remember(records, policy)
