@@ -31,6 +31,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from plugins import urls
+from plugins.common import FOLDERS
 from plugins.council.graph import AgendaItem, Consultation, File, Graph, Meeting, Membership, Paper, Person
 from ratsinfo.takedown import KEEP_FIELDS, REDACTED, Ledger, Target, implied_names, redact_value, redaction_pattern
 
@@ -65,7 +66,7 @@ def resolve(graph: Graph, target: Target) -> list:
     if target.kind == "agendaitem":
         return [item for meeting in graph.meetings.values() for item in meeting.agenda if item.id == target.id]
     if target.kind is not None:
-        obj = getattr(graph, _FOLDER[target.kind]).get(target.id)
+        obj = getattr(graph, FOLDERS[target.kind]).get(target.id)
         return [obj] if obj is not None else []
     address = target.address
     parts = urlsplit(address)
@@ -80,10 +81,6 @@ def resolve(graph: Graph, target: Target) -> list:
             if path == item.url or path.endswith("/" + item.url):
                 found.append(item)
     return found
-
-
-_FOLDER = {"person": "persons", "paper": "papers", "meeting": "meetings", "file": "files",
-           "organization": "organizations"}
 
 
 def apply(graph: Graph, ledger: Ledger | None, retention: Retention, today: date) -> Effect:
@@ -134,7 +131,7 @@ def implied_texts(obj) -> list[str]:
 
 def target_page(target: Target) -> str | None:
     """The portal page an entry names, found without the object: `person 17`, or a portal address."""
-    if target.kind in _FOLDER:
+    if target.kind in FOLDERS:
         return urls.page(target.kind, target.id)
     if target.address:
         path = urlsplit(target.address).path.strip("/").split("/")
@@ -204,7 +201,7 @@ def _withhold(graph: Graph, objects: list, effect: Effect):
         if isinstance(obj, AgendaItem):
             effect.withheld.add(("agendaitem", obj.id))
             continue
-        getattr(graph, _FOLDER[obj.kind]).pop(obj.id, None)
+        getattr(graph, FOLDERS[obj.kind]).pop(obj.id, None)
         effect.withheld.add(obj.key)
         effect.gone.append(obj.url)
         if isinstance(obj, File) and obj.media:
