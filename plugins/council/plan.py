@@ -49,7 +49,13 @@ class PageSpec:
 
     @property
     def nav(self) -> str | None:
-        """The list page of the main navigation's entry the page is under (base.html marks it)."""
+        """The list page of the main navigation's entry the page is under (base.html marks it):
+        a document under its paper's section, a meeting's own document (an invitation, minutes)
+        under the meetings, as its breadcrumbs (file.html) say."""
+        if self.template == "file":
+            document = self.context["file"]
+            if not document.papers and document.meetings:
+                return urls.list_page("meeting")
         return NAV_OF_TEMPLATE.get(self.template)
 
 
