@@ -186,3 +186,17 @@ def test_an_overlay_compares_a_big_unchanged_dump_without_holding_it_in_memory(t
         tracemalloc.stop()
     assert (output / "daten" / "files.jsonl").stat().st_mtime_ns == before
     assert peak < len(payload) // 4, f"{peak / 1e6:.1f} MB beim Vergleich von {len(payload) / 1e6:.1f} MB"
+
+
+def test_a_document_is_under_the_section_its_breadcrumbs_name(mini_site):
+    """A meeting's invitation sits under "Sitzungen" in the main navigation, as its breadcrumbs say;
+    a paper's document under "Vorlagen"."""
+    import re
+
+    def marked(page: str) -> str:
+        html = (mini_site / page).read_text(encoding="utf-8")
+        header = html.split('class="breadcrumbs"')[0]
+        return re.findall(r'aria-current="true">([^<]+)</a>', header)
+
+    assert marked("dateien/1.html") == ["Sitzungen"]
+    assert marked("dateien/3.html") == ["Vorlagen"]

@@ -14,7 +14,7 @@ ROOMS = ["model", "loading", "plan", "reuse", "render", "generator"]
 ROOM_OF = {
     "graph": "model", "history": "model", "reading": "loading", "values": "loading", "loading": "loading", "withhold": "loading",
     "plan": "plan", "depends": "plan", "factions": "plan", "paths": "plan", "shards": "plan", "search_entries": "plan",
-    "document_text": "plan", "diffs": "plan",
+    "document_text": "plan", "diffs": "plan", "months": "plan",
     "reuse": "reuse", "render": "render", "generator": "generator",
 }
 HELPERS = {"problems", "links", "format", "incremental"}

@@ -239,3 +239,24 @@ def test_gone_addresses_stay_gone_after_the_import_dropped_the_object(tmp_path):
     paper.unlink()  # what the next import does
     build_site(content, output, overrides=MINI_OVERRIDES)
     assert rule in (output / ".htaccess").read_text(encoding="utf-8")
+
+
+def test_an_old_address_that_redirected_to_a_withheld_page_answers_gone_too(tmp_path):
+    """A paper whose reference changed keeps its old address as a redirect (plugins/deploy/permalinks.py).
+    Once the paper is withheld, the old address must answer 410 like the new one, not 404: a link
+    to it in a newspaper article should say the page was removed on purpose."""
+    content = _site(tmp_path, None)
+    output = tmp_path / "output"
+    paper = next(p for p in (content / "papers").glob("*.md") if "AF/2026/0002" in p.read_text(encoding="utf-8"))
+    build_site(content, output, overrides=MINI_OVERRIDES)
+    paper.write_text(paper.read_text(encoding="utf-8").replace("AF/2026/0002", "AF/2026/0102"), encoding="utf-8")
+    build_site(content, output, overrides=MINI_OVERRIDES)
+    htaccess = (output / ".htaccess").read_text(encoding="utf-8")
+    assert "vorlagen/af-2026-0102.html" in htaccess  # the redirect from the old address
+    (tmp_path / takedown.DEFAULT_FILE).write_text(ledger_text(("zurueckhalten", "vorlage 2")), encoding="utf-8")
+    for _ in range(2):  # and it stays gone on the next build, which reads it back from .htaccess
+        build_site(content, output, overrides=MINI_OVERRIDES)
+        htaccess = (output / ".htaccess").read_text(encoding="utf-8")
+        assert "RewriteRule ^vorlagen/af\\-2026\\-0102\\.html$ - [G,L]" in htaccess
+        assert "RewriteRule ^vorlagen/af\\-2026\\-0002\\.html$ - [G,L]" in htaccess
+        assert "R=301" not in htaccess  # no redirect left that leads to the withheld page

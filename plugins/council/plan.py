@@ -21,6 +21,7 @@ from plugins import urls
 from plugins.council.document_text import reading_view
 from plugins.council.factions import council_seats
 from plugins.council.graph import Graph, meeting_sort_key, paper_sort_key, slugify
+from plugins.council.months import month_key, months_between, weeks
 from plugins.council.diffs import histories
 from plugins.council.search_entries import entry
 
@@ -49,7 +50,11 @@ class PageSpec:
 
     @property
     def nav(self) -> str | None:
-        """The list page of the main navigation's entry the page is under (base.html marks it)."""
+        """The list page of the main navigation's entry the page is under (base.html marks it):
+        a document under its paper's section, a meeting's own document (an invitation, minutes)
+        under the meetings, as its breadcrumbs (file.html) say."""
+        if self.template == "file":
+            return _document_nav(self.context)
         return NAV_OF_TEMPLATE.get(self.template)
 
 
@@ -85,18 +90,6 @@ def initial(name: str) -> str:
     """A–Z letter for the persons index (Ä → A, anything else → #)."""
     letter = unicodedata.normalize("NFD", name[:1].upper())[:1]
     return letter if "A" <= letter <= "Z" else "#"
-
-
-def _month_key(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def _months_between(first: date, last: date) -> list[date]:
-    months, current = [], date(first.year, first.month, 1)
-    while current <= last:
-        months.append(current)
-        current = date(current.year + (current.month == 12), current.month % 12 + 1, 1)
-    return months
 
 
 def plan(graph: Graph, today: date, data_as_of=None, only: dict[str, str] | None = None,
@@ -159,6 +152,11 @@ SECTION_OF_TEMPLATE = {
     "person": "persons", "organizations": "organizations", "organization": "organizations",
     "terms": "terms", "term": "terms", "file": "files",
 }
+
+
+def _document_nav(context: dict) -> str:
+    document = context["file"]
+    return urls.list_page("meeting" if document.meetings and not document.papers else "paper")
 
 
 # The main navigation's entries (theme/templates/base.html) by the list page they link.
@@ -232,11 +230,11 @@ def _calendar_pages(meetings, today, offers) -> list[PageSpec]:
     dated = [m for m in meetings if m.start]
     first = min([m.start.date() for m in dated] + [today])
     last = max([m.start.date() for m in dated] + [today])
-    months = _months_between(first, last)
+    months = months_between(first, last)
     by_month = defaultdict(list)
     for meeting in dated:
-        by_month[_month_key(meeting.start.date())].append(meeting)
-    months_at = {_month_key(m): urls.month(_month_key(m)) for m in months}
+        by_month[month_key(meeting.start.date())].append(meeting)
+    months_at = {month_key(m): urls.month(month_key(m)) for m in months}
     # Each month view can be narrowed to one committee in the browser (theme/static/js/calendar.js).
     committees = sorted({o for m in dated for o in m.organizations}, key=lambda o: o.name.lower())
     # What "abonnieren" links when the filter narrows the month to one committee (plugins/feeds).
@@ -245,16 +243,16 @@ def _calendar_pages(meetings, today, offers) -> list[PageSpec]:
     pages = []
     for index, month in enumerate(months):
         context = {
-            "month": month, "weeks": _weeks(month, by_month[_month_key(month)]), "today": today,
-            "previous_url": months_at[_month_key(months[index - 1])] if index else None,
-            "next_url": months_at[_month_key(months[index + 1])] if index + 1 < len(months) else None,
-            "years": [(y, months_at[_month_key(date(y, 1, 1))] if _month_key(date(y, 1, 1)) in months_at
-                       else months_at[_month_key(min(m for m in months if m.year == y))]) for y in years],
-            "meetings": by_month[_month_key(month)],
+            "month": month, "weeks": weeks(month, by_month[month_key(month)]), "today": today,
+            "previous_url": months_at[month_key(months[index - 1])] if index else None,
+            "next_url": months_at[month_key(months[index + 1])] if index + 1 < len(months) else None,
+            "years": [(y, months_at[month_key(date(y, 1, 1))] if month_key(date(y, 1, 1)) in months_at
+                       else months_at[month_key(min(m for m in months if m.year == y))]) for y in years],
+            "meetings": by_month[month_key(month)],
             "committees": committees,
             "calendars": calendars,
             # The month's committees with a short name, explained under the calendar.
-            "abbreviations": sorted({o for m in by_month[_month_key(month)] for o in m.organizations[:1]
+            "abbreviations": sorted({o for m in by_month[month_key(month)] for o in m.organizations[:1]
                                      if o.short_name and o.short_name != o.name}, key=lambda o: o.short_name.lower()),
         }
         # The month's meetings, and every committee, since each is a choice in the filter.
@@ -263,24 +261,10 @@ def _calendar_pages(meetings, today, offers) -> list[PageSpec]:
         marked = today if (month.year, month.month) == (today.year, today.month) else None
         salt = repr((context["previous_url"], context["next_url"], context["years"], [o.id for o in committees], marked,
                      sorted(calendars.items())))
-        pages.append(PageSpec(months_at[_month_key(month)], "calendar", context, deps, salt=salt))
+        pages.append(PageSpec(months_at[month_key(month)], "calendar", context, deps, salt=salt))
         if month.year == today.year and month.month == today.month:
             pages.append(PageSpec(urls.CALENDAR, "calendar", context, deps, salt=salt))
     return pages
-
-
-def _weeks(month: date, meetings) -> list[list[tuple[date | None, list]]]:
-    """The month as weeks Monday–Sunday, each day with its meetings (None outside the month)."""
-    by_day = defaultdict(list)
-    for meeting in meetings:
-        by_day[meeting.start.date()].append(meeting)
-    days = [None] * month.weekday()
-    current = month
-    while current.month == month.month:
-        days.append(current)
-        current = date.fromordinal(current.toordinal() + 1)
-    days += [None] * (-len(days) % 7)
-    return [[(d, by_day.get(d, []) if d else []) for d in days[i:i + 7]] for i in range(0, len(days), 7)]
 
 
 def _paper_list_pages(papers) -> list[PageSpec]:

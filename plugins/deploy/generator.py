@@ -45,7 +45,9 @@ class DeployGenerator(Generator):
         # What an earlier build found withheld stays gone: once the import applies the ledger too,
         # the object (and so its address) is no longer in content/ for this build to find.
         live = set(links.values())
-        gone = sorted((set(self.context.get("council_gone") or ()) | read_gone(previous)) - live)
+        gone = (set(self.context.get("council_gone") or ()) | read_gone(previous)) - live
+        # An address that used to lead to a withheld page is gone with it (read back next time too).
+        gone = sorted(gone | permalinks.moved_to(Path(previous) if previous else None, links, gone))
 
         self.env.autoescape = True
         install_translations(self.env, self.settings)  # the 404 page speaks RATSINFO_LANGUAGE too

@@ -36,6 +36,21 @@ def _read(path: Path) -> dict[str, str]:
 
 
 def redirects(previous_output: Path | None, permalinks: dict[str, str]) -> dict[str, str]:
+    """Old address → current address, for every page that moved and is still a page."""
+    live = set(permalinks.values())
+    return {old: new for old, new in _moves(previous_output, permalinks).items()
+            if old not in live and new in live and old != new}
+
+
+def moved_to(previous_output: Path | None, permalinks: dict[str, str], targets: set[str]) -> set[str]:
+    """The old addresses that led to one of `targets`: a withheld page's earlier addresses answer
+    410 like the page itself (plugins/deploy/generator.py), not 404."""
+    live = set(permalinks.values())
+    return {old for old, new in _moves(previous_output, permalinks).items() if new in targets and old not in live}
+
+
+def _moves(previous_output: Path | None, permalinks: dict[str, str]) -> dict[str, str]:
+    """Every redirect the last build kept and every page that moved since, chains collapsed."""
     if previous_output is None:
         return {}
     before = _read(previous_output / PERMALINKS)
@@ -44,15 +59,13 @@ def redirects(previous_output: Path | None, permalinks: dict[str, str]) -> dict[
         new_url = permalinks.get(key)
         if new_url and new_url != old_url:
             kept[old_url] = new_url
-    live = set(permalinks.values())
     result = {}
     for old, new in kept.items():
         seen = {old}
         while new in kept and new not in seen:  # a moved page moved again
             seen.add(new)
             new = kept[new]
-        if old not in live and new in live and old != new:
-            result[old] = new
+        result[old] = new
     return dict(sorted(result.items()))
 
 
