@@ -172,6 +172,8 @@ class ContentWriter:
         # source still serves (ratsinfo/scrub.py deletes it when an entry is added).
         self.text_cache = state_dir(self.root) / TEXT_CACHE if self.redaction is None else None
         self.validators: dict[str, dict] = dict(state.get("validators", {}))
+        # Each PDF copy's [sha512, sha256] (the text cache's key): the texts of old versions are forgotten.
+        self.text_digests: dict[str, str] = dict(state.get("text_digests", {}))
         ids = IdMap(state.get("ids"))
         for record in sorted(records, key=lambda r: (r.kind, r.source)):
             ids.assign(record.kind, record.source)
@@ -273,6 +275,7 @@ class ContentWriter:
                     data[key] = previous[key]
             if media_ok:
                 _describe_copy(data, self.root / folder / previous["media"])
+                self._note_digest(object_id, self.root / folder / previous["media"], data)
             held = False
             if previous.get("text") and (self.root / folder / previous["text"]).is_file():
                 kept, held = self._redacted((self.root / folder / previous["text"]).read_bytes())
@@ -294,6 +297,7 @@ class ContentWriter:
                     if key in previous:
                         data[key] = previous[key]
                 _describe_copy(data, self.root / folder / previous["media"])
+                self._note_digest(object_id, self.root / folder / previous["media"], data)
                 staged[f"{folder}/{previous['media']}"] = self.root / folder / previous["media"]
                 text_path = self.root / folder / previous.get("text", "-")
                 text = text or (text_path.read_text(encoding="utf-8") if previous.get("text") and text_path.is_file() else None)
@@ -304,6 +308,7 @@ class ContentWriter:
                 data["media"] = f"{object_id}.{ext}"
                 data["media_type"] = mime
                 _describe_copy(data, path)
+                self._note_digest(object_id, path, data)
                 staged[f"{folder}/{object_id}.{ext}"] = path
                 kill_point("import:staged-file")
                 if reading is not None:
@@ -435,6 +440,14 @@ class ContentWriter:
             reading.add_done_callback(self._tell_ocr)
         return path, mime, ext, reading
 
+    def _note_digest(self, object_id: str, copy: Path, data: dict):
+        """[sha512, sha256] of a PDF copy: the sha256 is the text cache's key (files.read_text), the
+        sha512 (noted in the front matter, _describe_copy) tells whether the copy is still the one
+        hashed, without reading it again; a copy a killed run left in place is hashed anew."""
+        known = self.text_digests.get(object_id)
+        if copy.suffix == ".pdf" and not (isinstance(known, list) and known[:1] == [data.get("media_sha512")]):
+            self.text_digests[object_id] = [data.get("media_sha512"), hashlib.sha256(copy.read_bytes()).hexdigest()]
+
     def _tell_ocr(self, reading):
         found = None if reading.cancelled() or reading.exception() else reading.result()
         if found is not None and found.ocr_pages:
@@ -493,11 +506,17 @@ class ContentWriter:
             if p.startswith(f"{KINDS['file']}/") and p.endswith(".md")
         }
         validators = {k: v for k, v in sorted(self.validators.items()) if k in files_now}
+        digests = {k: v for k, v in sorted(self.text_digests.items()) if k in files_now}
         new_state = {"version": 1, "ids": ids.as_dict(), "owned": dict(sorted(owned.items()))}
         if validators:
             new_state["validators"] = validators
+        if digests:
+            new_state["text_digests"] = digests
         kill_point("import:before-state")
         self._put_state(new_state)
+        # Texts of versions replaced and of files gone: once the state no longer names them (a run
+        # killed before this point finds them again). Entries from before digests were kept stay.
+        attachments.forget_texts(state_dir(self.root) / TEXT_CACHE, _text_keys(state.get("text_digests", {})) - _text_keys(digests))
 
     def _put(self, relpath: str, payload: bytes):
         target = self.root / relpath
@@ -520,6 +539,10 @@ class ContentWriter:
         if self.state_path.is_file() and self.state_path.read_bytes() == payload:
             return
         write_atomic(self.state_path, payload, prefix=TEMP_PREFIX, durable=True)
+
+
+def _text_keys(digests: dict) -> set[str]:
+    return {pair[1] for pair in digests.values() if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[1], str)}
 
 
 def _without_copy(data: dict):

@@ -101,6 +101,15 @@ def read_text(data: bytes, mime: str, cache: Path | None = None, ocr: bool | Non
     return found
 
 
+def forget_texts(cache: Path, digests: set[str]):
+    """Delete the cached texts (every variant) of files with these sha256 digests."""
+    for digest in digests:
+        if not re.fullmatch(r"[0-9a-f]{64}", digest):  # the state is a file in content/: never a path
+            continue
+        for kept in (cache / digest[:2]).glob(f"{digest}-*.json"):
+            kept.unlink(missing_ok=True)
+
+
 class TextReaders:
     """Texts read side by side, one file per core (each a pdftotext or Tesseract process of its own),
     while the import goes on downloading. At most two files per reader wait, so that downloads

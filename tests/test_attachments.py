@@ -520,3 +520,45 @@ def test_demo_scanned_statement_is_recognised_and_its_page_says_so(demo_content,
     shown = [p.read_text(encoding="utf-8") for p in (demo_site / "dateien").glob("*.html")]
     page = next(text for text in shown if "Scan auf der folgenden Seite" in text)
     assert "Texterkennung (OCR)" in page and "Straßenbeleuchtung" in page
+
+
+def test_the_text_cache_forgets_a_file_once_its_version_is_replaced_or_the_file_is_gone(tmp_path):
+    """The cache keeps texts by the hash of a file's bytes (in the private state). When the source
+    replaces a file or drops it, the old text must not stay there for years: a document taken off
+    the portal should not live on in a cache nobody looks at."""
+    import hashlib
+    import sqlite3
+    from datetime import datetime
+
+    from importers.content import TEXT_CACHE
+    from importers.state import state_path
+    from ratsinfo.cli import main
+    from tests.test_import_sql import pdf
+    from tests.test_takedown_import import _export
+
+    database, content = _export(tmp_path / "export.sqlite"), tmp_path / "content"
+
+    def cached() -> set[str]:
+        return {p.name.split("-")[0] for p in (state_path(content) / TEXT_CACHE).rglob("*.json")}
+
+    def digest(data: bytes) -> str:
+        return hashlib.sha256(data).hexdigest()
+
+    with sqlite3.connect(database) as db:
+        motion, invitation = (bytes(db.execute("SELECT content FROM files WHERE id = ?", (n,)).fetchone()[0])
+                              for n in ("10", "11"))
+    assert main(["import", "sql", str(database), "--content", str(content)]) == 0
+    assert cached() == {digest(motion), digest(invitation)}
+
+    revised = pdf("Der Spielplatz bekommt eine Rutsche")
+    later = datetime(2026, 4, 1, 10, 0).isoformat(sep=" ")
+    with sqlite3.connect(database) as db:
+        db.execute("UPDATE files SET content = ?, modified = ? WHERE id = '10'", (revised, later))
+    assert main(["import", "sql", str(database), "--content", str(content)]) == 0
+    assert cached() == {digest(revised), digest(invitation)}
+
+    with sqlite3.connect(database) as db:
+        db.execute("UPDATE meetings SET invitation_file_id = NULL, modified = ? WHERE id = '1'", (later,))
+        db.execute("DELETE FROM files WHERE id = '11'")
+    assert main(["import", "sql", str(database), "--content", str(content)]) == 0
+    assert cached() == {digest(revised)}
