@@ -178,6 +178,11 @@ def mini_with_changes(folder: Path) -> Path:
     (content / "files/3.v1.txt").write_text(
         "Beschlussvorlage Feuerwehrhaus\n\nDie Gemeinde baut ein Feuerwehrhaus mit zwei Stellplätzen.\n\n"
         f"Gutachten von {REDACTED_NAME} <i>liegt bei</i>.\n", encoding="utf-8")
+    invitation = read_front_matter(content / "files/1.md")  # meeting 1's invitation, sent again
+    invitation.update(text="1.txt", versions=[{"version": 1, "until": "2026-03-04", "text": "1.v1.txt"}])
+    (content / "files/1.md").write_bytes(render_front_matter(invitation))
+    (content / "files/1.txt").write_text("Einladung zur 5. Sitzung am 12. März um 18 Uhr.\n", encoding="utf-8")
+    (content / "files/1.v1.txt").write_text("Einladung zur 5. Sitzung am 10. März um 18 Uhr.\n", encoding="utf-8")
     paper = read_front_matter(content / "papers/1.md")
     paper["changes"] = [{"seen": "2026-02-20", "change": "document_version", "file": "3", "role": "main_file",
                          "version": 2}]
@@ -216,6 +221,17 @@ def test_paper_page_shows_versions_and_a_readable_escaped_diff(changed_site):
     assert "<ins><span class=\"visually-hidden\">[neu: </span>" in html
     # The texts are data: markup in them arrives escaped.
     assert "&lt;i&gt;liegt bei&lt;/i&gt;" in html and "<script>" not in html
+
+
+def test_meeting_page_shows_earlier_versions_of_its_own_documents(changed_site):
+    """An invitation sent again with a new date: the meeting page shows what changed in it, as a
+    paper page does for its documents."""
+    html = (changed_site / "sitzungen/1.html").read_text(encoding="utf-8")
+    versions = html[html.index('<h2 id="fassungen">'):]
+    versions = versions[:versions.index("</section>")]
+    assert "Fassungen von „Einladung zur 5. Sitzung“" in versions and "ersetzt am 04.03.2026" in versions
+    assert '<del><span class="visually-hidden">[entfernt: </span>10.' in versions
+    assert '<ins><span class="visually-hidden">[neu: </span>12.' in versions
 
 
 def test_change_feeds_hold_agendas_minutes_and_all_changes(changed_site):

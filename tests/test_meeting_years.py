@@ -47,3 +47,14 @@ def test_year_pages_follow_a_moved_meeting_and_a_renamed_committee_as_a_full_bui
     year_2026 = (site / "sitzungen" / "jahr-2026.html").read_text(encoding="utf-8")
     assert "6. Sitzung des Gemeinderates" not in year_2026 and "Ausschuss für Bau und Verkehr" in year_2026
     assert '<span class="flag">Einladung</span>' in year_2026.split("3. Sitzung des Bauausschusses")[1].split("</li>")[0]
+
+
+def test_a_committee_s_section_of_a_year_page_has_the_same_anchor_in_every_year(mini_site):
+    """`jahr-2025.html#gremium-2` and `jahr-2026.html#gremium-2` are the same committee: the anchor
+    is the committee's own id, not its place in the year's list (which changes with the meetings)."""
+    import re
+
+    html = (mini_site / "sitzungen" / "jahr-2026.html").read_text(encoding="utf-8")
+    sections = re.findall(r'<h2 id="gremium-([^"]+)"><a href="\.\./gremien/([^"]+)\.html"', html)
+    assert sections and all(anchor == committee for anchor, committee in sections)
+    assert all(f'href="#gremium-{anchor}"' in html for anchor, _ in sections)

@@ -188,6 +188,12 @@ def _paper_extra(context: dict) -> dict:
     return {"histories": histories([paper.main_file, *paper.auxiliary_files]), **_search("paper", context)}
 
 
+def _meeting_extra(context: dict) -> dict:
+    """The search entry, and earlier versions of the meeting's own documents (invitation, minutes)."""
+    meeting = context["meeting"]
+    return {"histories": histories([f for _, f in meeting.documents]), **_search("meeting", context)}
+
+
 def _file_text(context: dict) -> dict:
     file = context["file"]
     ocr_pages = file.ocr_pages if file.redacted_text is None else ()  # a redacted text is the clerk's
@@ -214,7 +220,7 @@ def _meeting_pages(meetings, upcoming, today, offers) -> list[PageSpec]:
     for meeting in meetings:
         offer = offers.get(meeting.key)
         pages.append(PageSpec(meeting.url, "meeting", {"meeting": meeting, "subscribe": offer}, meeting_deps(meeting),
-                              salt=repr(offer), load=partial(_search, "meeting")))
+                              salt=repr(offer), load=_meeting_extra))
     return pages
 
 
