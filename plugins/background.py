@@ -6,7 +6,7 @@ rows are ready once the graph is; the files are not needed before the manifest. 
 queued while the generators read (`queue`, `share`) and forked off together as soon as every
 generator has its context (signal `all_generators_finalized`, `launch`), before the council
 renders: the pages and the open data are made side by side. The parent waits for them when
-Pelican is done (signal `finalized`, before build_site writes SHA256SUMS). Without fork
+Pelican is done (signal `finalized`, after Pagefind, before build_site writes SHA256SUMS). Without fork
 (Windows, RATSINFO_PORTABLE=1, ratsinfo/portable.py) the jobs run right there, with the same bytes.
 
 The API's objects are made once for both writers (`share`): one child makes them, then forks
@@ -15,11 +15,17 @@ once more, so that the API and the dumps are written on two cores where the rend
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import signal
+import time
+
+from pelican import signals
 
 from ratsinfo import portable
+
+log = logging.getLogger(__name__)
 
 # Running children: (pid or None for a grandchild, read end of the pipe with their result, what to do
 # with it, what they write).
@@ -59,6 +65,10 @@ def launch(*_):
     jobs, shared = list(_queued), list(_shared)
     _queued.clear()
     _shared.clear()
+    # Waited for at `finalized` after every other receiver (connected now, after the plugins'
+    # register(): blinker calls receivers in the order they were connected), so that Pagefind
+    # (plugins/search), which reads only the pages, indexes them while the writers still run.
+    signals.finalized.connect(finish)
     if not jobs:
         return
     if not portable.can_fork():
@@ -171,7 +181,7 @@ def _die_with(parent: int):
 
 def finish(*_):
     """Wait for every child; one that failed stops the build (its files are incomplete)."""
-    errors = []
+    errors, started, names = [], time.monotonic(), [what for _, _, _, what in _pending]
     while _pending:
         pid, read, on_done, what = _pending.pop(0)
         with os.fdopen(read, "rb") as pipe:
@@ -188,6 +198,10 @@ def finish(*_):
             errors.append(f"{what} nicht geschrieben: {value}")
     if errors:
         raise RuntimeError("; ".join(errors))
+    if names:
+        # How long the rest of the build waited for them (benchmarks/report.py reads it).
+        log.info("ratsinfo: %s fertig, %.2f s nach dem Rest des Builds", " und ".join(names),
+                 time.monotonic() - started)
 
 
 def forget(*_):

@@ -90,3 +90,15 @@ def _alive(pid: int) -> bool:
             return stat.read().split(") ", 1)[1][0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_the_build_waits_for_its_writers_after_pagefind_has_indexed_the_pages(mini_site):
+    """Pagefind reads only the pages: it indexes them while the API and the dumps are still being
+    written, and the build waits for those last (before build_site writes SHA256SUMS)."""
+    from pelican import signals
+
+    from plugins.search import run_pagefind
+
+    receivers = list(signals.finalized.receivers_for(object()))
+    assert run_pagefind in receivers and background.finish in receivers
+    assert receivers.index(background.finish) == len(receivers) - 1
