@@ -25,7 +25,7 @@ from plugins.oparlapi.layout import SYSTEM, Urls
 from plugins.oparlapi.objects import Objects, licence_url
 from plugins.opendata import formats
 from plugins.opendata.package import PACKAGE, SQLITE, package
-from plugins.opendata.tables import TABLES, Table, rows
+from plugins.opendata.tables import TABLES, LocalIds, Table, rows
 from plugins.urls import DATA_FOLDER, OPEN_DATA
 from ratsinfo.contracts import OPENDATA_STATE
 from ratsinfo.files import same_bytes
@@ -106,9 +106,10 @@ class OpenDataGenerator(Generator):
                 # From disk, one at a time: a city's texts are never in memory together.
                 found = published.get(file_id)
                 return (found.read_text() or None) if found is not None else None
+        local = LocalIds(base)
         try:
             for table in TABLES:
-                dumps.table(table, rows(table, objects, base, text_of))
+                dumps.table(table, rows(table, objects, base, text_of, local))
             dumps.finish()
         except BaseException:
             dumps.abort()
