@@ -363,10 +363,15 @@ def main(argv=None):
                         help="nur die Messung der Offenen Daten (API und Dumps, ohne und mit Pagefind); ersetzt "
                         "nur ihren Teil im Abschnitt dieser Größe in RESULTS.md")
     parser.add_argument("--write-only", type=Path, metavar="PICKLE",
-                        help="nur den Abschnitt aus einem gespeicherten Lauf (build/bench/run-N.pickle) neu schreiben")
+                        help="nur den Abschnitt aus einem gespeicherten Lauf (build/bench/run-N.pickle) neu schreiben, "
+                        "oder seinen Teil Offene Daten (build/bench/opendata-N.pickle)")
     args = parser.parse_args(argv)
     if args.write_only:
-        write_section(args.results, pickle.loads(args.write_only.read_bytes()))
+        saved = pickle.loads(args.write_only.read_bytes())
+        if isinstance(saved, OpenDataCost):  # from --only opendata (build/bench/opendata-N.pickle)
+            write_open_data_part(args.results, args.papers, saved)
+        else:
+            write_section(args.results, saved)
         return
 
     if args.only == "opendata":
