@@ -135,11 +135,36 @@ def _full(run) -> list[str]:
 TARGET_OPEN_DATA = 0.15
 
 
+OPEN_DATA_TITLE = "### Open data: what the API and the dumps add"
+
+
+def write_open_data_part(results: Path, papers: int, cost) -> None:
+    """`--only opendata`: the open-data part of the section for `papers` replaced, the rest kept."""
+    text = results.read_text(encoding="utf-8")
+    section = next((m for m in _SECTION.finditer(text) if m.group(1) == str(papers)), None)
+    if section is None:
+        raise SystemExit(f"RESULTS.md hat keinen Abschnitt für {papers} Vorlagen: erst einen ganzen Lauf machen")
+    old = section.group(0)
+    start = old.index(OPEN_DATA_TITLE)
+    end = old.find("\n### ", start + 1)
+    new = old[:start] + "\n\n".join(_open_data_cost(cost)) + "\n" + old[end:]
+    results.write_text(text.replace(old, new), encoding="utf-8")
+
+
 def _open_data(run) -> list[str]:
     """What the static API (oparl/) and the dumps (daten/) add to a full build (no Pagefind)."""
     cost = getattr(run, "open_data", None)
     if cost is None:
         return []
+    return _open_data_cost(cost)
+
+
+def _ratio_row(label: str, m, base) -> list:
+    return [label, s(m.wall), f"{m.wall / base.wall:.2f}×", s(m.user + m.system),
+            f"{(m.user + m.system) / (base.user + base.system):.2f}×", mb(m.max_rss), f"{m.max_rss / base.max_rss:.2f}×"]
+
+
+def _open_data_cost(cost) -> list[str]:
     base = cost.plain.measured
     rows = []
     labels = (("without API and dumps", "plain"), ("with dumps, no API", "dumps"), ("with API and dumps", "both"))
@@ -161,8 +186,14 @@ def _open_data(run) -> list[str]:
     csv = sum(n for name, n in cost.dump_bytes.items() if name.endswith(".csv"))
     ratio = cost.both.measured.wall / base.wall
     rounds = getattr(cost, "rounds", 1)
-    out = ["### Open data: what the API and the dumps add",
-           "Full builds (render + write, no Pagefind), all three with PUBLIC_URL set (feeds and sitemap in each); "
+    machine = getattr(cost, "machine", {})
+    out = [OPEN_DATA_TITLE]
+    if machine:
+        out.append(f"Measured apart from the rest of this section (`python -m benchmarks.run --only opendata`) on "
+                   f"{machine['date']}, {machine['cores']} cores, load average {machine['load']} at the start and "
+                   f"{machine.get('load_end', '?')} at the end (other sessions' work on the machine: wall times are "
+                   f"noisy, ratios within one round less so).")
+    out += ["Full builds (render + write, no Pagefind), all three with PUBLIC_URL set (feeds and sitemap in each); "
            "*with dumps, no API* leaves out plugins.oparlapi. "
            + (f"Run in {rounds} interleaved rounds, the fastest of each reported. " if rounds > 1 else "")
            + "Ratios against the build without API and dumps of the same round of rows (full, or after the change).",
@@ -173,9 +204,67 @@ def _open_data(run) -> list[str]:
         out.append(f"After the renamed meeting the API wrote {cost.changed_files.get('oparl', 0):,} files "
                    f"(the others stayed as the last build wrote them), the dumps "
                    f"{cost.changed_files.get('daten', 0):,}.")
-    out.append(f"Target: API and dumps at most +{TARGET_OPEN_DATA:.0%} build time: {ratio:.2f}× — "
-               f"{verdict(ratio - 1, TARGET_OPEN_DATA)}.")
+    waits = [(label, _open_data_wait(build)) for label, build in (
+        ("full build", cost.both), ("after the renamed meeting", changed.get("both")),
+        ("`ratsinfo build` from nothing", getattr(cost, "webmaster", {}).get("both")),
+        ("`ratsinfo build` after the renamed meeting", getattr(cost, "webmaster", {}).get("both-changed")))]
+    waits = [f"{label} {s(wait)}" for label, wait in waits if wait is not None]
+    if waits:
+        out.append("The API and dump writers run beside the rendering (plugins/background.py); what the build "
+                   "waited for them once the rest was done: " + ", ".join(waits) + ".")
+    out += _open_data_webmaster(cost)
+    busy = _busy(machine)
+    judge = (lambda r: f"**not judged**: {busy}") if busy else (lambda r: verdict(r - 1, TARGET_OPEN_DATA))
+    cpu = (cost.both.measured.user + cost.both.measured.system) / (base.user + base.system)
+    out.append(f"Target: API and dumps at most +{TARGET_OPEN_DATA:.0%} build time (full build, render + write, as "
+               f"the issue measures it): {ratio:.2f}× wall ({cpu:.2f}× CPU) — {judge(ratio)}.")
+    web = getattr(cost, "webmaster", {})
+    if web.get("plain") and web.get("both"):
+        web_ratio = web["both"].measured.wall / web["plain"].measured.wall
+        out.append(f"The same for `ratsinfo build` with Pagefind, from nothing: {web_ratio:.2f}× wall — "
+                   f"{judge(web_ratio)}.")
     return out
+
+
+def _busy(machine: dict) -> str | None:
+    """Why wall-time ratios of this run say nothing: a load average above 1.5 per core at its start
+    or end (other work took the cores the writers are meant to share with the rendering)."""
+    loads = [float(machine[key].split(" / ")[0]) for key in ("load", "load_end") if machine.get(key)]
+    cores = int(machine.get("cores") or 1)
+    if loads and max(loads) > 1.5 * cores:
+        return (f"load average up to {max(loads):.1f} on {cores} cores during the run; wall times then measure "
+                f"the other work (measure again on a quiet machine)")
+    return None
+
+
+def _open_data_wait(build) -> float | None:
+    """Seconds the build waited for the open-data writers at its end, as plugins/background.py logs it."""
+    if build is None:
+        return None
+    for _, name, message in build.events:
+        found = re.search(r"fertig, ([0-9.]+) s nach dem Rest", message) if name.endswith("background") else None
+        if found:
+            return float(found.group(1))
+    return None
+
+
+def _open_data_webmaster(cost) -> list[str]:
+    """The build a webmaster runs: `ratsinfo build`, Pagefind included."""
+    web = getattr(cost, "webmaster", {})
+    if not web.get("plain") or not web.get("both"):
+        return []
+    rows = [_ratio_row("from nothing, without API and dumps", web["plain"].measured, web["plain"].measured),
+            _ratio_row("from nothing, with API and dumps", web["both"].measured, web["plain"].measured)]
+    if web.get("plain-changed") and web.get("both-changed"):
+        base = web["plain-changed"].measured
+        rows += [_ratio_row("after one renamed meeting, without API and dumps", base, base),
+                 _ratio_row("after one renamed meeting, with API and dumps", web["both-changed"].measured, base)]
+    rounds = getattr(cost, "webmaster_rounds", 1)
+    return ["#### The build a webmaster runs (`ratsinfo build`, with Pagefind)",
+            "`build_site` with PAGEFIND on and PUBLIC_URL set, without plugins.oparlapi and plugins.opendata and "
+            f"with both; {rounds} round(s), "
+            "from an empty output/, then one renamed meeting built into each.",
+            table(["build", "wall", "vs. without", "CPU", "vs. without", "peak RSS", "vs. without"], rows)]
 
 
 def _pages_ready(build) -> float | None:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from benchmarks import anchors, portal, search_bytes
 from benchmarks.measure import Changes, Measured, compare, machine_info, mtimes
-from benchmarks.report import write_section
+from benchmarks.report import write_open_data_part, write_section
 from ratsinfo import PROJECT_ROOT
 from ratsinfo.demo import BASE_URL, write_demo
 from ratsinfo.demo.city import scaled_counts
@@ -73,6 +73,11 @@ class OpenDataCost:
     changed: dict[str, portal.BuildRun] = field(default_factory=dict)  # after one renamed meeting
     changed_files: dict[str, int] = field(default_factory=dict)        # files written in oparl/, daten/
     meeting: str = ""
+    # The build a webmaster runs (`ratsinfo build`: Pagefind on), without and with API and dumps:
+    # "plain", "both" from nothing, "plain-changed", "both-changed" after one renamed meeting.
+    webmaster: dict[str, portal.BuildRun] = field(default_factory=dict)
+    webmaster_rounds: int = 0
+    machine: dict = field(default_factory=dict)  # when measured apart from the rest (--only opendata)
 
 
 @dataclass
@@ -135,6 +140,8 @@ def measure_city(run: BenchRun, work: Path, profile: bool):
         run.site = portal.site_size(output)
         log("Offene Daten: Build ohne API und Dumps, mit Dumps, mit beiden")
         run.open_data = measure_open_data(content, work)
+        log("Offene Daten: ratsinfo build mit Pagefind, ohne und mit API und Dumps")
+        measure_open_data_webmaster(run.open_data, content, work)
         log("Pagefind")
         run.pagefind = portal.pagefind(output)
         run.index = portal.index_size(output)
@@ -202,6 +209,62 @@ def measure_open_data(content: Path, work: Path, rounds: int = OPEN_DATA_ROUNDS)
         meeting_file.write_bytes(original)
     for name in configs:
         shutil.rmtree(work / f"output-{name}", ignore_errors=True)
+    return cost
+
+
+OPEN_DATA_WEBMASTER_ROUNDS = 1
+
+
+def measure_open_data_webmaster(cost: OpenDataCost, content: Path, work: Path,
+                                rounds: int = OPEN_DATA_WEBMASTER_ROUNDS):
+    """What the API and the dumps add to the build a webmaster runs (`ratsinfo build`: pages and
+    Pagefind, PUBLIC_URL set): without and with both, from nothing, then after one renamed meeting."""
+    from pelicanconf import PLUGINS
+    from ratsinfo.demo.oparl import WEB_URL
+
+    configs = {"plain": [p for p in PLUGINS if p not in ("plugins.oparlapi", "plugins.opendata")],
+               "both": list(PLUGINS)}
+    for _ in range(rounds):  # interleaved, the fastest of each counts
+        for name, plugins in configs.items():
+            output = work / f"output-web-{name}"
+            shutil.rmtree(output, ignore_errors=True)
+            built = portal.build(content, output, pagefind=True, settings={"PUBLIC_URL": WEB_URL, "PLUGINS": plugins})
+            if name not in cost.webmaster or built.measured.wall < cost.webmaster[name].measured.wall:
+                cost.webmaster[name] = built
+    meetings = sorted((content / "meetings").glob("*.md"))
+    meeting_file = meetings[len(meetings) // 3]
+    original = meeting_file.read_bytes()
+    portal.change_meeting_file(meeting_file)
+    try:
+        for name, plugins in configs.items():
+            cost.webmaster[f"{name}-changed"] = portal.build(
+                content, work / f"output-web-{name}", pagefind=True, settings={"PUBLIC_URL": WEB_URL, "PLUGINS": plugins})
+    finally:
+        meeting_file.write_bytes(original)
+    cost.webmaster_rounds = rounds
+    for name in configs:
+        shutil.rmtree(work / f"output-web-{name}", ignore_errors=True)
+
+
+def measure_open_data_only(papers: int, work: Path) -> OpenDataCost:
+    """`--only opendata`: the synthetic city, imported over HTTP, and nothing but the open-data
+    measurements (for RESULTS.md's open-data part of the section of this scale)."""
+    from tests.support.oparl_server import DumpServer
+
+    dump, content = work / "dump", work / "content"
+    forget_build_cache(content)
+    log(f"Synthetische Stadt mit {papers} Vorlagen erzeugen")
+    write_demo(dump, papers=papers)
+    with DumpServer(dump, BASE_URL) as server:
+        log("Import über HTTP (Loopback)")
+        portal.import_over_http(server, content, 0)
+    machine = machine_info()
+    log("Offene Daten: Build ohne API und Dumps, mit Dumps, mit beiden")
+    cost = measure_open_data(content, work)
+    log("Offene Daten: ratsinfo build mit Pagefind, ohne und mit API und Dumps")
+    measure_open_data_webmaster(cost, content, work)
+    machine["load_end"] = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    cost.machine = machine
     return cost
 
 
@@ -296,11 +359,34 @@ def main(argv=None):
     parser.add_argument("--work", type=Path, default=PROJECT_ROOT / "build" / "bench", help="Arbeitsordner")
     parser.add_argument("--results", type=Path, default=PROJECT_ROOT / "benchmarks" / "RESULTS.md")
     parser.add_argument("--keep", action="store_true", help="Arbeitsordner danach behalten")
+    parser.add_argument("--only", choices=("opendata",),
+                        help="nur die Messung der Offenen Daten (API und Dumps, ohne und mit Pagefind); ersetzt "
+                        "nur ihren Teil im Abschnitt dieser Größe in RESULTS.md")
     parser.add_argument("--write-only", type=Path, metavar="PICKLE",
-                        help="nur den Abschnitt aus einem gespeicherten Lauf (build/bench/run-N.pickle) neu schreiben")
+                        help="nur den Abschnitt aus einem gespeicherten Lauf (build/bench/run-N.pickle) neu schreiben, "
+                        "oder seinen Teil Offene Daten (build/bench/opendata-N.pickle)")
     args = parser.parse_args(argv)
     if args.write_only:
-        write_section(args.results, pickle.loads(args.write_only.read_bytes()))
+        saved = pickle.loads(args.write_only.read_bytes())
+        if isinstance(saved, OpenDataCost):  # from --only opendata (build/bench/opendata-N.pickle)
+            write_open_data_part(args.results, args.papers, saved)
+        else:
+            write_section(args.results, saved)
+        return
+
+    if args.only == "opendata":
+        work = args.work / f"opendata-{args.papers}"
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        try:
+            cost = measure_open_data_only(args.papers, work)
+        finally:
+            if not args.keep:
+                forget_build_cache(work / "content")
+                shutil.rmtree(work, ignore_errors=True)
+        (args.work / f"opendata-{args.papers}.pickle").write_bytes(pickle.dumps(cost))
+        write_open_data_part(args.results, args.papers, cost)
+        log(f"Fertig, geschrieben: {args.results}")
         return
 
     started = time.monotonic()

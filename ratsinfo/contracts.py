@@ -64,8 +64,9 @@ CONTEXT = _declare(
     Contract("oparl_api", "plugins.oparlapi", ("plugins.deploy", "plugins.opendata"),
              "The OParl API's folder (oparl) when this build writes one, else None: server files send it as JSON with CORS."),
     Contract("oparl_objects", "plugins.oparlapi", ("plugins.opendata",),
-             "(Objects, public address) of the API this build wrote, else absent: the dumps take the same rows "
-             "from Objects.by_type (a File's text they read from the graph's File, not from the object)."),
+             "(objects, public address) of the API this build writes, else absent: objects() gives its Objects, "
+             "made once in the writers' child process (plugins/background.share); the dumps take the same rows "
+             "from Objects.by_type, a File's text included."),
     Contract("site_open_data", "plugins.opendata", ("plugins.council", "theme/templates/base.html"),
              "The \"Offene Daten\" page's path when plugins.opendata writes the dumps, else absent: the footer links it."),
     Contract("site_subscribe", "plugins.feeds", ("plugins.council", "theme/templates"),

@@ -90,3 +90,47 @@ def _alive(pid: int) -> bool:
             return stat.read().split(") ", 1)[1][0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_the_build_waits_for_its_writers_after_pagefind_has_indexed_the_pages(mini_site):
+    """Pagefind reads only the pages: it indexes them while the API and the dumps are still being
+    written, and the build waits for those last (before build_site writes SHA256SUMS)."""
+    from pelican import signals
+
+    from plugins.search import run_pagefind
+
+    receivers = list(signals.finalized.receivers_for(object()))
+    assert run_pagefind in receivers and background.finish in receivers
+    assert receivers.index(background.finish) == len(receivers) - 1
+
+
+def test_queued_jobs_share_a_value_made_once_and_each_result_reaches_the_parent(mode):
+    made, got = [], {}
+    shared = background.share(lambda: made.append(os.getpid()) or {"made_in": os.getpid()})
+    background.queue(lambda: ("api", shared()["made_in"], os.getpid()), lambda r: got.setdefault(r[0], r), "API")
+    background.queue(lambda: ("dumps", shared()["made_in"], os.getpid()), lambda r: got.setdefault(r[0], r), "Dumps")
+    background.launch()
+    background.finish()
+    assert set(got) == {"api", "dumps"}
+    # One value for both jobs; forked, it was made in the first child, and the second job ran apart.
+    assert got["api"][1] == got["dumps"][1]
+    if mode == "fork":
+        assert made == [] and got["api"][2] != got["dumps"][2] and os.getpid() not in (got["api"][2],
+                                                                                        got["dumps"][2])
+    else:
+        assert made == [os.getpid()]
+
+
+def test_a_shared_value_that_fails_stops_every_job_that_takes_it(mode):
+    def broken():
+        raise OSError("Datenträger voll")
+
+    shared = background.share(broken)
+    background.queue(lambda: shared(), print, "OParl-Schnittstelle")
+    background.queue(lambda: shared(), print, "Offene Daten")
+    with pytest.raises(RuntimeError) as raised:
+        background.launch()  # without fork the first job runs here, and fails here
+        background.finish()
+    assert str(raised.value).startswith("OParl-Schnittstelle nicht geschrieben: OSError: Datenträger voll")
+    if mode == "fork":
+        assert str(raised.value).endswith("; Offene Daten nicht geschrieben: OSError: Datenträger voll")

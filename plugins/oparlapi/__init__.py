@@ -13,6 +13,8 @@ def get_generators(pelican):
 def register():
     # Listed after plugins.council in PLUGINS: our generator finds the graph in the context.
     signals.get_generators.connect(get_generators)
-    # The API is written in a child process beside the rest of the build (plugins/background.py): done
-    # before build_site writes the manifest.
-    signals.finalized.connect(background.finish)
+    # The API is written in a child process beside the rest of the build (plugins/background.py): started
+    # when every generator has its context, before the pages are rendered; waited for at the end of
+    # the build, after Pagefind, before build_site writes the manifest.
+    signals.initialized.connect(background.forget)  # what an earlier build in this process left
+    signals.all_generators_finalized.connect(background.launch)  # it connects background.finish

@@ -58,7 +58,6 @@ class OParlGenerator(Generator):
     """Runs after CouncilGenerator (PLUGINS order), so the graph is in the context."""
 
     def generate_context(self):
-        background.forget()  # a child of an earlier build in this process that failed
         graph = self.context.get("council_graph")
         if graph is None:
             raise RuntimeError("plugins.oparlapi braucht plugins.council: in PLUGINS davor eintragen")
@@ -71,6 +70,24 @@ class OParlGenerator(Generator):
                 raise RuntimeError(f"PUBLIC_URL: {exc}") from None
         # deploy's server files send oparl/ as JSON with CORS only when there is an API.
         self.context["oparl_api"] = FOLDER if self.base is not None else None
+        if self.base is None:
+            return
+        # The objects are made and written in a child process that starts before the pages are
+        # rendered (plugins/background.py); the dumps take the same objects (plugins/opendata).
+        tz = ZoneInfo(self.settings.get("TIMEZONE") or "Europe/Berlin")
+        previous = Path(self.settings.get("RATSINFO_PREVIOUS_OUTPUT") or self.output_path)
+        clock = stamps.Clock(stamps.read_state(previous), self.now(tz))
+        urls = Urls(self.base)
+        graph = self.context["council_graph"]
+        contact, licence = bool(self.settings.get("PUBLISH_CONTACT_DATA")), licence_url(self.settings.get("DATA_LICENCE"))
+        closed = load_translations(self.settings)[0].gettext(CLOSED_ITEM_NAME)
+        objects = background.share(lambda: Objects(graph, urls, clock, tz=tz, web_url=lambda obj: urls.url(obj.url),
+                                                   contact=contact, licence=licence,
+                                                   closed_item_name=closed).build())
+        self.context["oparl_objects"] = (objects, self.base)  # the dumps' rows (plugins/opendata)
+        output = Path(self.output_path)
+        background.queue(lambda: self.write(output, previous, clock, urls, objects()), self.written,
+                         "OParl-Schnittstelle")
 
     def generate_output(self, writer):
         if self.base is None:
@@ -78,18 +95,9 @@ class OParlGenerator(Generator):
                 "PUBLIC_URL fehlt: die OParl-Schnittstelle (oparl/) wird nicht geschrieben, denn ihre Ids sind "
                 "absolute Adressen. Die öffentliche Adresse in ratsinfo.toml setzen, z. B. "
                 'PUBLIC_URL = "https://ratsinfo.stadt.example/", oder mit --public-url angeben')
-            return
-        output = Path(self.output_path)
-        tz = ZoneInfo(self.settings.get("TIMEZONE") or "Europe/Berlin")
-        previous = Path(self.settings.get("RATSINFO_PREVIOUS_OUTPUT") or self.output_path)
-        clock = stamps.Clock(stamps.read_state(previous), self.now(tz))
-        urls = Urls(self.base)
-        objects = Objects(self.context["council_graph"], urls, clock, tz=tz,
-                          web_url=lambda obj: urls.url(obj.url),
-                          contact=bool(self.settings.get("PUBLISH_CONTACT_DATA")),
-                          licence=licence_url(self.settings.get("DATA_LICENCE")),
-                          closed_item_name=load_translations(self.settings)[0].gettext(CLOSED_ITEM_NAME)).build()
-        self.context["oparl_objects"] = (objects, self.base)  # the dumps' rows (plugins/opendata)
+
+    def write(self, output: Path, previous: Path | None, clock, urls: Urls, objects: Objects) -> dict:
+        """Every file of the API and its state (in the child process, plugins/background.py)."""
         system = self.system(urls, objects, clock)  # stamped before the graves are counted
         graves = clock.tombstones(self.settings.get("OPARL_TOMBSTONE_DAYS"))
         by_type = {name: list(found) for name, found in objects.by_type.items()}
@@ -98,12 +106,6 @@ class OParlGenerator(Generator):
             if urls.path(url) is not None and grave["type"].rsplit("/", 1)[-1] in by_type:
                 by_type[grave["type"].rsplit("/", 1)[-1]].append(grave)
         check_unique_ids(urls, by_type)
-        background.start(lambda: self.write(output, previous, clock, urls, system, by_type), self.written,
-                         "OParl-Schnittstelle")
-
-    def write(self, output: Path, previous: Path | None, clock, urls: Urls, system: dict,
-              by_type: dict[str, list[dict]]) -> dict:
-        """Every file of the API and its state (in the child process, background.start)."""
         files = ApiFiles(output, previous, overlay=bool(self.settings.get("RATSINFO_OVERLAY")))
         files.put(SYSTEM, encode(system) + b"\n")
         for type_name, found in by_type.items():

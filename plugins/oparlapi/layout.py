@@ -33,9 +33,14 @@ class Urls:
 
     def __init__(self, base: str):
         self.base = base
+        self._urls: dict[str, str] = {}  # each path quoted once: objects name each other many times
 
     def url(self, path: str) -> str:
-        return self.base + quote(path, safe="/#")
+        try:
+            return self._urls[path]
+        except KeyError:
+            self._urls[path] = found = self.base + quote(path, safe="/#")
+            return found
 
     def path(self, url: str) -> str | None:
         """The output path of one of our URLs; None for anything else."""

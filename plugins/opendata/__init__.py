@@ -14,6 +14,8 @@ def get_generators(pelican):
 def register():
     # Listed after plugins.oparlapi in PLUGINS: it takes the API's objects when there are some.
     signals.get_generators.connect(get_generators)
-    # The dumps are written in a child process beside the rest of the build (plugins/background.py):
-    # done before build_site writes the manifest. One receiver, whichever plugin connects it.
-    signals.finalized.connect(background.finish)
+    # The dumps are written in a child process beside the rest of the build (plugins/background.py): started
+    # when every generator has its context, before the pages are rendered; waited for at the end of the
+    # build, after Pagefind, before build_site writes the manifest. One receiver each, whichever plugin connects it.
+    signals.initialized.connect(background.forget)  # what an earlier build in this process left
+    signals.all_generators_finalized.connect(background.launch)  # it connects background.finish

@@ -1,9 +1,10 @@
 """The dumps' bytes: JSON Lines, CSV and one SQLite database, from the rows of plugins/opendata/tables.
 
-Each is made whole (patching rows in place would need the old files read anyway; the time is
-in docs/opendata.md "Inkrementell") and in a stable order, so that the same rows give the same
-bytes and an unchanged file is left alone. Rows stream through, one at a time: a city's
-document texts (some hundred million characters) are never in memory together.
+JSON Lines and CSV are made whole, in a stable order, so that the same rows give the same bytes.
+The SQLite database is made whole by the first build and patched by the next ones (Database):
+only the rows that changed are deleted and inserted again, their full-text entries with them
+(the times are in docs/opendata.md "Inkrementell"). Rows stream through, one at a time: a
+city's document texts (some hundred million characters) are never in memory together.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -118,31 +120,82 @@ def create_statements() -> list[str]:
 
 
 def write_sqlite(path: Path, tables: dict[str, Iterable[dict]]):
-    """The database at `path`, made anew in a temporary file beside it and then moved there.
-    `tables` gives each table's rows, read as they are inserted."""
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.unlink(missing_ok=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(temp)
+    """The database at `path`, made anew. `tables` gives each table's rows, read as they are inserted."""
+    db = Database(path, None)
     try:
-        db.execute("PRAGMA journal_mode = OFF")
-        db.execute("PRAGMA synchronous = OFF")
-        for statement in create_statements():
-            db.execute(statement)
         for table in TABLES:
-            columns = table.all_columns
-            db.executemany(
-                f"INSERT INTO {_quote(table.name)} VALUES ({', '.join('?' * len(columns))})",
-                ([sql_value(c, r[c.name]) for c in columns] for r in tables[table.name]))
-            if table.search:
-                fts = _quote(table.name + "_fts")
-                db.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
-        db.commit()
-        db.execute("PRAGMA foreign_keys = ON")
-        broken = db.execute("PRAGMA foreign_key_check").fetchall()
-        if broken:
-            raise RuntimeError(f"Offene Daten: Verweise ins Leere in der SQLite-Datenbank: {broken[:5]}")
-        db.execute("PRAGMA optimize")
-    finally:
-        db.close()
-    os.replace(temp, path)
+            db.insert(table, tables[table.name])
+            db.index(table)
+    except BaseException:
+        db.abort()
+        raise
+    db.close()
+
+class Database:
+    """The SQLite database, in a temporary file beside `path` until `close` moves it there: made
+    anew (`old` None), or a copy of the last build's database patched row by row. A patch
+    overwrites what it deletes (secure_delete) and merges the full-text index of a table it
+    deleted from: no byte of a withheld row stays in the file."""
+
+    def __init__(self, path: Path, old: Path | None):
+        self.path, self.temp = path, path.with_name(f".{path.name}.tmp")
+        self.temp.unlink(missing_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.fresh = old is None
+        if old is not None:
+            shutil.copyfile(old, self.temp)
+        self.db = sqlite3.connect(self.temp)
+        # A temporary file that is renamed when complete: no journal, no waiting for the disk.
+        self.db.execute("PRAGMA journal_mode = OFF")
+        self.db.execute("PRAGMA synchronous = OFF")
+        if self.fresh:
+            for statement in create_statements():
+                self.db.execute(statement)
+        else:
+            self.db.execute("PRAGMA secure_delete = ON")
+
+    def insert(self, table: Table, rows: Iterable[dict]):
+        columns = table.all_columns
+        self.db.executemany(f"INSERT INTO {_quote(table.name)} VALUES ({', '.join('?' * len(columns))})",
+                            ([sql_value(c, r[c.name]) for c in columns] for r in rows))
+
+    def index(self, table: Table):
+        """The full-text index of a table made anew, from all its rows."""
+        if table.search:
+            fts = _quote(table.name + "_fts")
+            self.db.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+
+    def patch(self, table: Table, gone: Iterable[str], rows: list[dict]):
+        """Rows whose id is in `gone` or among `rows` deleted, `rows` inserted, with their index entries."""
+        name = _quote(table.name)
+        ids = [(key,) for key in {*gone, *(r["id"] for r in rows)}]
+        if table.search:
+            fts, columns = _quote(table.name + "_fts"), ", ".join(map(_quote, table.search))
+            # External content: the index forgets a row by the values it was made from, the old ones.
+            self.db.executemany(f"INSERT INTO {fts}({fts}, rowid, {columns}) SELECT 'delete', rowid, {columns} "
+                                f"FROM {name} WHERE id = ?", ids)
+        self.db.executemany(f"DELETE FROM {name} WHERE id = ?", ids)
+        self.insert(table, rows)
+        if table.search:
+            self.db.executemany(f"INSERT INTO {fts}(rowid, {columns}) SELECT rowid, {columns} FROM {name} "
+                                f"WHERE id = ?", [(r["id"],) for r in rows])
+            # The index keeps a deleted row's terms until its segments are merged.
+            self.db.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")
+
+    def close(self):
+        try:
+            self.db.commit()
+            self.db.execute("PRAGMA foreign_keys = ON")
+            broken = self.db.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"Offene Daten: Verweise ins Leere in der SQLite-Datenbank: {broken[:5]}")
+            self.db.execute("PRAGMA optimize")
+        except BaseException:
+            self.abort()
+            raise
+        self.db.close()
+        os.replace(self.temp, self.path)
+
+    def abort(self):
+        self.db.close()
+        self.temp.unlink(missing_ok=True)

@@ -25,13 +25,15 @@ from plugins.oparlapi.layout import SYSTEM, Urls
 from plugins.oparlapi.objects import Objects, licence_url
 from plugins.opendata import formats
 from plugins.opendata.package import PACKAGE, SQLITE, package
-from plugins.opendata.tables import TABLES, rows
+from plugins.opendata.tables import TABLES, LocalIds, Table, rows
 from plugins.urls import DATA_FOLDER, OPEN_DATA
 from ratsinfo.contracts import OPENDATA_STATE
+from ratsinfo.files import same_bytes
+from ratsinfo.manifest import vouch
 
 log = logging.getLogger(__name__)
 
-# Part of the SQLite fingerprint: a new layout makes the database anew even if no row changed.
+# In the state: a new layout makes the database anew even if no row changed.
 SQLITE_LAYOUT = hashlib.sha256("\n".join(formats.create_statements()).encode("utf-8")).hexdigest()[:16]
 
 
@@ -47,7 +49,6 @@ class OpenDataGenerator(Generator):
     """Runs after OParlGenerator (PLUGINS order): its objects are in the context by generate_output."""
 
     def generate_context(self):
-        background.forget()  # a child of an earlier build in this process that failed
         if self.context.get("council_graph") is None:
             raise RuntimeError("plugins.opendata braucht plugins.council: in PLUGINS davor eintragen")
         licence = self.settings.get("DATA_LICENCE")
@@ -63,75 +64,183 @@ class OpenDataGenerator(Generator):
         self.context.setdefault("council_extra_specs", []).append(
             PageSpec(OPEN_DATA, "opendata", {"open_data": page}, frozenset(), salt=repr(page)))
         self.context["site_open_data"] = OPEN_DATA
+        self.queue()
 
     def generate_output(self, writer):
-        output = Path(self.output_path) / DATA_FOLDER
+        pass  # written by the job queued in generate_context (plugins/background.py)
+
+    def queue(self):
+        """The dumps' job, started with the API's beside the rendering (plugins/background.py)."""
+        output = Path(self.output_path)
         graph = self.context["council_graph"]
         made = self.context.get("oparl_objects")
-        if made is not None:
-            objects, base = made
-        else:
-            base = ""
-            urls = Urls(base)
-            # Without texts: the files table reads each one as it writes its row (text_of below).
-            objects = Objects(graph, urls, SourceClock(), tz=ZoneInfo(self.settings.get("TIMEZONE") or "Europe/Berlin"),
-                              web_url=lambda obj: urls.url(obj.url),
-                              contact=bool(self.settings.get("PUBLISH_CONTACT_DATA")), licence=self.licence,
-                              texts=False).build()
-        published = {f.id: f for f in graph.published_files()}
         name = self.context.get("portal_name") or "Ratsinformation"
-        background.start(lambda: self.write(output, objects, base, published, name), self.written, "Offene Daten")
+        tz = ZoneInfo(self.settings.get("TIMEZONE") or "Europe/Berlin")
+        contact = bool(self.settings.get("PUBLISH_CONTACT_DATA"))
 
-    def write(self, output: Path, objects: Objects, base: str, published: dict, name: str) -> int:
-        """Every dump and the SQLite state (in the child process, background.start): how many
-        files were written anew."""
+        def job():
+            if made is not None:
+                objects, base = made[0](), made[1]
+            else:
+                base = ""
+                urls = Urls(base)
+                # Without texts: the files table reads each one as it writes its row (text_of in write).
+                objects = Objects(graph, urls, SourceClock(), tz=tz, web_url=lambda obj: urls.url(obj.url),
+                                  contact=contact, licence=self.licence, texts=False).build()
+            return self.write(output, objects, base, graph, name)
 
-        def text_of(file_id: str) -> str | None:
-            # From disk, one at a time, whether or not the API's objects hold the texts too.
-            found = published.get(file_id)
-            return (found.read_text() or None) if found is not None else None
+        background.queue(job, self.written, "Offene Daten")
 
-        written, digest = [], hashlib.sha256(SQLITE_LAYOUT.encode("ascii"))
-        for table in TABLES:
-            with formats.changed_file(output / f"{table.name}.jsonl", written) as lines, \
-                    formats.changed_file(output / f"{table.name}.csv", written) as cells:
-                spreadsheet = formats.CsvWriter(table, cells)
-                for r in rows(table, objects, base, text_of):
+    def write(self, output: Path, objects: Objects, base: str, graph, name: str) -> dict:
+        """Every dump and their state (in the child process, plugins/background.py): how many files
+        were written anew, and the checksums of those for the manifest."""
+        folder = output / DATA_FOLDER
+        previous = Path(self.settings.get("RATSINFO_PREVIOUS_OUTPUT") or self.output_path)
+        dumps = Dumps(folder, previous / DATA_FOLDER, read_state(previous))
+        if objects.texts:
+            text_of = None  # the API's Files hold their texts already
+        else:
+            published = {f.id: f for f in graph.published_files()}
+
+            def text_of(file_id: str) -> str | None:
+                # From disk, one at a time: a city's texts are never in memory together.
+                found = published.get(file_id)
+                return (found.read_text() or None) if found is not None else None
+        local = LocalIds(base)
+        try:
+            for table in TABLES:
+                dumps.table(table, rows(table, objects, base, text_of, local))
+            dumps.finish()
+        except BaseException:
+            dumps.abort()
+            raise
+        dumps.written += write_if_changed(folder / PACKAGE, package(name, self.licence_id, self.licence))
+        write_if_changed(output / OPENDATA_STATE, dumps.state())
+        return {"written": dumps.written, "vouched": dumps.vouched}
+
+    @staticmethod
+    def written(result: dict):
+        for path, entry in result["vouched"].items():
+            vouch(path, entry)
+        log.info("ratsinfo: Offene Daten (%s/) mit %d Dateien, %d neu geschrieben",
+                 DATA_FOLDER, 2 * len(TABLES) + 2, result["written"])
+
+
+def read_state(previous: Path) -> dict:
+    try:
+        state = json.loads((previous / OPENDATA_STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) and state.get("layout") == SQLITE_LAYOUT else {}
+
+
+class Dumps:
+    """The files under daten/, table by table: JSON Lines and CSV made whole, and kept from the last
+    build (as links) when the table's rows are the same; the SQLite database made whole by a first
+    build, patched with the rows that changed by later ones (formats.Database), kept when none did."""
+
+    def __init__(self, folder: Path, old: Path, before: dict):
+        self.folder, self.old = folder, old if old.resolve() != folder.resolve() else None
+        tables = before.get("tables")
+        self.before = tables if isinstance(tables, dict) and self.old is not None else {}
+        self.tables: dict[str, dict] = {}
+        self.written, self.vouched = 0, {}
+        self.db: formats.Database | None = None
+        self.patchable = bool(self.before) and (self.old / SQLITE).is_file() if self.old else False
+        if not self.patchable:
+            self.db = formats.Database(folder / SQLITE, None)
+
+    def table(self, table: Table, found):
+        old = self.before.get(table.name)
+        old = old if isinstance(old, dict) and isinstance(old.get("rows"), dict) else {"rows": {}}
+        old_rows = old["rows"]
+        jsonl = self.folder / f"{table.name}.jsonl"
+        temp = jsonl.with_name(f".{jsonl.name}.tmp")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        digest, digests, changed, cells = hashlib.sha256(), {}, [], []
+        csv_columns = [c.name for c in table.all_columns if c.csv]
+        fresh = self.db is not None and self.db.fresh
+        with open(temp, "wb") as lines:
+            def each():
+                for r in found:
                     line = formats.jsonl_line(r)
                     digest.update(line)
                     lines.write(line)
-                    spreadsheet.write(r)
-                spreadsheet.close()
-        written.append(write_if_changed(output / PACKAGE, package(name, self.licence_id, self.licence)))
-        written.append(self.sqlite(output, digest.hexdigest()))
-        return sum(written)
+                    key = digests[r["id"]] = hashlib.blake2b(line, digest_size=8).hexdigest()
+                    cells.append({c: r[c] for c in csv_columns})
+                    if fresh:
+                        yield r
+                    elif old_rows.get(r["id"]) != key:
+                        changed.append(r)
+            if fresh:
+                self.db.insert(table, each())
+                self.db.index(table)
+            else:
+                for _ in each():
+                    pass
+        hexdigest = digest.hexdigest()
+        self.tables[table.name] = {"digest": hexdigest, "rows": digests}
+        files = (f"{table.name}.jsonl", f"{table.name}.csv")
+        if old.get("digest") == hexdigest and self._keep(files):
+            temp.unlink()
+            return
+        self._put(temp, jsonl, hexdigest)
+        with formats.changed_file(self.folder / files[1], []) as handle:
+            spreadsheet = formats.CsvWriter(table, handle)
+            for r in cells:
+                spreadsheet.write(r)
+            spreadsheet.close()
+        self._vouch(files[1])
+        self.written += 2
+        gone = old_rows.keys() - digests.keys()
+        if not fresh and (changed or gone):
+            if self.db is None:
+                self.db = formats.Database(self.folder / SQLITE, self.old / SQLITE)
+            self.db.patch(table, gone, changed)
 
-    @staticmethod
-    def written(count: int):
-        log.info("ratsinfo: Offene Daten (%s/) mit %d Dateien, %d neu geschrieben",
-                 DATA_FOLDER, 2 * len(TABLES) + 2, count)
+    def _keep(self, names) -> bool:
+        """The last build's files into this build's folder (the same inode: output/ keeps them and
+        their mtime); False where one is missing."""
+        if self.old is None or not all((self.old / n).is_file() for n in names):
+            return False
+        for n in names:
+            target = self.folder / n
+            target.unlink(missing_ok=True)
+            try:
+                os.link(self.old / n, target)
+            except OSError:
+                shutil.copy2(self.old / n, target)
+        return True
 
-    def sqlite(self, output: Path, fingerprint: str) -> int:
-        """The database, made only when its rows changed: SQLite files of equal rows need not be
-        equal bytes, and at city scale the full-text index takes longest. Its rows are read back
-        from the JSON Lines just written, so the texts are not read from the documents twice."""
-        path = output / SQLITE
-        state = Path(self.output_path) / OPENDATA_STATE
-        previous = Path(self.settings.get("RATSINFO_PREVIOUS_OUTPUT") or self.output_path)
-        old = previous / DATA_FOLDER / SQLITE
-        try:
-            before = json.loads((previous / OPENDATA_STATE).read_text(encoding="utf-8")).get("sqlite")
-        except (OSError, ValueError, AttributeError):
-            before = None
-        write_if_changed(state, (json.dumps({"sqlite": fingerprint}) + "\n").encode("utf-8"))
-        if before == fingerprint and old.is_file():
-            if old != path:
-                # Into this build's staging folder: the same inode, so output/ keeps the file and its mtime.
-                path.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.link(old, path)
-                except OSError:
-                    shutil.copy2(old, path)
-            return 0
-        formats.write_sqlite(path, {t.name: formats.read_jsonl(output / f"{t.name}.jsonl") for t in TABLES})
-        return 1
+    def _put(self, temp: Path, path: Path, digest: str):
+        if path.is_file() and same_bytes(temp, path):  # written in place (no staging folder): keep its mtime
+            temp.unlink()
+        else:
+            os.replace(temp, path)
+        st = path.stat()
+        self.vouched[f"{DATA_FOLDER}/{path.name}"] = [st.st_size, st.st_mtime_ns, st.st_ino, digest]
+
+    def _vouch(self, name: str):
+        path = self.folder / name
+        with open(path, "rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        st = path.stat()
+        self.vouched[f"{DATA_FOLDER}/{name}"] = [st.st_size, st.st_mtime_ns, st.st_ino, digest]
+
+    def finish(self):
+        if self.db is None:
+            if not self._keep([SQLITE]):
+                raise RuntimeError("Offene Daten: die SQLite-Datenbank des letzten Builds fehlt")
+            return
+        self.db.close()
+        self.db = None
+        self._vouch(SQLITE)
+        self.written += 1
+
+    def abort(self):
+        if self.db is not None:
+            self.db.abort()
+
+    def state(self) -> bytes:
+        return (json.dumps({"layout": SQLITE_LAYOUT, "tables": self.tables}, separators=(",", ":"))
+                + "\n").encode("utf-8")
