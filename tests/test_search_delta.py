@@ -179,3 +179,65 @@ def test_the_delta_folds_above_its_limit_on_a_changed_site_and_without_an_overla
     rename(meeting_with_agenda(content, 2), "Sondersitzung Dammbau")
     build_site(content, site, overrides={**OVERRIDES, "SITENAME": "Ratsinfo Test", "RATSINFO_OVERLAY": False})
     assert not delta_pages(site) and not (site / "pagefind" / "_delta").exists()
+
+
+# In the browser: base bundles with the delta give the hits a full rebuild gives.
+QUERIES = ["q=Hochwasserschutz", "q=Wiesengrund", "q=Finanzausschusses", "q=Einladung",
+           "Art=Sitzung", "q=Sitzung&Jahr=2018", "q=Vorlage&Art=Vorlage"]
+
+
+def hits_of(page) -> tuple[str, list[str], dict[str, str]]:
+    """The status, every hit's address (all pages of results) and the filter counts shown."""
+    from tests.test_search_browser import searched
+
+    while page.is_visible(".more"):
+        shown = page.locator(".hit").count()
+        page.click(".more")
+        page.wait_for_function("n => document.querySelectorAll('.hit').length > n", arg=shown)
+    searched(page)
+    hrefs = page.eval_on_selector_all(".hit h3 a", "links => links.map(a => a.getAttribute('href'))")
+    counts = page.eval_on_selector_all(
+        "#suchfilter li:not([hidden])", "items => items.map(li => [li.querySelector('input').dataset.filter + '=' "
+        "+ li.querySelector('input').value, li.querySelector('.filter-hits').textContent])")
+    return page.text_content("#suchstatus"), sorted(hrefs), dict(counts)
+
+
+def answers(browser, site: Path, tmp_path: Path) -> dict[str, tuple]:
+    from tests.support.browser import serve_site
+    from tests.test_search_browser import open_search, search_for
+
+    tmp_path.mkdir()
+    with serve_site(site, tmp_path) as base:
+        page = open_search(browser, base)
+        result = {"": hits_of(page)}
+        for query in QUERIES:
+            search_for(page, query)
+            result[query] = hits_of(page)
+        page.close()
+    return result
+
+
+@pytest.mark.parametrize("split", [100, 20_000], ids=["bundles", "one index"])
+def test_the_search_with_the_delta_answers_as_after_a_full_rebuild(city, browser, tmp_path, split):
+    content, site = city
+    overrides = {**OVERRIDES, "SEARCH_SHARD_PAGES": split}
+    build_site(content, site, overrides=overrides)
+    rename(meeting_with_agenda(content, 2), "Sondersitzung Hochwasserschutz")
+    new_paper(content, "Sanierung des Spielplatzes Wiesengrund")
+    build_site(content, site, overrides=overrides)
+    assert delta_pages(site) and stale_ids(site)
+    full = tmp_path / "full"
+    build_site(content, full, overrides=overrides)
+    assert not (full / "pagefind" / "_delta").exists()
+
+    with_delta, rebuilt = answers(browser, site, tmp_path / "a"), answers(browser, full, tmp_path / "b")
+    differing = [q for q in with_delta if with_delta[q] != rebuilt[q]]
+    if split > 1000:
+        # Known difference (docs/search.md, "Nachtrag"): a compound word no main bundle holds is split
+        # by Pagefind into words that bundle does hold ("Hochwasserschutz": hoch…); after a full
+        # rebuild the one index holds it, so no split. Split bundles show this per bundle already.
+        assert differing == ["q=Hochwasserschutz"]
+        differing = []
+    assert not differing, [(q, with_delta[q][:2], rebuilt[q][:2]) for q in differing]
+    assert rebuilt["q=Wiesengrund"][1] and rebuilt["q=Hochwasserschutz"][1]
+    assert "Treffer" in rebuilt["Art=Sitzung"][0]
