@@ -241,3 +241,27 @@ def test_the_search_with_the_delta_answers_as_after_a_full_rebuild(city, browser
     assert not differing, [(q, with_delta[q][:2], rebuilt[q][:2]) for q in differing]
     assert rebuilt["q=Wiesengrund"][1] and rebuilt["q=Hochwasserschutz"][1]
     assert "Treffer" in rebuilt["Art=Sitzung"][0]
+
+
+def page_html(name: str, text: str, anchors=("top-1",), links=("../dateien/1.html",)) -> str:
+    rows = "".join(f'<tr id="{a}"><td>Punkt</td></tr>' for a in anchors)
+    linked = "".join(f'<a href="{href}">Dokument {i}</a>' for i, href in enumerate(links))
+    return (f'<html><body><nav><a href="../index.html">Start</a></nav><main><article data-pagefind-body '
+            f'data-pagefind-meta="title:{name}"><h1>{name}</h1><p>{text}</p><table>{rows}</table>{linked}'
+            f'</article></main><footer>Stand 1.1.2026</footer></body></html>')
+
+
+@pytest.mark.parametrize("new, delta", [
+    (page_html("Neuer Name", "Verkauf an Müller, Müller zahlt"), True),                      # renamed
+    (page_html("Alt", "Verkauf an Müller, Müller zahlt. Neu: Anlage"), True),                # text added
+    (page_html("Alt", "Verkauf an Müller, Müller zahlt", anchors=("top-1", "top-2")), True),  # item added
+    (page_html("Alt", "Verkauf an Müller zahlt"), False),             # a word cut that occurs once more
+    (page_html("Alt", "Verkauf an Müller, Müller zahlt", anchors=()), False),  # item non-public
+    (page_html("Alt", "Verkauf an Müller, Müller zahlt", links=()), False),    # document removed
+])
+def test_only_a_change_that_removes_nothing_may_go_to_the_delta(tmp_path, new, delta):
+    from plugins.search.delta import _keeps_everything
+
+    (tmp_path / "old.html").write_text(page_html("Alt", "Verkauf an Müller, Müller zahlt"), encoding="utf-8")
+    (tmp_path / "new.html").write_text(new, encoding="utf-8")
+    assert _keeps_everything(tmp_path / "old.html", tmp_path / "new.html") is delta

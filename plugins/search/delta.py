@@ -27,7 +27,8 @@ its previous version (and so, step by step, with the version in its main bundle)
      an agenda item made non-public or removed loses its anchor, a removed document, paper,
      member or committee its link;
   3. every word of its old indexed text outside names (headings and link texts) is still
-     there: a document whose text was replaced or redacted, an agenda item's text cut.
+     there, as often as before: a document whose text was replaced or redacted, an agenda
+     item's text cut.
 Otherwise its bundle is indexed again in this build (and the page leaves the delta). Renamed
 objects (a new heading, new link texts), new pages and added parts use the delta; the old name
 stays findable in the main bundle's files until the fold, but no result shows it. What must
@@ -44,6 +45,7 @@ import logging
 import re
 import shutil
 import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -183,12 +185,13 @@ _TAGS = re.compile(r"<[^>]+>")
 _WORDS = re.compile(r"\w+")
 
 
-def parts(text: str) -> tuple[set, set]:
-    """(anchors, links and filter values; words outside names) of a page's indexed part."""
+def parts(text: str) -> tuple[set, Counter]:
+    """(anchors, links and filter values; words outside names, counted) of a page's indexed part.
+    Counted: a word cut where it occurs once more elsewhere on the page is cut all the same."""
     match = _BODY.search(text)
     body = match.group(0) if match else text
     marks = {(name, html.unescape(value)) for name, value in _MARKS.findall(body)}
-    words = set(_WORDS.findall(html.unescape(_TAGS.sub(" ", _NAMES.sub(" ", body))).lower()))
+    words = Counter(_WORDS.findall(html.unescape(_TAGS.sub(" ", _NAMES.sub(" ", body))).lower()))
     return marks, words
 
 
@@ -198,5 +201,5 @@ def _keeps_everything(old_file: Path, new_file: Path) -> bool:
         new = parts(new_file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
         return False
-    return old[0] <= new[0] and old[1] <= new[1]
+    return old[0] <= new[0] and not old[1] - new[1]
 
