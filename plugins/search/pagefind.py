@@ -6,7 +6,9 @@ Python API, because the API sleeps 0.1 s per call (research/pelican.md §2.5).
 
 A big city's index is split into bundles (plugins/council/shards.py). Each
 bundle is indexed from a folder of hard links to its pages; a bundle whose
-pages did not change since the previous build is taken over as it is.
+pages did not change since the previous build is taken over as it is. After a
+build with few changed pages, those go to the delta bundle instead and every
+bundle stays as it is (plugins/search/delta.py; index_shards only asks it).
 """
 
 from __future__ import annotations
