@@ -61,6 +61,19 @@ timed(delta, "_entries", "search index: find stale entries' ids")
 timed(build, "apply_overlay", "apply overlay (move into output/)")
 timed(build, "write_manifest", "SHA256SUMS")
 timed(pelican.Pelican, "run", "Pelican run (all generators and signals)")
+# The API and the dumps are written in forked children (plugins/background.py): they report on stderr.
+def in_child(owner, name, label):
+    original = getattr(owner, name)
+    @functools.wraps(original)
+    def wrapper(*args, **kwargs):
+        started = time.monotonic()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            print(f"SPENT\t{label}\t{time.monotonic() - started}", file=sys.stderr, flush=True)
+    setattr(owner, name, wrapper)
+in_child(OParlGenerator, "write", "background: OParl API files (child process)")
+in_child(OpenDataGenerator, "write", "background: open data dumps (child process)")
 content, output, overrides = Path(sys.argv[1]), Path(sys.argv[2]), json.loads(sys.argv[3])
 started = time.monotonic()
 result = build.build_site(content, output, overrides=overrides)
@@ -76,7 +89,12 @@ def build(content: Path, output: Path, overrides: dict) -> dict:
                           cwd=PROJECT_ROOT, capture_output=True, text=True)
     if done.returncode:
         raise SystemExit(done.stderr[-3000:])
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    for line in done.stderr.splitlines():
+        if line.startswith("SPENT\t"):
+            _, label, seconds = line.split("\t")
+            result["spent"][label] = result["spent"].get(label, 0.0) + float(seconds)
+    return result
 
 
 def rename(meeting: Path, name: str):
@@ -91,6 +109,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("work", type=Path)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-first-fold", action="store_true", help="the output was just measured: no folding build first")
     args = parser.parse_args(argv)
     content, output = args.work / "content", args.work / "output"
     files = sorted((content / "meetings").glob("*.md"), key=lambda p: int(p.stem) if p.stem.isdigit() else 0)
@@ -98,7 +117,8 @@ def main(argv=None):
     print(f"# {meeting.name}, load {os.getloadavg()[0]:.1f}", file=sys.stderr)
     ways = {"with delta": {"PAGEFIND": True}, "bundle re-index (SEARCH_DELTA_PAGES = 0)": {"PAGEFIND": True, "SEARCH_DELTA_PAGES": 0}}
     # A build that folds first: the state then names the site's fingerprint (plugins/search/delta.py).
-    build(content, output, ways["bundle re-index (SEARCH_DELTA_PAGES = 0)"])
+    if not args.no_first_fold:
+        build(content, output, ways["bundle re-index (SEARCH_DELTA_PAGES = 0)"])
     runs = {way: [] for way in ways}
     for number in range(args.rounds):
         for way, overrides in ways.items():
