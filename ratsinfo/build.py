@@ -28,6 +28,7 @@ from plugins.council.reuse.cache import cache_root
 from ratsinfo import PROJECT_ROOT
 from ratsinfo.contracts import BUILD_STATE as STATE_FILE
 from ratsinfo.contracts import OPARL_STATE, PERMALINKS, REDIRECTS, SEARCH_STATE, BuildReport
+from ratsinfo.contracts import SEARCH_DELTA as DELTA
 from ratsinfo.files import fsync_folder, same_bytes
 from ratsinfo.killpoints import kill_point
 from ratsinfo.locking import Busy, exclusive
@@ -179,9 +180,10 @@ def apply_overlay(staging: Path, output: Path) -> set[str]:
     planned = _planned(staging / STATE_FILE)
     keep = set(planned)
     try:
-        bundles = set(json.loads((staging / SEARCH_STATE).read_text(encoding="utf-8"))["bundles"])
-    except (OSError, ValueError, KeyError, TypeError):
-        bundles = None  # no index in this build (PAGEFIND off): an old one would not match the pages
+        search = json.loads((staging / SEARCH_STATE).read_text(encoding="utf-8"))
+        bundles, delta = set(search["bundles"]), bool(search.get("delta"))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        bundles, delta = None, False  # no index in this build (PAGEFIND off): an old one would not match the pages
     _forget_last_build(output)
     # Keys with "/" on every system, as in the build state and MOVED_LAST (os.walk gives "\\" on Windows).
     for folder, dirs, files in os.walk(staging):
@@ -199,7 +201,7 @@ def apply_overlay(staging: Path, output: Path) -> set[str]:
             else:
                 _move_if_changed(staging / rel, output / rel)
             kill_point("build:overlay-move")
-    _apply_search_index(staging, output, bundles)
+    _apply_search_index(staging, output, bundles, delta)
     for folder, dirs, files in os.walk(output, topdown=False):
         relative = os.path.relpath(folder, output).replace(os.sep, "/")
         if relative == "pagefind" or relative.startswith("pagefind/"):
@@ -262,22 +264,32 @@ def _move_if_changed(source: Path, target: Path):
     os.replace(source, target)
 
 
-def _apply_search_index(staging: Path, output: Path, bundles: set[str] | None):
-    """Re-indexed bundles replace theirs as a whole; bundles the build no longer has go."""
+def _apply_search_index(staging: Path, output: Path, bundles: set[str] | None, delta: bool = False):
+    """Re-indexed bundles replace theirs as a whole; bundles the build no longer has go. The delta
+    (pagefind/_delta/, plugins/search/delta.py) is replaced when staged, kept while the state
+    names one, and goes with a fold: after the bundles it hides stale entries of."""
     new, old = staging / "pagefind", output / "pagefind"
+    staged_delta = None
+    if (new / DELTA).is_dir():
+        staged_delta = staging / f".{DELTA}"
+        os.replace(new / DELTA, staged_delta)
+        if not any(new.iterdir()):
+            new.rmdir()
     if bundles is None or "" in bundles and new.is_dir():
         _replace_dir(new if bundles is not None else None, old)
-        return
-    if "" in bundles:
-        return  # one index, unchanged
-    # A split index: pagefind/<bundle>/ per bundle, nothing else.
-    if old.is_dir():
-        for entry in os.scandir(old):
-            if entry.name not in bundles:
-                _replace_dir(None, Path(entry.path))
-    if new.is_dir():
-        for entry in os.scandir(new):
-            _replace_dir(Path(entry.path), old / entry.name)
+    elif "" not in bundles:
+        # A split index: pagefind/<bundle>/ per bundle, and the delta.
+        if old.is_dir():
+            for entry in os.scandir(old):
+                if entry.name not in bundles and entry.name != DELTA:
+                    _replace_dir(None, Path(entry.path))
+        if new.is_dir():
+            for entry in os.scandir(new):
+                _replace_dir(Path(entry.path), old / entry.name)
+    if staged_delta is not None:
+        _replace_dir(staged_delta, old / DELTA)
+    elif not delta and (old / DELTA).exists():
+        _replace_dir(None, old / DELTA)
 
 
 def _replace_dir(source: Path | None, target: Path):

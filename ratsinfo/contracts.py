@@ -113,6 +113,9 @@ NOT_FOUND_HTACCESS = f"{OUTPUT_STATE_DIR}/.htaccess"
 OPARL_STATE = f"{OUTPUT_STATE_DIR}/oparl-state.json"
 CHECKSUMS = f"{OUTPUT_STATE_DIR}/checksums.json"
 OPENDATA_STATE = f"{OUTPUT_STATE_DIR}/opendata-state.json"
+# pagefind/_delta/: the search index's delta bundle and its stale.json (plugins/search/delta.py);
+# no bundle is named so (plugins/council/shards.py names them [a-z0-9-]).
+SEARCH_DELTA = "_delta"
 
 OUTPUT_FILES = _declare(
     Contract(BUILD_STATE, "plugins.council",
@@ -121,7 +124,8 @@ OUTPUT_FILES = _declare(
     Contract(SEARCH_SHARDS, "plugins.council", ("plugins.search",),
              "The search bundles and the pages of each, planned with the pages (plugins/council/shards.py)."),
     Contract(SEARCH_STATE, "plugins.search", ("plugins.search", "ratsinfo.build"),
-             "Each bundle's page versions when it was indexed: unchanged bundles are not indexed again."),
+             "Each bundle's page versions when it was indexed: unchanged bundles are not indexed again; "
+             "the delta's pages, whether each has an entry in its main bundle, and those entries' ids."),
     Contract(PERMALINKS, "plugins.deploy", ("plugins.deploy", "ratsinfo.build"),
              "Object -> URL of this build; the next build compares to find moved pages."),
     Contract(REDIRECTS, "plugins.deploy", ("plugins.deploy", "ratsinfo.build"),

@@ -177,6 +177,13 @@ SITE = (
             "Ab so vielen Detailseiten wird der Suchindex nach Art und Jahr geteilt: der Speicherbedarf "
             "bleibt begrenzt und ein Update indiziert nur Geändertes; die erste Suche lädt etwas mehr.",
             convert=_whole(1)),
+    Setting("SEARCH_DELTA_PAGES", 500,
+            "Ändert ein Update höchstens so viele Seiten im Suchindex, kommen sie in einen kleinen Nachtrag "
+            "(pagefind/_delta/) statt die betroffenen Teile des Index neu zu bauen: die Suche ist in Sekunden "
+            "aktuell. Was etwas entfernt (eine Seite, einen nichtöffentlichen Tagesordnungspunkt, ein Dokument, "
+            "Text), baut seinen Teil immer sofort neu. Ein größeres Update oder ein vollständiger Build arbeitet "
+            "den Nachtrag ein. 0: kein Nachtrag.",
+            convert=_whole(0)),
     Setting("DATA_LICENCE", None,
             "Lizenz der veröffentlichten Daten, im Fuß jeder Seite genannt, z. B. die Datenlizenz "
             "Deutschland – Namensnennung 2.0.",

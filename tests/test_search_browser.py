@@ -289,7 +289,8 @@ def page_fingerprints(site) -> dict[str, str]:
 
 
 def test_a_split_index_is_searched_as_one_and_only_changed_parts_are_rebuilt(demo_content, browser, tmp_path):
-    """Big cities get one Pagefind bundle per kind and year; here forced at 100 pages."""
+    """Big cities get one Pagefind bundle per kind and year; here forced at 100 pages. Without the
+    delta index (tests/test_search_delta.py), so that changed bundles are indexed again."""
     import shutil
 
     from importers.content import read_front_matter, render_front_matter
@@ -297,7 +298,7 @@ def test_a_split_index_is_searched_as_one_and_only_changed_parts_are_rebuilt(dem
 
     content, site = tmp_path / "content", tmp_path / "site"
     shutil.copytree(demo_content, content)
-    build_site(content, site, overrides={"SEARCH_SHARD_PAGES": 100})
+    build_site(content, site, overrides={"SEARCH_SHARD_PAGES": 100, "SEARCH_DELTA_PAGES": 0})
     bundles = sorted(p.name for p in (site / "pagefind").iterdir() if p.is_dir())
     assert {"personen", "gremien"} <= set(bundles) and any(b.startswith("sitzungen-") for b in bundles)
     inode = {b: next((site / "pagefind" / b).rglob("*.pf_meta")).stat().st_ino for b in bundles}
@@ -308,7 +309,7 @@ def test_a_split_index_is_searched_as_one_and_only_changed_parts_are_rebuilt(dem
     meeting = read_front_matter(meeting_file)
     meeting["name"] = "Sondersitzung zum Hochwasserschutz"
     meeting_file.write_bytes(render_front_matter(meeting))
-    build_site(content, site, overrides={"SEARCH_SHARD_PAGES": 100})
+    build_site(content, site, overrides={"SEARCH_SHARD_PAGES": 100, "SEARCH_DELTA_PAGES": 0})
     rebuilt = {b for b in bundles if next((site / "pagefind" / b).rglob("*.pf_meta")).stat().st_ino != inode[b]}
     # Exactly the bundles with a page whose HTML changed. Pages that depend on the meeting were
     # rendered again (their fingerprint changed: its committee, its papers' documents), but a

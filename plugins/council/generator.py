@@ -181,7 +181,7 @@ class CouncilGenerator(Generator):
         attachments, copied = copy_attachments(self.graph.published_files(), Path(self.settings["PATH"]) / "files",
                                                URL_FOLDERS["file"], output, renderer.compare_with)
         write_if_changed(output / fingerprints.STATE_FILE,
-                         fingerprints.state_bytes(decided.fingerprints, attachments, stand_of(data_as_of)))
+                         fingerprints.state_bytes(decided.fingerprints, attachments, stand_of(data_as_of), global_fp))
         write_if_changed(output / MANIFEST, json_lines(decided.shards).encode("utf-8"))
         self.report.plan = "index" if decided.replanned is not None else "planned"
         self.report.replanned = decided.replanned

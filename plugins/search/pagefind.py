@@ -6,7 +6,9 @@ Python API, because the API sleeps 0.1 s per call (research/pelican.md §2.5).
 
 A big city's index is split into bundles (plugins/council/shards.py). Each
 bundle is indexed from a folder of hard links to its pages; a bundle whose
-pages did not change since the previous build is taken over as it is.
+pages did not change since the previous build is taken over as it is. After a
+build with few changed pages, those go to the delta bundle instead and every
+bundle stays as it is (plugins/search/delta.py; index_shards only asks it).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 import pagefind_bin
 
 from plugins.common import json_lines, load_build_state
+from plugins.search import delta as search_delta
 from plugins.i18n import page_language
 from plugins.urls import SEARCH_PAGE
 from ratsinfo.contracts import SEARCH_SHARDS as MANIFEST
@@ -76,16 +79,20 @@ def run_pagefind(pelican):
         return
     shards = json.loads(manifest.read_text(encoding="utf-8"))
     previous = Path(settings.get("RATSINFO_PREVIOUS_OUTPUT") or output)
-    indexed, kept = index_shards(output, shards, previous, language, overlay=bool(settings.get("RATSINFO_OVERLAY")))
+    limit = settings.get("SEARCH_DELTA_PAGES", search_delta.DEFAULT_LIMIT)
+    indexed, kept = index_shards(output, shards, previous, language, overlay=bool(settings.get("RATSINFO_OVERLAY")),
+                                 delta_limit=int(limit or 0))
     report = settings.get("RATSINFO_REPORT")
     if report is not None:
         report.bundles_indexed, report.bundles_kept = indexed, kept
     log.info("ratsinfo: Suchindex in %d Teilen, %d neu indexiert, %d übernommen", len(shards), indexed, kept)
 
 
-def index_shards(output: Path, shards: dict, previous: Path, language: str, overlay: bool = False) -> tuple[int, int]:
+def index_shards(output: Path, shards: dict, previous: Path, language: str, overlay: bool = False,
+                 delta_limit: int = 0) -> tuple[int, int]:
     """With `overlay`, output/ holds only the pages that changed and `previous` the rest
-    (ratsinfo/build.py); an unchanged bundle then stays where it is."""
+    (ratsinfo/build.py); an unchanged bundle then stays where it is. With `delta_limit`, up to
+    that many changed pages go to the delta instead (plugins/search/delta.py)."""
     def page(path: str) -> Path:
         fresh = output / path
         return fresh if not overlay or fresh.is_file() else previous / path
@@ -96,7 +103,12 @@ def index_shards(output: Path, shards: dict, previous: Path, language: str, over
     versions = _page_versions(output, shards, previous, before.get("pages", {}), overlay)
     indexed = kept = 0
     state = {"bundles": {}, "pages": versions}
+    delta = search_delta.plan(output, shards, previous, before, versions, overlay, delta_limit, page)
     for name, shard in sorted(shards.items()):
+        if name in delta.kept:  # its changed pages are in the delta; its files stay as they were indexed
+            state["bundles"][name] = before["bundles"][name]
+            kept += 1
+            continue
         # The bundle "" is the whole index in pagefind/ itself (sites below the split threshold).
         target = output / "pagefind" / name if name else output / "pagefind"
         # What Pagefind reads is the HTML, so the bundle is as current as its pages' files.
@@ -117,8 +129,24 @@ def index_shards(output: Path, shards: dict, previous: Path, language: str, over
                 os.link(page(path), link)
             _run(pagefind_command(tmp, language, str(target)))
         indexed += 1
+    state["delta"] = _index_delta(output, previous, before, delta, language, page)
     (output / STATE).write_text(json_lines(state), encoding="utf-8")
     return indexed, kept
+
+
+def _index_delta(output: Path, previous: Path, before: dict, delta, language: str, page) -> dict | None:
+    """The delta bundle (plugins/search/delta.py), indexed like a bundle from links to its pages."""
+    def run(paths: list[str], target: Path):
+        with tempfile.TemporaryDirectory(dir=output.parent, prefix=f".{output.name}.pagefind-") as tmp:
+            for path in paths:
+                link = Path(tmp) / path
+                link.parent.mkdir(parents=True, exist_ok=True)
+                os.link(page(path), link)
+            _run(pagefind_command(tmp, language, str(target)))
+
+    if delta.reason and before.get("delta"):
+        log.info("ratsinfo: Suchindex-Nachtrag eingearbeitet (%s)", delta.reason)
+    return search_delta.index(output, previous, before, delta, language, page, run)
 
 
 def _page_versions(output: Path, shards: dict, previous: Path, before: dict, overlay: bool) -> dict:

@@ -71,10 +71,14 @@ def page_fingerprints(global_fp: str, pages, tokens: KeyTokens) -> list[str | No
             for depends_on, salt in pages]
 
 
-def state_bytes(pages: dict[str, str | None], attachments: list[str], stand: str | None = None) -> bytes:
+def state_bytes(pages: dict[str, str | None], attachments: list[str], stand: str | None = None,
+                site: str | None = None) -> bytes:
     """Every planned file with its fingerprint (None: always rendered) and the attachments:
-    all that an overlay build keeps in output/ without writing it (ratsinfo/build.py)."""
-    return json_lines({"stand": stand, "pages": pages, "attachments": sorted(attachments)}).encode("utf-8")
+    all that an overlay build keeps in output/ without writing it (ratsinfo/build.py). `site`: the
+    site's fingerprint (site_fingerprint); when it changes, the search index folds its delta
+    (plugins/search/delta.py: settings, theme, takedown ledger)."""
+    return json_lines({"stand": stand, "pages": pages, "attachments": sorted(attachments),
+                       "site": site}).encode("utf-8")
 
 
 def object_tokens(graph, stamps: dict) -> KeyTokens:

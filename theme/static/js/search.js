@@ -73,18 +73,60 @@ async function start(container) {
   let state = readState(new URLSearchParams(fragment()));
 
   let pagefind;
+  const stale = new Map();  // Pagefind id of a bundle's out-of-date entry → its filter values
   try {
     const primary = bundles.length ? bundles[0] : bundle;
     pagefind = await import(primary + "pagefind.js");
     await pagefind.options({ baseUrl: siteRoot.pathname, excerptLength: 30 });
     await pagefind.init();
     for (const path of bundles.slice(1)) { await pagefind.mergeIndex(path); }
+    await mergeDelta();
   } catch (error) {
     status.textContent = "Der Suchindex konnte nicht geladen werden. Von einer Datei (file://) aus funktioniert die Suche nicht, nur über einen Webserver.";
     results.setAttribute("aria-busy", "false");
     return;
   }
-  const allFilters = await pagefind.filters();
+  const allFilters = subtract(await pagefind.filters(), [...stale.values()]);
+
+  // The delta (plugins/search/delta.py): the pages changed since the bundles were last indexed,
+  // in a bundle of their own, and the ids of the bundles' entries it replaces. Without one (the
+  // file is missing) the search is the bundles' alone.
+  async function mergeDelta() {
+    const base = new URL("_delta/", bundle).href;
+    const response = await fetch(base + "stale.json", { cache: "no-cache" }).catch(() => null);
+    if (!response || !response.ok) { return; }
+    const listed = (await response.json()).stale || {};
+    await pagefind.mergeIndex(base);
+    for (const [id, filters] of Object.entries(listed)) { stale.set(id, filters); }
+  }
+
+  // Filter counts without the given entries' values (each entry: {name: [values]}).
+  function subtract(counts, entries) {
+    const result = {};
+    for (const [name, values] of Object.entries(counts || {})) { result[name] = { ...values }; }
+    for (const filters of entries) {
+      for (const [name, values] of Object.entries(filters || {})) {
+        for (const value of values) {
+          if (result[name] && result[name][value] !== undefined) { result[name][value] = Math.max(0, result[name][value] - 1); }
+        }
+      }
+    }
+    return result;
+  }
+
+  // A search over bundles and delta: a stale entry is left out once (an unchanged duplicate in
+  // the delta stays), with its filter values.
+  async function find(term, options) {
+    const answer = await pagefind.search(term, options);
+    if (!answer || !stale.size) { return answer; }
+    const dropped = new Set();
+    const results = answer.results.filter((result) => {
+      if (!stale.has(result.id) || dropped.has(result.id)) { return true; }
+      dropped.add(result.id);
+      return false;
+    });
+    return { ...answer, results, filters: subtract(answer.filters, [...dropped].map((id) => stale.get(id))) };
+  }
 
   // Filters: one group per name, one box per value. Built once; a search updates the counts.
   const boxes = new Map();  // name → Map(value → {box, item, count})
@@ -95,7 +137,8 @@ async function start(container) {
   });
   let boxNumber = 0;
   for (const name of names) {
-    const values = Object.keys(allFilters[name]).sort((a, b) => (name === "Jahr" ? b.localeCompare(a) : a.localeCompare(b, "de")));
+    // Values only stale entries had (plugins/search/delta.py) are not offered.
+    const values = Object.keys(allFilters[name]).filter((value) => allFilters[name][value] > 0).sort((a, b) => (name === "Jahr" ? b.localeCompare(a) : a.localeCompare(b, "de")));
     if (!values.length) { continue; }
     const group = element("fieldset", { className: "filter-group" }, element("legend", {}, name));
     const items = element("ul", {});
@@ -180,7 +223,7 @@ async function start(container) {
     const terms = term ? searchTerms(term) : [null];
     let answer = null;
     for (const each of terms) {
-      answer = await pagefind.search(each, options);
+      answer = await find(each, options);
       if (answer && answer.results.length) { break; }
     }
     return answer;
@@ -326,12 +369,12 @@ async function start(container) {
     const words = [];
     for (const word of typed) {
       let replacement = word;
-      const alone = word.length >= 4 ? await pagefind.search(word) : null;
+      const alone = word.length >= 4 ? await find(word) : null;
       if (mine !== generation) { return null; }
       if (alone && !alone.results.length) {
         for (let cut = word.length - 1; cut >= 3 && replacement === word; cut -= 1) {
           const prefix = word.slice(0, cut);
-          const some = await pagefind.search(prefix);
+          const some = await find(prefix);
           if (mine !== generation) { return null; }
           if (!some || !some.results.length) { continue; }
           const texts = await Promise.all(some.results.slice(0, 8).map((r) => r.data()));
@@ -352,7 +395,7 @@ async function start(container) {
     }
     if (!changed) { return null; }
     const proposal = words.join(" ");
-    const check = await pagefind.search(proposal);
+    const check = await find(proposal);
     return check && check.results.length ? proposal : null;
   }
 
