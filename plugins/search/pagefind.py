@@ -24,6 +24,7 @@ import pagefind_bin
 
 from plugins.common import json_lines, load_build_state
 from plugins.i18n import page_language
+from plugins.search.jobs import run_side_by_side, search_jobs
 from plugins.urls import SEARCH_PAGE
 from ratsinfo.contracts import SEARCH_SHARDS as MANIFEST
 from ratsinfo.contracts import SEARCH_STATE as STATE
@@ -76,16 +77,19 @@ def run_pagefind(pelican):
         return
     shards = json.loads(manifest.read_text(encoding="utf-8"))
     previous = Path(settings.get("RATSINFO_PREVIOUS_OUTPUT") or output)
-    indexed, kept = index_shards(output, shards, previous, language, overlay=bool(settings.get("RATSINFO_OVERLAY")))
+    indexed, kept = index_shards(output, shards, previous, language, overlay=bool(settings.get("RATSINFO_OVERLAY")),
+                                 jobs=search_jobs(settings))
     report = settings.get("RATSINFO_REPORT")
     if report is not None:
         report.bundles_indexed, report.bundles_kept = indexed, kept
     log.info("ratsinfo: Suchindex in %d Teilen, %d neu indexiert, %d übernommen", len(shards), indexed, kept)
 
 
-def index_shards(output: Path, shards: dict, previous: Path, language: str, overlay: bool = False) -> tuple[int, int]:
+def index_shards(output: Path, shards: dict, previous: Path, language: str, overlay: bool = False,
+                 jobs: int = 1) -> tuple[int, int]:
     """With `overlay`, output/ holds only the pages that changed and `previous` the rest
-    (ratsinfo/build.py); an unchanged bundle then stays where it is."""
+    (ratsinfo/build.py); an unchanged bundle then stays where it is. `jobs` bundles are
+    indexed side by side (plugins/search/jobs.py)."""
     def page(path: str) -> Path:
         fresh = output / path
         return fresh if not overlay or fresh.is_file() else previous / path
@@ -94,7 +98,8 @@ def index_shards(output: Path, shards: dict, previous: Path, language: str, over
     if "bundles" not in before:
         before = {}  # none, or written before pages had versions: every bundle is indexed once
     versions = _page_versions(output, shards, previous, before.get("pages", {}), overlay)
-    indexed = kept = 0
+    kept = 0
+    todo = []
     state = {"bundles": {}, "pages": versions}
     for name, shard in sorted(shards.items()):
         # The bundle "" is the whole index in pagefind/ itself (sites below the split threshold).
@@ -108,17 +113,24 @@ def index_shards(output: Path, shards: dict, previous: Path, language: str, over
             kept += 1
             continue
         shutil.rmtree(target, ignore_errors=True)
-        # Named after the build's staging folder: a build killed here leaves it where the next
-        # one clears leftovers (ratsinfo.build.clear_leftovers).
-        with tempfile.TemporaryDirectory(dir=output.parent, prefix=f".{output.name}.pagefind-") as tmp:
-            for path in shard["pages"]:
-                link = Path(tmp) / path
-                link.parent.mkdir(parents=True, exist_ok=True)
-                os.link(page(path), link)
-            _run(pagefind_command(tmp, language, str(target)))
-        indexed += 1
+        todo.append((shard["pages"], target))
+    # The heaviest first, so that the last one to end is a small one.
+    todo.sort(key=lambda job: -len(job[0]))
+    run_side_by_side([lambda pages=pages, target=target: _index_bundle(output, pages, page, language, target)
+                      for pages, target in todo], jobs)
     (output / STATE).write_text(json_lines(state), encoding="utf-8")
-    return indexed, kept
+    return len(todo), kept
+
+
+def _index_bundle(output: Path, pages: list[str], page, language: str, target: Path):
+    # Named after the build's staging folder: a build killed here leaves it where the next
+    # one clears leftovers (ratsinfo.build.clear_leftovers).
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=f".{output.name}.pagefind-") as tmp:
+        for path in pages:
+            link = Path(tmp) / path
+            link.parent.mkdir(parents=True, exist_ok=True)
+            os.link(page(path), link)
+        _run(pagefind_command(tmp, language, str(target)))
 
 
 def _page_versions(output: Path, shards: dict, previous: Path, before: dict, overlay: bool) -> dict:

@@ -1,0 +1,226 @@
+"""The full build with search of a city-size archive, and where its time and memory go (issue 19).
+
+    python -m benchmarks.city_build --papers 14000      (make bench-city)
+
+A city of 14,000 papers with the realistic archive's text (`archive="realistic-text"`,
+ratsinfo/demo/archive.py: ~2.7 files per paper, ~9,000 characters per file with scans) is
+imported over loopback HTTP and built as `ratsinfo build` builds it. Measured, each in a child
+process of its own (wall, CPU, peak RSS by GNU time):
+
+1. the import;
+2. render + write without Pagefind (the search page in, as with search);
+3. Pagefind on each bundle of that output alone, as plugins/search runs it, one after the other;
+4. the full build with search as one `build_site` (what the targets of issue 19 are about), once
+   with each set of levers (LEVERS), interleaved, in fresh outputs;
+5. Hugo+Pagefind and Pelican+Pagefind on the same number of pages (anchors.py);
+6. memory as the archive grows: import and full build with search at `--flat N` and 2N papers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks import anchors, portal
+from benchmarks.measure import PYTHON, Measured, machine_info, run_measured
+from benchmarks.run import forget_build_cache, log
+from ratsinfo import PROJECT_ROOT
+from ratsinfo.demo import write_demo
+
+ARCHIVE = "realistic-text"
+# The full build with search, once per set of levers; "before" is the search plugin as it was
+# (bundles of up to 12,000 pages, by pages only, one Pagefind run at a time).
+LEVERS = {
+    "before": {"SEARCH_BUNDLE_CHARS": 0, "SEARCH_JOBS": 1},
+    "after": {},
+}
+
+IMPORT_CHILD = """
+import json, sys, time
+from pathlib import Path
+from importers.oparl import import_oparl
+from ratsinfo.demo import BASE_URL
+from tests.support.oparl_server import DumpServer
+with DumpServer(Path(sys.argv[1]), BASE_URL) as server:
+    started = time.monotonic()
+    report = import_oparl(server.url + "system", Path(sys.argv[2]), show_progress=False, mirror_files=False)
+    print(json.dumps({"seconds": time.monotonic() - started, "requests": len(server.requests)}), flush=True)
+"""
+
+
+@dataclass
+class BundleRun:
+    name: str
+    pages: int
+    html_bytes: int
+    measured: Measured
+
+
+@dataclass
+class FlatPoint:
+    papers: int
+    chars: int
+    imported: Measured
+    built: portal.BuildRun
+
+
+@dataclass
+class CityRun:
+    papers: int
+    machine: dict
+    counts: dict = field(default_factory=dict)
+    volume: dict = field(default_factory=dict)
+    generate_seconds: float = 0.0
+    imported: Measured | None = None
+    render: portal.BuildRun | None = None
+    site: portal.SiteSize | None = None
+    bundles: list[BundleRun] = field(default_factory=list)
+    full: dict[str, portal.BuildRun] = field(default_factory=dict)   # by lever set
+    index: dict[str, dict] = field(default_factory=dict)
+    anchors: list[anchors.AnchorRun] = field(default_factory=list)
+    flat: list[FlatPoint] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    total_seconds: float = 0.0
+
+    @property
+    def section(self) -> str:
+        return f"{self.papers}-city-build"
+
+
+def generate(dump: Path, papers: int) -> tuple[dict, dict, float]:
+    started = time.monotonic()
+    counts = write_demo(dump, papers=papers, archive=ARCHIVE)
+    volume = counts.pop("archive", {})
+    return counts, volume, time.monotonic() - started
+
+
+def import_measured(dump: Path, content: Path) -> Measured:
+    forget_build_cache(content)
+    return run_measured([PYTHON, "-c", IMPORT_CHILD, str(dump), str(content)], cwd=PROJECT_ROOT)
+
+
+def bundles_measured(output: Path, language: str = "de") -> list[BundleRun]:
+    """Pagefind on each bundle of a finished output/, one after the other, as plugins/search runs it."""
+    from plugins.search.pagefind import pagefind_command
+    from ratsinfo.contracts import SEARCH_SHARDS
+
+    shards = json.loads((output / SEARCH_SHARDS).read_text(encoding="utf-8"))
+    runs = []
+    for name, shard in sorted(shards.items()):
+        with tempfile.TemporaryDirectory(dir=output.parent, prefix=".bench-bundle-") as tmp:
+            size = 0
+            for path in shard["pages"]:
+                link = Path(tmp) / path
+                link.parent.mkdir(parents=True, exist_ok=True)
+                os.link(output / path, link)
+                size += link.stat().st_size
+            target = Path(tmp) / "_index"
+            measured = run_measured(pagefind_command(tmp, language, str(target)))
+        runs.append(BundleRun(name or "(one index)", len(shard["pages"]), size, measured))
+    return runs
+
+
+def full_build(content: Path, output: Path, settings: dict) -> portal.BuildRun:
+    """`ratsinfo build` into an empty output/, parse cache cold."""
+    shutil.rmtree(output, ignore_errors=True)
+    forget_build_cache(content)
+    return portal.build(content, output, pagefind=True, settings=settings)
+
+
+def measure_city(run: CityRun, work: Path, rounds: int):
+    dump, content, output = work / "dump", work / "content", work / "output"
+    log(f"Stadt mit {run.papers} Vorlagen und realistischem Dokumenttext erzeugen")
+    run.counts, run.volume, run.generate_seconds = generate(dump, run.papers)
+    log("Import über HTTP (Loopback)")
+    run.imported = import_measured(dump, content)
+    shutil.rmtree(dump, ignore_errors=True)
+    log("Rendern + Schreiben (ohne Pagefind)")
+    forget_build_cache(content)
+    run.render = portal.build(content, output, search_page=True)
+    run.site = portal.site_size(output)
+    log("Pagefind je Teilindex")
+    run.bundles = bundles_measured(output)
+    for _ in range(rounds):  # interleaved: a machine that gets busier slows each set alike
+        for name, settings in LEVERS.items():
+            log(f"Vollständiger Build mit Suche ({name})")
+            built = full_build(content, output, settings)
+            if name not in run.full or built.measured.wall < run.full[name].measured.wall:
+                run.full[name] = built
+                run.index[name] = portal.index_size(output)
+
+
+def measure_anchors(run: CityRun, work: Path, pelican_pages: int):
+    pages = run.site.html
+    log(f"Anker: Hugo + Pagefind mit {pages} Seiten")
+    run.anchors.append(anchors.with_pagefind(anchors.hugo, pages, work / "anchors"))
+    n = min(pages, pelican_pages)
+    log(f"Anker: Pelican + Pagefind mit {n} Seiten")
+    run.anchors.append(anchors.with_pagefind(anchors.pelican, n, work / "anchors"))
+    shutil.rmtree(work / "anchors", ignore_errors=True)
+
+
+def measure_flat(run: CityRun, work: Path, papers: int):
+    """Import and full build with search at `papers` and 2 × `papers`: peak RSS must stay flat."""
+    for size in (papers, 2 * papers):
+        folder = work / f"flat-{size}"
+        log(f"Speicher: Stadt mit {size} Vorlagen")
+        _, volume, _ = generate(folder / "dump", size)
+        imported = import_measured(folder / "dump", folder / "content")
+        built = full_build(folder / "content", folder / "output", {})
+        run.flat.append(FlatPoint(size, volume.get("chars", 0), imported, built))
+        forget_build_cache(folder / "content")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main(argv=None):
+    from benchmarks.city_report import write
+
+    parser = argparse.ArgumentParser(description="Vollständiger Build mit Suche einer Stadt mit echtem Dokumenttext")
+    parser.add_argument("--papers", type=int, default=14_000, help="Vorlagen der Stadt (Standard 14000)")
+    parser.add_argument("--rounds", type=int, default=1, help="Runden je Hebel-Satz (abwechselnd)")
+    parser.add_argument("--flat", type=int, default=0, metavar="N",
+                        help="Speicher bei N und 2N Vorlagen messen (0: nicht)")
+    parser.add_argument("--pelican-pages", type=int, default=20_000,
+                        help="Pelican-Anker höchstens so viele Seiten (Pelican wächst etwa quadratisch)")
+    parser.add_argument("--no-anchors", action="store_true", help="Hugo und Pelican auslassen")
+    parser.add_argument("--no-city", action="store_true", help="nur die Speichermessung (--flat)")
+    parser.add_argument("--work", type=Path, default=PROJECT_ROOT / "build" / "bench")
+    parser.add_argument("--results", type=Path, default=PROJECT_ROOT / "benchmarks" / "RESULTS.md")
+    parser.add_argument("--write-only", type=Path, metavar="PICKLE")
+    args = parser.parse_args(argv)
+    if args.write_only:
+        write(args.results, pickle.loads(args.write_only.read_bytes()))
+        return
+    started = time.monotonic()
+    run = CityRun(args.papers, machine_info())
+    work = args.work / f"city-{args.papers}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    saved = args.work / f"city-{args.papers}.pickle"
+    try:
+        if not args.no_city:
+            measure_city(run, work, args.rounds)
+            saved.write_bytes(pickle.dumps(run))
+            if not args.no_anchors:
+                measure_anchors(run, work, args.pelican_pages)
+        if args.flat:
+            measure_flat(run, work, args.flat)
+    finally:
+        forget_build_cache(work / "content")
+        shutil.rmtree(work, ignore_errors=True)
+    run.total_seconds = time.monotonic() - started
+    run.notes.append("Load average (1/5/15 min) at the end: " + " / ".join(f"{x:.2f}" for x in os.getloadavg()))
+    saved.write_bytes(pickle.dumps(run))
+    write(args.results, run)
+    log(f"Fertig in {run.total_seconds / 60:.1f} min, geschrieben: {args.results}")
+
+
+if __name__ == "__main__":
+    main()
