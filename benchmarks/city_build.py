@@ -8,10 +8,10 @@ imported over loopback HTTP and built as `ratsinfo build` builds it. Measured, e
 process of its own (wall, CPU, peak RSS by GNU time):
 
 1. the import;
-2. render + write without Pagefind (the search page in, as with search);
+2. the full build with search as one `build_site` (what the targets of issue 19 are about), once
+   with each set of levers (LEVERS), interleaved, in fresh outputs; the plugins' log lines with
+   their times say when rendering, open data and the index were done;
 3. Pagefind on each bundle of that output alone, as plugins/search runs it, one after the other;
-4. the full build with search as one `build_site` (what the targets of issue 19 are about), once
-   with each set of levers (LEVERS), interleaved, in fresh outputs;
 5. Hugo+Pagefind and Pelican+Pagefind on the same number of pages (anchors.py);
 6. memory as the archive grows: import and full build with search at `--flat N` and 2N papers.
 """
@@ -79,7 +79,6 @@ class CityRun:
     volume: dict = field(default_factory=dict)
     generate_seconds: float = 0.0
     imported: Measured | None = None
-    render: portal.BuildRun | None = None
     site: portal.SiteSize | None = None
     bundles: list[BundleRun] = field(default_factory=list)
     full: dict[str, portal.BuildRun] = field(default_factory=dict)   # by lever set
@@ -134,33 +133,32 @@ def full_build(content: Path, output: Path, settings: dict) -> portal.BuildRun:
     return portal.build(content, output, pagefind=True, settings=settings)
 
 
-def measure_city(run: CityRun, work: Path, rounds: int):
+def measure_city(run: CityRun, work: Path, rounds: int, levers: list[str]):
     dump, content, output = work / "dump", work / "content", work / "output"
     log(f"Stadt mit {run.papers} Vorlagen und realistischem Dokumenttext erzeugen")
     run.counts, run.volume, run.generate_seconds = generate(dump, run.papers)
     log("Import über HTTP (Loopback)")
     run.imported = import_measured(dump, content)
     shutil.rmtree(dump, ignore_errors=True)
-    log("Rendern + Schreiben (ohne Pagefind)")
-    forget_build_cache(content)
-    run.render = portal.build(content, output, search_page=True)
-    run.site = portal.site_size(output)
-    log("Pagefind je Teilindex")
-    run.bundles = bundles_measured(output)
     for _ in range(rounds):  # interleaved: a machine that gets busier slows each set alike
-        for name, settings in LEVERS.items():
+        for name in levers:
+            settings = LEVERS[name]
             log(f"Vollständiger Build mit Suche ({name})")
             built = full_build(content, output, settings)
             if name not in run.full or built.measured.wall < run.full[name].measured.wall:
                 run.full[name] = built
                 run.index[name] = portal.index_size(output)
+    run.site = portal.site_size(output)
+    log("Pagefind je Teilindex")
+    run.bundles = bundles_measured(output)
 
 
-def measure_anchors(run: CityRun, work: Path, pelican_pages: int):
-    pages = run.site.html
-    log(f"Anker: Hugo + Pagefind mit {pages} Seiten")
-    run.anchors.append(anchors.with_pagefind(anchors.hugo, pages, work / "anchors"))
-    n = min(pages, pelican_pages)
+def measure_anchors(run: CityRun, work: Path, most_pages: int):
+    """Pagefind on one anchor site is one index: ~180 KB per page (research/pelican.md §3.3.4), so
+    above `most_pages` the anchors are measured at that many pages."""
+    n = min(run.site.html, most_pages)
+    log(f"Anker: Hugo + Pagefind mit {n} Seiten")
+    run.anchors.append(anchors.with_pagefind(anchors.hugo, n, work / "anchors"))
     log(f"Anker: Pelican + Pagefind mit {n} Seiten")
     run.anchors.append(anchors.with_pagefind(anchors.pelican, n, work / "anchors"))
     shutil.rmtree(work / "anchors", ignore_errors=True)
@@ -187,8 +185,11 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=1, help="Runden je Hebel-Satz (abwechselnd)")
     parser.add_argument("--flat", type=int, default=0, metavar="N",
                         help="Speicher bei N und 2N Vorlagen messen (0: nicht)")
-    parser.add_argument("--pelican-pages", type=int, default=20_000,
-                        help="Pelican-Anker höchstens so viele Seiten (Pelican wächst etwa quadratisch)")
+    parser.add_argument("--levers", nargs="+", choices=sorted(LEVERS), default=list(LEVERS),
+                        help="welche Einstellungs-Sätze (Standard: alle, abwechselnd)")
+    parser.add_argument("--anchor-pages", type=int, default=10_000,
+                        help="Anker höchstens so viele Seiten (Pagefind braucht ohne Teilung ~180 KB je Seite, "
+                        "Pelican wächst etwa quadratisch)")
     parser.add_argument("--no-anchors", action="store_true", help="Hugo und Pelican auslassen")
     parser.add_argument("--no-city", action="store_true", help="nur die Speichermessung (--flat)")
     parser.add_argument("--work", type=Path, default=PROJECT_ROOT / "build" / "bench")
@@ -206,10 +207,10 @@ def main(argv=None):
     saved = args.work / f"city-{args.papers}.pickle"
     try:
         if not args.no_city:
-            measure_city(run, work, args.rounds)
+            measure_city(run, work, args.rounds, args.levers)
             saved.write_bytes(pickle.dumps(run))
             if not args.no_anchors:
-                measure_anchors(run, work, args.pelican_pages)
+                measure_anchors(run, work, args.anchor_pages)
         if args.flat:
             measure_flat(run, work, args.flat)
     finally:

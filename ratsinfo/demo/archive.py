@@ -110,11 +110,18 @@ def attach_texts(town: Town) -> dict:
 
 
 def full_text(file: File) -> str:
-    """What text extraction and OCR read from the file's PDF: pages apart by form feeds."""
-    digital, scans = source_text(spec_for(file))
-    pages = _pages(digital) if digital else []
-    pages += [_lines(text) for text in scans]
+    """What text extraction and OCR read from the file's PDF: pages apart by form feeds. Cut to the
+    spec's characters (prose.py's words are longer than CHARS_PER_WORD, ~1.6× the text otherwise),
+    so the archive holds the volume attach_texts() counts."""
+    spec = spec_for(file)
+    digital, scans = source_text(spec)
+    pages = _pages(_cut(digital, spec.chars)) if digital else []
+    pages += [_lines(_cut(text, SCAN_CHARS_PER_PAGE)) for text in scans]
     return "\f".join("\n".join(page) for page in pages)
+
+
+def _cut(text: str, chars: int) -> str:
+    return text if len(text) <= chars else text[:chars].rsplit(" ", 1)[0]
 
 
 def _pages(text: str) -> list[list[str]]:
