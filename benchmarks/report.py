@@ -54,12 +54,15 @@ def verdict(value: float, target: float) -> str:
 def section_key(run) -> str:
     if hasattr(run, "section"):
         return run.section
-    return f"{run.papers}-realistic" if getattr(run, "archive", "text") == "realistic" else str(run.papers)
+    archive = getattr(run, "archive", "text")
+    return str(run.papers) if archive == "text" else f"{run.papers}-{archive}"
 
 
 def render(run) -> str:
     key = section_key(run)
-    title = f"## {run.papers:,} papers" + (", realistic archive" if key.endswith("-realistic") else "")
+    title = f"## {run.papers:,} papers" + {"realistic": ", realistic archive",
+                                           "realistic-text": ", realistic archive's text in File.text"}.get(
+        getattr(run, "archive", "text"), "")
     out = [f"<!-- bench:papers={key} -->", title]
     m = run.machine
     out.append(
