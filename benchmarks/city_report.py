@@ -144,7 +144,18 @@ def _targets(run) -> list[str]:
         m = ours.measured
         rows.append([f"full build with search ≤ {TARGET_SECONDS:.0f} s at {run.papers:,} papers", s(m.wall),
                      verdict(m.wall, TARGET_SECONDS)])
-        rows.append(["… peak RSS ≤ 1 GB", mb(m.max_rss), verdict(m.max_rss, TARGET_RSS)])
+        rows.append(["… peak RSS ≤ 1 GB, of one process (GNU time: the build, or one Pagefind run)", mb(m.max_rss),
+                     verdict(m.max_rss, TARGET_RSS)])
+        if run.bundles:
+            # GNU time gives the largest single process; the build process lives on while Pagefind
+            # runs, and SEARCH_JOBS runs side by side: their sum is at most this (*estimated*).
+            from plugins.search.jobs import MAX_DEFAULT_JOBS
+
+            jobs = MAX_DEFAULT_JOBS
+            largest = sorted((b.measured.max_rss for b in run.bundles), reverse=True)[:jobs]
+            total = m.max_rss + sum(largest)
+            rows.append([f"… the processes together: build + {jobs} largest bundles side by side (*estimated* upper "
+                         "bound, not measured)", mb(total), verdict(total, TARGET_RSS)])
     if len(run.flat) >= 2:
         a, b = run.flat[0], run.flat[1]
         for label, x, y in (("import", a.imported.max_rss, b.imported.max_rss),
