@@ -6,7 +6,7 @@ DEMO   := build/demo-oparl
 PORT   ?= 8000
 SCALE  ?= 2000
 
-.PHONY: html serve test test-fast check screenshots bench clean help
+.PHONY: html serve test test-fast check screenshots bench bench-city clean help
 
 help:
 	@echo "make html   – Umgebung einrichten, Demo-Rat importieren, Portal nach output/ bauen"
@@ -16,6 +16,7 @@ help:
 	@echo "              und Läufe mit dem ganzen Demo-Rat); auch: make test-fast"
 	@echo "make screenshots – Bildschirmfotos jeder Seitenart nach docs/screenshots/"
 	@echo "make bench  – Benchmark mit synthetischer Stadt (SCALE=$(SCALE) Vorlagen; Großstadt: make bench SCALE=60000) nach benchmarks/RESULTS.md"
+	@echo "make bench-city – vollständiger Build mit Suche einer Stadt mit echtem Dokumenttext (CITY_SCALE=$(CITY_SCALE) Vorlagen)"
 	@echo "make clean  – output/, build/ und importierte Inhalte löschen"
 
 # The venv is rebuilt when the pinned dependencies change.
@@ -60,6 +61,13 @@ SEARCH_SCALE ?= 10000
 BENCH_ARGS   ?=
 bench: $(BIN)/.installed
 	$(BIN)/python -m benchmarks.run --papers $(SCALE) $(if $(filter 0,$(SEARCH_SCALE)),--no-search-scale,--search-scale $(SEARCH_SCALE)) $(BENCH_ARGS)
+
+# The full build with search of a city with real-size document text (issue 19): 14,000 papers,
+# ~300 million characters; CITY_ARGS e.g. "--flat 1000 --levers after" (benchmarks/README.md).
+CITY_SCALE ?= 14000
+CITY_ARGS  ?= --flat 1000
+bench-city: $(BIN)/.installed
+	$(BIN)/python -m benchmarks.city_build --papers $(CITY_SCALE) $(CITY_ARGS)
 
 clean:
 	rm -rf output build node_modules

@@ -56,6 +56,20 @@ class AnchorRun:
     measured: Measured | None
     html_pages: int = 0
     note: str = ""
+    pagefind: Measured | None = None  # Pagefind on its output (with_pagefind)
+    output: Path | None = None
+
+
+def with_pagefind(anchor, n: int, workdir: Path) -> AnchorRun:
+    """The anchor's build, then Pagefind on its output as a site with search would run it
+    (every page indexed: the anchors' pages are all articles)."""
+    from plugins.search.pagefind import pagefind_command
+
+    run = anchor(n, workdir)
+    if run.measured is not None:
+        run.pagefind = run_measured(pagefind_command(str(run.output), "de"))
+        run.name += " + Pagefind"
+    return run
 
 
 def _articles(n: int):
@@ -79,7 +93,7 @@ def pelican(n: int, workdir: Path) -> AnchorRun:
             f"Title: {title}\nDate: {when:%Y-%m-%d %H:%M}\nCategory: {category}\nSlug: artikel-{i + 1}\n\n{body}\n",
             encoding="utf-8")
     measured = run_measured([PYTHON, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "output", "-q"], cwd=site)
-    return AnchorRun("Pelican", n, measured, _html(site / "output"))
+    return AnchorRun("Pelican", n, measured, _html(site / "output"), output=site / "output")
 
 
 def hugo(n: int, workdir: Path) -> AnchorRun:
@@ -99,7 +113,7 @@ def hugo(n: int, workdir: Path) -> AnchorRun:
             encoding="utf-8")
     measured = run_measured([executable, "--quiet", "-s", str(site), "-d", str(site / "public")], cwd=site)
     version = run_measured([executable, "version"]).stdout.strip().split()[1]
-    return AnchorRun("Hugo", n, measured, _html(site / "public"), note=f"Hugo {version}")
+    return AnchorRun("Hugo", n, measured, _html(site / "public"), note=f"Hugo {version}", output=site / "public")
 
 
 def _html(folder: Path) -> int:

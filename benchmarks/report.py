@@ -19,15 +19,16 @@ one run on the machine it names, and every ratio from numbers of that same run.
 Numbers marked *extrapolated* are not measured. The build is being optimised while these
 runs are made: sections of different dates may measure different code (each names its date).
 """
-# One section per scale, and per archive: "2000", "2000-realistic" (--archive realistic).
-_SECTION = re.compile(r"<!-- bench:papers=(\d+(?:-realistic)?) -->\n.*?<!-- /bench:papers=\1 -->\n", re.DOTALL)
+# One section per scale, and per archive: "2000", "2000-realistic" (--archive realistic), and
+# "14000-city-build" (benchmarks/city_build.py, written by city_report.py).
+_SECTION = re.compile(r"<!-- bench:papers=(\d+(?:-[a-z-]+)?) -->\n.*?<!-- /bench:papers=\1 -->\n", re.DOTALL)
 
 
-def write_section(results: Path, run) -> None:
+def write_section(results: Path, run, renderer=None) -> None:
     sections = {}
     if results.is_file():
         sections = {m.group(1): m.group(0) for m in _SECTION.finditer(results.read_text(encoding="utf-8"))}
-    sections[section_key(run)] = render(run)
+    sections[section_key(run)] = (renderer or render)(run)
     body = "\n".join(sections[k] for k in sorted(sections, key=lambda k: (int(k.split("-")[0]), k)))
     results.write_text(HEADER + "\n" + body, encoding="utf-8")
 
@@ -51,12 +52,17 @@ def verdict(value: float, target: float) -> str:
 
 
 def section_key(run) -> str:
-    return f"{run.papers}-realistic" if getattr(run, "archive", "text") == "realistic" else str(run.papers)
+    if hasattr(run, "section"):
+        return run.section
+    archive = getattr(run, "archive", "text")
+    return str(run.papers) if archive == "text" else f"{run.papers}-{archive}"
 
 
 def render(run) -> str:
     key = section_key(run)
-    title = f"## {run.papers:,} papers" + (", realistic archive" if key.endswith("-realistic") else "")
+    title = f"## {run.papers:,} papers" + {"realistic": ", realistic archive",
+                                           "realistic-text": ", realistic archive's text in File.text"}.get(
+        getattr(run, "archive", "text"), "")
     out = [f"<!-- bench:papers={key} -->", title]
     m = run.machine
     out.append(

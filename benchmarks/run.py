@@ -352,9 +352,9 @@ def main(argv=None):
     parser.add_argument("--no-profile", action="store_true", help="kein cProfile-Lauf")
     parser.add_argument("--no-anchors", action="store_true",
                         help="Pelican und Hugo auslassen (bei SCALE=60000 bräuchte Pelican Stunden)")
-    parser.add_argument("--archive", choices=("text", "realistic"), default="text",
-                        help="Dokumente der Stadt: kurzer Text im OParl-File (Standard) oder echte PDF-Dateien "
-                        "wie im Ratsarchiv, mit Scans (benchmarks/README.md)")
+    parser.add_argument("--archive", choices=("text", "realistic", "realistic-text"), default="text",
+                        help="Dokumente der Stadt: kurzer Text im OParl-File (Standard), echte PDF-Dateien "
+                        "wie im Ratsarchiv, mit Scans, oder deren Text im OParl-File (benchmarks/README.md)")
     parser.add_argument("--query", default=DEFAULT_QUERY, help="Suchwort für die Browsermessung")
     parser.add_argument("--work", type=Path, default=PROJECT_ROOT / "build" / "bench", help="Arbeitsordner")
     parser.add_argument("--results", type=Path, default=PROJECT_ROOT / "benchmarks" / "RESULTS.md")

@@ -184,6 +184,15 @@ SITE = (
             "Text), baut seinen Teil immer sofort neu. Ein größeres Update oder ein vollständiger Build arbeitet "
             "den Nachtrag ein. 0: kein Nachtrag.",
             convert=_whole(0)),
+    Setting("SEARCH_BUNDLE_CHARS", 8_000_000,
+            "Höchstens so viele Zeichen Dokumenttext (dazu etwa 1.100 je Seite) in einem Teil des "
+            "Suchindex: Pagefind braucht etwa 55 Byte Speicher je Zeichen, 8 Millionen also etwa "
+            "450 MB je Lauf. 0: nur nach SEARCH_SHARD_PAGES teilen.",
+            convert=_whole(0)),
+    Setting("SEARCH_JOBS", 0,
+            "So viele Teile des Suchindex indiziert Pagefind zugleich; 0: so viele wie Kerne, "
+            "höchstens zwei (zwei Läufe brauchen zusammen bis zu etwa 1 GB, siehe SEARCH_BUNDLE_CHARS).",
+            convert=_whole(0)),
     Setting("DATA_LICENCE", None,
             "Lizenz der veröffentlichten Daten, im Fuß jeder Seite genannt, z. B. die Datenlizenz "
             "Deutschland – Namensnennung 2.0.",

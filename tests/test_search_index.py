@@ -39,3 +39,48 @@ def test_a_reference_is_one_search_word_in_the_form_the_search_page_types():
     # Words the closing X keeps apart: a number is not the beginning of its answer's number.
     assert not tokens("AF/2024/0001-1")[0].startswith(tokens("AF/2024/0001")[0])
     assert tokens("Sondervorlage ohne Nummer") == [] and tokens(None) == []
+
+
+def _all_fragments(site) -> list[dict]:
+    """The fragments of every bundle: pagefind/ itself or its bundle folders."""
+    import gzip
+    import json
+
+    found = []
+    for path in sorted((site / "pagefind").rglob("*.pf_fragment")):
+        raw = gzip.decompress(path.read_bytes())
+        found.append(json.loads(raw[len(b"pagefind_dcd"):]))
+    return found
+
+
+def test_bundles_are_bounded_by_text_and_indexed_side_by_side_find_the_same(demo_content, demo_site, tmp_path):
+    """Pagefind's memory grows with the text it reads (plugins/council/shards.py): a bundle holds
+    at most SEARCH_BUNDLE_CHARS characters of document text (a single heavier page alone), even
+    below SEARCH_SHARD_PAGES; two Pagefind runs side by side (SEARCH_JOBS) index the same pages
+    with the same words as one index does."""
+    import json
+
+    from plugins.council.shards import PAGE_WEIGHT
+    from ratsinfo.build import build_site
+    from ratsinfo.contracts import SEARCH_SHARDS
+
+    bound = 4_000
+    site = tmp_path / "site"
+    build_site(demo_content, site, overrides={"RATSINFO_TODAY": "2026-11-20", "BASE_PATH": "/ratsinfo/",
+                                              "SEARCH_BUNDLE_CHARS": bound, "SEARCH_JOBS": 2})
+    shards = json.loads((site / SEARCH_SHARDS).read_text(encoding="utf-8"))
+    assert "" not in shards and any(name.startswith("dateien-") and name[-2:] == "-2" for name in shards)
+    for name, shard in shards.items():
+        weight = 0
+        for path in shard["pages"]:
+            text = (demo_content / "files" / f"{path.rsplit('/', 1)[-1].removesuffix('.html')}.txt")
+            weight += PAGE_WEIGHT + (text.stat().st_size if path.startswith("dateien/") and text.is_file() else 0)
+        assert weight <= bound or len(shard["pages"]) == 1, name
+        assert (site / "pagefind" / name / "pagefind-entry.json").is_file(), name
+
+    def words(fragments):
+        return {f["url"].removeprefix("/ratsinfo/"): f["content"] for f in fragments}
+
+    assert words(_all_fragments(site)) == words(pagefind_fragments(demo_site))
+    hits = [f for f in _all_fragments(site) if PDF_ONLY_WORD in f["content"]]
+    assert len(hits) == 1

@@ -172,7 +172,8 @@ class CouncilGenerator(Generator):
         rebuild = Rebuild(self.graph, self._patched, self._plan_file, self.today(), data_as_of, site, global_fp, offers)
         with bulk_allocation():
             decided = rebuild.decide(previous, overlay, self.settings.get("RATSINFO_CACHE", True),
-                                     int(self.settings.get("SEARCH_SHARD_PAGES") or 20_000),
+                                     (int(self.settings.get("SEARCH_SHARD_PAGES") or 20_000),
+                                      int(self.settings.get("SEARCH_BUNDLE_CHARS") or 0)),
                                      self.context.get("council_extra_specs", []), output, renderer)
         if decided.replanned is not None:
             log.info("ratsinfo: Seitenplan übernommen, %d Seiten neu geplant", decided.replanned)

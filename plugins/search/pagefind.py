@@ -27,6 +27,7 @@ import pagefind_bin
 from plugins.common import json_lines, load_build_state
 from plugins.search import delta as search_delta
 from plugins.i18n import page_language
+from plugins.search.jobs import run_side_by_side, search_jobs
 from plugins.urls import SEARCH_PAGE
 from ratsinfo.contracts import SEARCH_SHARDS as MANIFEST
 from ratsinfo.contracts import SEARCH_STATE as STATE
@@ -81,7 +82,7 @@ def run_pagefind(pelican):
     previous = Path(settings.get("RATSINFO_PREVIOUS_OUTPUT") or output)
     limit = settings.get("SEARCH_DELTA_PAGES", search_delta.DEFAULT_LIMIT)
     indexed, kept = index_shards(output, shards, previous, language, overlay=bool(settings.get("RATSINFO_OVERLAY")),
-                                 delta_limit=int(limit or 0))
+                                 delta_limit=int(limit or 0), jobs=search_jobs(settings))
     report = settings.get("RATSINFO_REPORT")
     if report is not None:
         report.bundles_indexed, report.bundles_kept = indexed, kept
@@ -89,10 +90,11 @@ def run_pagefind(pelican):
 
 
 def index_shards(output: Path, shards: dict, previous: Path, language: str, overlay: bool = False,
-                 delta_limit: int = 0) -> tuple[int, int]:
+                 delta_limit: int = 0, jobs: int = 1) -> tuple[int, int]:
     """With `overlay`, output/ holds only the pages that changed and `previous` the rest
     (ratsinfo/build.py); an unchanged bundle then stays where it is. With `delta_limit`, up to
-    that many changed pages go to the delta instead (plugins/search/delta.py)."""
+    that many changed pages go to the delta instead (plugins/search/delta.py). `jobs` bundles
+    are indexed side by side (plugins/search/jobs.py)."""
     def page(path: str) -> Path:
         fresh = output / path
         return fresh if not overlay or fresh.is_file() else previous / path
@@ -101,7 +103,8 @@ def index_shards(output: Path, shards: dict, previous: Path, language: str, over
     if "bundles" not in before:
         before = {}  # none, or written before pages had versions: every bundle is indexed once
     versions = _page_versions(output, shards, previous, before.get("pages", {}), overlay)
-    indexed = kept = 0
+    kept = 0
+    todo = []
     state = {"bundles": {}, "pages": versions}
     delta = search_delta.plan(output, shards, previous, before, versions, overlay, delta_limit, page)
     for name, shard in sorted(shards.items()):
@@ -120,29 +123,31 @@ def index_shards(output: Path, shards: dict, previous: Path, language: str, over
             kept += 1
             continue
         shutil.rmtree(target, ignore_errors=True)
-        # Named after the build's staging folder: a build killed here leaves it where the next
-        # one clears leftovers (ratsinfo.build.clear_leftovers).
-        with tempfile.TemporaryDirectory(dir=output.parent, prefix=f".{output.name}.pagefind-") as tmp:
-            for path in shard["pages"]:
-                link = Path(tmp) / path
-                link.parent.mkdir(parents=True, exist_ok=True)
-                os.link(page(path), link)
-            _run(pagefind_command(tmp, language, str(target)))
-        indexed += 1
+        todo.append((shard["pages"], target))
+    # The heaviest first, so that the last one to end is a small one.
+    todo.sort(key=lambda job: -len(job[0]))
+    run_side_by_side([lambda pages=pages, target=target: _index_bundle(output, pages, page, language, target)
+                      for pages, target in todo], jobs)
     state["delta"] = _index_delta(output, previous, before, delta, language, page)
     (output / STATE).write_text(json_lines(state), encoding="utf-8")
-    return indexed, kept
+    return len(todo), kept
+
+
+def _index_bundle(output: Path, pages: list[str], page, language: str, target: Path):
+    # Named after the build's staging folder: a build killed here leaves it where the next
+    # one clears leftovers (ratsinfo.build.clear_leftovers).
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=f".{output.name}.pagefind-") as tmp:
+        for path in pages:
+            link = Path(tmp) / path
+            link.parent.mkdir(parents=True, exist_ok=True)
+            os.link(page(path), link)
+        _run(pagefind_command(tmp, language, str(target)))
 
 
 def _index_delta(output: Path, previous: Path, before: dict, delta, language: str, page) -> dict | None:
     """The delta bundle (plugins/search/delta.py), indexed like a bundle from links to its pages."""
     def run(paths: list[str], target: Path):
-        with tempfile.TemporaryDirectory(dir=output.parent, prefix=f".{output.name}.pagefind-") as tmp:
-            for path in paths:
-                link = Path(tmp) / path
-                link.parent.mkdir(parents=True, exist_ok=True)
-                os.link(page(path), link)
-            _run(pagefind_command(tmp, language, str(target)))
+        _index_bundle(output, paths, page, language, target)
 
     if delta.reason and before.get("delta"):
         log.info("ratsinfo: Suchindex-Nachtrag eingearbeitet (%s)", delta.reason)

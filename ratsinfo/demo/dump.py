@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from ratsinfo.demo.archive import realise
+from ratsinfo.demo.archive import attach_texts, realise
 from ratsinfo.demo.oparl import BASE_URL, Serializer, list_path
 from ratsinfo.demo.town import build_town
 
@@ -31,13 +31,16 @@ def write_demo(out_dir: Path, papers: int | None = None, archive: str = "text",
     Without `papers` it is the Muldenau demo; with it, the same town grown to
     that many papers, whose files carry their text instead of a PDF, or with
     `archive="realistic"` real PDFs shaped like a council's (archive.py; made
-    PDFs are kept in `cache`). The archive's volume is in counts["archive"].
+    PDFs are kept in `cache`), or with `archive="realistic-text"` the same archive's text in
+    File.text, as text extraction would read it (archive.attach_texts). The archive's volume is in counts["archive"].
     """
     out_dir = Path(out_dir)
     town = build_town(papers)
     volume = None
     if archive == "realistic" and papers is not None:
         volume = realise(town, out_dir / "documents", cache)
+    elif archive == "realistic-text" and papers is not None:
+        volume = attach_texts(town)
     elif archive != "text":
         raise ValueError(f"unbekanntes Archiv: {archive}")
     serializer = Serializer(town)

@@ -102,6 +102,7 @@ class File:
     # The realistic archive (archive.py): a scan, and the size and sha512 of the PDF written to disk.
     scanned: bool = False
     document: tuple[int, str] | None = None
+    archive_text: bool = False  # the realistic archive's text in File.text instead of a PDF (archive.attach_texts)
 
 
 @dataclass(eq=False)

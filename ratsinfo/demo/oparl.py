@@ -13,6 +13,7 @@ import hashlib
 from datetime import date
 
 from ratsinfo.demo import names, timestamps
+from ratsinfo.demo.archive import full_text
 from ratsinfo.demo.meetings import meeting_name, state_of
 from ratsinfo.demo.model import (
     AgendaItem, Consultation, File, LegislativeTerm, Location, Meeting, Membership,
@@ -307,6 +308,9 @@ class Serializer:
         """The PDF's size and checksum, or at city scale the text instead of a PDF."""
         if file.document:  # the realistic archive: a PDF on disk
             return {"size": file.document[0], "sha512Checksum": file.document[1]}
+        if file.archive_text:
+            text = full_text(file)
+            return {"size": len(text.encode()), "text": text}
         if file.words:
             text = self.prose.text(file.number, file.name, file.words, file.keywords)
             return {"size": len(text.encode()), "text": text}

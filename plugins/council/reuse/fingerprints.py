@@ -107,7 +107,7 @@ def site_fingerprint(theme: Path, graph, site: dict, settings, site_subscribe, t
         "open_data": site.get("open_data"),
         # Whether the footer has a date at all: re-dating only replaces one date by another.
         "has_data_as_of": site["data_as_of"] is not None,
-        "shard_threshold": settings.get("SEARCH_SHARD_PAGES"),
+        "shard_threshold": (settings.get("SEARCH_SHARD_PAGES"), settings.get("SEARCH_BUNDLE_CHARS")),
         # The site's calendar and feed, linked on every page by the plugin that writes them.
         "site_subscribe": repr(site_subscribe),
         "takedowns": takedowns,

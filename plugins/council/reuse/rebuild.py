@@ -50,7 +50,7 @@ class Rebuild:
     global_fp: str
     offers: dict                # what other plugins offer on objects' pages (plugins/feeds)
 
-    def decide(self, previous: Path | None, overlay: bool, use_cache: bool, shard_pages: int,
+    def decide(self, previous: Path | None, overlay: bool, use_cache: bool, shard_pages: int | tuple[int, int],
                extra_specs: list, output: Path, renderer) -> Decision:
         """Which pages to render: those whose fingerprint changed since the previous build."""
         before, before_stand = load_build_state(previous) if use_cache else ({}, None)
@@ -71,7 +71,8 @@ class Rebuild:
             council = plan(self.graph, self.today, self.data_as_of, offers=self.offers,
                            search_page=self.site["search_page"])
             # The search page must know the index bundles before it is rendered.
-            shards = plan_shards(council, shard_pages)
+            # (pages, characters): SEARCH_SHARD_PAGES and SEARCH_BUNDLE_CHARS (plugins/council/shards.py)
+            shards = plan_shards(council, *(shard_pages if isinstance(shard_pages, tuple) else (shard_pages,)))
         self.site["search_bundles"] = bundles = sorted(shards) if is_split(shards) else []
         # With a split index (big cities) every bundle carries the search UI's files; the first serves them.
         self.site["search_files"] = search_bundle(bundles[0] if bundles else "")
