@@ -2,7 +2,9 @@
 
 Fixtures: the golden mini-site (tests/fixtures/minisite/, a small hand-written council, built once
 per session: `mini_content`, `mini_site`), and the demo council as a dump, served over loopback HTTP,
-imported and built once (`demo_dump`, `demo_server`, `demo_content`, `demo_site`).
+imported and built once (`demo_dump`, `demo_server`, `demo_content`, `demo_site`). `texts_read` gives a
+new content folder the texts demo_content's import read from the demo's PDFs, for tests that import
+the whole demo again but are not about reading texts.
 
 Tiers, as markers set here from what a test uses:
 - `browser` (a test takes the `browser` fixture), `apache` (serves through a real Apache),
