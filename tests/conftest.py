@@ -2,7 +2,9 @@
 
 Fixtures: the golden mini-site (tests/fixtures/minisite/, a small hand-written council, built once
 per session: `mini_content`, `mini_site`), and the demo council as a dump, served over loopback HTTP,
-imported and built once (`demo_dump`, `demo_server`, `demo_content`, `demo_site`).
+imported and built once (`demo_dump`, `demo_server`, `demo_content`, `demo_site`). `texts_read` gives a
+new content folder the texts demo_content's import read from the demo's PDFs, for tests that import
+the whole demo again but are not about reading texts.
 
 Tiers, as markers set here from what a test uses:
 - `browser` (a test takes the `browser` fixture), `apache` (serves through a real Apache),
@@ -52,7 +54,7 @@ SLOW_MODULES = {"test_incremental", "test_kill_safety", "test_karlsruhe", "test_
 # Every demo_* fixture stands on demo_dump, and sql_demo is the same council as an SQL export: a test
 # that takes one needs the whole demo written (and often imported and built). huertgenwald is a
 # whole real council from ../shared, imported over HTTP.
-SLOW_FIXTURES = {"demo_dump", "sql_demo", "huertgenwald", "small_city_content"}
+SLOW_FIXTURES = {"demo_written", "demo_dump", "sql_demo", "huertgenwald", "small_city_content"}
 
 
 def pytest_collection_modifyitems(items):
@@ -100,12 +102,18 @@ def mini_site(mini_content) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_dump(tmp_path_factory) -> Path:
+def demo_written(tmp_path_factory) -> tuple[Path, dict]:
+    """The demo dump written once for the session, with write_demo's counts (tests/test_demo.py
+    checks both). Tests that change a dump change a copy."""
     from ratsinfo.demo import write_demo
 
     folder = tmp_path_factory.mktemp("demo-oparl")
-    write_demo(folder)
-    return folder
+    return folder, write_demo(folder)
+
+
+@pytest.fixture(scope="session")
+def demo_dump(demo_written) -> Path:
+    return demo_written[0]
 
 
 @pytest.fixture(scope="session")
@@ -123,6 +131,34 @@ def demo_content(demo_server, tmp_path_factory) -> Path:
     shutil.copytree(PROJECT / "content" / "pages", content / "pages")
     import_oparl(demo_server.url + "system", content, show_progress=False)
     return content
+
+
+@pytest.fixture(scope="session")
+def demo_texts(demo_content) -> Path:
+    """The texts the import of demo_content read from the demo's PDFs: the importer's private text
+    cache (importers/files.read_text, kept by the sha256 of a file's bytes)."""
+    from importers.content import TEXT_CACHE
+    from importers.state import state_path
+
+    cache = state_path(demo_content) / TEXT_CACHE
+    assert any(cache.rglob("*.json")), f"kein Textspeicher in {cache}"
+    return cache
+
+
+@pytest.fixture(scope="session")
+def texts_read(demo_texts):
+    """texts_read(content) -> content: a new content folder starts with the demo's texts already read,
+    as if an earlier import had read them. For tests of fetching, retries and increments that import
+    the whole demo: they need not run pdftotext (and OCR) on its 400 PDFs again, which demo_content
+    does for real. Not for tests of reading texts (limits, OCR) or of the text cache itself."""
+    from importers.content import TEXT_CACHE
+    from importers.state import state_dir
+
+    def seed(content: Path) -> Path:
+        shutil.copytree(demo_texts, state_dir(content) / TEXT_CACHE)
+        return content
+
+    return seed
 
 
 @pytest.fixture(scope="session")

@@ -114,9 +114,9 @@ def problems(report) -> dict[str, list[str]]:
 # -- the host rule over HTTP -------------------------------------------------------
 
 def test_attachment_pointing_at_an_intranet_address_is_withheld_without_any_connection(
-        own_dump, tmp_path, loopback_only):
+        own_dump, tmp_path, loopback_only, texts_read):
     point_file_at(own_dump, 100, INTRANET)
-    content = tmp_path / "content"
+    content = texts_read(tmp_path / "content")
     with DumpServer(own_dump, base_of(own_dump)) as server:
         report = import_oparl(server.url + "system", content, show_progress=False)
     assert loopback_only == [], "Verbindung außerhalb von Loopback versucht"
@@ -407,12 +407,12 @@ def test_a_server_trickling_bytes_is_cut_off_at_the_file_deadline(files, loopbac
     assert files.requests == ["/langsam.pdf"]  # no retry: the file's time is up
 
 
-def test_copy_from_a_host_no_longer_allowed_is_withdrawn(own_dump, tmp_path, loopback_only):
+def test_copy_from_a_host_no_longer_allowed_is_withdrawn(own_dump, tmp_path, loopback_only, texts_read):
     with FileServer() as files:
         files.routes["/doc.pdf"] = (200, {"Content-Type": "application/pdf"},
                                     (own_dump / "documents/100.pdf").read_bytes())
         point_file_at(own_dump, 100, f"http://localhost:{files.port}/doc.pdf")
-        content = tmp_path / "content"
+        content = texts_read(tmp_path / "content")
         with DumpServer(own_dump, base_of(own_dump)) as server:
             import_oparl(server.url + "system", content, show_progress=False, allow_hosts=("localhost",))
             mirrored = file_100(content)["media"]

@@ -29,11 +29,12 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture(scope="module")
-def changed_demo(demo_dump, tmp_path_factory):
+def changed_demo(demo_dump, tmp_path_factory, texts_read):
     folder = tmp_path_factory.mktemp("changes-demo")
     dump = folder / "dump"
     shutil.copytree(demo_dump, dump)
-    content = folder / "content"
+    # The replaced document's new bytes are read for real; the others' texts were read before.
+    content = texts_read(folder / "content")
     with DumpServer(dump, base_of(dump)) as server:
         import_oparl(server.url + "system", content, show_progress=False)
         edit_list_object(dump, "bodies/1/meetings", "/meetings/1", lambda m: {

@@ -26,9 +26,9 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory) -> tuple[Path, dict]:
-    out = tmp_path_factory.mktemp("demo") / "muldenau"
-    return out, write_demo(out)
+def written(demo_written) -> tuple[Path, dict]:
+    """The session's demo dump (tests/conftest.py), written once for every test that reads it."""
+    return demo_written
 
 
 @pytest.fixture(scope="module")

@@ -43,8 +43,8 @@ def test_demo_attachments_are_mirrored_under_our_names_with_text(demo_content):
         assert (demo_content / "files" / f["text"]).read_text(encoding="utf-8").strip()
 
 
-def test_reimport_of_unchanged_data_rewrites_nothing(demo_server, tmp_path):
-    content = tmp_path / "content"
+def test_reimport_of_unchanged_data_rewrites_nothing(demo_server, tmp_path, texts_read):
+    content = texts_read(tmp_path / "content")
     import_oparl(demo_server.url + "system", content, show_progress=False)
     before = snapshot(content)
     report = import_oparl(demo_server.url + "system", content, show_progress=False)
@@ -53,16 +53,16 @@ def test_reimport_of_unchanged_data_rewrites_nothing(demo_server, tmp_path):
     assert sum(report.unchanged.values()) == sum(1 for name in before if name.endswith(".md"))
 
 
-def test_import_from_dump_folder_equals_import_over_http(demo_dump, demo_content, tmp_path):
-    content = tmp_path / "content"
+def test_import_from_dump_folder_equals_import_over_http(demo_dump, demo_content, tmp_path, texts_read):
+    content = texts_read(tmp_path / "content")
     import_oparl(str(demo_dump), content, show_progress=False)
     over_http = sorted(p.relative_to(demo_content) for p in demo_content.rglob("*.md") if "pages" not in p.parts)
     from_folder = sorted(p.relative_to(content) for p in content.rglob("*.md"))
     assert from_folder == over_http
 
 
-def test_failed_import_leaves_content_unchanged(demo_dump, demo_content, tmp_path):
-    content = tmp_path / "content"
+def test_failed_import_leaves_content_unchanged(demo_dump, demo_content, tmp_path, texts_read):
+    content = texts_read(tmp_path / "content")
     with DumpServer(demo_dump, base_of(demo_dump)) as server:
         import_oparl(server.url + "system", content, show_progress=False)
         before = snapshot(content)
@@ -74,8 +74,8 @@ def test_failed_import_leaves_content_unchanged(demo_dump, demo_content, tmp_pat
     assert not list((content / ".ratsinfo").glob("staging-*"))
 
 
-def test_a_spurious_500_is_retried(demo_dump, tmp_path):
-    content = tmp_path / "content"
+def test_a_spurious_500_is_retried(demo_dump, tmp_path, texts_read):
+    content = texts_read(tmp_path / "content")
     with DumpServer(demo_dump, base_of(demo_dump)) as server:
         server.faults["bodies/1/meetings"] = [500]
         import_oparl(server.url + "system", content, show_progress=False)
@@ -83,8 +83,8 @@ def test_a_spurious_500_is_retried(demo_dump, tmp_path):
     assert list((content / "meetings").glob("*.md"))
 
 
-def test_mass_deletion_is_refused_without_force(own_dump, tmp_path):
-    content = tmp_path / "content"
+def test_mass_deletion_is_refused_without_force(own_dump, tmp_path, texts_read):
+    content = texts_read(tmp_path / "content")
     with DumpServer(own_dump, base_of(own_dump)) as server:
         import_oparl(server.url + "system", content, show_progress=False)
         before = snapshot(content)
@@ -179,8 +179,8 @@ def own_dump(demo_dump, tmp_path) -> Path:
     return copy
 
 
-def test_second_run_asks_only_for_changes(own_dump, tmp_path):
-    content = tmp_path / "content"
+def test_second_run_asks_only_for_changes(own_dump, tmp_path, texts_read):
+    content = texts_read(tmp_path / "content")
     with DumpServer(own_dump, base_of(own_dump)) as server:
         first = import_oparl(server.url + "system", content, show_progress=False)
         server.requests.clear()
@@ -191,8 +191,8 @@ def test_second_run_asks_only_for_changes(own_dump, tmp_path):
     assert not any(r.startswith("documents/") for r in server.requests), "unveränderte Dateien neu geladen"
 
 
-def test_changed_meeting_and_tombstone_are_applied_incrementally(own_dump, tmp_path):
-    content = tmp_path / "content"
+def test_changed_meeting_and_tombstone_are_applied_incrementally(own_dump, tmp_path, texts_read):
+    content = texts_read(tmp_path / "content")
     with DumpServer(own_dump, base_of(own_dump)) as server:
         import_oparl(server.url + "system", content, show_progress=False)
         before = snapshot(content)
@@ -216,8 +216,8 @@ def test_changed_meeting_and_tombstone_are_applied_incrementally(own_dump, tmp_p
             assert b"paper: '7'" in before[name][0] or b"- '7'" in before[name][0], name
 
 
-def test_unchanged_attachment_is_asked_for_conditionally(own_dump, tmp_path):
-    content = tmp_path / "content"
+def test_unchanged_attachment_is_asked_for_conditionally(own_dump, tmp_path, texts_read):
+    content = texts_read(tmp_path / "content")
     with DumpServer(own_dump, base_of(own_dump)) as server:
         import_oparl(server.url + "system", content, show_progress=False)
         media = {p.name: p.stat().st_mtime_ns for p in (content / "files").glob("*.pdf")}
@@ -231,8 +231,8 @@ def test_unchanged_attachment_is_asked_for_conditionally(own_dump, tmp_path):
     assert {p.name: p.stat().st_mtime_ns for p in (content / "files").glob("*.pdf")} == media
 
 
-def test_a_slow_answer_is_retried_after_the_timeout(own_dump, tmp_path):
-    content = tmp_path / "content"
+def test_a_slow_answer_is_retried_after_the_timeout(own_dump, tmp_path, texts_read):
+    content = texts_read(tmp_path / "content")
     with DumpServer(own_dump, base_of(own_dump)) as server:
         server.delays["bodies/1/persons"] = [3.0]
         import_oparl(server.url + "system", content, show_progress=False, timeout=0.5)
@@ -240,11 +240,11 @@ def test_a_slow_answer_is_retried_after_the_timeout(own_dump, tmp_path):
     assert len(list((content / "persons").glob("*.md"))) == 53
 
 
-def test_a_full_run_is_due_after_a_week(own_dump, tmp_path):
+def test_a_full_run_is_due_after_a_week(own_dump, tmp_path, texts_read):
     """Depublished objects vanish without a tombstone; only a full run notices them."""
     from importers import store
 
-    content = tmp_path / "content"
+    content = texts_read(tmp_path / "content")
     with DumpServer(own_dump, base_of(own_dump)) as server:
         import_oparl(server.url + "system", content, show_progress=False)
         path = store.store_path(content, "oparl", server.url + "system")
@@ -268,10 +268,10 @@ def test_filters_survive_a_links_next_that_drops_them():
 
 # -- attachments and broken responses ----------------------------------------
 
-def test_oversized_and_unsafe_attachments_are_linked_not_mirrored(own_dump, tmp_path):
+def test_oversized_and_unsafe_attachments_are_linked_not_mirrored(own_dump, tmp_path, texts_read):
     documents = sorted((own_dump / "documents").glob("*.pdf"))
     documents[0].write_bytes(b"<html><script>alert('x')</script></html>")  # a server answering HTML
-    content = tmp_path / "content"
+    content = texts_read(tmp_path / "content")
     with DumpServer(own_dump, base_of(own_dump)) as server:
         report = import_oparl(server.url + "system", content, show_progress=False, max_file_size=2_000)
     problems = {p["problem"]: p["count"] for p in report.as_dict()["problems"]}
@@ -286,8 +286,8 @@ def test_oversized_and_unsafe_attachments_are_linked_not_mirrored(own_dump, tmp_
     assert any("media" not in f and f["access_url"].startswith(server.url) for f in unmirrored)
 
 
-def test_broken_json_stops_the_import_with_a_clear_message_and_changes_nothing(own_dump, tmp_path):
-    content = tmp_path / "content"
+def test_broken_json_stops_the_import_with_a_clear_message_and_changes_nothing(own_dump, tmp_path, texts_read):
+    content = texts_read(tmp_path / "content")
     with DumpServer(own_dump, base_of(own_dump)) as server:
         import_oparl(server.url + "system", content, show_progress=False)
         before = snapshot(content)

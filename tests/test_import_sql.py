@@ -98,9 +98,10 @@ def sql_demo(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def oparl_demo_content(demo_dump, tmp_path_factory) -> Path:
-    """The demo's OParl dump imported from its folder, so files keep their original URLs."""
-    content = tmp_path_factory.mktemp("oparl-demo-content")
+def oparl_demo_content(demo_dump, tmp_path_factory, texts_read) -> Path:
+    """The demo's OParl dump imported from its folder, so files keep their original URLs; its texts
+    as demo_content's import read them (the SQL import reads every file itself)."""
+    content = texts_read(tmp_path_factory.mktemp("oparl-demo-content"))
     import_oparl(str(demo_dump), content, show_progress=False)
     return content
 

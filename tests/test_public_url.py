@@ -55,9 +55,10 @@ def test_every_committee_feed_and_calendar_written_is_offered_on_its_page(public
         assert path in links.get(f"gremien/{committee}.html", set()), path
 
 
-def test_update_with_a_public_address_publishes_on_every_run(demo_dump, tmp_path):
+def test_update_with_a_public_address_publishes_on_every_run(demo_dump, tmp_path, texts_read):
     """cron runs `update` night after night: the first run and the next (an overlay build) pass the check."""
     target = tmp_path / "www" / "ratsinfo"
+    texts_read(tmp_path / "inhalt")
     releases = []
     for _ in range(2):
         result = run_update(str(demo_dump), tmp_path / "inhalt", tmp_path / "bau", target, tmp_path / "update.log",

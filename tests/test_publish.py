@@ -176,8 +176,9 @@ def run_cli(*args, cwd):
     return subprocess.run([sys.executable, "-m", "ratsinfo.cli", *args], capture_output=True, text=True, cwd=cwd)
 
 
-def test_update_imports_builds_checks_and_publishes_and_a_failed_one_changes_nothing(demo_dump, tmp_path):
+def test_update_imports_builds_checks_and_publishes_and_a_failed_one_changes_nothing(demo_dump, tmp_path, texts_read):
     www = tmp_path / "www" / "ratsinfo"
+    texts_read(tmp_path / "inhalt")
     result = run_cli("update", str(demo_dump), "--content", "inhalt", "--output", "bau", "--to", str(www),
                      "--log", "update.log", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

@@ -25,10 +25,11 @@ OVERRIDES = {"RATSINFO_TODAY": DEMO_TODAY, "BASE_PATH": "/ratsinfo/"}
 
 
 @pytest.fixture(scope="module")
-def town(demo_dump, tmp_path_factory):
-    """A site folder with the demo imported, the ledger, one build and one publish."""
+def town(demo_dump, tmp_path_factory, texts_read):
+    """A site folder with the demo imported (its texts as demo_content's import read them: the
+    re-imports under the ledger below read without that cache), the ledger, one build and one publish."""
     folder = tmp_path_factory.mktemp("takedown-demo")
-    content = folder / "content"
+    content = texts_read(folder / "content")
     shutil.copytree(PROJECT / "content" / "pages", content / "pages")
     import_oparl(str(demo_dump), content, show_progress=False)
     canaries = [_name(content / "persons" / f"{PERSON}.md"), _name(content / "papers" / f"{PAPER}.md"),

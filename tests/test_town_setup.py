@@ -59,9 +59,10 @@ def assert_published_and_served(site: Path, target: Path):
             assert css.status_code == 200 and css.headers["content-type"].startswith("text/css"), stylesheet
 
 
-def test_a_town_publishes_from_an_oparl_dump_without_touching_the_program(demo_dump, tmp_path):
+def test_a_town_publishes_from_an_oparl_dump_without_touching_the_program(demo_dump, tmp_path, texts_read):
     before = checkout_state()
     site = set_up_town(tmp_path)
+    texts_read(site / "content")  # reading the PDFs is demo_content's test, not this one's
     target = tmp_path / "www" / "ratsinfo"
     updated = ratsinfo("update", demo_dump, "--site", site, "--to", target, cwd=tmp_path)
     assert "Update fertig" in updated.stdout
