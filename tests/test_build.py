@@ -17,7 +17,7 @@ def detail_pages(site: Path, folder: str) -> list[Path]:
 
 
 def test_every_page_kind_is_built(demo_site):
-    for name in ("index.html", "suche.html", "seiten/impressum.html", "pagefind/pagefind-ui.js",
+    for name in ("index.html", "suche.html", "seiten/impressum.html", "pagefind/pagefind.js",
                  "theme/css/style.css"):
         assert (demo_site / name).is_file(), name
     for folder in KIND_FOLDERS:
