@@ -17,7 +17,7 @@ def detail_pages(site: Path, folder: str) -> list[Path]:
 
 
 def test_every_page_kind_is_built(demo_site):
-    for name in ("index.html", "suche.html", "seiten/impressum.html", "pagefind/pagefind-ui.js",
+    for name in ("index.html", "suche.html", "seiten/impressum.html", "pagefind/pagefind.js",
                  "theme/css/style.css"):
         assert (demo_site / name).is_file(), name
     for folder in KIND_FOLDERS:
@@ -200,3 +200,13 @@ def test_a_document_is_under_the_section_its_breadcrumbs_name(mini_site):
 
     assert marked("dateien/1.html") == ["Sitzungen"]
     assert marked("dateien/3.html") == ["Vorlagen"]
+
+
+def test_the_demo_builds_with_the_real_today_as_make_html_builds_it(demo_content, tmp_path):
+    """`make html` builds the demo on the day it runs, the other tests on a pinned day (DEMO_TODAY):
+    what today's date shows (upcoming meetings, calendar months, the "today" of each page) must
+    build too. A demo text once broke `make html` only."""
+    from ratsinfo.build import build_site
+
+    built = build_site(demo_content, tmp_path / "output", overrides={"PAGEFIND": False})
+    assert built.report.rendered > 1000 and (tmp_path / "output" / "index.html").is_file()

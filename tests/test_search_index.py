@@ -84,3 +84,14 @@ def test_bundles_are_bounded_by_text_and_indexed_side_by_side_find_the_same(demo
     assert words(_all_fragments(site)) == words(pagefind_fragments(demo_site))
     hits = [f for f in _all_fragments(site) if PDF_ONLY_WORD in f["content"]]
     assert len(hits) == 1
+
+
+def test_the_index_holds_what_the_search_page_loads_and_not_pagefind_s_own_ui(mini_site):
+    """The search page is our own (theme/static/js/search.js on pagefind.js): Pagefind's UI scripts
+    and styles (~420 KB per bundle, 26 MB in a city's 63 bundles) are not published."""
+    index = mini_site / "pagefind"
+    assert (index / "pagefind.js").is_file() and list(index.glob("wasm.*.pagefind"))
+    assert (index / "pagefind-entry.json").is_file() and (index / "index").is_dir()
+    left = sorted(p.name for p in index.iterdir() if p.name.startswith(("pagefind-ui", "pagefind-modular-ui",
+                                                                        "pagefind-component-ui", "pagefind-highlight")))
+    assert left == []

@@ -50,12 +50,21 @@ def pagefind_command(site: str, language: str, output_path: str | None = None) -
     return command
 
 
-def _run(command: list[str]):
+# What Pagefind writes for its own search UIs: our search page is theme/static/js/search.js on
+# pagefind.js, so these (~420 KB per bundle) are not published.
+PAGEFIND_UI = ("pagefind-ui.*", "pagefind-modular-ui.*", "pagefind-component-ui.*", "pagefind-highlight.js")
+
+
+def _run(command: list[str], index: Path):
+    """Pagefind, then its UI files out of the index folder it wrote."""
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         raise SearchIndexFailed(
             f"Pagefind ist fehlgeschlagen (Exit {result.returncode}): {result.stderr.strip() or result.stdout.strip()}"
         )
+    for pattern in PAGEFIND_UI:
+        for unused in index.glob(pattern):
+            unused.unlink()
 
 
 def offer_search(generators):
@@ -75,7 +84,7 @@ def run_pagefind(pelican):
     language = page_language(settings)
     manifest = output / MANIFEST
     if not manifest.is_file():  # a site without council pages (no plugins.council)
-        _run(pagefind_command(str(output), language))
+        _run(pagefind_command(str(output), language), output / "pagefind")
         log.info("ratsinfo: Suchindex geschrieben")
         return
     shards = json.loads(manifest.read_text(encoding="utf-8"))
@@ -141,7 +150,7 @@ def _index_bundle(output: Path, pages: list[str], page, language: str, target: P
             link = Path(tmp) / path
             link.parent.mkdir(parents=True, exist_ok=True)
             os.link(page(path), link)
-        _run(pagefind_command(tmp, language, str(target)))
+        _run(pagefind_command(tmp, language, str(target)), target)
 
 
 def _index_delta(output: Path, previous: Path, before: dict, delta, language: str, page) -> dict | None:
