@@ -13,7 +13,7 @@ from ratsinfo.build import BuildFailed, build_site
 from ratsinfo.contracts import OPARL_STATE
 from ratsinfo.manifest import verify_manifest
 from tests.conftest import DEMO_TODAY, MINI_OVERRIDES
-from tests.support.site import pagefind_fragments
+from tests.support.site import searched_fragments
 from tests.support.sqlite_content import sqlite_content
 
 OVERRIDES = {"RATSINFO_TODAY": DEMO_TODAY}
@@ -58,7 +58,8 @@ def manifest_of(manifest: bytes, names: set[str]) -> bytes:
 
 
 def indexed(folder: Path) -> list[tuple[str, str]]:
-    return sorted((f["url"], f["content"]) for f in pagefind_fragments(folder))
+    """What a search finds: with a delta index (plugins/search/delta.py), its entries and not the stale ones."""
+    return sorted((f["url"], f["content"]) for f in searched_fragments(folder))
 
 
 def mtimes(folder: Path) -> dict[str, int]:

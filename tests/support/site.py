@@ -49,6 +49,23 @@ def pagefind_fragments(site: Path) -> list[dict]:
     return fragments
 
 
+def searched_fragments(site: Path) -> list[dict]:
+    """The index as the search page sees it: every bundle's fragments but the entries the delta
+    marks stale (pagefind/_delta/stale.json, plugins/search/delta.py), plus the delta's own. The
+    files themselves (pagefind_fragments) still hold the stale entries until the fold."""
+    index = site / "pagefind"
+    stale_file = index / "_delta" / "stale.json"
+    stale = set(json.loads(stale_file.read_text(encoding="utf-8"))["stale"]) if stale_file.is_file() else set()
+    fragments = []
+    for path in sorted(index.rglob("*.pf_fragment")):
+        if path.stem in stale and path.parent.parent.name != "_delta":
+            continue
+        raw = gzip.decompress(path.read_bytes())
+        assert raw.startswith(b"pagefind_dcd"), path
+        fragments.append(json.loads(raw[len(b"pagefind_dcd"):]))
+    return fragments
+
+
 class _HrefParser(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
