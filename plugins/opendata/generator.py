@@ -137,12 +137,12 @@ def table_inputs(table: Table, objects: Objects, base: str, published: dict | No
     tells it (size, mtime, inode: an importer writes a text anew, not in place) or the redacted
     text itself. The same inputs give the same rows: the table's files are kept, its document texts
     not read (a city's are hundreds of megabytes)."""
+    found = objects.by_type[table.oparl]
     digest = hashlib.sha256(f"{ROWS_CODE}\x1f{base}\x1f{table.name}\n".encode("utf-8"))
-    for obj in objects.by_type[table.oparl]:
-        digest.update(json.dumps(obj, ensure_ascii=False, default=str).encode("utf-8"))
-        if published is not None and table.oparl == "File":
+    digest.update(json.dumps(found, ensure_ascii=False, default=str).encode("utf-8"))  # one call: 0.1 s a city
+    if published is not None and table.oparl == "File":
+        for obj in found:
             digest.update(_text_source(published.get(local(obj.get("id")))).encode("utf-8"))
-        digest.update(b"\n")
     return digest.hexdigest()
 
 
