@@ -75,6 +75,25 @@ def in_child(owner, name, label):
 in_child(OParlGenerator, "write", "background: OParl API files (child process)")
 in_child(OpenDataGenerator, "write", "background: open data dumps (child process)")
 content, output, overrides = Path(sys.argv[1]), Path(sys.argv[2]), json.loads(sys.argv[3])
+if sys.argv[4] == "1":
+    # --pages-code-only: the writers' code (API, dumps, background, deploy files) is left out of the pages'
+    # fingerprint here, so that a change of it, measured before and after, does not re-render 100,000 pages.
+    import plugins.council.reuse.fingerprints as fingerprints
+    original_tree_digest = fingerprints.tree_digest
+    WRITERS = ("oparlapi", "opendata", "background.py", "deploy")
+    def tree_digest(roots, *args, **kwargs):
+        import hashlib
+        digest = hashlib.sha1()
+        for root in roots:
+            for path in sorted(Path(root).rglob("*")):
+                relative = path.relative_to(root)
+                if (path.is_file() and path.suffix in (".py", ".html", ".css", ".js", ".svg", ".po")
+                        and "__pycache__" not in path.parts and not (Path(root) == fingerprints.CODE_ROOTS[0]
+                                                                     and relative.parts[0] in WRITERS)):
+                    digest.update(str(relative).encode())
+                    digest.update(path.read_bytes())
+        return digest.hexdigest()
+    fingerprints.tree_digest = tree_digest
 started = time.monotonic()
 result = build.build_site(content, output, overrides=overrides)
 wall = time.monotonic() - started
@@ -84,8 +103,12 @@ print(json.dumps({"wall": wall, "spent": spent, "pages": result.pages, "indexed"
 """
 
 
+PAGES_CODE_ONLY = False
+
+
 def build(content: Path, output: Path, overrides: dict) -> dict:
-    done = subprocess.run([sys.executable, "-c", CHILD, str(content), str(output), json.dumps(overrides)],
+    done = subprocess.run([sys.executable, "-c", CHILD, str(content), str(output), json.dumps(overrides),
+                           "1" if PAGES_CODE_ONLY else "0"],
                           cwd=PROJECT_ROOT, capture_output=True, text=True)
     if done.returncode:
         raise SystemExit(done.stderr[-3000:])
@@ -110,7 +133,13 @@ def main(argv=None):
     parser.add_argument("work", type=Path)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-first-fold", action="store_true", help="the output was just measured: no folding build first")
+    parser.add_argument("--pages-code-only", action="store_true",
+                        help="leave the writers' code (API, dumps, deploy) out of the pages' fingerprint: measure a change "
+                             "of them without re-rendering every page (the first build with this flag renders all)")
+    parser.add_argument("--only", choices=["delta"], help="only the builds with the delta index")
     args = parser.parse_args(argv)
+    global PAGES_CODE_ONLY
+    PAGES_CODE_ONLY = args.pages_code_only
     content, output = args.work / "content", args.work / "output"
     files = sorted((content / "meetings").glob("*.md"), key=lambda p: int(p.stem) if p.stem.isdigit() else 0)
     meeting = files[len(files) // 2]
@@ -119,6 +148,8 @@ def main(argv=None):
     # A build that folds first: the state then names the site's fingerprint (plugins/search/delta.py).
     if not args.no_first_fold:
         build(content, output, ways["bundle re-index (SEARCH_DELTA_PAGES = 0)"])
+    if args.only:
+        ways = {"with delta": ways["with delta"]}
     runs = {way: [] for way in ways}
     for number in range(args.rounds):
         for way, overrides in ways.items():

@@ -48,7 +48,14 @@ def withhold_file(content: Path):
     (content.parent / "loeschungen.yaml").write_text(ledger_text(("zurueckhalten", "datei 3")), encoding="utf-8")
 
 
-CHANGES = {"renamed meeting": rename_meeting, "added paper": add_paper, "deleted paper": delete_paper,
+def rewrite_text(content: Path):
+    # The File object stays as it was; only its text (in the dumps, not in the object) changes:
+    # a table kept because its objects are the same (plugins/opendata Dumps.table) must not keep it.
+    text = content / "files" / "3.txt"
+    text.write_text(text.read_text(encoding="utf-8") + " Nachtrag zur Tiefgarage", encoding="utf-8")
+
+
+CHANGES = {"renamed meeting": rename_meeting, "document text rewritten": rewrite_text, "added paper": add_paper, "deleted paper": delete_paper,
            "file withheld by the takedown ledger": withhold_file}
 
 
@@ -124,3 +131,25 @@ def test_a_withheld_document_leaves_nothing_of_its_text_in_the_patched_database(
     # Not on a free page either (secure_delete).
     assert word not in (output / SQLITE).read_bytes()
     assert b"Haushaltsausgleich" not in (output / SQLITE).read_bytes()
+
+
+@pytest.mark.parametrize("change", ["document text rewritten", "renamed meeting", "file withheld by the takedown ledger"])
+def test_without_the_api_a_rebuild_writes_the_dumps_of_a_full_build(change, mini_content, tmp_path):
+    """Without PUBLIC_URL the dumps make their own objects, Files without their texts: a table whose
+    objects are the same is kept without reading a text, so a text that changed must count."""
+    overrides = {**OVERRIDES, "PUBLIC_URL": None}
+    site_folder = tmp_path / "site"
+    content = site_folder / "content"
+    shutil.copytree(mini_content, content)
+    output = site_folder / "output"
+    build_site(content, output, overrides=overrides)
+    full = site_folder / "full"
+    shutil.copytree(output, full)
+    (full / OPENDATA_STATE).unlink()
+    CHANGES[change](content)
+    build_site(content, output, overrides=overrides)
+    build_site(content, full, overrides={**overrides, "RATSINFO_CACHE": False, "RATSINFO_OVERLAY": False})
+
+    assert not (output / "oparl").exists()
+    assert verify_manifest(output)[1] == []
+    assert open_data(output) == open_data(full)

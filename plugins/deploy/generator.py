@@ -40,14 +40,16 @@ class DeployGenerator(Generator):
         base = base_path(self.settings)
         previous = self.settings.get("RATSINFO_PREVIOUS_OUTPUT") or self.output_path
         links = permalinks.current_permalinks(graph)
-        moved = permalinks.redirects(Path(previous) if previous else None, links)
+        # Read once: the last build's permalinks are a city's 100,000 objects.
+        moves = permalinks.moves(Path(previous) if previous else None, links)
+        live = set(links.values())
+        moved = permalinks.redirects(moves, live)
         # Withheld on request (plugins/council/withhold.py): 410, unless the address is a page again.
         # What an earlier build found withheld stays gone: once the import applies the ledger too,
         # the object (and so its address) is no longer in content/ for this build to find.
-        live = set(links.values())
         gone = (set(self.context.get("council_gone") or ()) | read_gone(previous)) - live
         # An address that used to lead to a withheld page is gone with it (read back next time too).
-        gone = sorted(gone | permalinks.moved_to(Path(previous) if previous else None, links, gone))
+        gone = sorted(gone | permalinks.moved_to(moves, live, gone))
 
         self.env.autoescape = True
         install_translations(self.env, self.settings)  # the 404 page speaks RATSINFO_LANGUAGE too

@@ -35,21 +35,18 @@ def _read(path: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
-def redirects(previous_output: Path | None, permalinks: dict[str, str]) -> dict[str, str]:
-    """Old address → current address, for every page that moved and is still a page."""
-    live = set(permalinks.values())
-    return {old: new for old, new in _moves(previous_output, permalinks).items()
-            if old not in live and new in live and old != new}
+def redirects(moved: dict[str, str], live: set[str]) -> dict[str, str]:
+    """Old address → current address, for every page that moved and is still a page. `moved`: moves()."""
+    return {old: new for old, new in moved.items() if old not in live and new in live and old != new}
 
 
-def moved_to(previous_output: Path | None, permalinks: dict[str, str], targets: set[str]) -> set[str]:
+def moved_to(moved: dict[str, str], live: set[str], targets: set[str]) -> set[str]:
     """The old addresses that led to one of `targets`: a withheld page's earlier addresses answer
     410 like the page itself (plugins/deploy/generator.py), not 404."""
-    live = set(permalinks.values())
-    return {old for old, new in _moves(previous_output, permalinks).items() if new in targets and old not in live}
+    return {old for old, new in moved.items() if new in targets and old not in live}
 
 
-def _moves(previous_output: Path | None, permalinks: dict[str, str]) -> dict[str, str]:
+def moves(previous_output: Path | None, permalinks: dict[str, str]) -> dict[str, str]:
     """Every redirect the last build kept and every page that moved since, chains collapsed."""
     if previous_output is None:
         return {}

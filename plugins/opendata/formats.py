@@ -142,6 +142,7 @@ class Database:
         self.temp.unlink(missing_ok=True)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.fresh = old is None
+        self.patched: set[str] = set()
         if old is not None:
             shutil.copyfile(old, self.temp)
         self.db = sqlite3.connect(self.temp)
@@ -167,6 +168,7 @@ class Database:
 
     def patch(self, table: Table, gone: Iterable[str], rows: list[dict]):
         """Rows whose id is in `gone` or among `rows` deleted, `rows` inserted, with their index entries."""
+        self.patched.add(table.name)
         name = _quote(table.name)
         ids = [(key,) for key in {*gone, *(r["id"] for r in rows)}]
         if table.search:
@@ -182,11 +184,20 @@ class Database:
             # The index keeps a deleted row's terms until its segments are merged.
             self.db.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")
 
+    def checked(self) -> list[str]:
+        """The tables whose references may have changed: all of a new database; of a patched one the
+        tables patched (their new rows) and those that refer to one (a deleted row they name)."""
+        if self.fresh:
+            return [t.name for t in TABLES]
+        return [t.name for t in TABLES if t.name in self.patched
+                or any(c.refers in self.patched for c in t.all_columns if c.refers and c.type != "array")]
+
     def close(self):
         try:
             self.db.commit()
             self.db.execute("PRAGMA foreign_keys = ON")
-            broken = self.db.execute("PRAGMA foreign_key_check").fetchall()
+            broken = [row for name in self.checked() for row in
+                      self.db.execute(f"PRAGMA foreign_key_check({_quote(name)})").fetchall()]
             if broken:
                 raise RuntimeError(f"Offene Daten: Verweise ins Leere in der SQLite-Datenbank: {broken[:5]}")
             self.db.execute("PRAGMA optimize")

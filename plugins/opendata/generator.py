@@ -35,6 +35,10 @@ log = logging.getLogger(__name__)
 
 # In the state: a new layout makes the database anew even if no row changed.
 SQLITE_LAYOUT = hashlib.sha256("\n".join(formats.create_statements()).encode("utf-8")).hexdigest()[:16]
+# The code that turns objects into rows and bytes: a table whose objects are the same is kept only
+# if this is too (Dumps.table).
+ROWS_CODE = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes()
+                                    for name in ("generator.py", "tables.py", "formats.py"))).hexdigest()[:16]
 
 
 class SourceClock:
@@ -109,7 +113,8 @@ class OpenDataGenerator(Generator):
         local = LocalIds(base)
         try:
             for table in TABLES:
-                dumps.table(table, rows(table, objects, base, text_of, local))
+                inputs = table_inputs(table, objects, base, None if text_of is None else published, local)
+                dumps.table(table, rows(table, objects, base, text_of, local), inputs)
             dumps.finish()
         except BaseException:
             dumps.abort()
@@ -124,6 +129,35 @@ class OpenDataGenerator(Generator):
             vouch(path, entry)
         log.info("ratsinfo: Offene Daten (%s/) mit %d Dateien, %d neu geschrieben",
                  DATA_FOLDER, 2 * len(TABLES) + 2, result["written"])
+
+
+def table_inputs(table: Table, objects: Objects, base: str, published: dict | None, local: LocalIds) -> str:
+    """What a table's rows are made from, without making them: its objects' JSON as the API has
+    them, and for a File without its text (texts=False) where the text lies, as the file system
+    tells it (size, mtime, inode: an importer writes a text anew, not in place) or the redacted
+    text itself. The same inputs give the same rows: the table's files are kept, its document texts
+    not read (a city's are hundreds of megabytes)."""
+    found = objects.by_type[table.oparl]
+    digest = hashlib.sha256(f"{ROWS_CODE}\x1f{base}\x1f{table.name}\n".encode("utf-8"))
+    digest.update(json.dumps(found, ensure_ascii=False, default=str).encode("utf-8"))  # one call: 0.1 s a city
+    if published is not None and table.oparl == "File":
+        for obj in found:
+            digest.update(_text_source(published.get(local(obj.get("id")))).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _text_source(found) -> str:
+    if found is None:
+        return "\x1fnone"
+    if found.redacted_text is not None:
+        return "\x1fredacted " + hashlib.sha256(found.redacted_text.encode("utf-8")).hexdigest()
+    if found.text_path is None:
+        return "\x1fno text"
+    try:
+        st = os.stat(found.text_path)
+    except OSError:
+        return "\x1fmissing"
+    return f"\x1f{found.text_path}\x1f{st.st_size}\x1f{st.st_mtime_ns}\x1f{st.st_ino}"
 
 
 def read_state(previous: Path) -> dict:
@@ -150,16 +184,23 @@ class Dumps:
         if not self.patchable:
             self.db = formats.Database(folder / SQLITE, None)
 
-    def table(self, table: Table, found):
+    def table(self, table: Table, found, inputs: str | None = None):
         old = self.before.get(table.name)
         old = old if isinstance(old, dict) and isinstance(old.get("rows"), dict) else {"rows": {}}
         old_rows = old["rows"]
+        files = (f"{table.name}.jsonl", f"{table.name}.csv")
+        fresh = self.db is not None and self.db.fresh
+        if (inputs is not None and not fresh and old.get("inputs") == inputs and isinstance(old.get("digest"), str)
+                and self._keep(files)):
+            # Made from the same objects as last time: the same rows, the same files; the rows are
+            # not made (`found` is a generator: no text read), the database keeps the table as it is.
+            self.tables[table.name] = old
+            return
         jsonl = self.folder / f"{table.name}.jsonl"
         temp = jsonl.with_name(f".{jsonl.name}.tmp")
         self.folder.mkdir(parents=True, exist_ok=True)
         digest, digests, changed, cells = hashlib.sha256(), {}, [], []
         csv_columns = [c.name for c in table.all_columns if c.csv]
-        fresh = self.db is not None and self.db.fresh
         with open(temp, "wb") as lines:
             def each():
                 for r in found:
@@ -179,8 +220,7 @@ class Dumps:
                 for _ in each():
                     pass
         hexdigest = digest.hexdigest()
-        self.tables[table.name] = {"digest": hexdigest, "rows": digests}
-        files = (f"{table.name}.jsonl", f"{table.name}.csv")
+        self.tables[table.name] = {"digest": hexdigest, "rows": digests, "inputs": inputs}
         if old.get("digest") == hexdigest and self._keep(files):
             temp.unlink()
             return
@@ -203,6 +243,7 @@ class Dumps:
         their mtime); False where one is missing."""
         if self.old is None or not all((self.old / n).is_file() for n in names):
             return False
+        self.folder.mkdir(parents=True, exist_ok=True)
         for n in names:
             target = self.folder / n
             target.unlink(missing_ok=True)
