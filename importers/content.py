@@ -261,6 +261,8 @@ class ContentWriter:
 
     def _prepare_file(self, folder, object_id, data, desired, staged, staging: Path, versioned=None):
         source_text = data.pop("source_text", None)
+        if callable(source_text):  # records.SourceText: cleaned now, one text at a time
+            source_text = source_text()
         if data["source"] in self.replaced_files:
             self.on_file()
             return  # the clerk's copy is published instead (the build): nothing of the original is kept
