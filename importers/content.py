@@ -2,7 +2,8 @@
 
 One file per object, `content/<kind folder>/<id>.md`, YAML front matter only
 (docs/content-format.md). The writer works in two phases: everything is
-prepared first (ids, YAML, attachments downloaded into a staging folder), and
+prepared first (ids, YAML, attachments downloaded and document texts written
+into a staging folder, so that no archive's texts are held in memory), and
 only then applied, writing just the files whose bytes changed. An error in the
 first phase leaves content/ exactly as it was; unchanged objects keep their
 bytes and mtimes, so the build's caches stay warm.
