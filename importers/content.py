@@ -2,7 +2,8 @@
 
 One file per object, `content/<kind folder>/<id>.md`, YAML front matter only
 (docs/content-format.md). The writer works in two phases: everything is
-prepared first (ids, YAML, attachments downloaded into a staging folder), and
+prepared first (ids, YAML, attachments downloaded and document texts written
+into a staging folder, so that no archive's texts are held in memory), and
 only then applied, writing just the files whose bytes changed. An error in the
 first phase leaves content/ exactly as it was; unchanged objects keep their
 bytes and mtimes, so the build's caches stay warm.
@@ -200,6 +201,8 @@ class ContentWriter:
                 object_id = ids.get(record.kind, record.source)
                 data = {"id": object_id, "source": record.source}
                 data.update(self._resolve(record.data, ids, published))
+                # The document's text goes to the staging folder (_stage_text): not held in memory twice.
+                record.data.pop("source_text", None)
                 folder = KINDS[record.kind]
                 path = f"{folder}/{object_id}.md"
                 if record.kind == "file":
@@ -259,6 +262,8 @@ class ContentWriter:
 
     def _prepare_file(self, folder, object_id, data, desired, staged, staging: Path, versioned=None):
         source_text = data.pop("source_text", None)
+        if callable(source_text):  # records.SourceText: cleaned now, one text at a time
+            source_text = source_text()
         if data["source"] in self.replaced_files:
             self.on_file()
             return  # the clerk's copy is published instead (the build): nothing of the original is kept
@@ -278,13 +283,12 @@ class ContentWriter:
                 self._note_digest(object_id, self.root / folder / previous["media"], data)
             held = False
             if previous.get("text") and (self.root / folder / previous["text"]).is_file():
-                kept, held = self._redacted((self.root / folder / previous["text"]).read_bytes())
-                desired[f"{folder}/{previous['text']}"] = kept
+                held = self._keep_text(f"{folder}/{previous['text']}", staged)
             if media_ok and not held:
                 staged[f"{folder}/{previous['media']}"] = self.root / folder / previous["media"]
             if held:
                 _without_copy(data)
-            self._keep_versions(folder, data, changes.kept_versions(previous), {}, desired)
+            self._keep_versions(folder, data, changes.kept_versions(previous), {}, staged)
             self.on_file()
             return
         text = source_text
@@ -316,8 +320,7 @@ class ContentWriter:
                     return lambda: self._take_text(folder, object_id, data, desired, staged, previous, versioned, reading)
         self.on_file()
         if text:
-            data["text"] = f"{object_id}.txt"
-            desired[f"{folder}/{object_id}.txt"] = text.encode("utf-8")  # redacted in _settle_text
+            data["text"] = f"{object_id}.txt"  # the text itself is staged (redacted) in _settle_text
         self._settle_text(folder, object_id, data, desired, staged, previous, text, versioned)
         return None
 
@@ -349,10 +352,10 @@ class ContentWriter:
     def _settle_text(self, folder, object_id, data, desired, staged, previous: dict, text: str | None, versioned):
         """The ledger's redaction of a new text (a copy that held a redacted text is not kept), and the
         document's versions when its text changed (importers/changes.py)."""
-        held = False
+        held, new_text = False, None
         if text:
-            desired[f"{folder}/{object_id}.txt"], held = self._redacted(text.encode("utf-8"))
-            text = desired[f"{folder}/{object_id}.txt"].decode("utf-8")
+            new_text, held = self._redacted(text.encode("utf-8"))
+            self._stage_text(f"{folder}/{object_id}.txt", new_text, staged)
         if held:  # the copy still holds what the ledger redacts, and so does the source's
             staged.pop(f"{folder}/{data.get('media')}", None)
             _without_copy(data)
@@ -361,13 +364,13 @@ class ContentWriter:
         if old_text is not None:
             old_text = self._redacted(old_text)[0]
         versions, texts = changes.kept_versions(previous), {}
-        if previous and changes.new_version(previous, data, old_text, text.encode("utf-8") if text else None):
+        if previous and changes.new_version(previous, data, old_text, new_text):
             versions, texts = changes.versions_after(previous, object_id, self.seen, old_text)
             if versioned is not None:
                 versioned[object_id] = versions[-1]["version"] + 1
-        self._keep_versions(folder, data, versions, texts, desired)
+        self._keep_versions(folder, data, versions, texts, staged)
 
-    def _keep_versions(self, folder: str, data: dict, versions: list[dict], texts: dict[str, bytes], desired):
+    def _keep_versions(self, folder: str, data: dict, versions: list[dict], texts: dict[str, bytes], staged):
         """Note the document's earlier versions, and keep their texts (new ones from `texts`)."""
         if not versions:
             return
@@ -377,9 +380,31 @@ class ContentWriter:
             if not isinstance(name, str) or "/" in name or name.startswith("."):
                 continue
             if name in texts:
-                desired[f"{folder}/{name}"] = self._redacted(texts[name])[0]
+                self._stage_text(f"{folder}/{name}", self._redacted(texts[name])[0], staged)
             elif (self.root / folder / name).is_file():
-                desired[f"{folder}/{name}"] = self._redacted((self.root / folder / name).read_bytes())[0]
+                self._keep_text(f"{folder}/{name}", staged)
+
+    def _stage_text(self, relpath: str, payload: bytes, staged: dict[str, Path]):
+        """A text to write, into the staging folder at once (moved into content/ by _apply when it
+        differs): the import holds no archive's texts in memory, whatever the archive's size."""
+        path = self.scratch / "texts" / relpath.rsplit("/", 1)[1]
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(payload)
+        staged[relpath] = path
+
+    def _keep_text(self, relpath: str, staged: dict[str, Path]) -> bool:
+        """A text of the last run kept as it is, or redacted (staged) when it holds one of the
+        ledger's texts; whether it did."""
+        target = self.root / relpath
+        if self.redaction is None:
+            staged[relpath] = target
+            return False
+        kept, held = self._redacted(target.read_bytes())
+        if held:
+            self._stage_text(relpath, kept, staged)
+        else:
+            staged[relpath] = target
+        return held
 
     def _redacted(self, text: bytes) -> tuple[bytes, bool]:
         """A document text with the ledger's texts replaced, and whether it held one."""
@@ -468,7 +493,8 @@ class ContentWriter:
                                             self.source_key: sorted(owned_before | owned_now)}})
         # An object's .md comes last, after its attachment and text: a run killed in between
         # leaves the old .md, whose source fields no longer match, so the next run fetches again.
-        for relpath, path in sorted(staged.items()):
+        # Texts of old versions first: a run killed before the document's new text keeps the old one.
+        for relpath, path in sorted(staged.items(), key=lambda item: (not _version_text(item[0]), item[0])):
             target = self.root / relpath
             if path == target:
                 continue
@@ -478,8 +504,7 @@ class ContentWriter:
             fsync_file(path)  # after a power cut, never a torn attachment that a later run keeps
             os.replace(path, target)
             kill_point("import:applied-file")
-        # An old version's text before the document's new text: a run killed in between keeps it.
-        for relpath in sorted(desired, key=lambda p: (p.endswith(".md"), ".v" not in p, p)):
+        for relpath in sorted(desired, key=lambda p: (p.endswith(".md"), p)):
             self._put(relpath, desired[relpath])
         for relpath in removed:
             (self.root / relpath).unlink(missing_ok=True)
@@ -543,6 +568,10 @@ class ContentWriter:
 
 def _text_keys(digests: dict) -> set[str]:
     return {pair[1] for pair in digests.values() if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[1], str)}
+
+
+def _version_text(relpath: str) -> bool:
+    return relpath.endswith(".txt") and ".v" in relpath.rsplit("/", 1)[-1]
 
 
 def _without_copy(data: dict):

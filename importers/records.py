@@ -38,6 +38,20 @@ class Record:
     nested: list[tuple[str, str]] = field(default_factory=list)
 
 
+class SourceText:
+    """A document text the source sent (OParl File.text), cleaned only when the content writer
+    takes it: the records hold no second copy of every text beside the source's crawl."""
+
+    __slots__ = ("raw", "clean")
+
+    def __init__(self, raw: str, clean):
+        self.raw = raw
+        self.clean = clean
+
+    def __call__(self) -> str | None:
+        return self.clean(self.raw)
+
+
 def iter_refs(value):
     """Every Ref inside a record's data, however deeply nested."""
     if isinstance(value, Ref):

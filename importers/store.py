@@ -68,9 +68,7 @@ def load(path: Path) -> Memory | None:
 def save(path: Path, memory: Memory, previous: Memory | None = None):
     """Replace the store at once, readable by its owner only; not at all when nothing changed."""
     meta = {k: v for k, v in memory.meta.items() if k != "digest"}
-    digest = hashlib.sha256(json.dumps(
-        [sorted(([t, i], d) for (t, i), d in memory.objects.items()), sorted(memory.deleted), meta],
-        sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+    digest = _digest(memory, meta)
     if previous is not None and previous.meta.get("digest") == digest and path.is_file():
         return
     with replaced(path, temp_name=path.name + ".tmp", private=True) as tmp:
@@ -86,6 +84,17 @@ def save(path: Path, memory: Memory, previous: Memory | None = None):
                  for t, i in sorted(memory.objects)),
             )
             db.executemany("INSERT INTO deleted VALUES (?)", ((i,) for i in sorted(memory.deleted)))
+
+
+def _digest(memory: Memory, meta: dict) -> str:
+    """What the store holds, hashed object by object: never the whole store (with every document
+    text an OParl server sends) as one string in memory."""
+    digest = hashlib.sha256()
+    for key in sorted(memory.objects):
+        digest.update(json.dumps([list(key), memory.objects[key]], sort_keys=True, ensure_ascii=False).encode("utf-8"))
+        digest.update(b"\n")
+    digest.update(json.dumps([sorted(memory.deleted), meta], sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()
 
 
 def next_run_full(content: Path, forget: bool = False) -> list[Path]:

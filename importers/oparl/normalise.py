@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importers.oparl import quirks
 from importers.oparl.walker import Crawl
-from importers.records import Record, Ref
+from importers.records import Record, Ref, SourceText
 from importers.report import Report
 from importers.values import (
     bool_value, checksum_value, compact, date_value, datetime_value, file_name_value, gender_value, int_value,
@@ -263,6 +263,6 @@ class Normaliser:
             "sha1": checksum_value(obj.get("sha1Checksum"), 40),
             "access_url": access_url,
             "download_url": url_value(obj.get("downloadUrl")),
-            "source_text": long_text(obj.get("text")),
+            "source_text": SourceText(obj["text"], long_text) if isinstance(obj.get("text"), str) else None,
             **self._common(obj),
         }))
