@@ -140,13 +140,18 @@ def lock_file(output: Path) -> Path:
     return base / (hashlib.sha1(str(Path(output).resolve()).encode("utf-8")).hexdigest()[:16] + ".lock")
 
 
+LOCK_WAIT = 5.0  # seconds
+
+
 @contextmanager
 def _only_build(output: Path):
-    """Two builds into one output/ would apply their overlays over each other: the second waits
-    for nothing and stops with a message (cron jobs overlapping a webmaster's manual build)."""
+    """Two builds into one output/ would apply their overlays over each other: the second stops
+    with a message (cron jobs overlapping a webmaster's manual build). It waits a few seconds
+    first: the API and dump writers of a build killed a moment ago hold the lock they inherited
+    until the kernel has taken them along (plugins/background.py, PR_SET_PDEATHSIG)."""
     lock_path = lock_file(output)
     try:
-        with exclusive(lock_path):
+        with exclusive(lock_path, wait=LOCK_WAIT):
             yield
     except Busy:
         raise BuildFailed(f"In {output} baut gerade ein anderer Build (Sperrdatei {lock_path}). "

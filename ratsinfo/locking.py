@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,7 +25,8 @@ class Busy(Exception):
 
 
 @contextmanager
-def exclusive(lock_path: Path):
+def exclusive(lock_path: Path, wait: float = 0.0):
+    """Held for the `with` block; Busy when another process holds it for longer than `wait` seconds."""
     lock_path = Path(lock_path)
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     fcntl = portable.fcntl()
@@ -33,10 +35,15 @@ def exclusive(lock_path: Path):
             yield
         return
     with open(lock_path, "a+b") as handle:
-        if fcntl is not None:
-            _flock(fcntl, handle)
-        else:
-            _msvcrt_lock(handle)
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                _flock(fcntl, handle) if fcntl is not None else _msvcrt_lock(handle)
+                break
+            except Busy:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.1)
         try:
             yield
         finally:
