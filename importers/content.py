@@ -308,11 +308,11 @@ class ContentWriter:
                 if text and not source_text and previous.get("text_ocr_pages"):
                     data["text_ocr_pages"] = previous["text_ocr_pages"]
             elif fetched is not None:
-                path, mime, ext, reading = fetched
+                path, mime, ext, reading, digest = fetched
                 data["media"] = f"{object_id}.{ext}"
                 data["media_type"] = mime
                 _describe_copy(data, path)
-                self._note_digest(object_id, path, data)
+                self._note_digest(object_id, path, data, digest)
                 staged[f"{folder}/{object_id}.{ext}"] = path
                 kill_point("import:staged-file")
                 if reading is not None:
@@ -460,18 +460,21 @@ class ContentWriter:
         path = staging / f"{object_id}.{ext}"
         path.write_bytes(payload)
         self.report.files_downloaded += 1
-        reading = self.readers.read(payload, mime, self.text_cache) if want_text and mime == "application/pdf" else None
+        # The sha256 once: the text cache's key (files.read_text) and the state's (_note_digest).
+        digest = hashlib.sha256(payload).hexdigest() if mime == "application/pdf" else None
+        reading = self.readers.read(payload, mime, self.text_cache, digest) if want_text and digest else None
         if reading is not None and self.on_ocr is not None:
             reading.add_done_callback(self._tell_ocr)
-        return path, mime, ext, reading
+        return path, mime, ext, reading, digest
 
-    def _note_digest(self, object_id: str, copy: Path, data: dict):
+    def _note_digest(self, object_id: str, copy: Path, data: dict, sha256: str | None = None):
         """[sha512, sha256] of a PDF copy: the sha256 is the text cache's key (files.read_text), the
         sha512 (noted in the front matter, _describe_copy) tells whether the copy is still the one
         hashed, without reading it again; a copy a killed run left in place is hashed anew."""
         known = self.text_digests.get(object_id)
         if copy.suffix == ".pdf" and not (isinstance(known, list) and known[:1] == [data.get("media_sha512")]):
-            self.text_digests[object_id] = [data.get("media_sha512"), hashlib.sha256(copy.read_bytes()).hexdigest()]
+            sha256 = sha256 or hashlib.sha256(copy.read_bytes()).hexdigest()
+            self.text_digests[object_id] = [data.get("media_sha512"), sha256]
 
     def _tell_ocr(self, reading):
         found = None if reading.cancelled() or reading.exception() else reading.result()

@@ -70,7 +70,8 @@ def ocr_on() -> bool:
     return pdftext.ocr_available() if OCR is None else OCR and pdftext.ocr_available()
 
 
-def read_text(data: bytes, mime: str, cache: Path | None = None, ocr: bool | None = None) -> Extracted | None:
+def read_text(data: bytes, mime: str, cache: Path | None = None, ocr: bool | None = None,
+              digest: str | None = None) -> Extracted | None:
     """A PDF's text, with pages without a text layer recognised by OCR when `ocr` (default: the OCR
     setting). With `cache` (a private folder), a file's text is read once: it is kept by the
     sha256 of the file's bytes, so the same file in another run or at another address is not read
@@ -81,7 +82,7 @@ def read_text(data: bytes, mime: str, cache: Path | None = None, ocr: bool | Non
     kept = None
     if cache is not None:
         variant = f"{pdftext.backend()}{'-ocr-deu' if ocr else ''}"
-        digest = hashlib.sha256(data).hexdigest()
+        digest = digest or hashlib.sha256(data).hexdigest()  # handed in where the caller made it
         kept = cache / digest[:2] / f"{digest}-{variant}.json"
         if kept.is_file():
             try:
@@ -120,11 +121,11 @@ class TextReaders:
         self.pool: ThreadPoolExecutor | None = None
         self.waiting = threading.BoundedSemaphore(2 * self.workers)
 
-    def read(self, data: bytes, mime: str, cache: Path | None) -> Future:
+    def read(self, data: bytes, mime: str, cache: Path | None, digest: str | None = None) -> Future:
         if self.pool is None:
             self.pool = ThreadPoolExecutor(self.workers, thread_name_prefix="text")
         self.waiting.acquire()
-        future = self.pool.submit(read_text, data, mime, cache)
+        future = self.pool.submit(read_text, data, mime, cache, digest=digest)
         future.add_done_callback(lambda _done: self.waiting.release())
         return future
 
