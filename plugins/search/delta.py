@@ -120,7 +120,7 @@ def plan(output: Path, shards: dict, previous: Path, before: dict, versions: dic
     return result
 
 
-def index(output: Path, previous: Path, before: dict, delta: Plan, language: str, page, run_indexer) -> dict | None:
+def index(output: Path, previous: Path, before: dict, delta: Plan, run_indexer) -> dict | None:
     """Index the delta's pages into output/pagefind/_delta/ unless it is the previous one; returns
     the state's "delta" entry (None: no delta, an old one goes)."""
     if not delta.pages:

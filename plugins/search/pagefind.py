@@ -155,12 +155,10 @@ def _index_bundle(output: Path, pages: list[str], page, language: str, target: P
 
 def _index_delta(output: Path, previous: Path, before: dict, delta, language: str, page) -> dict | None:
     """The delta bundle (plugins/search/delta.py), indexed like a bundle from links to its pages."""
-    def run(paths: list[str], target: Path):
-        _index_bundle(output, paths, page, language, target)
-
     if delta.reason and before.get("delta"):
         log.info("ratsinfo: Suchindex-Nachtrag eingearbeitet (%s)", delta.reason)
-    return search_delta.index(output, previous, before, delta, language, page, run)
+    return search_delta.index(output, previous, before, delta,
+                              lambda paths, target: _index_bundle(output, paths, page, language, target))
 
 
 def _page_versions(output: Path, shards: dict, previous: Path, before: dict, overlay: bool) -> dict:
