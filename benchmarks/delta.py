@@ -27,7 +27,7 @@ CHILD = r"""
 import json, sys, time, functools, resource
 from pathlib import Path
 spent = {}
-def timed(owner, name, label):
+def wrap(owner, name, label, record):
     original = getattr(owner, name)
     @functools.wraps(original)
     def wrapper(*args, **kwargs):
@@ -35,8 +35,10 @@ def timed(owner, name, label):
         try:
             return original(*args, **kwargs)
         finally:
-            spent[label] = spent.get(label, 0.0) + time.monotonic() - started
+            record(label, time.monotonic() - started)
     setattr(owner, name, wrapper)
+def timed(owner, name, label):
+    wrap(owner, name, label, lambda label, seconds: spent.__setitem__(label, spent.get(label, 0.0) + seconds))
 
 import pelican
 import plugins.search, plugins.search.pagefind as pf, plugins.search.delta as delta, plugins.background as bg
@@ -63,15 +65,7 @@ timed(build, "write_manifest", "SHA256SUMS")
 timed(pelican.Pelican, "run", "Pelican run (all generators and signals)")
 # The API and the dumps are written in forked children (plugins/background.py): they report on stderr.
 def in_child(owner, name, label):
-    original = getattr(owner, name)
-    @functools.wraps(original)
-    def wrapper(*args, **kwargs):
-        started = time.monotonic()
-        try:
-            return original(*args, **kwargs)
-        finally:
-            print(f"SPENT\t{label}\t{time.monotonic() - started}", file=sys.stderr, flush=True)
-    setattr(owner, name, wrapper)
+    wrap(owner, name, label, lambda label, seconds: print(f"SPENT\t{label}\t{seconds}", file=sys.stderr, flush=True))
 in_child(OParlGenerator, "write", "background: OParl API files (child process)")
 in_child(OpenDataGenerator, "write", "background: open data dumps (child process)")
 content, output, overrides = Path(sys.argv[1]), Path(sys.argv[2]), json.loads(sys.argv[3])

@@ -70,6 +70,19 @@ def open_data(folder: Path) -> dict:
     return files
 
 
+def rebuilt_and_full(content: Path, output: Path, change: str, overrides: dict) -> Path:
+    """After `change`: output/ rebuilt as a webmaster's build does, and beside it the full build to
+    compare with. That one starts from the same site, for the API's memory (tombstones of deleted
+    objects, created stamps), but makes every file and the database anew."""
+    full = output.parent / "full"
+    shutil.copytree(output, full)
+    (full / OPENDATA_STATE).unlink()
+    CHANGES[change](content)
+    build_site(content, output, overrides=overrides)
+    build_site(content, full, overrides={**overrides, "RATSINFO_CACHE": False, "RATSINFO_OVERLAY": False})
+    return full
+
+
 @pytest.mark.parametrize("change", CHANGES)
 def test_a_rebuild_after_a_change_writes_the_api_and_dumps_of_a_full_build(change, mini_content, tmp_path):
     site_folder = tmp_path / "site"
@@ -79,14 +92,7 @@ def test_a_rebuild_after_a_change_writes_the_api_and_dumps_of_a_full_build(chang
     build_site(content, output, overrides=OVERRIDES)
     with sqlite3.connect(output / SQLITE) as db:
         rowids = dict(db.execute("SELECT id, rowid FROM meetings").fetchall())
-    # The full build to compare with starts from the same site, for the API's memory (tombstones of
-    # deleted objects, created stamps), but makes every file and the database anew.
-    full = site_folder / "full"
-    shutil.copytree(output, full)
-    (full / OPENDATA_STATE).unlink()
-    CHANGES[change](content)
-    build_site(content, output, overrides=OVERRIDES)
-    build_site(content, full, overrides={**OVERRIDES, "RATSINFO_CACHE": False, "RATSINFO_OVERLAY": False})
+    full = rebuilt_and_full(content, output, change, OVERRIDES)
 
     assert verify_manifest(output)[1] == []
     assert open_data(output) == open_data(full)
@@ -143,12 +149,7 @@ def test_without_the_api_a_rebuild_writes_the_dumps_of_a_full_build(change, mini
     shutil.copytree(mini_content, content)
     output = site_folder / "output"
     build_site(content, output, overrides=overrides)
-    full = site_folder / "full"
-    shutil.copytree(output, full)
-    (full / OPENDATA_STATE).unlink()
-    CHANGES[change](content)
-    build_site(content, output, overrides=overrides)
-    build_site(content, full, overrides={**overrides, "RATSINFO_CACHE": False, "RATSINFO_OVERLAY": False})
+    full = rebuilt_and_full(content, output, change, overrides)
 
     assert not (output / "oparl").exists()
     assert verify_manifest(output)[1] == []
