@@ -30,6 +30,7 @@ import json
 import os
 import pickle
 import shutil
+import socket
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -58,7 +59,7 @@ from pathlib import Path
 from benchmarks import portal
 from ratsinfo.demo import BASE_URL
 from tests.support.oparl_server import DumpServer
-with DumpServer(Path(sys.argv[1]), BASE_URL) as server:
+with DumpServer(Path(sys.argv[1]), BASE_URL, port=int(sys.argv[5])) as server:
     imported = portal.import_over_http(server, Path(sys.argv[2]), int(sys.argv[3]), mirror_files=sys.argv[4] == "1")
 print(json.dumps(dataclasses.asdict(imported)), flush=True)
 """
@@ -128,11 +129,12 @@ def generate(dump: Path, papers: int) -> tuple[dict, dict, float]:
 
 
 def import_measured(dump: Path, content: Path, objects: int = 0, mirror_files: bool = False,
-                    env: dict | None = None, tree: bool = False) -> tuple[Measured, portal.ImportRun]:
-    """An import over loopback HTTP in a child process with its dump server (portal.import_over_http)."""
+                    env: dict | None = None, tree: bool = False, port: int = 0) -> tuple[Measured, portal.ImportRun]:
+    """An import over loopback HTTP in a child process with its dump server (portal.import_over_http);
+    the server at `port` (0: a free one)."""
     forget_build_cache(content)
     measured = run_measured([PYTHON, "-c", IMPORT_CHILD, str(dump), str(content), str(objects),
-                             "1" if mirror_files else "0"], cwd=PROJECT_ROOT, env=env, tree=tree)
+                             "1" if mirror_files else "0", str(port)], cwd=PROJECT_ROOT, env=env, tree=tree)
     return measured, portal.ImportRun(**json.loads(measured.stdout.strip().splitlines()[-1]))
 
 
@@ -213,14 +215,22 @@ def measure_pdf_import(work: Path, papers: int) -> PdfImport:
     generated = time.monotonic() - started
     objects = sum(counts.values())
     env = {**os.environ, STATE_DIR_ENV: str(folder / "state")}
+    # The same address both times: a source at another port is another source, imported in full.
+    port = free_port()
     log("Import mit Dokumenten: Text auslesen, Scans mit OCR (kalter Textcache)")
-    first, first_run = import_measured(dump, content, objects, mirror_files=True, env=env, tree=True)
+    first, first_run = import_measured(dump, content, objects, mirror_files=True, env=env, tree=True, port=port)
     log("Import mit Dokumenten ohne Änderungen an der Quelle")
-    again, again_run = import_measured(dump, content, objects, mirror_files=True, env=env, tree=True)
+    again, again_run = import_measured(dump, content, objects, mirror_files=True, env=env, tree=True, port=port)
     forget_build_cache(content)
     shutil.rmtree(folder, ignore_errors=True)
     return PdfImport(papers, counts, volume, generated, first, first_run, again, again_run, pdftext.backend(),
                      ocr_on())
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def measure_flat(run: CityRun, work: Path, papers: int):
