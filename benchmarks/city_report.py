@@ -100,7 +100,13 @@ def _levers(run) -> list[str]:
             "/proc every 0.2 s: PSS summed (a page shared by n processes counted 1/n in each: what they occupy "
             "together), and RSS summed (shared pages counted in each) in brackets (benchmarks/measure.py).",
             table(["settings", "wall", "vs. before", "CPU", "peak RSS", "processes together", "bundles", "index"],
-                  rows)]
+                  rows)] + _sampling_cost(run.full.values())
+
+
+def _sampling_cost(builds) -> list[str]:
+    cpu = sum(getattr(b.measured, "tree_cpu", 0.0) for b in builds)
+    return [f"The sampling took {s(cpu)} of CPU in the measuring process (beside the builds, not in their CPU)."] \
+        if cpu else []
 
 
 def _together(m) -> str:

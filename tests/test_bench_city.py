@@ -116,6 +116,7 @@ def test_the_sections_of_the_pdf_import_and_of_the_change_say_at_which_scale_and
     change = text.split("### One change re-published with search", 1)[1].split("###")[0]
     assert "56,000 HTML pages" in change and "100,000 pages" in change
     assert "one paper added (papers/14001.md): **no delta**, 1 bundle(s) indexed again" in change
+    assert "The sampling took 0.10 s of CPU in the measuring process" in text
 
 
 def test_the_sampler_sums_a_process_tree_and_counts_shared_pages_once_in_pss():
