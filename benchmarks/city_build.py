@@ -12,8 +12,15 @@ process of its own (wall, CPU, peak RSS by GNU time):
    with each set of levers (LEVERS), interleaved, in fresh outputs; the plugins' log lines with
    their times say when rendering, open data and the index were done;
 3. Pagefind on each bundle of that output alone, as plugins/search runs it, one after the other;
+4. one change re-published with search: a meeting renamed, then a paper added, each followed by
+   `ratsinfo build` into the same output/ (the changed pages go to the delta index);
 5. Hugo+Pagefind and Pelican+Pagefind on the same number of pages (anchors.py);
-6. memory as the archive grows: import and full build with search at `--flat N` and 2N papers.
+6. the realistic archive's import with its PDFs (`--pdf-papers N`): files fetched over loopback,
+   text read by pdftotext, scans OCR'd by Tesseract, with a cold text cache, then an import that
+   changes nothing. At N papers, not the city's: OCR of a city's scans takes hours;
+7. memory as the archive grows: import and full build with search at `--flat N` and 2N papers.
+
+The full builds also sample the memory of all their processes together (measure.TreeSampler).
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ import json
 import os
 import pickle
 import shutil
+import socket
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -30,7 +38,8 @@ from pathlib import Path
 
 from benchmarks import anchors, portal
 from benchmarks.measure import PYTHON, Measured, machine_info, run_measured
-from benchmarks.run import forget_build_cache, log
+from benchmarks.run import ARCHIVE_CACHE, Step, change_steps, forget_build_cache, log
+from importers.state import ENV as STATE_DIR_ENV
 from ratsinfo import PROJECT_ROOT
 from ratsinfo.demo import write_demo
 
@@ -42,16 +51,17 @@ LEVERS = {
     "after": {},
 }
 
+DEFAULT_PDF_PAPERS = 300
+
 IMPORT_CHILD = """
-import json, sys, time
+import dataclasses, json, sys
 from pathlib import Path
-from importers.oparl import import_oparl
+from benchmarks import portal
 from ratsinfo.demo import BASE_URL
 from tests.support.oparl_server import DumpServer
-with DumpServer(Path(sys.argv[1]), BASE_URL) as server:
-    started = time.monotonic()
-    report = import_oparl(server.url + "system", Path(sys.argv[2]), show_progress=False, mirror_files=False)
-    print(json.dumps({"seconds": time.monotonic() - started, "requests": len(server.requests)}), flush=True)
+with DumpServer(Path(sys.argv[1]), BASE_URL, port=int(sys.argv[5])) as server:
+    imported = portal.import_over_http(server, Path(sys.argv[2]), int(sys.argv[3]), mirror_files=sys.argv[4] == "1")
+print(json.dumps(dataclasses.asdict(imported)), flush=True)
 """
 
 
@@ -72,6 +82,21 @@ class FlatPoint:
 
 
 @dataclass
+class PdfImport:
+    """The realistic archive with its PDFs (archive="realistic"), imported twice in child processes."""
+    papers: int
+    counts: dict
+    volume: dict              # ratsinfo/demo/archive.py: files, bytes, chars, scanned pages
+    generate_seconds: float
+    first: Measured           # cold text cache: every PDF fetched and read, every scan OCR'd
+    first_run: portal.ImportRun
+    again: Measured           # nothing changed at the source
+    again_run: portal.ImportRun
+    backend: str = ""         # importers/pdftext.backend(): pdftotext where poppler-utils is installed
+    ocr: bool = False         # Tesseract with German at hand (importers/files.ocr_on)
+
+
+@dataclass
 class CityRun:
     papers: int
     machine: dict
@@ -85,6 +110,9 @@ class CityRun:
     index: dict[str, dict] = field(default_factory=dict)
     anchors: list[anchors.AnchorRun] = field(default_factory=list)
     flat: list[FlatPoint] = field(default_factory=list)
+    # None in runs saved before they were measured (a default_factory has no class attribute to fall back on).
+    changes: list[Step] | None = None   # one meeting renamed, one paper added: `ratsinfo build` after each
+    pdf: PdfImport | None = None
     notes: list[str] = field(default_factory=list)
     total_seconds: float = 0.0
 
@@ -100,9 +128,14 @@ def generate(dump: Path, papers: int) -> tuple[dict, dict, float]:
     return counts, volume, time.monotonic() - started
 
 
-def import_measured(dump: Path, content: Path) -> Measured:
+def import_measured(dump: Path, content: Path, objects: int = 0, mirror_files: bool = False,
+                    env: dict | None = None, tree: bool = False, port: int = 0) -> tuple[Measured, portal.ImportRun]:
+    """An import over loopback HTTP in a child process with its dump server (portal.import_over_http);
+    the server at `port` (0: a free one)."""
     forget_build_cache(content)
-    return run_measured([PYTHON, "-c", IMPORT_CHILD, str(dump), str(content)], cwd=PROJECT_ROOT)
+    measured = run_measured([PYTHON, "-c", IMPORT_CHILD, str(dump), str(content), str(objects),
+                             "1" if mirror_files else "0", str(port)], cwd=PROJECT_ROOT, env=env, tree=tree)
+    return measured, portal.ImportRun(**json.loads(measured.stdout.strip().splitlines()[-1]))
 
 
 def bundles_measured(output: Path, language: str = "de") -> list[BundleRun]:
@@ -130,7 +163,7 @@ def full_build(content: Path, output: Path, settings: dict) -> portal.BuildRun:
     """`ratsinfo build` into an empty output/, parse cache cold."""
     shutil.rmtree(output, ignore_errors=True)
     forget_build_cache(content)
-    return portal.build(content, output, pagefind=True, settings=settings)
+    return portal.build(content, output, pagefind=True, settings=settings, tree=True)
 
 
 def measure_city(run: CityRun, work: Path, rounds: int, levers: list[str]):
@@ -138,7 +171,7 @@ def measure_city(run: CityRun, work: Path, rounds: int, levers: list[str]):
     log(f"Stadt mit {run.papers} Vorlagen und realistischem Dokumenttext erzeugen")
     run.counts, run.volume, run.generate_seconds = generate(dump, run.papers)
     log("Import über HTTP (Loopback)")
-    run.imported = import_measured(dump, content)
+    run.imported, _ = import_measured(dump, content)
     shutil.rmtree(dump, ignore_errors=True)
     for _ in range(rounds):  # interleaved: a machine that gets busier slows each set alike
         for name in levers:
@@ -151,6 +184,8 @@ def measure_city(run: CityRun, work: Path, rounds: int, levers: list[str]):
     run.site = portal.site_size(output)
     log("Pagefind je Teilindex")
     run.bundles = bundles_measured(output)
+    if levers[-1] == "after":  # a change after a full build with the defaults, as a webmaster's site has it
+        run.changes = change_steps(content, output)
 
 
 def measure_anchors(run: CityRun, work: Path, most_pages: int):
@@ -164,13 +199,47 @@ def measure_anchors(run: CityRun, work: Path, most_pages: int):
     shutil.rmtree(work / "anchors", ignore_errors=True)
 
 
+def measure_pdf_import(work: Path, papers: int) -> PdfImport:
+    """The realistic archive's import with its PDFs, as run.py measures it with --archive realistic,
+    here in child processes for their peak memory, with a text cache of this run only
+    (importers/state.py), so that every PDF is read and every scan OCR'd."""
+    from importers import pdftext
+    from importers.files import ocr_on
+
+    folder = work / f"pdf-{papers}"
+    dump, content = folder / "dump", folder / "content"
+    log(f"Realistisches Archiv mit PDF-Dateien: {papers} Vorlagen erzeugen")
+    started = time.monotonic()
+    counts = write_demo(dump, papers=papers, archive="realistic", cache=ARCHIVE_CACHE)
+    volume = counts.pop("archive", {})
+    generated = time.monotonic() - started
+    objects = sum(counts.values())
+    env = {**os.environ, STATE_DIR_ENV: str(folder / "state")}
+    # The same address both times: a source at another port is another source, imported in full.
+    port = free_port()
+    log("Import mit Dokumenten: Text auslesen, Scans mit OCR (kalter Textcache)")
+    first, first_run = import_measured(dump, content, objects, mirror_files=True, env=env, tree=True, port=port)
+    log("Import mit Dokumenten ohne Änderungen an der Quelle")
+    again, again_run = import_measured(dump, content, objects, mirror_files=True, env=env, tree=True, port=port)
+    forget_build_cache(content)
+    shutil.rmtree(folder, ignore_errors=True)
+    return PdfImport(papers, counts, volume, generated, first, first_run, again, again_run, pdftext.backend(),
+                     ocr_on())
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def measure_flat(run: CityRun, work: Path, papers: int):
     """Import and full build with search at `papers` and 2 × `papers`: peak RSS must stay flat."""
     for size in (papers, 2 * papers):
         folder = work / f"flat-{size}"
         log(f"Speicher: Stadt mit {size} Vorlagen")
         _, volume, _ = generate(folder / "dump", size)
-        imported = import_measured(folder / "dump", folder / "content")
+        imported, _ = import_measured(folder / "dump", folder / "content")
         built = full_build(folder / "content", folder / "output", {})
         run.flat.append(FlatPoint(size, volume.get("chars", 0), imported, built))
         forget_build_cache(folder / "content")
@@ -191,14 +260,18 @@ def main(argv=None):
                         help="Anker höchstens so viele Seiten (Pagefind braucht ohne Teilung ~180 KB je Seite, "
                         "Pelican wächst etwa quadratisch)")
     parser.add_argument("--no-anchors", action="store_true", help="Hugo und Pelican auslassen")
-    parser.add_argument("--no-city", action="store_true", help="nur die Speichermessung (--flat)")
+    parser.add_argument("--pdf-papers", type=int, default=DEFAULT_PDF_PAPERS, metavar="N",
+                        help="Import des realistischen Archivs mit PDF-Dateien, Textauslesen und OCR bei N Vorlagen "
+                        f"(Standard {DEFAULT_PDF_PAPERS}; OCR einer ganzen Stadt dauert Stunden; 0: nicht)")
+    parser.add_argument("--no-city", action="store_true",
+                        help="die Stadt selbst auslassen: nur --pdf-papers und die Speichermessung (--flat)")
     parser.add_argument("--work", type=Path, default=PROJECT_ROOT / "build" / "bench")
     parser.add_argument("--results", type=Path, default=PROJECT_ROOT / "benchmarks" / "RESULTS.md")
     parser.add_argument("--write-only", type=Path, metavar="PICKLE")
     args = parser.parse_args(argv)
     if args.write_only:
         import __main__  # a run saved by an earlier version holds its classes as __main__'s
-        for name in ("CityRun", "BundleRun", "FlatPoint"):
+        for name in ("CityRun", "BundleRun", "FlatPoint", "PdfImport"):
             setattr(__main__, name, globals()[name])
         write(args.results, pickle.loads(args.write_only.read_bytes()))
         return
@@ -214,6 +287,8 @@ def main(argv=None):
             saved.write_bytes(pickle.dumps(run))
             if not args.no_anchors:
                 measure_anchors(run, work, args.anchor_pages)
+        if args.pdf_papers:
+            run.pdf = measure_pdf_import(work, args.pdf_papers)
         if args.flat:
             measure_flat(run, work, args.flat)
     finally:

@@ -18,7 +18,7 @@ from benchmarks.measure import PYTHON, Measured, folder_size, run_measured
 from ratsinfo import PROJECT_ROOT
 
 BUILD_CHILD = """
-import json, logging, os, sys, time
+import dataclasses, json, logging, os, sys, time
 from pathlib import Path
 from ratsinfo.build import build_site
 events = []
@@ -37,7 +37,8 @@ if sys.argv[4] == "search-page":
     overrides["PAGEFIND"] = True
 started = time.monotonic()
 result = build_site(Path(sys.argv[1]), Path(sys.argv[2]), overrides=overrides)
-print(json.dumps({"seconds": result.seconds, "pages": result.pages, "events": events}), flush=True)
+print(json.dumps({"seconds": result.seconds, "pages": result.pages, "events": events,
+                  "report": dataclasses.asdict(result.report)}), flush=True)
 os._exit(0)  # as the ratsinfo command ends (ratsinfo/cli.command)
 """
 
@@ -88,6 +89,7 @@ class BuildRun:
     build_seconds: float   # as build_site reports it, without interpreter start and imports
     pages: int
     events: list           # [seconds since start, logger, message] of the plugins' log lines
+    report: dict | None = None  # the build's BuildReport (ratsinfo/contracts.py): rendered, written, bundles indexed
 
     def said(self, logger_part: str) -> list[str]:
         return [f"{message} (at {at:.1f} s)" for at, name, message in self.events if logger_part in name]
@@ -118,14 +120,15 @@ def import_over_http(server, content: Path, objects: int, mirror_files: bool = F
 
 
 def build(content: Path, output: Path, pagefind: bool = False, settings: dict | None = None,
-          search_page: bool = False) -> BuildRun:
+          search_page: bool = False, tree: bool = False) -> BuildRun:
     """search_page: with the search page (suche.html) though without Pagefind, for a browser to
-    search once pagefind() has indexed the output (with PAGEFIND off there is no page)."""
+    search once pagefind() has indexed the output (with PAGEFIND off there is no page). tree: the
+    memory of all the build's processes together is sampled (measure.run_measured)."""
     overrides = {"PAGEFIND": pagefind, **(settings or {})}
     measured = run_measured([PYTHON, "-c", BUILD_CHILD, str(content), str(output), json.dumps(overrides),
-                             "search-page" if search_page else "-"], cwd=PROJECT_ROOT)
+                             "search-page" if search_page else "-"], cwd=PROJECT_ROOT, tree=tree)
     result = json.loads(measured.stdout.strip().splitlines()[-1])
-    return BuildRun(measured, result["seconds"], result["pages"], result["events"])
+    return BuildRun(measured, result["seconds"], result["pages"], result["events"], result["report"])
 
 
 def pagefind(output: Path) -> Measured:

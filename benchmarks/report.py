@@ -100,21 +100,29 @@ def _archive(run) -> list[str]:
     volume, first = getattr(run, "archive_volume", {}), run.first_import
     if getattr(run, "archive", "text") != "realistic" or not volume:
         return []
-    report = first.report
-    ocr_pages, ocr_seconds = report.get("ocr_pages", 0), report.get("ocr_seconds", 0.0)
-    rows = [[f"{volume['files']:,}", mb(volume["bytes"]), f"{volume['chars'] / max(volume['files'], 1):,.0f}",
-             f"{volume['scanned_pages']:,} in {volume['files_with_scans']:,} files", s(first.seconds),
-             f"**{report.get('files_downloaded', 0) / first.seconds:,.1f}**",
-             f"**{first.text_pages / first.seconds:,.1f}**", f"{ocr_pages:,}",
-             f"{ocr_pages / ocr_seconds:,.2f}" if ocr_seconds else "–"]]
     return ["#### Realistic archive: documents fetched, text read",
             "With `--archive realistic` the city's files are PDFs (ratsinfo/demo/archive.py, benchmarks/README.md) "
             "and the first import above mirrors them (`mirror_files=True`): every PDF is fetched over loopback and "
             "its text read by importers/pdftext.py, scanned pages recognised by Tesseract when OCR is on, with a "
-            "cold text cache. *pages* = pages of the text files written (form feeds + 1); *OCR pages/s* per second "
-            "of OCR time (summed over files).",
-            table(["files", "PDF bytes", "chars per file", "scanned pages", "import wall", "files/s", "pages/s",
-                   "OCR pages", "OCR pages/s"], rows)]
+            f"cold text cache. {ARCHIVE_COLUMNS}",
+            table(ARCHIVE_HEAD, [archive_row(volume, first)])]
+
+
+ARCHIVE_HEAD = ["files", "PDF bytes", "chars per file", "scanned pages", "import wall", "files/s", "pages",
+                "pages/s", "OCR pages", "OCR pages/s"]
+ARCHIVE_COLUMNS = ("*pages* = pages of the text files written (form feeds + 1); *OCR pages/s* per second of OCR "
+                   "time (summed over files).")
+
+
+def archive_row(volume: dict, first) -> list[str]:
+    """The realistic archive's volume and its first import (a portal.ImportRun with mirror_files)."""
+    report = first.report
+    ocr_pages, ocr_seconds = report.get("ocr_pages", 0), report.get("ocr_seconds", 0.0)
+    return [f"{volume['files']:,}", mb(volume["bytes"]), f"{volume['chars'] / max(volume['files'], 1):,.0f}",
+            f"{volume['scanned_pages']:,} in {volume['files_with_scans']:,} files", s(first.seconds),
+            f"**{report.get('files_downloaded', 0) / first.seconds:,.1f}**", f"{first.text_pages:,}",
+            f"**{first.text_pages / first.seconds:,.1f}**", f"{ocr_pages:,}",
+            f"{ocr_pages / ocr_seconds:,.2f}" if ocr_seconds else "–"]
 
 
 def _full(run) -> list[str]:
@@ -280,24 +288,29 @@ def _pages_ready(build) -> float | None:
 
 
 def _incremental(run) -> list[str]:
-    rows = []
     steps = run.steps + [site.meeting_step for site in run.search if site.meeting_step]
+    return ["### Incremental builds"] + steps_table(steps)
+
+
+def steps_table(steps) -> list[str]:
+    """What each build after a change (run.Step) cost and wrote: its explanation and its table."""
+    rows = []
     for st in steps:
         b, c = st.build, st.changes
         ready = _pages_ready(b)
         kinds = ", ".join(f"{n:,} {suffix}" for suffix, n in list(c.written_by_type.items())[:4])
         rows.append([st.name, f"**{s(b.measured.wall)}**", s(b.build_seconds), s(ready) if ready is not None else "–",
-                     mb(b.measured.max_rss), f"{c.written:,} / {c.unchanged:,} / {c.removed:,}", kinds or "–",
+                     s(b.measured.user + b.measured.system), mb(b.measured.max_rss),
+                     f"{c.written:,} / {c.unchanged:,} / {c.removed:,}", kinds or "–",
                      f"{c.index_written:,} / {c.index_unchanged:,} / {c.index_removed:,}",
                      "; ".join(b.said("council.generator") + b.said("search")) or "–"])
-    return ["### Incremental builds",
-            "After each change, `build_site` as a webmaster runs it (`ratsinfo build`: pages and search index) "
+    return ["After each change, `build_site` as a webmaster runs it (`ratsinfo build`: pages and search index) "
             "into the same output/, with the code as it is at the time of the run. *wall* is the whole child "
             "process (interpreter start and imports included); *pages ready* is when the council generator logged "
             "that it was done. Files are counted by mtime in output/: written (new or new mtime) / unchanged / "
             "removed, site files and index files (pagefind/) apart. The last column is what the plugins logged.",
-            table(["change", "wall", "inside build_site", "pages ready", "peak RSS", "site files w/u/r",
-                   "written by type", "index files w/u/r", "plugins said"], rows)]
+            table(["change", "wall", "inside build_site", "pages ready", "CPU (user+sys)", "peak RSS",
+                   "site files w/u/r", "written by type", "index files w/u/r", "plugins said"], rows)]
 
 
 def _anchors(run) -> list[str]:

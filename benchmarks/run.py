@@ -28,6 +28,8 @@ from ratsinfo.demo import BASE_URL, write_demo
 from ratsinfo.demo.city import scaled_counts
 
 DEFAULT_QUERY = "Spielplatz"
+# The realistic archive's PDFs, kept by the hash of what they show (ratsinfo/demo/archive.py).
+ARCHIVE_CACHE = PROJECT_ROOT / "build" / "archive-cache"
 DEFAULT_PAPERS = 2000
 DEFAULT_SEARCH_SCALE = 10_000
 BUDGET_MINUTES = 15
@@ -125,7 +127,7 @@ def measure_city(run: BenchRun, work: Path, profile: bool):
     log(f"Synthetische Stadt mit {run.papers} Vorlagen erzeugen")
     started = time.monotonic()
     realistic = run.archive == "realistic"
-    run.counts = write_demo(dump, papers=run.papers, archive=run.archive, cache=PROJECT_ROOT / "build" / "archive-cache")
+    run.counts = write_demo(dump, papers=run.papers, archive=run.archive, cache=ARCHIVE_CACHE)
     run.archive_volume = run.counts.pop("archive", {})
     run.generate_seconds = time.monotonic() - started
     run.dump_bytes = sum(p.stat().st_size for p in dump.rglob("*.json"))
@@ -149,13 +151,9 @@ def measure_city(run: BenchRun, work: Path, profile: bool):
         log("Inkrementell: Import ohne Änderungen, dann Build")
         before = mtimes(output)
         noop = portal.import_over_http(server, content, objects, mirror_files=realistic)
-        run.steps.append(_step("no-op import (nothing changed at the source), then build", content, output, before, noop))
-    log("Inkrementell: eine Sitzung geändert")
-    meeting = portal.change_meeting(content)
-    run.steps.append(_step(f"one meeting renamed (meetings/{meeting}.md)", content, output, mtimes(output)))
-    log("Inkrementell: eine Vorlage hinzugefügt")
-    paper = portal.add_paper(content)
-    run.steps.append(_step(f"one paper added (papers/{paper}.md)", content, output, mtimes(output)))
+        run.steps.append(build_step("no-op import (nothing changed at the source), then build", content, output, before,
+                                    noop))
+    run.steps += change_steps(content, output)
     if profile:
         log("Profil eines kalten Builds (cProfile)")
         run.profiles["cold build: empty output/, no parse cache"] = portal.profile_build(
@@ -268,7 +266,18 @@ def measure_open_data_only(papers: int, work: Path) -> OpenDataCost:
     return cost
 
 
-def _step(name: str, content: Path, output: Path, before: dict, import_run=None) -> Step:
+def change_steps(content: Path, output: Path) -> list[Step]:
+    """One meeting renamed, then one paper added, each followed by `ratsinfo build` into output/."""
+    log("Inkrementell: eine Sitzung geändert")
+    meeting = portal.change_meeting(content)
+    steps = [build_step(f"one meeting renamed (meetings/{meeting}.md)", content, output, mtimes(output))]
+    log("Inkrementell: eine Vorlage hinzugefügt")
+    paper = portal.add_paper(content)
+    steps.append(build_step(f"one paper added (papers/{paper}.md)", content, output, mtimes(output)))
+    return steps
+
+
+def build_step(name: str, content: Path, output: Path, before: dict, import_run=None) -> Step:
     """What a webmaster runs after a change: `ratsinfo build`, with the search index."""
     built = portal.build(content, output, pagefind=True)
     return Step(name, built, compare(before, mtimes(output)), import_run)
@@ -326,8 +335,8 @@ def _synthetic_search_site(folder: Path, papers: int, query: str | None) -> Sear
     log(f"Suche: eine Sitzung der Stadt mit {papers} Vorlagen geändert")
     meeting = portal.change_meeting(folder / "content")
     output = folder / "output"
-    site.meeting_step = _step(f"one meeting renamed (meetings/{meeting}.md), search city of {site.pages:,} pages",
-                              folder / "content", output, mtimes(output))
+    site.meeting_step = build_step(f"one meeting renamed (meetings/{meeting}.md), search city of {site.pages:,} pages",
+                                   folder / "content", output, mtimes(output))
     site.seconds = time.monotonic() - started
     return site
 

@@ -26,7 +26,9 @@ INTERNAL_LISTS = {
 
 
 class DumpServer(LoopbackServer):
-    def __init__(self, folder: Path, base: str):
+    def __init__(self, folder: Path, base: str, port: int = 0):
+        """`port`: 0 for a free one; a fixed one keeps the source's address the same across processes
+        (benchmarks/city_build.py imports twice, each time in a new process: the second incrementally)."""
         self.folder = Path(folder).resolve()
         self.base = base
         self.faults: dict[str, list[int]] = {}
@@ -37,7 +39,7 @@ class DumpServer(LoopbackServer):
         # path -> seconds to wait before answering, once per entry.
         self.delays: dict[str, list[float]] = {}
         self.requests: list[str] = []
-        self.serve(self._handler())
+        self.serve(self._handler(), port)
 
     def file_for(self, relative: str) -> Path | None:
         path, _, query = relative.partition("?")
