@@ -193,6 +193,8 @@ PUBLIC = {
     "plugins.oparlapi.layout": {"SYSTEM", "FOLDER", "TYPES", "Urls"},
     "plugins.oparlapi.objects": {"Objects", "licence_url"},
     "plugins.council.depends": {"meeting_row_deps"},
+    # The dumps keep their database's slots in the site's build cache (plugins/opendata/slots.py).
+    "plugins.council.reuse.cache": {"cache_folder"},
     "plugins.i18n": {"UNTRANSLATED", "Extension", "translations_of", "install_translations", "load_translations",
                      "page_language"},
 }

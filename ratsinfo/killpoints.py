@@ -12,7 +12,8 @@ The points: import:before-staging, import:staged-file (an attachment downloaded)
 import:applied-file (a file written, moved or deleted in content/), import:before-state
 (importers/content.py); build:page (Pelican wrote a page into the staging folder),
 build:before-apply, build:overlay-move (a file moved into output/), build:swap (between
-the two renames of a full build) (ratsinfo/build.py), build:before-manifest (the site is in
+the two renames of a full build) (ratsinfo/build.py), build:dumps-patched (a table patched
+into the dumps' database slot, in the writers' child: plugins/opendata), build:before-manifest (the site is in
 place, SHA256SUMS not yet written: ratsinfo/manifest.py).
 """
 

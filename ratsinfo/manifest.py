@@ -144,13 +144,21 @@ def verify_manifest(output: Path) -> tuple[int, list[tuple[str, str]]] | None:
 
 
 def _files(output: Path, skip: tuple[str, ...]):
-    """(path relative with "/", stat) of every file under `output` but those in `skip`."""
-    for folder, dirs, names in os.walk(output):
-        relative = os.path.relpath(folder, output).replace(os.sep, "/")
-        for name in names:
-            rel = name if relative == "." else f"{relative}/{name}"
-            if rel not in skip:
-                yield rel, os.stat(os.path.join(folder, name))
+    """(path relative with "/", stat) of every file under `output` but those in `skip`, as os.walk
+    finds them (a link to a folder is not followed, a link to a file is). By os.scandir, the path
+    joined in C: a fifth less CPU than os.walk and os.stat at 118,000 files (RESULTS-delta.md, run 4)."""
+    folders = [("", os.fspath(output))]
+    while folders:
+        relative, folder = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    if not entry.is_symlink():
+                        folders.append((relative + entry.name + "/", entry.path))
+                    continue
+                rel = relative + entry.name
+                if rel not in skip:
+                    yield rel, entry.stat()
 
 
 def _hash_all(output: Path, paths: list[str]):

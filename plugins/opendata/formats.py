@@ -133,17 +133,19 @@ def write_sqlite(path: Path, tables: dict[str, Iterable[dict]]):
 
 class Database:
     """The SQLite database, in a temporary file beside `path` until `close` moves it there: made
-    anew (`old` None), or a copy of the last build's database patched row by row. A patch
+    anew (`old` None), or a copy of the last build's database patched row by row; or `path` itself
+    patched (`in_place`: a private slot no one else reads, plugins/opendata/slots.py). A patch
     overwrites what it deletes (secure_delete) and merges the full-text index of a table it
     deleted from: no byte of a withheld row stays in the file."""
 
-    def __init__(self, path: Path, old: Path | None):
-        self.path, self.temp = path, path.with_name(f".{path.name}.tmp")
-        self.temp.unlink(missing_ok=True)
+    def __init__(self, path: Path, old: Path | None, in_place: bool = False):
+        self.path, self.temp = path, path if in_place else path.with_name(f".{path.name}.tmp")
+        if not in_place:
+            self.temp.unlink(missing_ok=True)
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.fresh = old is None
+        self.fresh = old is None and not in_place
         self.patched: set[str] = set()
-        if old is not None:
+        if old is not None and not in_place:
             shutil.copyfile(old, self.temp)
         self.db = sqlite3.connect(self.temp)
         # A temporary file that is renamed when complete: no journal, no waiting for the disk.
@@ -205,8 +207,10 @@ class Database:
             self.abort()
             raise
         self.db.close()
-        os.replace(self.temp, self.path)
+        if self.temp != self.path:
+            os.replace(self.temp, self.path)
 
     def abort(self):
+        """Closed and deleted: a slot patched halfway is no one's (its state is gone already)."""
         self.db.close()
         self.temp.unlink(missing_ok=True)

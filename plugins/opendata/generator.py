@@ -25,10 +25,12 @@ from plugins.oparlapi.layout import SYSTEM, Urls
 from plugins.oparlapi.objects import Objects, licence_url
 from plugins.opendata import formats
 from plugins.opendata.package import PACKAGE, SQLITE, package
+from plugins.opendata.slots import Slots, slot_folder
 from plugins.opendata.tables import TABLES, LocalIds, Table, rows
 from plugins.urls import DATA_FOLDER, OPEN_DATA
 from ratsinfo.contracts import OPENDATA_STATE
 from ratsinfo.files import same_bytes
+from ratsinfo.killpoints import kill_point
 from ratsinfo.manifest import vouch
 
 log = logging.getLogger(__name__)
@@ -100,7 +102,11 @@ class OpenDataGenerator(Generator):
         were written anew, and the checksums of those for the manifest."""
         folder = output / DATA_FOLDER
         previous = Path(self.settings.get("RATSINFO_PREVIOUS_OUTPUT") or self.output_path)
-        dumps = Dumps(folder, previous / DATA_FOLDER, read_state(previous))
+        slots = None
+        if self.settings.get("RATSINFO_CACHE", True) and self.settings.get("PATH"):
+            slots = Slots.usable(slot_folder(Path(self.settings["PATH"]), previous), previous / DATA_FOLDER / SQLITE,
+                                 SQLITE_LAYOUT)
+        dumps = Dumps(folder, previous / DATA_FOLDER, read_state(previous), slots)
         if objects.texts:
             text_of = None  # the API's Files hold their texts already
         else:
@@ -171,10 +177,12 @@ def read_state(previous: Path) -> dict:
 class Dumps:
     """The files under daten/, table by table: JSON Lines and CSV made whole, and kept from the last
     build (as links) when the table's rows are the same; the SQLite database made whole by a first
-    build, patched with the rows that changed by later ones (formats.Database), kept when none did."""
+    build, patched with the rows that changed by later ones (formats.Database; in a slot of the build
+    cache where there is one, plugins/opendata/slots.py), kept when none did."""
 
-    def __init__(self, folder: Path, old: Path, before: dict):
+    def __init__(self, folder: Path, old: Path, before: dict, slots: Slots | None = None):
         self.folder, self.old = folder, old if old.resolve() != folder.resolve() else None
+        self.slots = slots if self.old is not None else None
         tables = before.get("tables")
         self.before = tables if isinstance(tables, dict) and self.old is not None else {}
         self.tables: dict[str, dict] = {}
@@ -235,8 +243,25 @@ class Dumps:
         gone = old_rows.keys() - digests.keys()
         if not fresh and (changed or gone):
             if self.db is None:
-                self.db = formats.Database(self.folder / SQLITE, self.old / SQLITE)
+                self.db = self._patchable()
             self.db.patch(table, gone, changed)
+            if self.slots is not None:
+                self.slots.record(table.name, gone, changed)
+                kill_point("build:dumps-patched")  # a slot patched halfway: output/ keeps its own file
+
+    def _patchable(self) -> formats.Database:
+        """The last build's database to patch: a slot brought up to it by its journal, or a copy."""
+        if self.slots is None:
+            return formats.Database(self.folder / SQLITE, self.old / SQLITE)
+        slot, current, journal = self.slots.take()
+        by_name = {t.name: t for t in TABLES}
+        if current and all(isinstance(p, tuple) and len(p) == 3 and p[0] in by_name and isinstance(p[1], list)
+                           and isinstance(p[2], list) for p in journal):
+            db = formats.Database(slot, None, in_place=True)
+            for name, gone, changed in journal:
+                db.patch(by_name[name], gone, changed)
+            return db
+        return formats.Database(slot, self.old / SQLITE)
 
     def _keep(self, names) -> bool:
         """The last build's files into this build's folder (the same inode: output/ keeps them and
@@ -274,6 +299,11 @@ class Dumps:
                 raise RuntimeError("Offene Daten: die SQLite-Datenbank des letzten Builds fehlt")
             return
         self.db.close()
+        if self.db.path != self.folder / SQLITE:  # a slot: into the build as a link, output/ keeps its own file
+            target = self.folder / SQLITE
+            target.unlink(missing_ok=True)
+            os.link(self.db.path, target)
+            self.slots.done()
         self.db = None
         self._vouch(SQLITE)
         self.written += 1
