@@ -121,11 +121,14 @@ def build(content: Path, output: Path, overrides: dict) -> dict:
 
 
 def rename(meeting: Path, name: str):
+    """A new file renamed over the old one, never written in place: a work folder copied with
+    `cp -al` shares its files' inodes with the city it was copied from."""
     from importers.content import read_front_matter, render_front_matter
+    from ratsinfo.files import write_atomic
 
     data = read_front_matter(meeting)
     data["name"] = name
-    meeting.write_bytes(render_front_matter(data))
+    write_atomic(meeting, render_front_matter(data))
 
 
 def main(argv=None):
