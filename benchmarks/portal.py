@@ -159,10 +159,12 @@ def change_meeting(content: Path, nth: int = 2) -> str:
 
 def change_meeting_file(target: Path) -> str:
     from importers.content import read_front_matter, render_front_matter
+    from ratsinfo.files import write_atomic
 
     data = read_front_matter(target)
     data["name"] = f"{data.get('name', 'Sitzung')} (geändert)"
-    target.write_bytes(render_front_matter(data))
+    # Renamed over the old file, not written in place: a copy made with `cp -al` shares its inode.
+    write_atomic(target, render_front_matter(data))
     return target.stem
 
 

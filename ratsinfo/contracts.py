@@ -189,6 +189,8 @@ PUBLIC = {
     # The change record (importers/changes.py) in the model: the feeds of changes read it.
     "plugins.council.history": {"Change", "Version", "MINUTES_ROLES"},
     "plugins.council.plan": {"PageSpec"},
+    # Compiled templates in the user's cache: the server files' 404 page extends the pages' base.html.
+    "plugins.council.render": {"template_cache"},
     # The dumps are the API's objects as tables: the same public view, made by the same code.
     "plugins.oparlapi.layout": {"SYSTEM", "FOLDER", "TYPES", "Urls"},
     "plugins.oparlapi.objects": {"Objects", "licence_url"},

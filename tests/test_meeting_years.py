@@ -58,3 +58,20 @@ def test_a_committee_s_section_of_a_year_page_has_the_same_anchor_in_every_year(
     sections = re.findall(r'<h2 id="gremium-([^"]+)"><a href="\.\./gremien/([^"]+)\.html"', html)
     assert sections and all(anchor == committee for anchor, committee in sections)
     assert all(f'href="#gremium-{anchor}"' in html for anchor, _ in sections)
+
+
+def test_planning_a_few_pages_again_gives_them_as_the_whole_plan_does(mini_content):
+    """A build that keeps its last plan plans again only the pages showing an edited object
+    (plugins/council/reuse/rebuild.py, plan(only=…)); of the meetings' own pages it makes only
+    those asked for, and each must come out as in the whole plan."""
+    graph = load_graph(mini_content)
+    today = date.fromisoformat(DEMO_TODAY)
+    whole = {spec.path: spec for spec in plan(graph, today)}
+    meetings = sorted(path for path, spec in whole.items() if spec.template == "meeting")
+    wanted = [meetings[0], meetings[-1], "sitzungen/index.html", "kalender/index.html"]
+    again = plan(graph, today, only={path: whole[path].section for path in wanted})
+    assert sorted(spec.path for spec in again) == sorted(wanted)
+    for spec in again:
+        expected = whole[spec.path]
+        assert (spec.template, spec.depends_on, spec.salt, spec.section, spec.context) == (
+            expected.template, expected.depends_on, expected.salt, expected.section, expected.context), spec.path

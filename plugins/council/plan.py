@@ -119,7 +119,7 @@ def plan(graph: Graph, today: date, data_as_of=None, only: dict[str, str] | None
             # It lists the search bundles, known only after planning: the generator adds them as salt.
             pages.append(PageSpec(search_page, "search", {}, frozenset()))
     sections = [
-        ("meetings", lambda: _meeting_pages(meetings, upcoming, today, offers)),
+        ("meetings", lambda: _meeting_pages(meetings, upcoming, today, offers, only)),
         ("calendar", lambda: _calendar_pages(meetings, today, offers)),
         ("paper-lists", lambda: _paper_list_pages(papers)),
         ("persons", lambda: _person_pages(sorted(graph.persons.values(), key=lambda p: p.sort_key), today)),
@@ -200,7 +200,10 @@ def _file_text(context: dict) -> dict:
     return {"text_pages": reading_view(file.read_text(), ocr_pages), **_search("file", context)}
 
 
-def _meeting_pages(meetings, upcoming, today, offers) -> list[PageSpec]:
+def _meeting_pages(meetings, upcoming, today, offers, only=None) -> list[PageSpec]:
+    """The meetings' lists and pages; with `only` (see `plan`), of the meetings' own pages only those
+    asked for: each is planned from its meeting alone, and working out the dependencies of every
+    meeting was half of planning again the few pages one edit needs."""
     by_year = defaultdict(list)
     for meeting in meetings:
         by_year[meeting.start.year if meeting.start else 0].append(meeting)
@@ -217,7 +220,7 @@ def _meeting_pages(meetings, upcoming, today, offers) -> list[PageSpec]:
         pages.append(PageSpec(urls.year_list("meeting", year) + ".html", "meetings_year", {
             "year": year, "meetings": by_year[year], "years": years, "by_committee": _by_committee(by_year[year]),
         }, meeting_row_deps(by_year[year]), salt=repr(years)))
-    for meeting in meetings:
+    for meeting in meetings if only is None else [m for m in meetings if m.url in only]:
         offer = offers.get(meeting.key)
         pages.append(PageSpec(meeting.url, "meeting", {"meeting": meeting, "subscribe": offer}, meeting_deps(meeting),
                               salt=repr(offer), load=_meeting_extra))

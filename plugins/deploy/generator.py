@@ -10,6 +10,7 @@ from markupsafe import Markup
 from pelican.generators import Generator
 
 from plugins.common import write_if_changed
+from plugins.council.render import template_cache
 from plugins.deploy import permalinks
 from plugins.deploy.apache import api_htaccess, documents_htaccess, htaccess, not_found_htaccess
 from plugins.deploy.headers import DOCUMENTS_FOLDER, NOT_FOUND_SSI_ROOT
@@ -53,6 +54,9 @@ class DeployGenerator(Generator):
 
         self.env.autoescape = True
         install_translations(self.env, self.settings)  # the 404 page speaks RATSINFO_LANGUAGE too
+        if self.settings.get("RATSINFO_CACHE", True):
+            # Compiling 404.html and base.html took longer than the rest of this generator.
+            self.env.bytecode_cache = template_cache(self.env)
         not_found = self.get_template("404")
         page = not_found.render({**self.context, "root": base, "site": {}})
         write_if_changed(output / NOT_FOUND, page.encode("utf-8"))

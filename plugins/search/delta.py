@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from plugins.common import json_lines
-from ratsinfo.contracts import BUILD_STATE, SEARCH_SHARDS
+from ratsinfo.contracts import SEARCH_SHARDS
 from ratsinfo.contracts import SEARCH_DELTA as DELTA
 
 log = logging.getLogger(__name__)
@@ -71,14 +71,15 @@ class Plan:
 
 
 def plan(output: Path, shards: dict, previous: Path, before: dict, versions: dict, overlay: bool,
-         limit: int, page) -> Plan:
-    """Which changed pages may go to the delta (module docstring). `page(path)` is the new file."""
+         limit: int, page, sites: tuple[str | None, str | None]) -> Plan:
+    """Which changed pages may go to the delta (module docstring). `page(path)` is the new file;
+    `sites`: the site's fingerprint in this build's state and in the previous one's."""
     old_delta = before.get("delta") or {}
     if limit <= 0:
         return Plan(reason="abgeschaltet")
     if not overlay or "bundles" not in before:
         return Plan(reason="vollständiger Build")
-    if _site(output) != _site(previous) or _site(output) is None:
+    if sites[0] != sites[1] or sites[0] is None:
         return Plan(reason="Einstellungen, Layout oder Löschliste geändert")
     try:
         old_shards = json.loads((previous / SEARCH_SHARDS).read_text(encoding="utf-8"))
@@ -168,13 +169,6 @@ def _entries(bundle: Path, paths: set[str]) -> dict[str, list]:
             data = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd"):])
             found[urls[url]] = [fragment.name[:-len(".pf_fragment")], data.get("filters", {})]
     return found
-
-
-def _site(output: Path) -> str | None:
-    try:
-        return json.loads((output / BUILD_STATE).read_text(encoding="utf-8")).get("site")
-    except (OSError, ValueError, AttributeError):
-        return None
 
 
 # What of a page Pagefind indexes: from the element with data-pagefind-body to the end of <main>.

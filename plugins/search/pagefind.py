@@ -24,11 +24,12 @@ from pathlib import Path
 
 import pagefind_bin
 
-from plugins.common import json_lines, load_build_state
+from plugins.common import json_lines
 from plugins.search import delta as search_delta
 from plugins.i18n import page_language
 from plugins.search.jobs import run_side_by_side, search_jobs
 from plugins.urls import SEARCH_PAGE
+from ratsinfo.contracts import BUILD_STATE
 from ratsinfo.contracts import SEARCH_SHARDS as MANIFEST
 from ratsinfo.contracts import SEARCH_STATE as STATE
 
@@ -111,11 +112,16 @@ def index_shards(output: Path, shards: dict, previous: Path, language: str, over
     before = _read_json(previous / STATE)
     if "bundles" not in before:
         before = {}  # none, or written before pages had versions: every bundle is indexed once
-    versions = _page_versions(output, shards, previous, before.get("pages", {}), overlay)
+    # Each build state once (both builds' page fingerprints and site fingerprints): at city scale
+    # a read is a tenth of a second, and the versions and the delta's plan read them five times.
+    shown, shown_before = _read_json(output / BUILD_STATE), _read_json(previous / BUILD_STATE)
+    versions = _page_versions(output, shards, shown.get("pages", {}), shown_before.get("pages", {}) if before else {},
+                              before.get("pages", {}), overlay)
     kept = 0
     todo = []
     state = {"bundles": {}, "pages": versions}
-    delta = search_delta.plan(output, shards, previous, before, versions, overlay, delta_limit, page)
+    delta = search_delta.plan(output, shards, previous, before, versions, overlay, delta_limit, page,
+                              sites=(shown.get("site"), shown_before.get("site")))
     for name, shard in sorted(shards.items()):
         if name in delta.kept:  # its changed pages are in the delta; its files stay as they were indexed
             state["bundles"][name] = before["bundles"][name]
@@ -124,7 +130,7 @@ def index_shards(output: Path, shards: dict, previous: Path, language: str, over
         # The bundle "" is the whole index in pagefind/ itself (sites below the split threshold).
         target = output / "pagefind" / name if name else output / "pagefind"
         # What Pagefind reads is the HTML, so the bundle is as current as its pages' files.
-        state["bundles"][name] = fingerprint = _pages_digest([(p, versions.get(p), page(p)) for p in shard["pages"]])
+        state["bundles"][name] = fingerprint = _pages_digest(shard["pages"], versions, page)
         old = previous / "pagefind" / name if name else previous / "pagefind"
         if before.get("bundles", {}).get(name) == fingerprint and old.is_dir():
             if not overlay and old.resolve() != target.resolve():
@@ -161,14 +167,13 @@ def _index_delta(output: Path, previous: Path, before: dict, delta, language: st
                               lambda paths, target: _index_bundle(output, paths, page, language, target))
 
 
-def _page_versions(output: Path, shards: dict, previous: Path, before: dict, overlay: bool) -> dict:
+def _page_versions(output: Path, shards: dict, shown: dict, shown_before: dict, before: dict, overlay: bool) -> dict:
     """Each page's version: the fingerprint (plugins/council/reuse/fingerprints.py) of the build that
     last changed its HTML. A page rendered again with the same bytes (a document page after its
     paper's meeting was renamed: it shows the paper's committees, not the meeting) or only
     re-dated (the footer is not indexed) keeps its version, so its bundle is not indexed again.
-    In an overlay a page is in output/ only if its bytes changed (ratsinfo/build.py)."""
-    shown, _ = load_build_state(output)
-    shown_before = load_build_state(previous)[0] if before else {}
+    In an overlay a page is in output/ only if its bytes changed (ratsinfo/build.py). `shown` and
+    `shown_before`: the page fingerprints of this build's state and the previous one's."""
     versions = {}
     for shard in shards.values():
         for path in shard["pages"]:
@@ -189,16 +194,19 @@ def _read_json(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _pages_digest(pages: list[tuple[str, str | None, Path]]) -> str:
+def _pages_digest(pages: list[str], versions: dict, page) -> str:
     """What the bundle was indexed from, without reading 100,000 pages on every build: a page's
     version (_page_versions) where it has one, else its file's identity (a page whose bytes
-    change gets a new file: written and renamed)."""
+    change gets a new file: written and renamed). `page(path)` finds the file, only for pages
+    without a version: asking it for every page (a stat in each of two folders) was a second
+    of a one-change build at 50,000 pages."""
     digest = hashlib.sha1()
-    for path, version, file in pages:
+    for path in pages:
+        version = versions.get(path)
         if version:
             digest.update(f"{path}\0{version}\0".encode("utf-8"))
             continue
-        st = os.stat(file)
+        st = os.stat(page(path))
         digest.update(f"{path}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8"))
     return digest.hexdigest()
 
