@@ -113,7 +113,8 @@ NOT_FOUND_HTACCESS = f"{OUTPUT_STATE_DIR}/.htaccess"
 OPARL_STATE = f"{OUTPUT_STATE_DIR}/oparl-state.json"
 CHECKSUMS = f"{OUTPUT_STATE_DIR}/checksums.json"
 OPENDATA_STATE = f"{OUTPUT_STATE_DIR}/opendata-state.json"
-# pagefind/_delta/: the search index's delta bundle and its stale.json (plugins/search/delta.py);
+# pagefind/_delta/: the search index's delta bundle and its stale.json, or only the list saying
+# there is none (plugins/search/delta.py);
 # no bundle is named so (plugins/council/shards.py names them [a-z0-9-]).
 SEARCH_DELTA = "_delta"
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from plugins.council.document_text import reading_view
+from markupsafe import Markup
+
+from plugins.council.document_text import Page, reading_view
 
 PROSE = ("Der Stadtrat beschließt die Sanierung der Turnhalle Auenhain mit einem Kostenrahmen von 1,2 Mio. Euro "
          "und")
@@ -85,3 +87,13 @@ def test_pages_recognised_by_ocr_are_marked_and_a_bad_note_marks_none():
     assert [(page.number, page.ocr) for page in pages] == [(1, False), (2, True)]
     assert _page_numbers([2, 3]) == (2, 3)
     assert _page_numbers("2") == () and _page_numbers([True, -1, "3", 2]) == (2,)
+
+
+def test_page_markup_escapes_headings_and_lines_and_breaks_between_lines():
+    page = Page(1, [("heading", "<b>Sachverhalt</b> & mehr"),
+                    ("paragraph", ['Zeile <script>alert("x")</script>', "zweite & letzte"]),
+                    ("paragraph", ["allein"])])
+    assert page.html == ('<h3>&lt;b&gt;Sachverhalt&lt;/b&gt; &amp; mehr</h3>\n'
+                         '<p>Zeile &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;<br>\nzweite &amp; letzte</p>\n'
+                         '<p>allein</p>\n')
+    assert isinstance(page.html, Markup)

@@ -299,7 +299,7 @@ def test_a_split_index_is_searched_as_one_and_only_changed_parts_are_rebuilt(dem
     content, site = tmp_path / "content", tmp_path / "site"
     shutil.copytree(demo_content, content)
     build_site(content, site, overrides={"SEARCH_SHARD_PAGES": 100, "SEARCH_DELTA_PAGES": 0})
-    bundles = sorted(p.name for p in (site / "pagefind").iterdir() if p.is_dir())
+    bundles = sorted(p.name for p in (site / "pagefind").iterdir() if p.is_dir() and p.name != "_delta")
     assert {"personen", "gremien"} <= set(bundles) and any(b.startswith("sitzungen-") for b in bundles)
     inode = {b: next((site / "pagefind" / b).rglob("*.pf_meta")).stat().st_ino for b in bundles}
     pages_before = {p: (site / p).read_bytes() for p in shard_pages(site)}

@@ -124,12 +124,18 @@ def plan(output: Path, shards: dict, previous: Path, before: dict, versions: dic
 def index(output: Path, previous: Path, before: dict, delta: Plan, run_indexer) -> dict | None:
     """Index the delta's pages into output/pagefind/_delta/ unless it is the previous one; returns
     the state's "delta" entry (None: no delta, an old one goes)."""
+    target = output / "pagefind" / DELTA
     if not delta.pages:
+        # Only the list, saying there is none: the search page asks for it on every visit, and a
+        # request that fails is an error in the browser's console and the server's log.
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        (target / STALE).write_text(json_lines({"stale": None}), encoding="utf-8")
         return None
     old = before.get("delta") or {}
     state = {"pages": delta.pages, "main": delta.folded, "ids": {}}
-    target = output / "pagefind" / DELTA
-    if old.get("pages") == delta.pages and old.get("main") == delta.folded and (previous / "pagefind" / DELTA).is_dir():
+    if old.get("pages") == delta.pages and old.get("main") == delta.folded \
+            and (previous / "pagefind" / DELTA / "pagefind-entry.json").is_file():
         state["ids"] = old.get("ids", {})
         return state  # the same delta: it stays where it is (an overlay moves only what was staged)
     # The stale entries: each changed page's old entry in its main bundle, by Pagefind's id.

@@ -55,7 +55,8 @@ def searched_fragments(site: Path) -> list[dict]:
     files themselves (pagefind_fragments) still hold the stale entries until the fold."""
     index = site / "pagefind"
     stale_file = index / "_delta" / "stale.json"
-    stale = set(json.loads(stale_file.read_text(encoding="utf-8"))["stale"]) if stale_file.is_file() else set()
+    # Without a delta the list says null (a site built before lists were written has no file).
+    stale = set(json.loads(stale_file.read_text(encoding="utf-8"))["stale"] or ()) if stale_file.is_file() else set()
     fragments = []
     for path in sorted(index.rglob("*.pf_fragment")):
         if path.stem in stale and path.parent.parent.name != "_delta":

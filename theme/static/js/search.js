@@ -90,12 +90,13 @@ async function start(container) {
 
   // The delta (plugins/search/delta.py): the pages changed since the bundles were last indexed,
   // in a bundle of their own, and the ids of the bundles' entries it replaces. Without one (the
-  // file is missing) the search is the bundles' alone.
+  // list says null, or an older site has no list) the search is the bundles' alone.
   async function mergeDelta() {
     const base = new URL("_delta/", bundle).href;
     const response = await fetch(base + "stale.json", { cache: "no-cache" }).catch(() => null);
     if (!response || !response.ok) { return; }
-    const listed = (await response.json()).stale || {};
+    const listed = (await response.json()).stale;
+    if (!listed) { return; }
     await pagefind.mergeIndex(base);
     for (const [id, filters] of Object.entries(listed)) { stale.set(id, filters); }
   }
