@@ -38,6 +38,7 @@ from importers.ids import IdMap
 from importers.publication import RECORD_KEYS
 from importers.records import KINDS, Record, Ref
 from importers.report import Report
+from importers.spool import read_spooled
 from importers.state import state_dir
 from ratsinfo.contracts import CONTENT_STATE_DIR, IMPORT_LOCK, IMPORT_STATE
 from ratsinfo.files import fsync_file, write_atomic
@@ -264,6 +265,7 @@ class ContentWriter:
         source_text = data.pop("source_text", None)
         if callable(source_text):  # records.SourceText: cleaned now, one text at a time
             source_text = source_text()
+        source_text = read_spooled(source_text)  # a SQL row's text from the store (importers/spool.py)
         if data["source"] in self.replaced_files:
             self.on_file()
             return  # the clerk's copy is published instead (the build): nothing of the original is kept
