@@ -38,7 +38,7 @@ from importers.ids import IdMap
 from importers.publication import RECORD_KEYS
 from importers.records import KINDS, Record, Ref
 from importers.report import Report
-from importers.spool import read_spooled
+from importers.spool import Spool, SpooledFiles, read_spooled
 from importers.state import state_dir
 from ratsinfo.contracts import CONTENT_STATE_DIR, IMPORT_LOCK, IMPORT_STATE
 from ratsinfo.files import fsync_file, write_atomic
@@ -190,8 +190,10 @@ class ContentWriter:
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.root / STATE_DIR))
         self.scratch = staging  # new files are written here first, then renamed into content/
         self.readers = attachments.TextReaders()
+        rendered = Spool(staging)
         try:
-            desired: dict[str, bytes] = {}
+            # The object files, rendered, wait in the staging folder (issue 19).
+            desired = SpooledFiles(rendered)
             staged: dict[str, Path] = {}
             versioned: dict[str, int] = {}  # file id -> its new version, for its meetings' and papers' record
             reading: list[tuple[str, dict, Callable[[], None]]] = []  # files whose text is still being read
@@ -219,6 +221,7 @@ class ContentWriter:
             self._apply(state, ids, desired, staged)
         finally:
             self.readers.close()
+            rendered.close()
             shutil.rmtree(staging, ignore_errors=True)
 
     def _resolve(self, value, ids: IdMap, published: set):

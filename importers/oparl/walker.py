@@ -202,11 +202,16 @@ class Walker:
             if isinstance(body.get(list_field), str) and body[list_field]
         ]
         # Lists are fetched in parallel, but applied in a fixed order so the result
-        # does not depend on timing.
+        # does not depend on timing. Meanwhile they wait in the spool, when there is one:
+        # not every object as sent, of all lists, beside the crawl (issue 19).
+        if self.spool is None:
+            fetch, objects_of = (lambda item: list(self._list_pages(*item))), (lambda objects: objects)
+        else:
+            fetch, objects_of = (lambda item: self.spool.buffered(self._list_pages(*item))), self.spool.unbuffered
         with ThreadPoolExecutor(self.concurrency) as pool:
-            pages = list(pool.map(lambda item: list(self._list_pages(*item)), lists))
+            pages = list(pool.map(fetch, lists))
         for (_, list_type), objects in zip(lists, pages):
-            for obj in objects:
+            for obj in objects_of(objects):
                 self._add(obj, list_type)
         if "legislativeTerm" not in body and not self.since:
             self.report.problem("Body ohne legislativeTerm (Pflichtfeld fehlt)", body.get("id"))
