@@ -202,21 +202,22 @@ class Walker:
             if isinstance(body.get(list_field), str) and body[list_field]
         ]
         # Lists are fetched in parallel, but applied in a fixed order so the result
-        # does not depend on timing. Meanwhile they wait in the spool, when there is one:
-        # not every object as sent, of all lists, beside the crawl (issue 19).
-        if self.spool is None:
-            fetch, objects_of = (lambda item: list(self._list_pages(*item))), (lambda objects: objects)
-        else:
-            fetch, objects_of = (lambda item: self.spool.buffered(self._list_pages(*item))), self.spool.unbuffered
+        # does not depend on timing.
         with ThreadPoolExecutor(self.concurrency) as pool:
-            pages = list(pool.map(fetch, lists))
-        for (_, list_type), objects in zip(lists, pages):
-            for obj in objects_of(objects):
+            fetched = list(pool.map(self._fetch_list, lists))
+        for (_, list_type), objects in zip(lists, fetched):
+            for obj in self.spool.unbuffered(objects) if self.spool else objects:
                 self._add(obj, list_type)
         if "legislativeTerm" not in body and not self.since:
             self.report.problem("Body ohne legislativeTerm (Pflichtfeld fehlt)", body.get("id"))
         if not self.since:
             self._check_organization_meeting_lists()
+
+    def _fetch_list(self, item: tuple[str, str]):
+        """One list's objects, waiting for their turn in the spool when there is one: not every
+        object of every list as sent, beside the crawl (issue 19)."""
+        objects = self._list_pages(*item)
+        return self.spool.buffered(objects) if self.spool else list(objects)
 
     def _check_organization_meeting_lists(self):
         """Organization.meeting is a list the spec promises; Sternberg's are often dead (S15)."""
@@ -276,9 +277,9 @@ class Walker:
 
     def _spooled(self, value):
         """`value` with its document texts (File.text, embedded ones too) in the spool, as soon as
-        its page is parsed: the lists are fetched side by side and all their pages held until
-        they are added (_walk_body), and the crawl keeps every object until the store is
-        written. The text is cleaned first, as clean_values would (it leaves a spooled text be)."""
+        its page is parsed: the crawl keeps every object until the store is written, and a text
+        is read back only by the content writer and the store, one at a time. The text is
+        cleaned first, as clean_values would (it leaves a spooled text be)."""
         if self.spool is None:
             return value
         if isinstance(value, list):
