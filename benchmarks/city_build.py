@@ -41,7 +41,7 @@ from benchmarks.measure import PYTHON, Measured, machine_info, run_measured
 from benchmarks.run import ARCHIVE_CACHE, Step, change_steps, forget_build_cache, log
 from importers.state import ENV as STATE_DIR_ENV
 from ratsinfo import PROJECT_ROOT
-from ratsinfo.demo import write_demo
+from ratsinfo.demo import BASE_URL, write_demo
 
 ARCHIVE = "realistic-text"
 # The full build with search, once per set of levers; "before" is the search plugin as it was
@@ -53,14 +53,19 @@ LEVERS = {
 
 DEFAULT_PDF_PAPERS = 300
 
+# The import alone in the measured child: the loopback dump server runs in the bench's own process
+# (import_measured), as a council's server is no part of the import's memory (issue 19).
 IMPORT_CHILD = """
 import dataclasses, json, sys
 from pathlib import Path
 from benchmarks import portal
-from ratsinfo.demo import BASE_URL
-from tests.support.oparl_server import DumpServer
-with DumpServer(Path(sys.argv[1]), BASE_URL, port=int(sys.argv[5])) as server:
-    imported = portal.import_over_http(server, Path(sys.argv[2]), int(sys.argv[3]), mirror_files=sys.argv[4] == "1")
+
+
+class Server:  # the dump server runs in the measuring process, which counts its requests
+    url, requests = sys.argv[1], ()
+
+
+imported = portal.import_over_http(Server, Path(sys.argv[2]), int(sys.argv[3]), mirror_files=sys.argv[4] == "1")
 print(json.dumps(dataclasses.asdict(imported)), flush=True)
 """
 
@@ -130,12 +135,18 @@ def generate(dump: Path, papers: int) -> tuple[dict, dict, float]:
 
 def import_measured(dump: Path, content: Path, objects: int = 0, mirror_files: bool = False,
                     env: dict | None = None, tree: bool = False, port: int = 0) -> tuple[Measured, portal.ImportRun]:
-    """An import over loopback HTTP in a child process with its dump server (portal.import_over_http);
-    the server at `port` (0: a free one)."""
+    """An import over loopback HTTP in a child process (portal.import_over_http); its dump server runs
+    here, at `port` (0: a free one), so that the child's memory is the import's alone."""
+    from tests.support.oparl_server import DumpServer
+
     forget_build_cache(content)
-    measured = run_measured([PYTHON, "-c", IMPORT_CHILD, str(dump), str(content), str(objects),
-                             "1" if mirror_files else "0", str(port)], cwd=PROJECT_ROOT, env=env, tree=tree)
-    return measured, portal.ImportRun(**json.loads(measured.stdout.strip().splitlines()[-1]))
+    with DumpServer(dump, BASE_URL, port=port) as server:
+        measured = run_measured([PYTHON, "-c", IMPORT_CHILD, server.url, str(content), str(objects),
+                                 "1" if mirror_files else "0"], cwd=PROJECT_ROOT, env=env, tree=tree)
+        requests = len(server.requests)
+    imported = portal.ImportRun(**json.loads(measured.stdout.strip().splitlines()[-1]))
+    imported.requests = requests
+    return measured, imported
 
 
 def bundles_measured(output: Path, language: str = "de") -> list[BundleRun]:

@@ -55,7 +55,7 @@ def _phases(run) -> list[str]:
     full = run.full.get("after") or next(iter(run.full.values()))
     bundles_wall = sum(b.measured.wall for b in run.bundles)
     bundles_cpu = sum(b.measured.user + b.measured.system for b in run.bundles)
-    rows = [["import over loopback HTTP (child process, with the dump server)", s(i.wall), _cpu(i), mb(i.max_rss)],
+    rows = [["import over loopback HTTP (child process, dump server outside it)", s(i.wall), _cpu(i), mb(i.max_rss)],
             ["full build with search (`build_site`, defaults)", s(full.measured.wall), _cpu(full.measured),
              mb(full.measured.max_rss)]]
     rows += [[f"… at {s(at)}: {message[:150]}", "", "", ""] for at, name, message in full.events

@@ -38,6 +38,7 @@ from importers.ids import IdMap
 from importers.publication import RECORD_KEYS
 from importers.records import KINDS, Record, Ref
 from importers.report import Report
+from importers.spool import Spool, SpooledFiles, read_spooled
 from importers.state import state_dir
 from ratsinfo.contracts import CONTENT_STATE_DIR, IMPORT_LOCK, IMPORT_STATE
 from ratsinfo.files import fsync_file, write_atomic
@@ -189,8 +190,10 @@ class ContentWriter:
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.root / STATE_DIR))
         self.scratch = staging  # new files are written here first, then renamed into content/
         self.readers = attachments.TextReaders()
+        rendered = Spool(staging)
         try:
-            desired: dict[str, bytes] = {}
+            # The object files, rendered, wait in the staging folder (issue 19).
+            desired = SpooledFiles(rendered)
             staged: dict[str, Path] = {}
             versioned: dict[str, int] = {}  # file id -> its new version, for its meetings' and papers' record
             reading: list[tuple[str, dict, Callable[[], None]]] = []  # files whose text is still being read
@@ -218,6 +221,7 @@ class ContentWriter:
             self._apply(state, ids, desired, staged)
         finally:
             self.readers.close()
+            rendered.close()
             shutil.rmtree(staging, ignore_errors=True)
 
     def _resolve(self, value, ids: IdMap, published: set):
@@ -264,6 +268,7 @@ class ContentWriter:
         source_text = data.pop("source_text", None)
         if callable(source_text):  # records.SourceText: cleaned now, one text at a time
             source_text = source_text()
+        source_text = read_spooled(source_text)  # a SQL row's text from the store (importers/spool.py)
         if data["source"] in self.replaced_files:
             self.on_file()
             return  # the clerk's copy is published instead (the build): nothing of the original is kept

@@ -8,7 +8,7 @@ with what it read. The steps of `run`, in order:
    decide: incremental (the source can, its fingerprint and the contact-data
    policy are unchanged, and the last full run is younger than FULL_RUN_EVERY)
    or full.
-2. `source.read(previous, withheld_before, progress)`: the source fetches,
+2. `source.read(previous, withheld_before, progress, spool)`: the source fetches,
    normalises and returns typed records (importers/records.py), and sets
    `report.mode`.
 3. The publication rule (importers/publication.publish): what is not public is
@@ -58,6 +58,7 @@ from importers.progress import LOG_EVERY, ImportProgress, import_progress
 from importers.publication import Policy, Takedowns, apply_takedowns, publish, redact_memory, still_withheld, withheld_before
 from importers.records import Record
 from importers.report import Report
+from importers.spool import Spool
 from importers.store import Memory
 from ratsinfo.contracts import CONTENT_STATE_DIR, IMPORT_REPORT, LEGACY_IMPORT_FINISHED, SITE_FILE
 from ratsinfo.files import write_atomic
@@ -80,8 +81,10 @@ class Source(Protocol):
     report: Report
     check_url: Callable[[str], None] | None  # the host rule for attachments kept from earlier runs
 
-    def read(self, previous: Memory | None, withheld_before: set[str], progress: ImportProgress) -> list[Record]:
-        """Everything the source holds now (with `previous`: only what changed, on top of it), normalised."""
+    def read(self, previous: Memory | None, withheld_before: set[str], progress: ImportProgress,
+             spool: Spool) -> list[Record]:
+        """Everything the source holds now (with `previous`: only what changed, on top of it), normalised.
+        `spool`: where large texts wait for the writer and the store, not in memory (importers/spool.py)."""
 
     def fetch_file(self) -> FetchFile | None:
         """How the writer fetches attachments (after `read`); None when there are none to fetch."""
@@ -111,15 +114,18 @@ def run(source: Source, content_dir: Path, *, policy: Policy | None = None, forc
     content_dir = Path(content_dir)
     policy = policy or Policy()
     report = source.report
+    spool = None
     try:
         path = store.store_path(content_dir, source.name, source.key)
-        stored = store.load(path)
+        # Document texts wait on disk, not in memory, until the store is written (importers/spool.py).
+        spool = Spool(path.parent)
+        stored = store.load(path, spool)
         withheld = withheld_before(stored.meta) if stored else set()
         now = datetime.now(timezone.utc)
         previous = stored if not full and source.incremental and _still_valid(stored, source, policy, now) else None
         with import_progress(show_progress, progress_every) as progress:
             # The ledger first: a document only withheld objects link is then linked by nothing published.
-            applied = apply_takedowns(source.read(previous, withheld, progress), takedowns,
+            applied = apply_takedowns(source.read(previous, withheld, progress, spool), takedowns,
                                       known_ids(content_dir) if takedowns else {}, report)
             records = publish(applied.records, policy, report)
             writer = ContentWriter(
@@ -153,6 +159,8 @@ def run(source: Source, content_dir: Path, *, policy: Policy | None = None, forc
             raise
         raise instead from exc
     finally:
+        if spool is not None:
+            spool.close()
         source.close()
     note_run(content_dir, report)
     return report

@@ -32,10 +32,15 @@ from typing import Callable
 
 from importers.records import Record, Ref, iter_refs
 from importers.report import Report
+from importers.spool import SpooledText, read_spooled
 from ratsinfo.takedown import KEEP_FIELDS, implied_names, redact_value, redaction_pattern
 
 # What names a record and links it (the writer and the store key on it): never redacted.
 RECORD_KEYS = KEEP_FIELDS | {"source"}
+
+# What names an object in the store: there `text` is a document's text (OParl File.text, an SQL
+# row's text column), not the name of a text file in content/ as in a record.
+_STORE_KEYS = RECORD_KEYS - {"text"}
 
 # The only fields a non-public agenda item keeps: its place in the agenda.
 NON_PUBLIC_ITEM_FIELDS = ("id", "source", "number", "public")
@@ -293,7 +298,13 @@ def redact_memory(objects: dict, meta: dict, pattern: re.Pattern | None):
     if pattern is None:
         return
     for key, data in objects.items():
-        objects[key] = redact_value(data, pattern, keep=RECORD_KEYS)
+        # Spooled document texts are read and redacted like any string (fail closed: redact_value
+        # would pass a SpooledText by unread), one object at a time, and go back to the spool.
+        redacted = redact_value(read_spooled(data), pattern, keep=_STORE_KEYS)
+        for name, value in data.items():
+            if isinstance(value, SpooledText) and isinstance(redacted.get(name), str):
+                redacted[name] = value.replaced(redacted[name])
+        objects[key] = redacted
     for key, value in meta.items():
         if isinstance(value, str) and pattern.search(value):
             try:

@@ -40,7 +40,8 @@ class Record:
 
 class SourceText:
     """A document text the source sent (OParl File.text), cleaned only when the content writer
-    takes it: the records hold no second copy of every text beside the source's crawl."""
+    takes it: the records hold no second copy of every text beside the source's crawl. `raw` is
+    the string, or anything whose `read()` gives it (importers/spool.SpooledText)."""
 
     __slots__ = ("raw", "clean")
 
@@ -49,7 +50,7 @@ class SourceText:
         self.clean = clean
 
     def __call__(self) -> str | None:
-        return self.clean(self.raw)
+        return self.clean(self.raw if isinstance(self.raw, str) else self.raw.read())
 
 
 def iter_refs(value):

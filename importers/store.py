@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from importers.errors import ImportFailed
+from importers.spool import Spool, json_default
 from importers.state import state_dir, state_path
 from ratsinfo.files import replaced
 
@@ -45,7 +46,9 @@ def source_digest(source_key: str) -> str:
     return hashlib.sha1(source_key.encode("utf-8")).hexdigest()[:12]
 
 
-def load(path: Path) -> Memory | None:
+def load(path: Path, spool: Spool | None = None) -> Memory | None:
+    """The store at `path`, or None. With `spool`, the objects' document texts go there as they are
+    read, one row at a time: a re-import holds no archive of texts (importers/spool.py)."""
     if not path.is_file():
         return None
     memory = Memory()
@@ -53,7 +56,8 @@ def load(path: Path) -> Memory | None:
         with sqlite3.connect(path) as db:
             memory.meta = dict(db.execute("SELECT key, value FROM meta"))
             for object_id, type_name, data in db.execute("SELECT id, type, data FROM objects"):
-                memory.objects[(type_name, object_id)] = json.loads(data)
+                obj = json.loads(data)
+                memory.objects[(type_name, object_id)] = spool.spooled(obj) if spool else obj
             memory.deleted = {row[0] for row in db.execute("SELECT id FROM deleted")}
         json.loads(memory.meta.get("withheld", "[]"))
     except (sqlite3.Error, ValueError) as exc:
@@ -80,7 +84,7 @@ def save(path: Path, memory: Memory, previous: Memory | None = None):
             db.executemany("INSERT INTO meta VALUES (?, ?)", sorted({**meta, "digest": digest}.items()))
             db.executemany(
                 "INSERT INTO objects VALUES (?, ?, ?)",
-                ((t, i, json.dumps(memory.objects[(t, i)], ensure_ascii=False, sort_keys=True))
+                ((t, i, json.dumps(memory.objects[(t, i)], ensure_ascii=False, sort_keys=True, default=json_default))
                  for t, i in sorted(memory.objects)),
             )
             db.executemany("INSERT INTO deleted VALUES (?)", ((i,) for i in sorted(memory.deleted)))
@@ -91,7 +95,8 @@ def _digest(memory: Memory, meta: dict) -> str:
     text an OParl server sends) as one string in memory."""
     digest = hashlib.sha256()
     for key in sorted(memory.objects):
-        digest.update(json.dumps([list(key), memory.objects[key]], sort_keys=True, ensure_ascii=False).encode("utf-8"))
+        digest.update(json.dumps([list(key), memory.objects[key]], sort_keys=True, ensure_ascii=False,
+                                 default=json_default).encode("utf-8"))
         digest.update(b"\n")
     digest.update(json.dumps([sorted(memory.deleted), meta], sort_keys=True, ensure_ascii=False).encode("utf-8"))
     return digest.hexdigest()

@@ -35,7 +35,7 @@ class TinySource:
         self.fail_reading = fail_reading
         self.calls: list[str] = []
 
-    def read(self, previous, withheld_before, progress):
+    def read(self, previous, withheld_before, progress, spool):
         self.calls.append("read")
         if self.fail_reading:
             raise ImportFailed("Quelle nicht erreichbar")

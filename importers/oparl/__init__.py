@@ -25,6 +25,7 @@ from importers.progress import LOG_EVERY, ImportProgress
 from importers.publication import Policy, Takedowns
 from importers.records import Record
 from importers.report import Report
+from importers.spool import Spool
 from importers.store import Memory
 
 
@@ -44,13 +45,14 @@ class OParlSource:
         self.check_url = getattr(source, "hosts", None) and source.hosts.check_url
         self.crawl: Crawl | None = None
 
-    def read(self, previous: Memory | None, withheld_before: set[str], progress: ImportProgress) -> list[Record]:
+    def read(self, previous: Memory | None, withheld_before: set[str], progress: ImportProgress,
+             spool: Spool | None = None) -> list[Record]:
         before = remember.crawl_of(previous) if previous else None
         since = _since(before) if before else None
         # An interrupted run resumes only as the same attempt: same source, same mode.
         self.source.begin(f"{self.key} {since.isoformat() if since else 'vollständig'}")
         walker = Walker(self.source, self.report, on_progress=progress.count, previous=before, since=since,
-                        concurrency=self.concurrency, max_list_pages=self.limits.list_pages)
+                        concurrency=self.concurrency, max_list_pages=self.limits.list_pages, spool=spool)
         self.crawl = walker.walk(self.key)
         self.report.mode = f"inkrementell seit {since.isoformat()}" if since else "vollständig"
         return Normaliser(self.crawl, self.report, withheld_before).records()

@@ -10,6 +10,7 @@ from importers.oparl import quirks
 from importers.oparl.walker import Crawl
 from importers.records import Record, Ref, SourceText
 from importers.report import Report
+from importers.spool import SpooledText
 from importers.values import (
     bool_value, checksum_value, compact, date_value, datetime_value, file_name_value, gender_value, int_value,
     key_number, long_text, strings, text, url_value,
@@ -263,6 +264,7 @@ class Normaliser:
             "sha1": checksum_value(obj.get("sha1Checksum"), 40),
             "access_url": access_url,
             "download_url": url_value(obj.get("downloadUrl")),
-            "source_text": SourceText(obj["text"], long_text) if isinstance(obj.get("text"), str) else None,
+            "source_text": (SourceText(obj["text"], long_text)
+                            if isinstance(obj.get("text"), (str, SpooledText)) else None),
             **self._common(obj),
         }))

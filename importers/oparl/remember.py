@@ -16,6 +16,7 @@ consultations in withheld items.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from pathlib import Path
@@ -64,6 +65,13 @@ _CLOSED_CONSULTATION = ("id", "type", "paper", "meeting", "agendaItem", "organiz
 _SYSTEM_FIELDS = ("id", "type", "oparlVersion", "body", "vendor", "product")
 
 
+@functools.cache
+def _union(kept: frozenset[str], more: frozenset[str]) -> frozenset[str]:
+    """The fields kept of an object. A few combinations for every object of a city: shared, not a
+    set of its own per object (issue 19: the import's memory as the archive grows)."""
+    return kept | more
+
+
 def legacy_store_path(content: Path, source_key: str) -> Path:
     """Where versions before issue 13 kept the store: in content/, with non-public data."""
     return Path(content) / CONTENT_STATE_DIR / f"oparl-{store.source_digest(source_key)}.sqlite"
@@ -107,12 +115,13 @@ def migrate_legacy(content: Path, source_key: str, path: Path):
 
 def remember(crawl: Crawl, records: list[Record], policy: Policy) -> Memory:
     """The part of the crawl behind the published records."""
-    keep: dict[str, set[str]] = {}  # object id -> fields kept
+    keep: dict[str, frozenset[str]] = {}  # object id -> fields kept
 
     def take(object_id, fields=None):
         if isinstance(object_id, str) and object_id in crawl.objects:
             kind = crawl.types[object_id]
-            keep.setdefault(object_id, set()).update(fields or (_STRUCTURE + _FIELDS.get(kind, ())))
+            keep[object_id] = _union(keep.get(object_id, frozenset()),
+                                     frozenset(fields or (_STRUCTURE + _FIELDS.get(kind, ()))))
 
     for record in records:
         take(record.source)

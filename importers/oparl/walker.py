@@ -18,6 +18,7 @@ from importers.oparl import quirks, vendors
 from importers.oparl.limits import LimitExceeded, Limits
 from importers.oparl.source import NotFound, Unreachable
 from importers.report import Report
+from importers.spool import SPOOLED_FIELDS, Spool
 from importers.values import int_value
 
 TYPES = (
@@ -134,8 +135,10 @@ class Walker:
         since: datetime | None = None,
         concurrency: int = 4,
         max_list_pages: int = Limits.list_pages,
+        spool: Spool | None = None,
     ):
         self.source = source
+        self.spool = spool
         self.max_list_pages = max_list_pages
         self.report = report
         self.on_progress = on_progress or (lambda kind, n: None)
@@ -201,14 +204,20 @@ class Walker:
         # Lists are fetched in parallel, but applied in a fixed order so the result
         # does not depend on timing.
         with ThreadPoolExecutor(self.concurrency) as pool:
-            pages = list(pool.map(lambda item: list(self._list_pages(*item)), lists))
-        for (_, list_type), objects in zip(lists, pages):
-            for obj in objects:
+            fetched = list(pool.map(self._fetch_list, lists))
+        for (_, list_type), objects in zip(lists, fetched):
+            for obj in self.spool.unbuffered(objects) if self.spool else objects:
                 self._add(obj, list_type)
         if "legislativeTerm" not in body and not self.since:
             self.report.problem("Body ohne legislativeTerm (Pflichtfeld fehlt)", body.get("id"))
         if not self.since:
             self._check_organization_meeting_lists()
+
+    def _fetch_list(self, item: tuple[str, str]):
+        """One list's objects, waiting for their turn in the spool when there is one: not every
+        object of every list as sent, beside the crawl (issue 19)."""
+        objects = self._list_pages(*item)
+        return self.spool.buffered(objects) if self.spool else list(objects)
 
     def _check_organization_meeting_lists(self):
         """Organization.meeting is a list the spec promises; Sternberg's are often dead (S15)."""
@@ -261,9 +270,31 @@ class Walker:
             if next_url and filters:
                 next_url = vendors.with_filters(next_url, filters, self.vendor)
             self.on_progress(list_type, len(data))
-            yield from data
+            for obj in data:
+                yield self._spooled(obj)
 
     # -- objects -----------------------------------------------------------
+
+    def _spooled(self, value):
+        """`value` with its document texts (File.text, embedded ones too) in the spool, as soon as
+        its page is parsed: the crawl keeps every object until the store is written, and a text
+        is read back only by the content writer and the store, one at a time. The text is
+        cleaned first, as clean_values would (it leaves a spooled text be)."""
+        if self.spool is None:
+            return value
+        if isinstance(value, list):
+            return [self._spooled(item) for item in value]
+        if not isinstance(value, dict):
+            return value
+        out = {}
+        for key, item in value.items():
+            if key in SPOOLED_FIELDS and isinstance(item, str):
+                cleaned = quirks.clean_values({key: item}).get(key)
+                # An absent text ("N/A", blanks) stays for clean_values to drop.
+                out[key] = item if cleaned is None else self.spool.put(cleaned)
+            else:
+                out[key] = self._spooled(item)
+        return out
 
     def _add(self, obj, expected: str | None, parent: tuple[str, str] | None = None) -> str | None:
         """Store an object and its embedded children; return its id."""
@@ -419,4 +450,4 @@ class Walker:
             return
         self.report.problem("Objekt ist verlinkt, steht aber in keiner Liste", url)
         self.on_progress(type_of(obj, "Objekt") or "Objekt", 1)
-        self._add(obj, None)
+        self._add(self._spooled(obj), None)

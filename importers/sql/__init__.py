@@ -56,7 +56,8 @@ class SqlSource:
         self.snapshot: Snapshot | None = None
         self.normaliser: Normaliser | None = None
 
-    def read(self, previous: Memory | None, withheld_before: set[str], progress: ImportProgress) -> list[Record]:
+    def read(self, previous: Memory | None, withheld_before: set[str], progress: ImportProgress,
+             spool=None) -> list[Record]:
         rows, since = None, {}
         if previous:
             rows, since = {}, json.loads(previous.meta.get("since", "{}"))
