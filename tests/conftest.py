@@ -53,9 +53,9 @@ MINI_OVERRIDES = {"RATSINFO_TODAY": DEMO_TODAY, "PUBLIC_URL": MINI_PUBLIC_URL, "
 # whole demo (or Karlsruhe's sample) over HTTP, often twice; test_demo writes the demo again and again.
 SLOW_MODULES = {"test_incremental", "test_kill_safety", "test_karlsruhe", "test_demo",
                 "test_update"}
-# Every other demo_* fixture stands on demo_dump, and demo_sqlite (and test_import_sql's sql_demo) is
-# the same council as an SQL export: a test that takes one needs the whole demo written (and often imported and built). huertgenwald is a
-# whole real council from ../shared, imported over HTTP.
+# Every other demo_* fixture stands on demo_dump, and demo_sqlite (test_import_sql's sql_demo) is the
+# same council as an SQL export: a test that takes one needs the whole demo written (and often imported
+# and built). huertgenwald is a whole real council from ../shared, imported over HTTP.
 SLOW_FIXTURES = {"demo_written", "demo_dump", "demo_sqlite", "sql_demo", "huertgenwald", "small_city_content"}
 
 
@@ -129,7 +129,8 @@ def demo_sqlite(tmp_path_factory) -> Path:
     written = hashlib.sha256(path.read_bytes()).hexdigest()
     yield path
     # The tests run as root in CI, where a read-only mode would not stop a write: compare instead.
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == written, "ein Test hat demo_sqlite statt einer Kopie geändert"
+    changed = hashlib.sha256(path.read_bytes()).hexdigest() != written
+    assert not changed, "ein Test hat demo_sqlite statt einer Kopie geändert"
 
 
 def copy_of(path: Path, target: Path) -> Path:
