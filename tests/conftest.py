@@ -2,7 +2,8 @@
 
 Fixtures: the golden mini-site (tests/fixtures/minisite/, a small hand-written council, built once
 per session: `mini_content`, `mini_site`), and the demo council as a dump, served over loopback HTTP,
-imported and built once (`demo_dump`, `demo_server`, `demo_content`, `demo_site`). `texts_read` gives a
+imported and built once (`demo_dump`, `demo_server`, `demo_content`, `demo_site`), and as an SQLite
+export written once (`demo_sqlite`; tests that change it change a copy). `texts_read` gives a
 new content folder the texts demo_content's import read from the demo's PDFs, for tests that import
 the whole demo again but are not about reading texts.
 
@@ -21,6 +22,7 @@ demo. `make test` runs everything (CI).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -51,10 +53,10 @@ MINI_OVERRIDES = {"RATSINFO_TODAY": DEMO_TODAY, "PUBLIC_URL": MINI_PUBLIC_URL, "
 # whole demo (or Karlsruhe's sample) over HTTP, often twice; test_demo writes the demo again and again.
 SLOW_MODULES = {"test_incremental", "test_kill_safety", "test_karlsruhe", "test_demo",
                 "test_update"}
-# Every demo_* fixture stands on demo_dump, and sql_demo is the same council as an SQL export: a test
-# that takes one needs the whole demo written (and often imported and built). huertgenwald is a
-# whole real council from ../shared, imported over HTTP.
-SLOW_FIXTURES = {"demo_written", "demo_dump", "sql_demo", "huertgenwald", "small_city_content"}
+# Every other demo_* fixture stands on demo_dump, and demo_sqlite (test_import_sql's sql_demo) is the
+# same council as an SQL export: a test that takes one needs the whole demo written (and often imported
+# and built). huertgenwald is a whole real council from ../shared, imported over HTTP.
+SLOW_FIXTURES = {"demo_written", "demo_dump", "demo_sqlite", "sql_demo", "huertgenwald", "small_city_content"}
 
 
 def pytest_collection_modifyitems(items):
@@ -117,6 +119,28 @@ def demo_dump(demo_written) -> Path:
 
 
 @pytest.fixture(scope="session")
+def demo_sqlite(tmp_path_factory) -> Path:
+    """The demo as an SQLite export (ratsinfo.demo.write_demo_sqlite), written once for the session:
+    two seconds of CPU each time. Tests that change the database change a copy (copy_of)."""
+    from ratsinfo.demo import write_demo_sqlite
+
+    path = tmp_path_factory.mktemp("demo-sqlite") / "muldenau.sqlite"
+    write_demo_sqlite(path)
+    written = hashlib.sha256(path.read_bytes()).hexdigest()
+    yield path
+    # The tests run as root in CI, where a read-only mode would not stop a write: compare instead.
+    changed = hashlib.sha256(path.read_bytes()).hexdigest() != written
+    assert not changed, "ein Test hat demo_sqlite statt einer Kopie geändert"
+
+
+def copy_of(path: Path, target: Path) -> Path:
+    """A writable copy of a shared file (demo_sqlite) at `target`."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, target)
+    return target
+
+
+@pytest.fixture(scope="session")
 def demo_server(demo_dump):
     with DumpServer(demo_dump, base_of(demo_dump)) as server:
         yield server
@@ -150,12 +174,16 @@ def texts_read(demo_texts):
     """texts_read(content) -> content: a new content folder starts with the demo's texts already read,
     as if an earlier import had read them. For tests of fetching, retries and increments that import
     the whole demo: they need not run pdftotext (and OCR) on its 400 PDFs again, which demo_content
-    does for real. Not for tests of reading texts (limits, OCR) or of the text cache itself."""
+    does for real. Not for tests of reading texts (limits, OCR) or of the text cache itself.
+    `state_home`: the XDG_STATE_HOME of the importing process, where it is not this one's."""
     from importers.content import TEXT_CACHE
     from importers.state import state_dir
 
-    def seed(content: Path) -> Path:
-        shutil.copytree(demo_texts, state_dir(content) / TEXT_CACHE)
+    def seed(content: Path, state_home: Path | None = None) -> Path:
+        with pytest.MonkeyPatch.context() as env:
+            if state_home is not None:
+                env.setenv("XDG_STATE_HOME", str(state_home))
+            shutil.copytree(demo_texts, state_dir(content) / TEXT_CACHE)
         return content
 
     return seed

@@ -328,13 +328,11 @@ def test_demo_dump_is_the_pinned_muldenau_byte_for_byte(dump):
     assert tree_digest(dump) == DEMO_DIGEST
 
 
-def test_demo_sqlite_export_holds_the_pinned_rows(tmp_path):
+def test_demo_sqlite_export_holds_the_pinned_rows(demo_sqlite):
+    """write_demo_sqlite's export, as the session's demo_sqlite wrote it (the other tests read that one)."""
     import sqlite3
 
-    from ratsinfo.demo import write_demo_sqlite
-
-    write_demo_sqlite(tmp_path / "muldenau.sqlite")
-    connection = sqlite3.connect(tmp_path / "muldenau.sqlite")
+    connection = sqlite3.connect(f"file:{demo_sqlite}?mode=ro", uri=True)
     statements = "\n".join(connection.iterdump())
     connection.close()
     assert hashlib.sha256(statements.encode()).hexdigest() == SQLITE_DUMP_DIGEST

@@ -21,7 +21,7 @@ from importers.oparl import import_oparl
 from importers.sql import DEFAULT_MAPPING, MappingError, import_sql
 from ratsinfo.demo import NON_PUBLIC_MARKERS, PDF_ONLY_WORD
 from ratsinfo.demo.pdf import Document, render
-from ratsinfo.demo.sqlite import SCHEMA, write_demo_sqlite
+from ratsinfo.demo.sqlite import SCHEMA
 from tests.support.databases import scratch_database
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -91,10 +91,9 @@ def pdf(text: str) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def sql_demo(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("sql-demo") / "muldenau.sqlite"
-    write_demo_sqlite(path)
-    return path
+def sql_demo(demo_sqlite) -> Path:
+    """The session's demo export (tests/conftest.py): read here, or copied before a change."""
+    return demo_sqlite
 
 
 @pytest.fixture(scope="module")

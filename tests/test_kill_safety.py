@@ -176,10 +176,13 @@ def leftovers(root: Path, allowed: set[str]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def imported(sources, tmp_path_factory) -> dict[str, Path]:
-    """content/ after uninterrupted imports: of A; of A, then C; of A, then B."""
+def imported(sources, tmp_path_factory, texts_read) -> dict[str, Path]:
+    """content/ after uninterrupted imports: of A; of A, then C; of A, then B. A's import starts
+    with the demo's texts read (texts_read): reading PDFs is not what is killed here, and C and B
+    read only their new files (the killed runs too, without that cache)."""
     root = tmp_path_factory.mktemp("imported")
     home = root / "home"
+    texts_read(root / "A", state_home=home / "state")
     # Hand-written pages beside imported data, as in the checkout: Pelican writes them (build:page).
     shutil.copytree(PROJECT / "content" / "pages", root / "A" / "pages")
     _import(sources["A"], root / "A", home)

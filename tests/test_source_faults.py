@@ -332,15 +332,14 @@ def test_lone_surrogate_in_a_dump_folder_is_replaced(own_dump, tmp_path):
 
 
 @pytest.mark.slow
-def test_text_that_is_no_utf8_in_a_sqlite_export_is_replaced_and_reported(tmp_path):
+def test_text_that_is_no_utf8_in_a_sqlite_export_is_replaced_and_reported(demo_sqlite, tmp_path):
     import sqlite3
 
     from importers.sql import import_sql
     from importers.values import LONE_SURROGATE_PROBLEM
-    from ratsinfo.demo import write_demo_sqlite
+    from tests.conftest import copy_of
 
-    database = tmp_path / "export.sqlite"
-    write_demo_sqlite(database)
+    database = copy_of(demo_sqlite, tmp_path / "export.sqlite")
     with sqlite3.connect(database) as db:
         # "Haushalt <ED A0 80> 2027": a surrogate encoded as if it were a character
         # (CESU-8, what some exports write for text from an NVARCHAR column).

@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 import httpx
 import pytest
 
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, copy_of
 from tests.support.apache import apache_serving
 from tests.test_site import ratsinfo, set_lines
 
@@ -70,10 +70,11 @@ def test_a_town_publishes_from_an_oparl_dump_without_touching_the_program(demo_d
     assert checkout_state() == before
 
 
-def test_a_town_publishes_from_a_sqlite_export_through_update_mapping(tmp_path):
+def test_a_town_publishes_from_a_sqlite_export_through_update_mapping(demo_sqlite, tmp_path, texts_read):
     before = checkout_state()
-    ratsinfo("demo", "--sqlite", tmp_path / "export.sqlite", cwd=tmp_path)
+    copy_of(demo_sqlite, tmp_path / "export.sqlite")  # `ratsinfo demo --sqlite`: tests/test_import_sql.py
     site = set_up_town(tmp_path)
+    texts_read(site / "content")  # the same PDFs as the OParl dump's; reading them is not this test's
     target = tmp_path / "www" / "ratsinfo"
     mapping = PROJECT / "importers" / "sql" / "mappings" / "neutral.yaml"
     updated = ratsinfo("update", tmp_path / "export.sqlite", "--mapping", mapping, "--site", site,

@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,10 +19,9 @@ from importers.errors import ImportFailed
 from importers.oparl import import_oparl, resume_dir
 from importers.progress import ImportProgress
 from importers.state import state_path
-from ratsinfo.demo import write_demo, write_demo_sqlite
 from ratsinfo.publish import releases_of
 from ratsinfo.update import run_update, source_kind
-from tests.conftest import base_of
+from tests.conftest import base_of, copy_of
 from tests.support.oparl_server import DumpServer
 from tests.test_publish import run_cli
 
@@ -64,10 +64,10 @@ class Town:
 
 
 @pytest.fixture(scope="module")
-def sql_town(tmp_path_factory) -> Town:
+def sql_town(demo_sqlite, tmp_path_factory) -> Town:
     """A town whose council system exports SQLite: its first update, documents only linked."""
     root = tmp_path_factory.mktemp("sql-stadt")
-    write_demo_sqlite(root / "export.sqlite")
+    copy_of(demo_sqlite, root / "export.sqlite")  # change_meeting changes it
     town = Town(root, "export.sqlite")
     first = town.update("--to", str(town.target), "--no-files")
     assert first.returncode == 0, first.stderr
@@ -85,8 +85,8 @@ def change_meeting(town: Town, name: str):
         db.close()
 
 
-def test_source_kind_is_sql_for_database_urls_and_sqlite_files(tmp_path):
-    write_demo_sqlite(tmp_path / "export.db")
+def test_source_kind_is_sql_for_database_urls_and_sqlite_files(demo_sqlite, tmp_path):
+    copy_of(demo_sqlite, tmp_path / "export.db")
     (tmp_path / "dump.json").write_text("{}", encoding="utf-8")
     assert source_kind(str(tmp_path / "export.db")) == "sql"
     for url in ("sqlite:///x.db", "postgresql://ratsinfo@db/rats", "postgresql+psycopg2://db/rats",
@@ -97,8 +97,8 @@ def test_source_kind_is_sql_for_database_urls_and_sqlite_files(tmp_path):
         assert source_kind(other) == "oparl", other
 
 
-def test_update_refuses_an_option_of_the_other_kind_of_source_before_doing_anything(tmp_path):
-    write_demo_sqlite(tmp_path / "export.sqlite")
+def test_update_refuses_an_option_of_the_other_kind_of_source_before_doing_anything(demo_sqlite, tmp_path):
+    copy_of(demo_sqlite, tmp_path / "export.sqlite")
     (tmp_path / "dump").mkdir()
     refused = {
         ("export.sqlite", "--rate", "3"): ("--rate", "OParl"),
@@ -129,11 +129,11 @@ def test_import_progress_logs_a_line_per_kind_every_n_objects(caplog):
 
 
 @pytest.fixture(scope="module")
-def oparl_town(tmp_path_factory):
+def oparl_town(demo_dump, tmp_path_factory):
     """A town whose council system speaks OParl (a real server on loopback): its first update,
-    with a log line per 200 objects of a kind."""
+    with a log line per 200 objects of a kind. Its own copy of the demo dump: a test renames a meeting there."""
     root = tmp_path_factory.mktemp("oparl-stadt")
-    write_demo(root / "dump")
+    shutil.copytree(demo_dump, root / "dump")
     # Its own cache: a run killed by another test on a server that had the same port would
     # otherwise be resumed here (the resume cache is keyed by the source's address).
     with pytest.MonkeyPatch.context() as cache, DumpServer(root / "dump", base_of(root / "dump")) as server:
