@@ -68,7 +68,9 @@ def test_a_killed_build_takes_its_writers_with_it(tmp_path):
     script = (
         "import os, signal, time\n"
         "from plugins import background\n"
-        f"def job():\n    open({str(note)!r}, 'w').write(str(os.getpid())); time.sleep(60)\n"
+        # Written under another name, then renamed: the parent must not see the file before its pid.
+        f"def job():\n    open({str(note)!r} + '.tmp', 'w').write(str(os.getpid()))\n"
+        f"    os.replace({str(note)!r} + '.tmp', {str(note)!r}); time.sleep(60)\n"
         "background.start(job, print, 'Test')\n"
         f"while not os.path.exists({str(note)!r}): time.sleep(0.01)\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n")
