@@ -25,12 +25,24 @@ _SECTION = re.compile(r"<!-- bench:papers=(\d+(?:-[a-z-]+)?) -->\n.*?<!-- /bench
 
 
 def write_section(results: Path, run, renderer=None) -> None:
-    sections = {}
-    if results.is_file():
-        sections = {m.group(1): m.group(0) for m in _SECTION.finditer(results.read_text(encoding="utf-8"))}
-    sections[section_key(run)] = (renderer or render)(run)
-    body = "\n".join(sections[k] for k in sorted(sections, key=lambda k: (int(k.split("-")[0]), k)))
-    results.write_text(HEADER + "\n" + body, encoding="utf-8")
+    """The run's section replaces its old one where it stands, or joins the sections in the order
+    of their scale; text outside the sections (notes measured by hand) stays as it is."""
+    key, section = section_key(run), (renderer or render)(run)
+    text = results.read_text(encoding="utf-8") if results.is_file() else HEADER
+    found = {m.group(1): m for m in _SECTION.finditer(text)}
+    if key in found:
+        old = found[key]
+        text = text[:old.start()] + section + text[old.end():]
+    else:
+        order = lambda k: (int(k.split("-")[0]), k)  # noqa: E731
+        later = [m for k, m in found.items() if order(k) > order(key)]
+        if later:
+            at = min(m.start() for m in later)
+            text = text[:at] + section + "\n" + text[at:]
+        else:
+            at = max((m.end() for m in found.values()), default=len(text))
+            text = text[:at] + "\n" + section + text[at:]
+    results.write_text(text, encoding="utf-8")
 
 
 def mb(n: float) -> str:

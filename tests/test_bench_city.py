@@ -143,3 +143,32 @@ sys.stdin.read()
     assert rss >= 2 * allocate          # the block in both processes
     assert allocate <= pss < 1.5 * allocate  # the block once, split between them
     assert sampler.rss >= 2 * allocate and sampler.pss >= allocate
+
+
+def test_a_run_replaces_its_own_section_and_keeps_what_was_written_by_hand(tmp_path):
+    """RESULTS.md holds notes measured by hand between and after the sections: a run rewrites only
+    its own section (the city bench once dropped two hand-written sections after its own)."""
+    from types import SimpleNamespace
+
+    from benchmarks import report
+
+    results = tmp_path / "RESULTS.md"
+
+    def section(key: str, body: str) -> str:
+        return f"<!-- bench:papers={key} -->\n## {body}\n<!-- /bench:papers={key} -->\n"
+
+    def written(key: str, body: str):
+        report.write_section(results, SimpleNamespace(section=key), lambda run: section(key, body))
+
+    written("2000", "first")
+    results.write_text(results.read_text(encoding="utf-8") + "\n## By hand, after\n", encoding="utf-8")
+    written("14000-city-build", "city")
+    written("500-realistic", "small")
+    text = results.read_text(encoding="utf-8")
+    written("2000", "again")
+    again = results.read_text(encoding="utf-8")
+    assert again == text.replace("## first", "## again")
+    assert again.startswith(report.HEADER)
+    # A new section joins the others by scale, before what follows them.
+    order = [again.index(x) for x in ("## small", "## again", "## city", "## By hand, after")]
+    assert order == sorted(order), again
