@@ -93,6 +93,7 @@ def _write_dump(folder: Path, texts: list[str]):
         put("bodies/1/papers" if n == 1 else f"bodies/1/papers?page={n}", {"data": [paper], "links": following})
 
 
+@pytest.mark.slow  # a whole import twice, ~4 s: in the full suite, not the fast tier
 def test_the_oparl_import_holds_no_archive_of_texts_neither_first_nor_again(tmp_path, monkeypatch):
     """Issue 19: the walk kept every File.text the server sent until the store was written, and a
     re-import's store.load brought every stored text back; both grew with the archive. Smaller

@@ -53,6 +53,7 @@ def rename_again(content: Path):
     path.write_text(path.read_text(encoding="utf-8").replace("(verlegt)", "(erneut verlegt)"), encoding="utf-8")
 
 
+@pytest.mark.slow  # five builds and five full builds: in the full suite, not the fast tier
 def test_build_after_build_the_database_patched_in_its_slot_holds_what_a_full_build_makes(site):
     content, output = site
     changes = ["renamed meeting", "document text rewritten", "added paper", "file withheld by the takedown ledger",
