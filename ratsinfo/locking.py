@@ -38,7 +38,10 @@ def exclusive(lock_path: Path, wait: float = 0.0):
         deadline = time.monotonic() + wait
         while True:
             try:
-                _flock(fcntl, handle) if fcntl is not None else _msvcrt_lock(handle)
+                if fcntl is not None:
+                    _flock(fcntl, handle)
+                else:
+                    _msvcrt_lock(handle)
                 break
             except Busy:
                 if time.monotonic() >= deadline:
